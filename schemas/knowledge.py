@@ -1,0 +1,97 @@
+"""Read-only views of the knowledge base."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from schemas.responses import Component, EvidenceCitation, EvidenceRecord, KnowledgeVersion
+
+
+class Contract(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IndicationView(Contract):
+    id: str
+    summary: str
+    cancer_types: list[str]
+    settings: list[str]
+    lines: str
+    criteria: list[str]
+    evidence_level: str
+    regulatory_status: str
+    approval_year: int | None = None
+    evidence: list[EvidenceCitation]
+    notes: str | None = None
+
+
+class RegimenSummary(Contract):
+    id: str
+    name: str
+    drugs: list[str]
+    cancer_types: list[str]
+
+
+class RegimenView(Contract):
+    id: str
+    name: str
+    drugs: list[str]
+    components: list[Component]
+    indications: list[IndicationView]
+
+
+class RegimenList(Contract):
+    knowledge_version: KnowledgeVersion
+    items: list[RegimenSummary]
+
+
+class DrugView(Contract):
+    name: str
+    brands: list[str] = []
+    salts: list[str] = []
+    synonyms: list[str] = []
+    classes: list[str] = []
+    targets: list[str] = []
+    route: str
+    rxnorm: str | None = None
+    formulations: list[str] = []
+    has_label_interactions: bool
+
+
+class DrugList(Contract):
+    knowledge_version: KnowledgeVersion
+    items: list[DrugView]
+
+
+class CancerTypeView(Contract):
+    code: str
+    name: str
+    parent: str | None = None
+    category: str
+    synonyms: list[str] = []
+    children: list[str] = []
+
+
+class CancerTypeList(Contract):
+    knowledge_version: KnowledgeVersion
+    items: list[CancerTypeView]
+
+
+class EvidenceList(Contract):
+    knowledge_version: KnowledgeVersion
+    items: list[EvidenceRecord]
+
+
+class AlterationView(Contract):
+    id: str
+    gene: str
+    name: str
+    kind: str
+    exon: int | None = None
+    aliases: list[str] = []
+    categories: list[str] = []
+
+
+class AlterationList(Contract):
+    knowledge_version: KnowledgeVersion
+    items: list[AlterationView]

@@ -1,0 +1,227 @@
+"""Response models of the public contract (`/v1`). Optional fields are omitted when empty."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Contract(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class KnowledgeVersion(Contract):
+    release: str
+    content_hash: str = Field(description="sha256 over the canonical form of every knowledge record served.")
+    released: str
+    label_region: str
+
+
+class EvidenceCitation(Contract):
+    """A citable source: a title, at least one of pmid / nct_id / doi, and a link."""
+
+    id: str
+    title: str
+    pmid: str | None = None
+    nct_id: str | None = None
+    doi: str | None = None
+    url: str
+    source_url: str = Field(description="The page the curators read to verify this record.")
+    accessed: str
+    design: str
+    n: int | None = None
+    low_level: bool = Field(description="True for retrospective series, case reports and preclinical work.")
+    key_figures: list[str] = []
+    regulatory: str | None = None
+
+
+class EvidenceRecord(EvidenceCitation):
+    population: str = ""
+    intervention: str = ""
+    comparator: str | None = None
+    verified: bool
+    notes: str = ""
+
+
+class LabelCitation(Contract):
+    title: str
+    url: str | None = None
+    set_id: str | None = None
+    version: str | None = None
+    section: str | None = None
+
+
+class ExposureChange(Contract):
+    parameter: str
+    percent: float | None = None
+    fold: float | None = None
+    perpetrator: str | None = None
+
+
+Severity = Literal["avoid", "adjust", "monitor"]
+
+
+class InteractionWarning(Contract):
+    drug: str = Field(description="The drug whose label gives the rule (a TKI).")
+    interacting_drug: str
+    interacting_input: str = Field(description="The medication as the caller wrote it.")
+    interacting_class: str | None = Field(default=None, description="The class through which the rule applied, if any.")
+    severity: Severity
+    effect: str
+    exposure_change: ExposureChange | None = None
+    management: str
+    rule_level: Literal["drug_pair", "drug_class", "class_class"]
+    formulation: str | None = None
+    notes: list[str] = []
+    evidence: list[LabelCitation]
+
+
+class InteractionCleared(Contract):
+    """A pair that was checked and needs no action, with the label statement that says so."""
+
+    drug: str
+    interacting_drug: str
+    interacting_class: str | None = None
+    finding: Literal["not_meaningful", "no_label_guidance"]
+    effect: str = ""
+    evidence: list[LabelCitation] = []
+
+
+class Criterion(Contract):
+    criterion: str
+    requirement: str
+    finding: str
+    result: Literal["met", "not_met", "unknown"]
+
+
+class EvidenceLevelInfo(Contract):
+    code: Literal["1", "2", "3", "4"]
+    description: str
+    oncokb_equivalent: str
+    amp_asco_cap_tier: str
+    low_level: bool
+
+
+class Component(Contract):
+    drug: str
+    role: str
+    dose: str | None = None
+
+
+class TreatmentOption(Contract):
+    id: str
+    name: str
+    drugs: list[str]
+    components: list[Component]
+    indication_id: str
+    indication: str
+    evidence_level: Literal["1", "2", "3", "4"]
+    evidence_level_detail: EvidenceLevelInfo
+    regulatory_status: str
+    approval_year: int | None = None
+    evidence: list[EvidenceCitation]
+    rationale: list[Criterion]
+    caveats: list[str] = Field(default=[], description="Criteria the profile did not answer; confirm before use.")
+    ranked_below: list[str] = Field(default=[], description="Options that head-to-head evidence ranks above this one.")
+    interactions: list[InteractionWarning] = []
+    notes: str | None = None
+
+
+class ExclusionReason(Contract):
+    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy"]
+    detail: str
+    evidence: list[EvidenceCitation] = []
+
+
+class NotRecommended(Contract):
+    id: str
+    name: str
+    drugs: list[str]
+    reason: str
+    reasons: list[ExclusionReason]
+    evidence: list[EvidenceCitation]
+    alternatives: list[str] = []
+
+
+class Warning(Contract):
+    code: str
+    field: str | None = None
+    message: str
+
+
+class RecognisedTerm(Contract):
+    input: str
+    status: Literal["recognised", "ambiguous", "not_recognised"]
+    normalised: str | None = None
+    detail: str | None = None
+
+
+class CancerTypeUnderstood(RecognisedTerm):
+    code: str | None = None
+    name: str | None = None
+    candidates: list[str] = []
+
+
+class StageUnderstood(RecognisedTerm):
+    settings: list[str] = []
+
+
+class MutationUnderstood(RecognisedTerm):
+    gene: str | None = None
+    alteration: str | None = None
+    result: Literal["detected", "not detected"]
+    categories: list[str] = []
+
+
+class BiomarkerUnderstood(RecognisedTerm):
+    name: str | None = None
+    value: str | None = None
+
+
+class DrugUnderstood(RecognisedTerm):
+    name: str | None = None
+    formulation: str | None = None
+    classes: list[str] = []
+
+
+class PriorTherapyUnderstood(Contract):
+    line: int
+    drugs: list[DrugUnderstood]
+    outcome: str
+
+
+class ProfileUnderstood(Contract):
+    cancer_type: CancerTypeUnderstood
+    stage: StageUnderstood | None = None
+    mutations: list[MutationUnderstood] = []
+    biomarkers: list[BiomarkerUnderstood] = []
+    pd_l1: dict[str, float] | None = None
+    prior_therapies: list[PriorTherapyUnderstood] | None = None
+    line_of_therapy: int
+    line_of_therapy_basis: str
+    current_medications: list[DrugUnderstood] = []
+
+
+class RecommendationResponse(Contract):
+    knowledge_version: KnowledgeVersion
+    profile: ProfileUnderstood
+    options: list[TreatmentOption]
+    not_recommended: list[NotRecommended]
+    interaction_warnings: list[InteractionWarning]
+    interactions_cleared: list[InteractionCleared] = []
+    warnings: list[Warning]
+    intended_use: str
+
+
+class InteractionCheckResponse(Contract):
+    knowledge_version: KnowledgeVersion
+    drugs: list[DrugUnderstood]
+    interaction_warnings: list[InteractionWarning]
+    interactions_cleared: list[InteractionCleared] = []
+    warnings: list[Warning] = []
+
+
+class Health(Contract):
+    status: Literal["ok"]
+    knowledge_version: KnowledgeVersion

@@ -1,0 +1,1 @@
+"""tki-cds: clinical decision support for tyrosine kinase inhibitor combination therapy."""

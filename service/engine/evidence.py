@@ -1,0 +1,79 @@
+"""Evidence levels and citations, as shown to callers."""
+
+from __future__ import annotations
+
+from schemas.responses import EvidenceCitation, EvidenceLevelInfo, EvidenceRecord
+from service.knowledge.records import Evidence, EvidenceLevel
+
+LOW_LEVEL_DESIGNS = frozenset({"retrospective", "case report", "preclinical"})
+
+EVIDENCE_LEVELS: dict[EvidenceLevel, EvidenceLevelInfo] = {
+    EvidenceLevel.LEVEL_1: EvidenceLevelInfo(
+        code="1",
+        description="FDA-approved for this indication, on randomised or registrational trial evidence",
+        oncokb_equivalent="Level 1",
+        amp_asco_cap_tier="Tier I, level A",
+        low_level=False,
+    ),
+    EvidenceLevel.LEVEL_2: EvidenceLevelInfo(
+        code="2",
+        description="Randomised controlled evidence in this setting, without FDA approval for it",
+        oncokb_equivalent="Level 2 / 3A",
+        amp_asco_cap_tier="Tier I, level B",
+        low_level=False,
+    ),
+    EvidenceLevel.LEVEL_3: EvidenceLevelInfo(
+        code="3",
+        description="Prospective non-randomised trial (phase 1/2, single arm): investigational",
+        oncokb_equivalent="Level 3A / 3B",
+        amp_asco_cap_tier="Tier II, level C",
+        low_level=False,
+    ),
+    EvidenceLevel.LEVEL_4: EvidenceLevelInfo(
+        code="4",
+        description="Low-level evidence: retrospective series, case reports or preclinical data only",
+        oncokb_equivalent="Level 4",
+        amp_asco_cap_tier="Tier II, level D",
+        low_level=True,
+    ),
+}
+
+
+def citation_url(evidence: Evidence) -> str:
+    """The public record a clinician can check: PubMed first, then the registry, then the DOI."""
+    if evidence.pmid:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{evidence.pmid}/"
+    if evidence.nct_id:
+        return f"https://clinicaltrials.gov/study/{evidence.nct_id}"
+    if evidence.doi:
+        return f"https://doi.org/{evidence.doi}"
+    return evidence.source_url
+
+
+def to_citation(evidence: Evidence) -> EvidenceCitation:
+    return EvidenceCitation(
+        id=evidence.id,
+        title=evidence.title,
+        pmid=evidence.pmid,
+        nct_id=evidence.nct_id,
+        doi=evidence.doi,
+        url=citation_url(evidence),
+        source_url=evidence.source_url,
+        accessed=evidence.accessed.isoformat(),
+        design=evidence.design,
+        n=evidence.n,
+        low_level=evidence.design in LOW_LEVEL_DESIGNS,
+        key_figures=list(evidence.key_figures),
+        regulatory=evidence.regulatory,
+    )
+
+
+def to_record(evidence: Evidence) -> EvidenceRecord:
+    return EvidenceRecord(
+        **to_citation(evidence).model_dump(),
+        population=evidence.population,
+        intervention=evidence.intervention,
+        comparator=evidence.comparator,
+        verified=evidence.verified,
+        notes=evidence.notes,
+    )

@@ -1,0 +1,313 @@
+"""Match a normalised profile against each regimen's indications and the exclusion rules.
+
+Every criterion is judged met, not met or unknown (the profile does not say), and the judgement
+is kept with what in the profile it rested on, so that each option and each exclusion can show
+its basis line by line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from schemas.responses import Criterion
+from service.engine.normalise import NormalisedProfile
+from service.knowledge.index import KnowledgeBase
+from service.knowledge.records import BiomarkerCriterion, Indication, PriorTherapyCriterion, Regimen, Setting
+
+ExclusionKind = Literal["resistance", "biomarker", "toxicity", "prior_therapy"]
+
+# Settings are compared within one axis: a patient's extent of disease says nothing about a leukaemia phase.
+_SETTING_AXES: tuple[frozenset[Setting], ...] = (
+    frozenset({Setting.EARLY, Setting.LOCALLY_ADVANCED, Setting.ADVANCED, Setting.METASTATIC, Setting.RECURRENT}),
+    frozenset({Setting.CHRONIC_PHASE, Setting.ACCELERATED_PHASE, Setting.BLAST_PHASE}),
+    frozenset({Setting.NEWLY_DIAGNOSED, Setting.RELAPSED, Setting.REFRACTORY}),
+)
+# "advanced" (not curable by local therapy) and "metastatic" answer each other's criteria.
+_SETTING_EQUIVALENTS = {Setting.ADVANCED: {Setting.METASTATIC}, Setting.METASTATIC: {Setting.ADVANCED}}
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    kind: ExclusionKind
+    detail: str
+    evidence: tuple[str, ...] = ()
+    alternatives: tuple[str, ...] = ()
+
+
+@dataclass
+class IndicationAssessment:
+    regimen: Regimen
+    indication: Indication
+    criteria: list[Criterion] = field(default_factory=list)
+    exclusions: list[Exclusion] = field(default_factory=list)
+    applicable: bool = True
+
+    @property
+    def unknowns(self) -> list[Criterion]:
+        return [c for c in self.criteria if c.result == "unknown"]
+
+    def met(self, criterion: str, requirement: str, finding: str) -> None:
+        self.criteria.append(Criterion(criterion=criterion, requirement=requirement, finding=finding, result="met"))
+
+    def unknown(self, criterion: str, requirement: str, finding: str) -> None:
+        self.criteria.append(Criterion(criterion=criterion, requirement=requirement, finding=finding, result="unknown"))
+
+    def not_met(self, criterion: str, requirement: str, finding: str) -> None:
+        self.criteria.append(Criterion(criterion=criterion, requirement=requirement, finding=finding, result="not_met"))
+        self.applicable = False
+
+    def exclude(self, criterion: str, requirement: str, finding: str, exclusion: Exclusion) -> None:
+        self.criteria.append(Criterion(criterion=criterion, requirement=requirement, finding=finding, result="not_met"))
+        self.exclusions.append(exclusion)
+
+
+def cancer_type_relation(kb: KnowledgeBase, profile_code: str, indication_codes: list[str]) -> str:
+    """'within' if the patient's type is one of or below the indication's, 'broader' if above, else 'other'."""
+    if any(kb.is_within(profile_code, code) for code in indication_codes):
+        return "within"
+    if any(kb.is_within(code, profile_code) for code in indication_codes):
+        return "broader"
+    return "other"
+
+
+def _names(kb: KnowledgeBase, codes: list[str]) -> str:
+    return ", ".join(f"{c} ({kb.cancer_types[c].name})" for c in codes)
+
+
+def _assess_cancer_type(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    requirement = _names(kb, a.indication.cancer_types) + " or a subtype"
+    relation = cancer_type_relation(kb, profile.cancer_type, a.indication.cancer_types)
+    finding = f"{profile.cancer_type} ({kb.cancer_types[profile.cancer_type].name})"
+    if relation == "within":
+        a.met("cancer type", requirement, finding)
+    elif relation == "broader":
+        a.unknown("cancer type", requirement, finding + " is less specific than the studied population")
+    else:
+        a.not_met("cancer type", requirement, finding)
+
+
+def _assess_settings(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    wanted = set(a.indication.settings)
+    requirement = " or ".join(s.value.replace("_", " ") for s in a.indication.settings)
+    if not profile.settings:
+        a.unknown("disease setting", requirement, "stage not given or not recognised")
+        return
+    given = set(profile.settings)
+    for setting in profile.settings:
+        given |= _SETTING_EQUIVALENTS.get(setting, set())
+    finding = ", ".join(s.value.replace("_", " ") for s in profile.settings)
+    for axis in _SETTING_AXES:
+        wanted_here, given_here = wanted & axis, given & axis
+        if not wanted_here:
+            continue
+        if not given_here:
+            a.unknown("disease setting", requirement, f"{finding}; the {'phase' if Setting.CHRONIC_PHASE in axis else 'setting'} was not given")
+            return
+        if not wanted_here & given_here:
+            a.not_met("disease setting", requirement, finding)
+            return
+    a.met("disease setting", requirement, finding)
+
+
+def _assess_line(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    lines = a.indication.lines
+    if lines.max == lines.min:
+        requirement = f"line {lines.min}"
+    elif lines.max is None:
+        requirement = f"line {lines.min} or later"
+    else:
+        requirement = f"lines {lines.min} to {lines.max}"
+    finding = f"line {profile.line}"
+    if not (lines.min <= profile.line and (lines.max is None or profile.line <= lines.max)):
+        a.not_met("line of therapy", requirement, finding)
+    elif profile.prior_lines is None:
+        a.unknown("line of therapy", requirement, "prior therapy not given; first line assumed")
+    else:
+        a.met("line of therapy", requirement, finding)
+
+
+def _prior_lines_matching(kb: KnowledgeBase, profile: NormalisedProfile, criterion: PriorTherapyCriterion) -> list[str]:
+    found = []
+    for line in profile.prior_lines or []:
+        hits = [
+            d
+            for d in line.drugs
+            if d in criterion.drugs or set(kb.drug_classes(d)).intersection(criterion.classes)
+        ]
+        if hits:
+            found.append(f"line {line.number}: {' + '.join(hits)}")
+    return found
+
+
+def _assess_prior(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    for criterion in a.indication.requires_prior:
+        found = _prior_lines_matching(kb, profile, criterion)
+        if len(found) >= criterion.min_count:
+            a.met("prior therapy", criterion.description, "; ".join(found))
+        elif profile.prior_lines is None:
+            a.not_met("prior therapy", criterion.description, "prior therapy not given")
+        else:
+            a.not_met("prior therapy", criterion.description, "; ".join(found) or "none matching")
+    for criterion in a.indication.excludes_prior:
+        found = _prior_lines_matching(kb, profile, criterion)
+        if found:
+            a.exclude(
+                "prior therapy",
+                criterion.description,
+                "; ".join(found),
+                Exclusion("prior_therapy", f"{criterion.description}: {'; '.join(found)}", tuple(a.indication.evidence)),
+            )
+
+
+def _assess_alterations(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    for group in a.indication.requires_alterations:
+        requirement = " or ".join(group)
+        hits = profile.alterations_matching(group)
+        if hits:
+            a.met("alteration", requirement, ", ".join(h.id for h in hits))
+        else:
+            a.not_met("alteration", requirement, "not detected or not reported")
+    for term in a.indication.excludes_alterations:
+        hits = profile.alterations_matching([term])
+        if hits:
+            found = ", ".join(h.id for h in hits)
+            a.exclude(
+                "alteration",
+                f"no {term}",
+                found,
+                Exclusion("biomarker", f"{found} detected: the evidence for this regimen excludes {term}", tuple(a.indication.evidence)),
+            )
+    for gene in a.indication.requires_negative:
+        requirement = f"{gene} driver alteration tested and not detected"
+        in_gene = [alt.id for alt in profile.detected if alt.gene == gene]
+        if in_gene:
+            found = ", ".join(in_gene)
+            a.exclude(
+                "driver status",
+                requirement,
+                f"{found} detected",
+                Exclusion(
+                    "biomarker",
+                    f"{found} detected: this regimen's evidence is in {gene}-negative disease",
+                    tuple(a.indication.evidence),
+                ),
+            )
+        elif gene in profile.negative_genes:
+            a.met("driver status", requirement, f"{gene} tested negative")
+        else:
+            a.unknown("driver status", requirement, f"{gene} status not reported")
+
+
+def _assess_biomarkers(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    for group in a.indication.biomarkers:
+        requirement = " or ".join(f"{c.name} {'/'.join(c.status)}" for c in group)
+        met = [c for c in group if profile.biomarkers.get(c.name) in c.status]
+        if met:
+            a.met("biomarker", requirement, ", ".join(f"{c.name} {profile.biomarkers[c.name]}" for c in met))
+            continue
+        contrary = [c for c in group if c.name in profile.biomarkers]
+        if contrary:
+            found = ", ".join(f"{c.name} {profile.biomarkers[c.name]}" for c in contrary)
+            a.exclude(
+                "biomarker",
+                requirement,
+                found,
+                Exclusion("biomarker", f"{found}: the evidence for this regimen requires {requirement}", tuple(a.indication.evidence)),
+            )
+        else:
+            a.unknown("biomarker", requirement, _missing_biomarkers(group))
+
+
+def _missing_biomarkers(group: list[BiomarkerCriterion]) -> str:
+    return " / ".join(c.name for c in group) + " not reported"
+
+
+def _assess_pd_l1(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    criterion = a.indication.pd_l1
+    if criterion is None:
+        return
+    system = criterion.scoring.upper()
+    parts = []
+    if criterion.min is not None:
+        parts.append(f">= {criterion.min:g}")
+    if criterion.below is not None:
+        parts.append(f"< {criterion.below:g}")
+    requirement = f"PD-L1 {system} {' and '.join(parts)}"
+    if profile.pd_l1 is None:
+        a.unknown("PD-L1", requirement, "PD-L1 not reported")
+        return
+    value = profile.pd_l1.get(criterion.scoring)
+    if value is None:
+        given = ", ".join(k.upper() for k in profile.pd_l1)
+        a.unknown("PD-L1", requirement, f"PD-L1 given as {given}; the evidence used {system}, which is not interchangeable")
+        return
+    finding = f"PD-L1 {system} {value:g}"
+    if (criterion.min is None or value >= criterion.min) and (criterion.below is None or value < criterion.below):
+        a.met("PD-L1", requirement, finding)
+    else:
+        a.exclude("PD-L1", requirement, finding, Exclusion("biomarker", f"{finding} is outside the studied range ({requirement})", tuple(a.indication.evidence)))
+
+
+def assess_indication(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, indication: Indication) -> IndicationAssessment:
+    """Judge every criterion of one indication; stop early once it cannot apply."""
+    a = IndicationAssessment(regimen=regimen, indication=indication)
+    for step in (
+        lambda: _assess_cancer_type(kb, profile, a),
+        lambda: _assess_settings(profile, a),
+        lambda: _assess_line(profile, a),
+        lambda: _assess_prior(kb, profile, a),
+        lambda: _assess_alterations(kb, profile, a),
+    ):
+        step()
+        if not a.applicable:
+            return a
+    _assess_biomarkers(profile, a)
+    _assess_pd_l1(profile, a)
+    return a
+
+
+def resistance_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Exclusion]:
+    """Exclusions from detected resistance alterations against the regimen's drugs."""
+    exclusions = []
+    for rule in kb.source.rules.resistance:
+        if rule.cancer_types and not any(kb.is_within(profile.cancer_type, c) for c in rule.cancer_types):
+            continue
+        hits = profile.alterations_matching(rule.alterations)
+        drugs = [d for d in regimen.drugs if d in rule.drugs]
+        if hits and drugs:
+            found = ", ".join(h.id for h in hits)
+            exclusions.append(
+                Exclusion(
+                    "resistance",
+                    f"{found}: {rule.reason}",
+                    tuple(rule.evidence),
+                    tuple(rule.alternatives),
+                )
+            )
+    return exclusions
+
+
+def toxicity_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Exclusion]:
+    """Exclusions for drug combinations with a published toxicity signal, within the regimen or with current medicines."""
+    given = set(regimen.drugs) | {m.name for m in profile.medications}
+    exclusions = []
+    for rule in kb.source.rules.toxicity:
+        if set(rule.drugs) <= given and set(rule.drugs) & set(regimen.drugs):
+            from_medications = sorted(set(rule.drugs) - set(regimen.drugs))
+            context = f" (with current medication {', '.join(from_medications)})" if from_medications else ""
+            exclusions.append(Exclusion("toxicity", f"{' + '.join(rule.drugs)}{context}: {rule.reason}", tuple(rule.evidence)))
+    return exclusions
+
+
+def prior_failure_exclusions(profile: NormalisedProfile, regimen: Regimen, indication: Indication | None) -> list[Exclusion]:
+    """A TKI the patient progressed on or could not tolerate is not offered again, unless the evidence requires it."""
+    required = {d for c in (indication.requires_prior if indication else []) for d in c.drugs}
+    tkis = {c.drug for c in regimen.components if c.role == "tki"} - required
+    exclusions = []
+    for line in profile.prior_lines or []:
+        if line.outcome not in ("progression", "intolerance"):
+            continue
+        for drug in sorted(tkis.intersection(line.drugs)):
+            exclusions.append(Exclusion("prior_therapy", f"{line.outcome} on {drug} in line {line.number}"))
+    return exclusions

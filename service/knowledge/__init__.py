@@ -1,0 +1,1 @@
+"""Knowledge loading: YAML source -> validated records -> SQLModel store -> in-memory index."""

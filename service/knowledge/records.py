@@ -1,0 +1,463 @@
+"""Schemas of the curated knowledge records, as written in `knowledge/*.yaml`.
+
+One model per record kind. The same models validate the YAML at build time and re-hydrate the
+rows read back from the knowledge store, so the files and the store cannot disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+PMID_PATTERN = re.compile(r"^[1-9][0-9]{0,8}$")
+NCT_PATTERN = re.compile(r"^NCT[0-9]{8}$")
+DOI_PATTERN = re.compile(r"^10\.[0-9]{4,9}/\S+$")
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=80)]
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EvidenceLevel(StrEnum):
+    """The evidence scale documented in knowledge/README.md."""
+
+    LEVEL_1 = "1"
+    LEVEL_2 = "2"
+    LEVEL_3 = "3"
+    LEVEL_4 = "4"
+
+
+LOW_EVIDENCE_LEVELS = frozenset({EvidenceLevel.LEVEL_4})
+
+
+class RegulatoryStatus(StrEnum):
+    FDA_APPROVED = "fda_approved"
+    FDA_APPROVED_OTHER_SETTING = "fda_approved_other_setting"
+    NOT_FDA_APPROVED = "not_fda_approved"
+    INVESTIGATIONAL = "investigational"
+
+
+class Setting(StrEnum):
+    """Disease setting, the normalised form of `stage`."""
+
+    EARLY = "early"
+    LOCALLY_ADVANCED = "locally_advanced"
+    ADVANCED = "advanced"
+    METASTATIC = "metastatic"
+    RECURRENT = "recurrent"
+    CHRONIC_PHASE = "chronic_phase"
+    ACCELERATED_PHASE = "accelerated_phase"
+    BLAST_PHASE = "blast_phase"
+    NEWLY_DIAGNOSED = "newly_diagnosed"
+    RELAPSED = "relapsed"
+    REFRACTORY = "refractory"
+
+
+class Severity(StrEnum):
+    AVOID = "avoid"
+    ADJUST = "adjust"
+    MONITOR = "monitor"
+    NOT_MEANINGFUL = "not_meaningful"
+    NO_LABEL_GUIDANCE = "no_label_guidance"
+
+
+WARNING_SEVERITIES = (Severity.AVOID, Severity.ADJUST, Severity.MONITOR)
+
+# The classes every oral TKI's label record must address (issue 4's coverage rule).
+REQUIRED_INTERACTION_CLASSES = (
+    "proton_pump_inhibitor",
+    "h2_blocker",
+    "antacid",
+    "strong_cyp3a4_inducer",
+    "moderate_cyp3a4_inducer",
+    "strong_cyp3a4_inhibitor",
+    "moderate_cyp3a4_inhibitor",
+)
+
+
+# --- vocabularies -------------------------------------------------------------------------
+
+
+class CancerType(Record):
+    code: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")]
+    name: NonEmpty
+    parent: str | None = None
+    category: Literal["solid", "leukemia", "tissue"]
+    synonyms: list[str] = []
+
+
+class AmbiguousCancerTerm(Record):
+    term: NonEmpty
+    candidates: list[str] = Field(min_length=2)
+    ancestor: str
+
+
+class CancerTypeFile(Record):
+    source_url: NonEmpty
+    accessed: date
+    cancer_types: list[CancerType]
+    ambiguous_terms: list[AmbiguousCancerTerm] = []
+
+
+class DrugClass(Record):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    name: NonEmpty
+    source_url: str | None = None
+    accessed: date | None = None
+    notes: str = ""
+
+
+class Formulation(Record):
+    id: Slug
+    name: NonEmpty
+    names: list[str] = []  # identify the drug and this formulation on their own (a brand, a salt)
+    keywords: list[str] = []  # identify this formulation once the drug is known ("capsules")
+
+
+class Drug(Record):
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9 '\-]*$")]
+    brands: list[str] = []
+    salts: list[str] = []
+    synonyms: list[str] = []
+    classes: list[str] = []
+    targets: list[str] = []
+    route: Literal["oral", "intravenous", "subcutaneous", "oral or intravenous", "other"] = "oral"
+    rxnorm: Annotated[str, Field(pattern=r"^[0-9]+$")] | None = None
+    formulations: list[Formulation] = []
+    # Which formulation gets the cautious answer when the caller does not name one.
+    default_formulation: str | None = None
+
+    @model_validator(mode="after")
+    def _default_formulation_exists(self) -> Drug:
+        ids = {f.id for f in self.formulations}
+        if self.default_formulation is not None and self.default_formulation not in ids:
+            raise ValueError(f"default_formulation {self.default_formulation!r} is not one of {sorted(ids)}")
+        return self
+
+
+class DrugFile(Record):
+    classes: list[DrugClass]
+    drugs: list[Drug]
+
+
+class Gene(Record):
+    symbol: NonEmpty
+    aliases: list[str] = []
+    # alterations whose tested-negative result means the gene's driver is absent (e.g. "ALK fusion")
+    driver_alterations: list[str] = []
+
+
+AlterationKind = Literal[
+    "missense",
+    "deletion",
+    "insertion",
+    "fusion",
+    "amplification",
+    "exon_skipping",
+    "exon_mutation",
+    "exon_deletion",
+    "exon_insertion",
+    "any",
+]
+
+
+class Alteration(Record):
+    id: NonEmpty  # "EGFR L858R": gene and name, the form shown back to callers
+    gene: NonEmpty
+    name: NonEmpty
+    kind: AlterationKind
+    exon: int | None = None
+    aliases: list[str] = []
+    categories: list[str] = []
+
+    @model_validator(mode="after")
+    def _id_is_gene_and_name(self) -> Alteration:
+        if self.id != f"{self.gene} {self.name}":
+            raise ValueError(f"alteration id must be '<gene> <name>', got {self.id!r}")
+        return self
+
+
+class Biomarker(Record):
+    name: NonEmpty
+    aliases: list[str] = []
+    # canonical status -> accepted spellings
+    statuses: dict[str, list[str]]
+
+
+class AlterationFile(Record):
+    genes: list[Gene]
+    alterations: list[Alteration]
+    categories: dict[str, str]  # category -> one-line definition
+    biomarkers: list[Biomarker]
+
+
+# --- evidence ---------------------------------------------------------------------------
+
+StudyDesign = Literal[
+    "randomized phase 3",
+    "randomized phase 2",
+    "single-arm phase 2",
+    "phase 1/2",
+    "phase 1",
+    "prospective cohort",
+    "retrospective",
+    "case report",
+    "meta-analysis",
+    "pooled analysis",
+    "preclinical",
+    "prescribing information",
+    "guideline",
+    "review",
+]
+
+
+class Eligibility(Record):
+    line: str | None = None
+    notes: str = ""
+
+
+class Evidence(Record):
+    id: Slug
+    title: NonEmpty
+    source_url: NonEmpty
+    accessed: date
+    pmid: str | None = None
+    nct_id: str | None = None
+    doi: str | None = None
+    design: StudyDesign
+    n: int | None = Field(default=None, ge=1)
+    population: str = ""
+    intervention: str = ""
+    comparator: str | None = None
+    key_figures: list[str] = []
+    regulatory: str | None = None
+    eligibility: Eligibility | None = None
+    verified: bool
+    notes: str = ""
+
+    @field_validator("pmid", mode="before")
+    @classmethod
+    def _pmid_is_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("pmid")
+    @classmethod
+    def _pmid_well_formed(cls, value: str | None) -> str | None:
+        if value is not None and not PMID_PATTERN.match(value):
+            raise ValueError("PMID must be 1-9 digits")
+        return value
+
+    @field_validator("nct_id")
+    @classmethod
+    def _nct_well_formed(cls, value: str | None) -> str | None:
+        if value is not None and not NCT_PATTERN.match(value):
+            raise ValueError("NCT ID must be 'NCT' followed by 8 digits")
+        return value
+
+    @field_validator("doi")
+    @classmethod
+    def _doi_well_formed(cls, value: str | None) -> str | None:
+        if value is not None and not DOI_PATTERN.match(value):
+            raise ValueError("DOI must look like 10.NNNN/suffix, without a https://doi.org/ prefix")
+        return value
+
+    @field_validator("source_url")
+    @classmethod
+    def _source_is_url(cls, value: str) -> str:
+        if not value.startswith("https://") and not value.startswith("http://"):
+            raise ValueError("source_url must be the http(s) address of the page that was read")
+        return value
+
+    @property
+    def has_identifier(self) -> bool:
+        return any((self.pmid, self.nct_id, self.doi))
+
+    @property
+    def citable(self) -> bool:
+        """Only verified records with a checkable identifier are ever shown as evidence."""
+        return self.verified and self.has_identifier
+
+
+# --- regimens ---------------------------------------------------------------------------
+
+ComponentRole = Literal["tki", "immunotherapy", "chemotherapy", "antibody", "targeted", "other"]
+
+
+class Component(Record):
+    drug: NonEmpty
+    role: ComponentRole
+    dose: str | None = None
+
+
+class LineRange(Record):
+    min: int = Field(default=1, ge=1)
+    max: int | None = Field(default=None, ge=1)
+
+
+class BiomarkerCriterion(Record):
+    name: NonEmpty
+    status: list[str] = Field(min_length=1)
+
+
+# all-of groups; a group is met by any one of its criteria (e.g. MMR proficient, or MSI stable)
+BiomarkerGroups = list[list[BiomarkerCriterion]]
+
+
+class PdL1Criterion(Record):
+    scoring: Literal["tps", "cps", "ic"]
+    min: float | None = None  # inclusive
+    below: float | None = None  # exclusive upper bound
+
+
+class PriorTherapyCriterion(Record):
+    drugs: list[str] = []
+    classes: list[str] = []
+    min_count: int = Field(default=1, ge=1)
+    description: NonEmpty
+
+    @model_validator(mode="after")
+    def _names_something(self) -> PriorTherapyCriterion:
+        if not self.drugs and not self.classes:
+            raise ValueError("a prior-therapy criterion needs drugs or classes")
+        return self
+
+
+class Indication(Record):
+    id: Slug
+    summary: NonEmpty
+    cancer_types: list[str] = Field(min_length=1)
+    settings: list[Setting] = Field(min_length=1)
+    lines: LineRange = LineRange()
+    # all-of groups, each satisfied by any one of its alteration ids or categories
+    requires_alterations: list[list[str]] = []
+    excludes_alterations: list[str] = []
+    # genes whose driver alterations must have been tested and found absent
+    requires_negative: list[str] = []
+    biomarkers: BiomarkerGroups = []
+    pd_l1: PdL1Criterion | None = None
+    requires_prior: list[PriorTherapyCriterion] = []
+    excludes_prior: list[PriorTherapyCriterion] = []
+    evidence_level: EvidenceLevel
+    regulatory_status: RegulatoryStatus
+    approval_year: int | None = Field(default=None, ge=1990, le=2100)
+    evidence: list[str] = Field(min_length=1)
+    # regimens that randomised evidence shows this one to beat, with that evidence
+    outranks: list[str] = []
+    outranks_evidence: list[str] = []
+    notes: str = ""
+
+
+class Regimen(Record):
+    id: Slug
+    name: NonEmpty
+    components: list[Component] = Field(min_length=1)
+    indications: list[Indication] = Field(min_length=1)
+
+    @property
+    def drugs(self) -> list[str]:
+        return [c.drug for c in self.components]
+
+
+# --- rules ------------------------------------------------------------------------------
+
+
+class ResistanceRule(Record):
+    id: Slug
+    alterations: list[str] = Field(min_length=1)  # ids or categories; any one triggers the rule
+    drugs: list[str] = Field(min_length=1)
+    cancer_types: list[str] = []  # empty: every cancer type
+    reason: NonEmpty
+    evidence: list[str] = Field(min_length=1)
+    alternatives: list[str] = []
+
+
+class ToxicityRule(Record):
+    id: Slug
+    drugs: list[str] = Field(min_length=2)  # given together, in one regimen or alongside a current medicine
+    reason: NonEmpty
+    evidence: list[str] = Field(min_length=1)
+
+
+class RulesFile(Record):
+    resistance: list[ResistanceRule]
+    toxicity: list[ToxicityRule]
+
+
+class ExposureChange(Record):
+    parameter: str
+    percent: float | None = None
+    fold: float | None = None
+    perpetrator: str | None = None
+
+
+class LabelSource(Record):
+    title: NonEmpty
+    source_url: str | None
+    set_id: str | None = None
+    version: str | None = None
+    accessed: date | None = None
+
+
+class InteractionRule(Record):
+    with_class: str | None = None
+    with_drug: str | None = None
+    formulation: str | None = None
+    severity: Severity
+    effect: str = ""
+    exposure_change: ExposureChange | None = None
+    management: str = ""
+    label_section: str | None = None
+    note: str = ""
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _one_target(self) -> InteractionRule:
+        if (self.with_class is None) == (self.with_drug is None):
+            raise ValueError("an interaction rule names exactly one of with_class or with_drug")
+        return self
+
+
+class LabelFormulation(Record):
+    id: Slug
+    name: NonEmpty
+    source_url: str | None = None
+
+
+class DrugLabel(Record):
+    """Every interaction rule the prescribing information of one drug gives."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    drug: NonEmpty
+    label: LabelSource
+    formulations: list[LabelFormulation] = []
+    rules: list[InteractionRule]
+    eu_note: str = ""
+    notes: str = ""
+
+
+class ClassInteractionRule(Record):
+    """A class-to-class rule: the most general level of the precedence, used only when sourced."""
+
+    id: Slug
+    subject_class: str
+    with_class: str
+    severity: Severity
+    effect: str = ""
+    management: str = ""
+    source_title: NonEmpty
+    source_url: NonEmpty
+
+
+class Release(Record):
+    version: NonEmpty
+    released: date
+    label_region: Literal["US"] = "US"

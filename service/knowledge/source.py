@@ -1,0 +1,297 @@
+"""Read the curated YAML under `knowledge/` into validated records and check cross-references."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from service.knowledge.records import (
+    REQUIRED_INTERACTION_CLASSES,
+    AlterationFile,
+    CancerTypeFile,
+    ClassInteractionRule,
+    DrugFile,
+    DrugLabel,
+    Evidence,
+    Regimen,
+    Release,
+    RulesFile,
+)
+
+
+class KnowledgeError(Exception):
+    """The curated knowledge is invalid; `problems` lists every problem found, each with its file."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the knowledge base:\n- " + "\n- ".join(problems))
+
+
+@dataclass(frozen=True)
+class KnowledgeSource:
+    """Every curated record, validated; the input of the store build and of the in-memory index."""
+
+    release: Release
+    cancer_types: CancerTypeFile
+    drugs: DrugFile
+    alterations: AlterationFile
+    regimens: list[Regimen]
+    evidence: list[Evidence]
+    rules: RulesFile
+    labels: list[DrugLabel]
+    class_rules: list[ClassInteractionRule] = field(default_factory=list)
+
+    def canonical_json(self) -> str:
+        """A stable serialisation: the content hash is taken over it."""
+        payload = {
+            "release": self.release.model_dump(mode="json"),
+            "cancer_types": self.cancer_types.model_dump(mode="json"),
+            "drugs": self.drugs.model_dump(mode="json"),
+            "alterations": self.alterations.model_dump(mode="json"),
+            "regimens": sorted((r.model_dump(mode="json") for r in self.regimens), key=lambda r: r["id"]),
+            "evidence": sorted((e.model_dump(mode="json") for e in self.evidence), key=lambda e: e["id"]),
+            "rules": self.rules.model_dump(mode="json"),
+            "labels": sorted((label.model_dump(mode="json") for label in self.labels), key=lambda x: x["drug"]),
+            "class_rules": sorted((c.model_dump(mode="json") for c in self.class_rules), key=lambda c: c["id"]),
+        }
+        return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    def content_hash(self) -> str:
+        return "sha256:" + hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+
+def _read_yaml(path: Path) -> Any:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _format_validation_error(path: Path, error: ValidationError) -> list[str]:
+    return [
+        f"{path.name}: {'.'.join(str(p) for p in item['loc']) or '(root)'}: {item['msg']}"
+        for item in error.errors(include_input=False)
+    ]
+
+
+def _parse(model: type, path: Path, data: Any, problems: list[str]) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        problems.extend(_format_validation_error(path, error))
+        return None
+
+
+def _parse_list(model: type, path: Path, problems: list[str]) -> list[Any]:
+    data = _read_yaml(path) or []
+    if not isinstance(data, list):
+        problems.append(f"{path.name}: expected a YAML list of records")
+        return []
+    parsed = []
+    for index, item in enumerate(data):
+        try:
+            parsed.append(model.model_validate(item))
+        except ValidationError as error:
+            label = item.get("id") or item.get("drug") if isinstance(item, dict) else index
+            problems.extend(f"[{label}] {p}" for p in _format_validation_error(path, error))
+    return parsed
+
+
+def read_knowledge(root: Path) -> KnowledgeSource:
+    """Parse and validate every file under `root`; raise KnowledgeError listing all problems."""
+    problems: list[str] = []
+    release = _parse(Release, root / "release.yaml", _read_yaml(root / "release.yaml"), problems)
+    cancer_types = _parse(CancerTypeFile, root / "cancer_types.yaml", _read_yaml(root / "cancer_types.yaml"), problems)
+    drugs = _parse(DrugFile, root / "drugs.yaml", _read_yaml(root / "drugs.yaml"), problems)
+    alterations = _parse(AlterationFile, root / "alterations.yaml", _read_yaml(root / "alterations.yaml"), problems)
+    rules = _parse(RulesFile, root / "rules.yaml", _read_yaml(root / "rules.yaml"), problems)
+    regimens = [r for path in sorted((root / "regimens").glob("*.yaml")) for r in _parse_list(Regimen, path, problems)]
+    evidence = [e for path in sorted((root / "evidence").glob("*.yaml")) for e in _parse_list(Evidence, path, problems)]
+    labels = [
+        label
+        for path in sorted((root / "interactions").glob("labels_*.yaml"))
+        for label in _parse_list(DrugLabel, path, problems)
+    ]
+    class_rules_path = root / "interactions" / "class_rules.yaml"
+    class_rules = _parse_list(ClassInteractionRule, class_rules_path, problems) if class_rules_path.exists() else []
+    if problems:
+        raise KnowledgeError(problems)
+    source = KnowledgeSource(
+        release=release,
+        cancer_types=cancer_types,
+        drugs=drugs,
+        alterations=alterations,
+        regimens=regimens,
+        evidence=evidence,
+        rules=rules,
+        labels=labels,
+        class_rules=class_rules,
+    )
+    problems = check_cross_references(source)
+    if problems:
+        raise KnowledgeError(problems)
+    return source
+
+
+def _duplicates(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({v for v in values if v in seen or seen.add(v)})  # type: ignore[func-returns-value]
+
+
+def check_cross_references(source: KnowledgeSource) -> list[str]:
+    """Every name a record refers to must exist, every regimen must cite verified evidence."""
+    problems: list[str] = []
+    cancer_codes = {c.code for c in source.cancer_types.cancer_types}
+    drug_names = {d.name for d in source.drugs.drugs}
+    class_ids = {c.id for c in source.drugs.classes}
+    evidence_by_id = {e.id: e for e in source.evidence}
+    alteration_ids = {a.id for a in source.alterations.alterations}
+    categories = set(source.alterations.categories)
+    genes = {g.symbol for g in source.alterations.genes}
+    biomarkers = {b.name: b for b in source.alterations.biomarkers}
+    alteration_terms = alteration_ids | categories
+    regimen_ids = {r.id for r in source.regimens}
+
+    for kind, values in (
+        ("cancer type code", [c.code for c in source.cancer_types.cancer_types]),
+        ("drug name", [d.name for d in source.drugs.drugs]),
+        ("evidence id", [e.id for e in source.evidence]),
+        ("regimen id", [r.id for r in source.regimens]),
+        ("alteration id", [a.id for a in source.alterations.alterations]),
+        ("indication id", [i.id for r in source.regimens for i in r.indications]),
+        ("label drug", [label.drug for label in source.labels]),
+    ):
+        problems.extend(f"duplicate {kind}: {value}" for value in _duplicates(values))
+
+    for cancer in source.cancer_types.cancer_types:
+        if cancer.parent is not None and cancer.parent not in cancer_codes:
+            problems.append(f"cancer_types.yaml: {cancer.code}: parent {cancer.parent} does not exist")
+    for term in source.cancer_types.ambiguous_terms:
+        for code in [*term.candidates, term.ancestor]:
+            if code not in cancer_codes:
+                problems.append(f"cancer_types.yaml: ambiguous term {term.term!r}: {code} does not exist")
+
+    for drug in source.drugs.drugs:
+        problems.extend(
+            f"drugs.yaml: {drug.name}: class {cls} is not defined" for cls in drug.classes if cls not in class_ids
+        )
+    problems.extend(_check_drug_terms(source))
+
+    for gene in source.alterations.genes:
+        problems.extend(
+            f"alterations.yaml: gene {gene.symbol}: driver alteration {a} does not exist"
+            for a in gene.driver_alterations
+            if a not in alteration_ids
+        )
+    for alteration in source.alterations.alterations:
+        if alteration.gene not in genes:
+            problems.append(f"alterations.yaml: {alteration.id}: gene {alteration.gene} is not defined")
+        problems.extend(
+            f"alterations.yaml: {alteration.id}: category {c!r} is not defined"
+            for c in alteration.categories
+            if c not in categories
+        )
+
+    def check_evidence(where: str, ids: list[str]) -> None:
+        for evidence_id in ids:
+            if evidence_id not in evidence_by_id:
+                problems.append(f"{where}: evidence {evidence_id} does not exist")
+        if ids and not any(evidence_by_id[e].citable for e in ids if e in evidence_by_id):
+            problems.append(f"{where}: no verified evidence with a PMID, NCT ID or DOI")
+
+    for regimen in source.regimens:
+        where = f"regimens/{regimen.id}"
+        problems.extend(f"{where}: drug {c.drug} is not in drugs.yaml" for c in regimen.components if c.drug not in drug_names)
+        for indication in regimen.indications:
+            at = f"{where}/{indication.id}"
+            problems.extend(f"{at}: cancer type {c} does not exist" for c in indication.cancer_types if c not in cancer_codes)
+            for group in indication.requires_alterations:
+                problems.extend(f"{at}: alteration {a!r} does not exist" for a in group if a not in alteration_terms)
+            problems.extend(
+                f"{at}: alteration {a!r} does not exist" for a in indication.excludes_alterations if a not in alteration_terms
+            )
+            problems.extend(f"{at}: gene {g} is not defined" for g in indication.requires_negative if g not in genes)
+            for criterion in (c for group in indication.biomarkers for c in group):
+                marker = biomarkers.get(criterion.name)
+                if marker is None:
+                    problems.append(f"{at}: biomarker {criterion.name} is not defined")
+                    continue
+                problems.extend(
+                    f"{at}: biomarker {criterion.name} has no status {s!r}" for s in criterion.status if s not in marker.statuses
+                )
+            for prior in [*indication.requires_prior, *indication.excludes_prior]:
+                problems.extend(f"{at}: prior-therapy drug {d} is not in drugs.yaml" for d in prior.drugs if d not in drug_names)
+                problems.extend(f"{at}: prior-therapy class {c} is not defined" for c in prior.classes if c not in class_ids)
+            check_evidence(at, indication.evidence)
+            problems.extend(f"{at}: outranked regimen {r} does not exist" for r in indication.outranks if r not in regimen_ids)
+            if indication.outranks and not indication.outranks_evidence:
+                problems.append(f"{at}: outranks other regimens without outranks_evidence")
+            if indication.outranks_evidence:
+                check_evidence(f"{at} (outranks)", indication.outranks_evidence)
+
+    for rule in source.rules.resistance:
+        where = f"rules.yaml: resistance {rule.id}"
+        problems.extend(f"{where}: alteration {a!r} does not exist" for a in rule.alterations if a not in alteration_terms)
+        problems.extend(f"{where}: drug {d} is not in drugs.yaml" for d in [*rule.drugs, *rule.alternatives] if d not in drug_names)
+        problems.extend(f"{where}: cancer type {c} does not exist" for c in rule.cancer_types if c not in cancer_codes)
+        check_evidence(where, rule.evidence)
+    for rule in source.rules.toxicity:
+        where = f"rules.yaml: toxicity {rule.id}"
+        problems.extend(f"{where}: drug {d} is not in drugs.yaml" for d in rule.drugs if d not in drug_names)
+        check_evidence(where, rule.evidence)
+
+    problems.extend(_check_labels(source, drug_names, class_ids))
+    return problems
+
+
+def _check_drug_terms(source: KnowledgeSource) -> list[str]:
+    """A name, brand, salt or synonym must point to exactly one drug: no term may be shared."""
+    owner: dict[str, str] = {}
+    problems = []
+    for drug in source.drugs.drugs:
+        terms = {drug.name, *drug.brands, *drug.salts, *drug.synonyms}
+        terms |= {name for f in drug.formulations for name in f.names}
+        for term in terms:
+            key = term.casefold()
+            if key in owner and owner[key] != drug.name:
+                problems.append(f"drugs.yaml: term {term!r} names both {owner[key]} and {drug.name}")
+            owner[key] = drug.name
+    return problems
+
+
+def _check_labels(source: KnowledgeSource, drug_names: set[str], class_ids: set[str]) -> list[str]:
+    problems = []
+    drugs = {d.name: d for d in source.drugs.drugs}
+    for label in source.labels:
+        where = f"interactions: {label.drug}"
+        if label.drug not in drug_names:
+            problems.append(f"{where}: drug is not in drugs.yaml")
+            continue
+        formulations = {f.id for f in drugs[label.drug].formulations}
+        covered = set()
+        for rule in label.rules:
+            if rule.with_class is not None:
+                covered.add(rule.with_class)
+                if rule.with_class not in class_ids:
+                    problems.append(f"{where}: class {rule.with_class} is not defined")
+            if rule.with_drug is not None and rule.with_drug not in drug_names:
+                problems.append(f"{where}: interacting drug {rule.with_drug} is not in drugs.yaml")
+            if rule.formulation is not None and rule.formulation not in formulations:
+                problems.append(f"{where}: formulation {rule.formulation} is not in the drug catalogue")
+        missing = [c for c in REQUIRED_INTERACTION_CLASSES if c not in covered]
+        if missing:
+            problems.append(f"{where}: no rule or 'no_label_guidance' note for {', '.join(missing)}")
+        if any(r.severity != "no_label_guidance" for r in label.rules) and not label.label.source_url:
+            problems.append(f"{where}: label rules without a source_url")
+    for rule in source.class_rules:
+        for cls in (rule.subject_class, rule.with_class):
+            if cls not in class_ids:
+                problems.append(f"class_rules.yaml: {rule.id}: class {cls} is not defined")
+    oral_tkis = sorted(d.name for d in source.drugs.drugs if "tyrosine_kinase_inhibitor" in d.classes and "oral" in d.route)
+    labelled = {label.drug for label in source.labels}
+    problems.extend(f"interactions: oral TKI {name} has no label interaction record" for name in oral_tkis if name not in labelled)
+    return problems

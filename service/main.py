@@ -1,0 +1,71 @@
+"""The ASGI application: `service.main:app`, built by `create_app()`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+
+from service.api import health, knowledge, recommendations
+from service.api.openapi import install_openapi
+from service.api.problems import install_problem_handlers
+from service.config import Settings, get_settings
+from service.knowledge.index import KnowledgeBase
+from service.knowledge.loader import load_knowledge
+
+DESCRIPTION = (
+    "Clinical decision support for tyrosine kinase inhibitor (TKI) combination therapy. Takes a cancer patient's "
+    "profile and returns evidence-linked treatment options, the regimens excluded for a clinical reason, and drug "
+    "interaction warnings from the prescribing information. For healthcare professionals: it supports, and does "
+    "not replace, clinical judgement. Stateless: nothing submitted is stored or logged."
+)
+
+
+def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase | None = None) -> FastAPI:
+    """Build the app bound to one knowledge base (loaded from the configured store when not given)."""
+    settings = settings or get_settings()
+    kb = knowledge_base or load_knowledge(settings.knowledge_db_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.knowledge = kb
+        yield
+
+    app = FastAPI(
+        title="tki-cds",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_tags=[
+            {"name": "clinical decision support", "description": "Recommendations and interaction checks."},
+            {"name": "knowledge", "description": "What the service knows, and its sources."},
+            {"name": "service", "description": "Operational endpoints."},
+        ],
+    )
+    # Bound before startup too, so an app used without its lifespan still answers.
+    app.state.knowledge = kb
+    install_problem_handlers(app)
+    app.include_router(health.router)
+    app.include_router(recommendations.router)
+    app.include_router(knowledge.router)
+    install_openapi(app, kb)
+
+    @app.middleware("http")
+    async def no_store(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        # Answers are about a patient: no cache may keep them.
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    return app
+
+
+def __getattr__(name: str) -> FastAPI:
+    # `service.main:app` is built on first access, so importing create_app needs no knowledge store.
+    if name == "app":
+        application = create_app()
+        globals()["app"] = application
+        return application
+    raise AttributeError(name)
