@@ -1,0 +1,106 @@
+"""A small synthetic knowledge base for testing engine mechanisms in isolation from the curated data."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from service.knowledge.index import KnowledgeBase
+from service.knowledge.records import (
+    AlterationFile,
+    CancerTypeFile,
+    ClassInteractionRule,
+    DrugFile,
+    DrugLabel,
+    Evidence,
+    Regimen,
+    Release,
+    RulesFile,
+)
+from service.knowledge.source import KnowledgeSource, check_cross_references
+
+CLASSES = [
+    "tyrosine_kinase_inhibitor",
+    "proton_pump_inhibitor",
+    "h2_blocker",
+    "antacid",
+    "strong_cyp3a4_inducer",
+    "moderate_cyp3a4_inducer",
+    "strong_cyp3a4_inhibitor",
+    "moderate_cyp3a4_inhibitor",
+    "acid_sensitive_tki",
+]
+
+
+def _label(drug: str, rules: list[dict[str, Any]], formulations: list[dict[str, Any]] | None = None) -> DrugLabel:
+    covered = {r["with_class"] for r in rules if "with_class" in r}
+    filler = [{"with_class": c, "severity": "no_label_guidance"} for c in CLASSES[1:8] if c not in covered]
+    return DrugLabel.model_validate(
+        {
+            "drug": drug,
+            "label": {"title": f"{drug} label", "source_url": f"https://example.org/{drug}"},
+            "formulations": formulations or [],
+            "rules": rules + filler,
+        }
+    )
+
+
+def build_fixture_kb(class_rules: list[dict[str, Any]] | None = None) -> KnowledgeBase:
+    drugs = DrugFile.model_validate(
+        {
+            "classes": [{"id": c, "name": c.replace("_", " ")} for c in CLASSES],
+            "drugs": [
+                {"name": "alphatinib", "classes": ["tyrosine_kinase_inhibitor", "acid_sensitive_tki"]},
+                {"name": "betatinib", "classes": ["tyrosine_kinase_inhibitor", "acid_sensitive_tki"]},
+                {
+                    "name": "gammatinib",
+                    "classes": ["tyrosine_kinase_inhibitor"],
+                    "formulations": [
+                        {"id": "capsules", "name": "gammatinib capsules", "keywords": ["capsules"]},
+                        {"id": "tablets", "name": "gammatinib tablets", "keywords": ["tablets"]},
+                    ],
+                },
+                {"name": "acidstop", "brands": ["Acidgone"], "salts": ["acidstop magnesium"], "classes": ["proton_pump_inhibitor"]},
+                {"name": "inducerin", "classes": ["strong_cyp3a4_inducer"]},
+                {"name": "plainol", "classes": []},
+            ],
+        }
+    )
+    labels = [
+        _label(
+            "alphatinib",
+            [
+                {"with_class": "proton_pump_inhibitor", "severity": "avoid", "effect": "AUC down", "management": "avoid"},
+                {"with_drug": "acidstop", "severity": "not_meaningful", "effect": "studied: no change"},
+                {"with_class": "strong_cyp3a4_inducer", "severity": "adjust", "management": "double the dose"},
+            ],
+        ),
+        _label(
+            "gammatinib",
+            [
+                {"with_class": "proton_pump_inhibitor", "formulation": "capsules", "severity": "avoid", "management": "avoid"},
+                {"with_class": "proton_pump_inhibitor", "formulation": "tablets", "severity": "not_meaningful"},
+            ],
+            formulations=[{"id": "capsules", "name": "gammatinib capsules"}, {"id": "tablets", "name": "gammatinib tablets"}],
+        ),
+    ]
+    source = KnowledgeSource(
+        release=Release(version="test", released=date(2026, 1, 1)),
+        cancer_types=CancerTypeFile.model_validate(
+            {"source_url": "https://example.org", "accessed": "2026-01-01", "cancer_types": [{"code": "TEST", "name": "Test", "category": "solid"}]}
+        ),
+        drugs=drugs,
+        alterations=AlterationFile(genes=[], alterations=[], categories={}, biomarkers=[]),
+        regimens=[],
+        evidence=[],
+        rules=RulesFile(resistance=[], toxicity=[]),
+        labels=labels,
+        class_rules=[ClassInteractionRule.model_validate(r) for r in class_rules or []],
+    )
+    # betatinib is an oral TKI without a label: the check must say so; the fixture tolerates exactly that.
+    problems = check_cross_references(source)
+    assert problems == ["interactions: oral TKI betatinib has no label interaction record"], problems
+    return KnowledgeBase(source=source, content_hash="sha256:test")
+
+
+__all__ = ["build_fixture_kb", "Evidence", "Regimen"]
