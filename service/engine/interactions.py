@@ -25,6 +25,12 @@ _SEVERITY_ORDER = {
 }
 
 
+UNVERIFIED_LABEL_NOTE = (
+    "Read from a copy or summary of the US prescribing information (see the source), not the FDA page itself: "
+    "confirm against the current label."
+)
+
+
 @dataclass(frozen=True)
 class PairFinding:
     warning: InteractionWarning | None
@@ -103,7 +109,10 @@ def _finding_from_label(
                 evidence=[citation] if label.label.source_url else [],
             ),
         )
-    extra = [n for n in (rule.note, rule.notes) if n]
+    # `notes` are the curator's provenance notes; `note` is written for the clinician.
+    extra = [rule.note] if rule.note else []
+    if not label.verified:
+        extra.append(UNVERIFIED_LABEL_NOTE)
     return PairFinding(
         warning=InteractionWarning(
             drug=subject.name,

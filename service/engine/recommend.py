@@ -133,7 +133,7 @@ def _option(kb: KnowledgeBase, a: IndicationAssessment, ranked_below: list[str])
 
 
 def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessment, list[str]]]:
-    """Order by completeness, evidence level, head-to-head evidence, then regulatory status."""
+    """Order by evidence level, head-to-head evidence, completeness of the match, then regulatory status."""
     outranked_by: dict[str, list[str]] = {}
     for a in matches:
         for loser in a.indication.outranks:
@@ -141,9 +141,9 @@ def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessmen
     ranked = sorted(
         matches,
         key=lambda a: (
-            1 if a.unknowns else 0,
             a.indication.evidence_level.value,
             len(outranked_by.get(a.regimen.id, [])),
+            1 if a.unknowns else 0,
             _REGULATORY_ORDER[a.indication.regulatory_status],
             a.regimen.name,
         ),

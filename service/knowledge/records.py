@@ -220,7 +220,12 @@ StudyDesign = Literal[
 
 
 class Eligibility(Record):
+    """The studied population as the curator read it: what the indication criteria are drawn from."""
+
     line: str | None = None
+    disease_phase: str | None = None
+    required_biomarkers: str | None = None
+    prior_therapy: str | None = None
     notes: str = ""
 
 
@@ -434,12 +439,12 @@ class LabelFormulation(Record):
 class DrugLabel(Record):
     """Every interaction rule the prescribing information of one drug gives."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
     drug: NonEmpty
     label: LabelSource
     formulations: list[LabelFormulation] = []
     rules: list[InteractionRule]
+    # False when the label text was read from a copy or summary, not the FDA/DailyMed page itself.
+    verified: bool = False
     eu_note: str = ""
     notes: str = ""
 

@@ -1,0 +1,99 @@
+"""The HTTP contract of POST /v1/recommendations and POST /v1/interactions."""
+
+from __future__ import annotations
+
+PROBLEM = "application/problem+json"
+
+
+def test_health_reports_the_knowledge_version(client, kb):
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json()["knowledge_version"]["content_hash"] == kb.content_hash
+
+
+def test_answers_are_not_cacheable(client):
+    response = client.post("/v1/recommendations", json={"cancer_type": "CML"})
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_unknown_cancer_type_is_a_422_with_suggestions_and_no_echo(client):
+    secret = "non-small cell lung cancr"
+    response = client.post("/v1/recommendations", json={"cancer_type": secret})
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body = response.json()
+    assert body["errors"] == [{"field": "body.cancer_type", "message": "not a known cancer type"}]
+    assert "NSCLC" in [s["code"] for s in body["suggestions"]]
+    assert secret not in response.text
+
+
+def test_validation_problem_names_the_field_and_never_echoes_values(client):
+    response = client.post("/v1/recommendations", json={"cancer_type": "NSCLC", "pd_l1": {"tps": 180}, "unknown": "Jane Doe"})
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith(PROBLEM)
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert fields == {"body.pd_l1.tps", "body.unknown"}
+    assert "Jane Doe" not in response.text and "180" not in response.text
+
+
+def test_pd_l1_needs_a_scoring_system(client):
+    response = client.post("/v1/recommendations", json={"cancer_type": "NSCLC", "pd_l1": {}})
+    assert response.status_code == 422
+
+
+def test_malformed_json_is_a_problem(client):
+    response = client.post("/v1/recommendations", content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith(PROBLEM)
+
+
+def test_nothing_sent_is_dropped_from_the_profile(client):
+    body = {
+        "cancer_type": "NSCLC",
+        "stage": "IV",
+        "mutations": [{"gene": "EGFR", "alteration": "L858R"}, "EGFR T790M", "FOO1 Q61K"],
+        "biomarkers": [{"name": "MSI", "status": "high"}, {"name": "Glitter", "status": "yes"}],
+        "pd_l1": {"tps": 60},
+        "prior_therapies": ["gefitinib", {"drugs": ["carboplatin", "pemetrexed"], "outcome": "progression"}],
+        "current_medications": ["omeprazole 20 mg daily", {"name": "Tegretol"}, "herbal tea"],
+    }
+    response = client.post("/v1/recommendations", json=body)
+    assert response.status_code == 200
+    profile = response.json()["profile"]
+    assert [m["status"] for m in profile["mutations"]] == ["recognised", "recognised", "not_recognised"]
+    assert [b["status"] for b in profile["biomarkers"]] == ["recognised", "not_recognised"]
+    assert [m["status"] for m in profile["current_medications"]] == ["recognised", "recognised", "not_recognised"]
+    assert profile["line_of_therapy"] == 3
+    codes = {w["code"] for w in response.json()["warnings"]}
+    assert {"mutation_not_recognised", "biomarker_not_recognised", "medication_not_recognised"} <= codes
+
+
+def test_interactions_endpoint_dasatinib_pantoprazole_is_avoid_with_exposure_change(client):
+    response = client.post("/v1/interactions", json={"drugs": ["dasatinib", "pantoprazole"]})
+    assert response.status_code == 200
+    [warning] = response.json()["interaction_warnings"]
+    assert (warning["drug"], warning["interacting_drug"], warning["severity"]) == ("dasatinib", "pantoprazole", "avoid")
+    assert warning["exposure_change"]["percent"] < 0
+    assert warning["management"]
+    assert warning["evidence"][0]["url"]
+
+
+def test_interactions_endpoint_imatinib_rifampin_warns(client):
+    response = client.post("/v1/interactions", json={"drugs": ["imatinib", "rifampin"]})
+    [warning] = response.json()["interaction_warnings"]
+    assert warning["drug"] == "imatinib" and warning["interacting_drug"] == "rifampin"
+
+
+def test_interactions_endpoint_osimertinib_omeprazole_is_silent(client):
+    response = client.post("/v1/interactions", json={"drugs": ["osimertinib", "omeprazole"]})
+    body = response.json()
+    assert body["interaction_warnings"] == []
+    assert [(c["drug"], c["finding"]) for c in body["interactions_cleared"]] == [("osimertinib", "not_meaningful")]
+
+
+def test_interactions_endpoint_reports_unknown_drugs(client):
+    response = client.post("/v1/interactions", json={"drugs": ["dasatinib", "zorblax 5 mg"]})
+    body = response.json()
+    assert body["drugs"][1]["status"] == "not_recognised"
+    assert body["warnings"][0]["field"] == "drugs[1]"

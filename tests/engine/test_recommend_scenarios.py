@@ -1,0 +1,183 @@
+"""Whole-profile behaviour of the engine, without HTTP, on the curated knowledge."""
+
+from __future__ import annotations
+
+
+def option_ids(result):  # type: ignore[no-untyped-def]
+    return [o.id for o in result.options]
+
+
+def excluded(result):  # type: ignore[no-untyped-def]
+    return {n.id: n for n in result.not_recommended}
+
+
+def test_t315i_cml_points_to_ponatinib_and_asciminib(recommend):
+    result = recommend(
+        cancer_type="CML",
+        stage="chronic phase",
+        mutations=["BCR-ABL1 T315I"],
+        prior_therapies=["imatinib"],
+        current_medications=["omeprazole"],
+    )
+    assert set(option_ids(result)) == {"ponatinib-cml", "asciminib-cml"}
+    assert {o.indication_id for o in result.options} == {"ponatinib-cml-t315i", "asciminib-cml-t315i"}
+    for option in result.options:
+        assert option.evidence and all(e.pmid or e.nct_id or e.doi for e in option.evidence)
+        assert any(c.criterion == "alteration" and c.result == "met" for c in option.rationale)
+
+
+def test_t315i_excludes_imatinib_and_second_generation_tkis_with_the_reason(recommend):
+    result = recommend(cancer_type="CML", stage="chronic phase", mutations=["BCR-ABL1 T315I"], prior_therapies=["imatinib"])
+    exclusions = excluded(result)
+    for regimen in ("imatinib-cml", "dasatinib-cml", "nilotinib-cml", "bosutinib-cml"):
+        assert regimen in exclusions
+        assert "T315I" in exclusions[regimen].reason
+        assert exclusions[regimen].reasons[0].kind == "resistance"
+        assert exclusions[regimen].evidence
+        assert set(exclusions[regimen].alternatives) == {"ponatinib", "asciminib"}
+
+
+def test_t315i_excludes_dasatinib_combinations_in_ph_all(recommend):
+    result = recommend(cancer_type="Ph+ ALL", stage="newly diagnosed", mutations=["BCR::ABL1 T315I"], prior_therapies=[])
+    assert "dasatinib-blinatumomab" in excluded(result)
+    assert "ponatinib-chemotherapy-ph-all" in option_ids(result)
+
+
+def test_no_ppi_warning_for_ponatinib_or_asciminib(recommend):
+    result = recommend(
+        cancer_type="CML", stage="chronic phase", mutations=["BCR-ABL1 T315I"], prior_therapies=["imatinib"], current_medications=["omeprazole"]
+    )
+    assert not [w for w in result.interaction_warnings if w.drug in ("ponatinib", "asciminib") and w.interacting_drug == "omeprazole"]
+    cleared = {(c.drug, c.interacting_drug) for c in result.interactions_cleared}
+    assert {("ponatinib", "omeprazole"), ("asciminib", "omeprazole")} <= cleared
+
+
+def test_first_line_cml_lists_all_first_line_tkis_and_ranks_by_head_to_head_evidence(recommend):
+    result = recommend(cancer_type="CML", stage="chronic phase", prior_therapies=[])
+    ids = option_ids(result)
+    assert {"imatinib-cml", "dasatinib-cml", "nilotinib-cml", "bosutinib-cml", "asciminib-cml"} <= set(ids)
+    imatinib = next(o for o in result.options if o.id == "imatinib-cml")
+    assert imatinib.ranked_below  # second-generation TKIs and asciminib beat it head to head
+    assert ids.index("imatinib-cml") > ids.index("dasatinib-cml")
+
+
+def test_missing_phase_is_a_caveat_not_a_guess(recommend):
+    result = recommend(cancer_type="CML", prior_therapies=[])
+    assert result.options
+    assert all(any("setting" in c for c in o.caveats) for o in result.options)
+    assert "stage_missing" in {w.code for w in result.warnings}
+
+
+def test_later_line_cml_after_two_tkis(recommend):
+    result = recommend(cancer_type="CML", stage="chronic phase", prior_therapies=["imatinib", "dasatinib"])
+    assert {o.indication_id for o in result.options} >= {"asciminib-cml-after-two-tkis", "ponatinib-cml-after-two-tkis"}
+    assert "imatinib-cml" not in option_ids(result)
+
+
+def test_progression_on_a_tki_excludes_it(recommend):
+    result = recommend(
+        cancer_type="CML",
+        stage="chronic phase",
+        prior_therapies=[{"drugs": ["imatinib"], "outcome": "progression"}, {"drugs": ["dasatinib"], "outcome": "intolerance"}],
+    )
+    exclusions = excluded(result)
+    assert exclusions["dasatinib-cml"].reasons[0].kind == "prior_therapy"
+
+
+def test_gist_pdgfra_d842v_excludes_imatinib_and_points_to_avapritinib(recommend):
+    result = recommend(cancer_type="GIST", stage="metastatic", mutations=["PDGFRA D842V"], prior_therapies=[])
+    assert "avapritinib-gist" in option_ids(result)
+    exclusions = excluded(result)
+    assert "imatinib-gist" in exclusions and "D842V" in exclusions["imatinib-gist"].reason
+    assert exclusions["imatinib-gist"].alternatives == ["avapritinib"]
+
+
+def test_gist_kit_exon_9_ranks_the_higher_imatinib_dose_first(recommend):
+    result = recommend(cancer_type="GIST", stage="metastatic", mutations=["KIT exon 9 mutation"], prior_therapies=[])
+    ids = option_ids(result)
+    assert ids.index("imatinib-800-gist-exon-9") < ids.index("imatinib-gist")
+
+
+def test_gist_lines_follow_prior_therapy(recommend):
+    second = recommend(cancer_type="GIST", stage="metastatic", prior_therapies=["imatinib"])
+    assert option_ids(second) == ["sunitinib-gist"]
+    fourth = recommend(cancer_type="GIST", stage="metastatic", prior_therapies=["imatinib", "sunitinib", "regorafenib"])
+    assert "ripretinib-gist" in option_ids(fourth)
+
+
+def test_rcc_first_line_lists_the_io_tki_combinations(recommend):
+    result = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=[])
+    assert {"nivolumab-cabozantinib", "pembrolizumab-axitinib", "pembrolizumab-lenvatinib", "avelumab-axitinib"} <= set(option_ids(result))
+    assert all(o.evidence_level == "1" for o in result.options)
+
+
+def test_unspecified_rcc_histology_gives_caveated_options(recommend):
+    result = recommend(cancer_type="RCC", stage="IV", prior_therapies=[])
+    assert result.options
+    assert all(o.caveats for o in result.options)
+
+
+def test_kidney_cancer_is_ambiguous_and_said_so(recommend):
+    result = recommend(cancer_type="kidney cancer", stage="IV", prior_therapies=[])
+    assert result.profile.cancer_type.status == "ambiguous"
+    assert "ambiguous_cancer_type" in {w.code for w in result.warnings}
+
+
+def test_endometrial_pmmr_after_platinum_gets_lenvatinib_pembrolizumab(recommend):
+    result = recommend(
+        cancer_type="endometrial carcinoma",
+        stage="recurrent",
+        biomarkers=[{"name": "MMR", "status": "pMMR"}],
+        prior_therapies=[{"drugs": ["carboplatin", "paclitaxel"], "outcome": "progression"}],
+    )
+    [option] = result.options
+    assert option.indication_id == "pembrolizumab-lenvatinib-endometrial-after-platinum"
+    assert not option.caveats
+
+
+def test_endometrial_dmmr_excludes_lenvatinib_pembrolizumab_for_the_biomarker(recommend):
+    result = recommend(
+        cancer_type="UCEC", stage="recurrent", biomarkers=[{"name": "MMR", "status": "deficient"}], prior_therapies=["carboplatin + paclitaxel"]
+    )
+    assert result.options == []
+    reasons = excluded(result)["pembrolizumab-lenvatinib"].reasons
+    assert reasons[0].kind == "biomarker" and "MMR deficient" in reasons[0].detail
+
+
+def test_hcc_after_sorafenib(recommend):
+    result = recommend(cancer_type="HCC", stage="advanced", prior_therapies=["sorafenib"], biomarkers=[{"name": "Child-Pugh", "status": "A"}])
+    assert {"regorafenib-hcc", "cabozantinib-hcc"} <= set(option_ids(result))
+
+
+def test_crc_mss_gets_investigational_regorafenib_nivolumab_below_regorafenib(recommend):
+    result = recommend(
+        cancer_type="colorectal cancer",
+        stage="metastatic",
+        biomarkers=[{"name": "MSI", "status": "MSS"}],
+        prior_therapies=["FOLFOX", "capecitabine + irinotecan"],
+    )
+    ids = option_ids(result)
+    assert ids.index("regorafenib-crc") < ids.index("regorafenib-nivolumab-crc")
+    combo = next(o for o in result.options if o.id == "regorafenib-nivolumab-crc")
+    assert combo.regulatory_status == "investigational" and combo.evidence_level == "3"
+
+
+def test_crc_msi_high_excludes_the_mss_only_combination(recommend):
+    result = recommend(
+        cancer_type="COADREAD", stage="metastatic", biomarkers=[{"name": "MSI", "status": "high"}], prior_therapies=["capecitabine"]
+    )
+    assert "regorafenib-nivolumab-crc" in excluded(result)
+
+
+def test_unverified_evidence_is_never_cited(recommend, kb):
+    result = recommend(cancer_type="COADREAD", stage="metastatic", biomarkers=[{"name": "MSI", "status": "MSS"}], prior_therapies=["capecitabine"])
+    cited = {e.id for o in result.options for e in o.evidence}
+    assert cited and all(kb.evidence[i].citable for i in cited)
+    assert "regonivo-epoc1603-crc" not in cited
+
+
+def test_her2_breast_after_trastuzumab(recommend):
+    result = recommend(
+        cancer_type="BRCA", stage="metastatic", biomarkers=[{"name": "HER2", "status": "positive"}], prior_therapies=["trastuzumab + docetaxel"]
+    )
+    assert {"tucatinib-trastuzumab-capecitabine", "lapatinib-capecitabine"} <= set(option_ids(result))
