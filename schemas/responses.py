@@ -104,7 +104,8 @@ class EvidenceLevelInfo(Contract):
 
 
 class Component(Contract):
-    drug: str
+    drug: str | None = Field(default=None, description="Generic name; absent when the evidence allowed any drug of a class.")
+    drug_class: str | None = Field(default=None, description="The class, when any of its drugs may be used.")
     role: str
     dose: str | None = None
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from schemas.requests import PatientProfileInput
 from schemas.responses import RecommendationResponse
-from service.config import PROJECT_ROOT
+from service.config import get_settings
 from service.engine.recommend import recommend_for
 from service.knowledge.index import KnowledgeBase
 from service.knowledge.loader import load_knowledge
@@ -19,7 +19,7 @@ from service.knowledge.source import KnowledgeSource, read_knowledge
 from service.knowledge.store import write_store
 from service.main import create_app
 
-KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
+KNOWLEDGE_DIR = get_settings().knowledge_dir
 
 
 @pytest.fixture(scope="session")

@@ -51,7 +51,7 @@ def _regimen_view(kb: KnowledgeBase, regimen: Regimen) -> RegimenView:
         id=regimen.id,
         name=regimen.name,
         drugs=regimen.drugs,
-        components=[Component(drug=c.drug, role=c.role, dose=c.dose) for c in regimen.components],
+        components=[Component(drug=c.drug, drug_class=c.drug_class, role=c.role, dose=c.dose) for c in regimen.components],
         indications=[
             IndicationView(
                 id=i.id,

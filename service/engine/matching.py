@@ -274,12 +274,13 @@ def resistance_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen
         if rule.cancer_types and not any(kb.is_within(profile.cancer_type, c) for c in rule.cancer_types):
             continue
         hits = profile.alterations_matching(rule.alterations)
-        drugs = [d for d in regimen.drugs if d in rule.drugs]
-        if hits and drugs:
+        regimen_classes = set(regimen.component_classes).union(*(kb.drug_classes(d) for d in regimen.drugs))
+        affected = [d for d in regimen.drugs if d in rule.drugs] or sorted(regimen_classes.intersection(rule.drug_classes))
+        if hits and affected:
             found = ", ".join(h.id for h in hits)
             exclusions.append(
                 Exclusion(
-                    "resistance",
+                    rule.kind,
                     f"{found}: {rule.reason}",
                     tuple(rule.evidence),
                     tuple(rule.alternatives),

@@ -117,7 +117,7 @@ def _option(kb: KnowledgeBase, a: IndicationAssessment, ranked_below: list[str])
         id=a.regimen.id,
         name=a.regimen.name,
         drugs=a.regimen.drugs,
-        components=[Component(drug=c.drug, role=c.role, dose=c.dose) for c in a.regimen.components],
+        components=[Component(drug=c.drug, drug_class=c.drug_class, role=c.role, dose=c.dose) for c in a.regimen.components],
         indication_id=indication.id,
         indication=indication.summary,
         evidence_level=indication.evidence_level.value,
@@ -133,22 +133,34 @@ def _option(kb: KnowledgeBase, a: IndicationAssessment, ranked_below: list[str])
 
 
 def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessment, list[str]]]:
-    """Order by evidence level, head-to-head evidence, completeness of the match, then regulatory status."""
+    """Order by evidence level, completeness and regulatory status; then head-to-head evidence moves
+    each option below every option shown superior to it in a randomised comparison."""
     outranked_by: dict[str, list[str]] = {}
     for a in matches:
         for loser in a.indication.outranks:
-            outranked_by.setdefault(loser, []).append(a.regimen.name)
+            outranked_by.setdefault(loser, []).append(a.regimen.id)
     ranked = sorted(
         matches,
         key=lambda a: (
             a.indication.evidence_level.value,
-            len(outranked_by.get(a.regimen.id, [])),
             1 if a.unknowns else 0,
             _REGULATORY_ORDER[a.indication.regulatory_status],
             a.regimen.name,
+            a.regimen.id,
         ),
     )
-    return [(a, sorted(outranked_by.get(a.regimen.id, []))) for a in ranked]
+    for _ in range(len(ranked) ** 2):  # bounded: the outranks graph is acyclic, so this settles
+        moved = False
+        for index, a in enumerate(ranked):
+            winners = [i for i, b in enumerate(ranked) if b.regimen.id in outranked_by.get(a.regimen.id, [])]
+            if winners and max(winners) > index:
+                ranked.insert(max(winners), ranked.pop(index))
+                moved = True
+                break
+        if not moved:
+            break
+    names = {a.regimen.id: a.regimen.name for a in matches}
+    return [(a, sorted(names[w] for w in outranked_by.get(a.regimen.id, []) if w in names)) for a in ranked]
 
 
 def _missing_data_warnings(options: list[TreatmentOption]) -> list[Warning]:

@@ -297,9 +297,18 @@ ComponentRole = Literal["tki", "immunotherapy", "chemotherapy", "antibody", "tar
 
 
 class Component(Record):
-    drug: NonEmpty
+    """One drug of a regimen, or a class where the evidence allowed any member (e.g. any PD-1 inhibitor)."""
+
+    drug: str | None = None
+    drug_class: str | None = None
     role: ComponentRole
     dose: str | None = None
+
+    @model_validator(mode="after")
+    def _drug_or_class(self) -> Component:
+        if (self.drug is None) == (self.drug_class is None):
+            raise ValueError("a component names exactly one of drug or drug_class")
+        return self
 
 
 class LineRange(Record):
@@ -368,7 +377,12 @@ class Regimen(Record):
 
     @property
     def drugs(self) -> list[str]:
-        return [c.drug for c in self.components]
+        """The named drugs (class components are not drugs a patient can be checked against)."""
+        return [c.drug for c in self.components if c.drug is not None]
+
+    @property
+    def component_classes(self) -> list[str]:
+        return [c.drug_class for c in self.components if c.drug_class is not None]
 
 
 # --- rules ------------------------------------------------------------------------------
@@ -377,11 +391,19 @@ class Regimen(Record):
 class ResistanceRule(Record):
     id: Slug
     alterations: list[str] = Field(min_length=1)  # ids or categories; any one triggers the rule
-    drugs: list[str] = Field(min_length=1)
+    drugs: list[str] = []
+    drug_classes: list[str] = []  # any drug of these classes, or a class component, triggers the rule
     cancer_types: list[str] = []  # empty: every cancer type
+    kind: Literal["resistance", "biomarker"] = "resistance"
     reason: NonEmpty
     evidence: list[str] = Field(min_length=1)
     alternatives: list[str] = []
+
+    @model_validator(mode="after")
+    def _names_drugs(self) -> ResistanceRule:
+        if not self.drugs and not self.drug_classes:
+            raise ValueError("a resistance rule needs drugs or drug_classes")
+        return self
 
 
 class ToxicityRule(Record):

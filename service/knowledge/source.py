@@ -205,7 +205,10 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
 
     for regimen in source.regimens:
         where = f"regimens/{regimen.id}"
-        problems.extend(f"{where}: drug {c.drug} is not in drugs.yaml" for c in regimen.components if c.drug not in drug_names)
+        problems.extend(
+            f"{where}: drug {c.drug} is not in drugs.yaml" for c in regimen.components if c.drug is not None and c.drug not in drug_names
+        )
+        problems.extend(f"{where}: class {c} is not defined" for c in regimen.component_classes if c not in class_ids)
         for indication in regimen.indications:
             at = f"{where}/{indication.id}"
             problems.extend(f"{at}: cancer type {c} does not exist" for c in indication.cancer_types if c not in cancer_codes)
@@ -238,6 +241,7 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
         problems.extend(f"{where}: alteration {a!r} does not exist" for a in rule.alterations if a not in alteration_terms)
         problems.extend(f"{where}: drug {d} is not in drugs.yaml" for d in [*rule.drugs, *rule.alternatives] if d not in drug_names)
         problems.extend(f"{where}: cancer type {c} does not exist" for c in rule.cancer_types if c not in cancer_codes)
+        problems.extend(f"{where}: class {c} is not defined" for c in rule.drug_classes if c not in class_ids)
         check_evidence(where, rule.evidence)
     for rule in source.rules.toxicity:
         where = f"rules.yaml: toxicity {rule.id}"

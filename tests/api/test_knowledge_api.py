@@ -14,7 +14,7 @@ def test_regimen_detail_shows_criteria_and_citable_evidence(client):
     body = client.get("/v1/regimens/ponatinib-cml").json()
     t315i = next(i for i in body["indications"] if i["id"] == "ponatinib-cml-t315i")
     assert "requires BCR::ABL1 T315I" in t315i["criteria"]
-    assert all(e["pmid"] or e["nct_id"] or e["doi"] for e in t315i["evidence"])
+    assert t315i["evidence"] and all(e.get("pmid") or e.get("nct_id") or e.get("doi") for e in t315i["evidence"])
 
 
 def test_unknown_regimen_is_a_404_problem(client):

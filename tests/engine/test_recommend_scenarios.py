@@ -181,3 +181,82 @@ def test_her2_breast_after_trastuzumab(recommend):
         cancer_type="BRCA", stage="metastatic", biomarkers=[{"name": "HER2", "status": "positive"}], prior_therapies=["trastuzumab + docetaxel"]
     )
     assert {"tucatinib-trastuzumab-capecitabine", "lapatinib-capecitabine"} <= set(option_ids(result))
+
+
+def test_egfr_l858r_nsclc_puts_osimertinib_first_and_excludes_checkpoint_inhibitors(recommend):
+    result = recommend(
+        cancer_type="NSCLC",
+        stage="IV",
+        mutations=[{"gene": "EGFR", "alteration": "L858R"}],
+        pd_l1={"tps": 80},
+        current_medications=["Nexium"],
+    )
+    ids = option_ids(result)
+    assert ids[:2] and all(i.startswith("osimertinib") for i in ids[:2])
+    exclusions = excluded(result)
+    for regimen in ("pembrolizumab-nsclc", "pembrolizumab-pemetrexed-platinum"):
+        assert regimen in exclusions
+        assert "EGFR L858R" in exclusions[regimen].reason
+        assert exclusions[regimen].evidence
+    assert not [w for w in result.interaction_warnings if w.drug == "osimertinib"]
+
+
+def test_egfr_t790m_after_first_generation_tki(recommend):
+    result = recommend(
+        cancer_type="LUAD",
+        stage="metastatic",
+        mutations=["EGFR exon 19 deletion", "EGFR T790M (acquired)"],
+        prior_therapies=[{"drugs": ["gefitinib"], "outcome": "progression"}],
+    )
+    [option] = [o for o in result.options if o.id == "osimertinib-nsclc"]
+    assert option.indication_id == "osimertinib-egfr-t790m-after-tki"
+
+
+def test_driver_negative_nsclc_after_immunotherapy_gets_low_level_anlotinib_rechallenge(recommend):
+    result = recommend(
+        cancer_type="NSCLC",
+        stage="IV",
+        mutations=["EGFR not detected", {"gene": "ALK", "alteration": "fusion", "status": "not detected"}],
+        pd_l1={"tps": 20},
+        prior_therapies=[{"drugs": ["pembrolizumab", "carboplatin", "pemetrexed"], "outcome": "progression"}],
+    )
+    option = next(o for o in result.options if o.id == "anlotinib-ici-rechallenge")
+    assert option.evidence_level == "4" and option.evidence_level_detail.low_level
+    assert all(e.low_level for e in option.evidence)
+    assert not option.caveats
+    assert option_ids(result)[-1] == "anlotinib-ici-rechallenge" or all(o.evidence_level != "4" for o in result.options if o.id != option.id)
+
+
+def test_untested_drivers_leave_checkpoint_options_with_a_caveat(recommend):
+    result = recommend(cancer_type="NSCLC", stage="IV", pd_l1={"tps": 70}, prior_therapies=[])
+    option = next(o for o in result.options if o.id == "pembrolizumab-nsclc")
+    assert any("EGFR status not reported" in c for c in option.caveats)
+    assert any(w.code == "missing_driver_status" for w in result.warnings)
+
+
+def test_pd_l1_threshold_compared_only_in_its_scoring_system(recommend):
+    below = recommend(cancer_type="NSCLC", stage="IV", mutations=["EGFR not detected", "ALK negative"], pd_l1={"tps": 10}, prior_therapies=[])
+    assert "pembrolizumab-nsclc" in excluded(below)
+    other_system = recommend(cancer_type="NSCLC", stage="IV", mutations=["EGFR not detected", "ALK negative"], pd_l1={"cps": 80}, prior_therapies=[])
+    option = next(o for o in other_system.options if o.id == "pembrolizumab-nsclc")
+    assert any("not interchangeable" in c for c in option.caveats)
+
+
+def test_crizotinib_with_nivolumab_is_excluded_for_hepatotoxicity(recommend):
+    result = recommend(cancer_type="NSCLC", stage="IV", mutations=["EML4-ALK fusion"], prior_therapies=[])
+    exclusion = excluded(result)["crizotinib-nivolumab"]
+    assert exclusion.reasons[0].kind == "toxicity" and "hepatotoxicity" in exclusion.reason
+    assert {"alectinib-nsclc", "lorlatinib-nsclc", "brigatinib-nsclc"} <= set(option_ids(result))
+
+
+def test_toxicity_rule_applies_to_a_current_medicine_too(recommend):
+    result = recommend(
+        cancer_type="NSCLC", stage="IV", mutations=["ROS1 fusion"], prior_therapies=[], current_medications=["nivolumab"]
+    )
+    exclusion = excluded(result)["crizotinib-ros1"]
+    assert "current medication nivolumab" in exclusion.reason
+
+
+def test_tki_in_current_medications_is_checked_too(recommend):
+    result = recommend(cancer_type="CML", stage="chronic phase", prior_therapies=[], current_medications=["dasatinib 100 mg", "pantoprazole"])
+    assert any(w.drug == "dasatinib" and w.interacting_drug == "pantoprazole" and w.severity == "avoid" for w in result.interaction_warnings)
