@@ -11,7 +11,8 @@ Name = Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class Contract(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: a boolean is not a number and a number is not a string, whatever Python would coerce
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class MutationInput(Contract):
@@ -32,7 +33,7 @@ class BiomarkerInput(Contract):
 class PdL1Input(Contract):
     """PD-L1 expression with its scoring system; thresholds are compared only within one system."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={"minProperties": 1})
 
     tps: float = Field(default=None, ge=0, le=100, description="Tumour proportion score, %.")
     cps: float = Field(default=None, ge=0, le=100, description="Combined positive score (capped at 100).")
@@ -65,6 +66,7 @@ class PatientProfileInput(Contract):
 
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {
@@ -101,6 +103,7 @@ class PatientProfileInput(Contract):
 class InteractionCheckInput(Contract):
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={"examples": [{"drugs": ["dasatinib", "pantoprazole 40 mg daily"]}]},
     )
 

@@ -93,7 +93,7 @@ def _not_found(request: Request, error: NotFoundError) -> JSONResponse:
 
 
 def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-    titles = {404: "Not found", 405: "Method not allowed", 406: "Not acceptable", 415: "Unsupported media type"}
+    titles = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 406: "Not acceptable", 415: "Unsupported media type"}
     return problem_response(
         Problem(
             type=PROBLEM_BASE + "http-error",
@@ -131,6 +131,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI declarations of the problem responses a route can return."""
     descriptions = {
+        400: "The body could not be read as JSON text (for example, it is not UTF-8).",
         404: "No record with that identifier.",
         422: "The request is invalid; the problem lists each field to fix (and, for an unknown cancer type, the closest known types).",
     }

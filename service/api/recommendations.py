@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1", tags=["clinical decision support"])
     summary="Evidence-linked treatment options, exclusions and interaction warnings for a patient profile",
     response_model=RecommendationResponse,
     response_model_exclude_none=True,
-    responses=problem_responses(422),
+    responses=problem_responses(400, 422),
 )
 def create_recommendations(profile: PatientProfileInput, knowledge: KnowledgeDep) -> RecommendationResponse:
     return recommend_for(knowledge, profile)
@@ -31,7 +31,7 @@ def create_recommendations(profile: PatientProfileInput, knowledge: KnowledgeDep
     summary="Drug interaction check of a medication list against the prescribing information",
     response_model=InteractionCheckResponse,
     response_model_exclude_none=True,
-    responses=problem_responses(422),
+    responses=problem_responses(400, 422),
 )
 def check_interactions(body: InteractionCheckInput, knowledge: KnowledgeDep) -> InteractionCheckResponse:
     return check_medication_list(knowledge, body.drugs)

@@ -29,7 +29,7 @@ from service.engine.matching import (
 )
 from service.engine.normalise import DrugRef, NormalisedProfile, normalise_drug, normalise_profile
 from service.knowledge.index import KnowledgeBase
-from service.knowledge.records import Regimen, RegulatoryStatus
+from service.knowledge.records import Indication, Regimen, RegulatoryStatus
 
 INTENDED_USE = (
     "For use by healthcare professionals. This service supports, and does not replace, clinical judgement: "
@@ -70,9 +70,17 @@ class _Considered:
     exclusions: list[Exclusion]
 
 
+def _concerns_patient(kb: KnowledgeBase, profile: NormalisedProfile, indication: Indication) -> bool:
+    """An indication for the patient's cancer type whose required alterations the patient has, whatever
+    the line or setting: the regimens a clinician would weigh, and so the ones an exclusion must explain."""
+    if cancer_type_relation(kb, profile.cancer_type, indication.cancer_types) == "other":
+        return False
+    return all(profile.alterations_matching(group) for group in indication.requires_alterations)
+
+
 def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> _Considered | None:
-    """Assess one regimen; None when none of its indications concerns the patient's cancer type."""
-    if all(cancer_type_relation(kb, profile.cancer_type, i.cancer_types) == "other" for i in regimen.indications):
+    """Assess one regimen; None when none of its indications concerns this patient."""
+    if not any(_concerns_patient(kb, profile, i) for i in regimen.indications):
         return None
     assessments = [assess_indication(kb, profile, regimen, indication) for indication in regimen.indications]
     matched = sorted((a for a in assessments if a.applicable and not a.exclusions), key=_rank_key)

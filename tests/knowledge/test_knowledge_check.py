@@ -1,0 +1,93 @@
+"""The knowledge check: passes on the curated data, and fails on each kind of defect it guards against."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from service.config import get_settings
+from service.knowledge.records import REQUIRED_INTERACTION_CLASSES
+from service.knowledge.source import KnowledgeError, read_knowledge
+
+
+def test_curated_knowledge_passes_the_check(kb):
+    assert kb.regimens and kb.evidence and kb.labels
+
+
+def test_every_indication_cites_verified_evidence_with_an_identifier(kb):
+    for regimen in kb.regimens.values():
+        for indication in regimen.indications:
+            assert kb.citable_evidence(indication.evidence), indication.id
+
+
+def test_every_oral_tki_label_covers_every_checked_class(kb):
+    for drug in kb.drugs.values():
+        if "tyrosine_kinase_inhibitor" in drug.classes and drug.route == "oral":
+            covered = {r.with_class for r in kb.labels[drug.name].rules}
+            assert set(REQUIRED_INTERACTION_CLASSES) <= covered, drug.name
+
+
+def test_no_seed_002_trial_is_named_anywhere_in_the_knowledge():
+    text = " ".join(p.read_text(encoding="utf-8") for p in get_settings().knowledge_dir.rglob("*.yaml")).upper()
+    for invented in ("IFN-IMAP", "COMBIMAT", "PONI-COMBO", "GIST-DOX", "IMMU-GIST", "KIT-CAR-T", "AI-DOSE-CML", "EPIMAT"):
+        assert invented not in text
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(get_settings().knowledge_dir, target)
+    return target
+
+
+def _edit_evidence(root: Path, edit) -> None:  # type: ignore[no-untyped-def]
+    path = root / "evidence" / "resistance.yaml"
+    records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    edit(records)
+    path.write_text(yaml.safe_dump(records, sort_keys=False), encoding="utf-8")
+
+
+def _problems(root: Path) -> list[str]:
+    with pytest.raises(KnowledgeError) as error:
+        read_knowledge(root)
+    return error.value.problems
+
+
+def test_check_fails_without_a_source_url(knowledge_copy):
+    _edit_evidence(knowledge_copy, lambda records: records[0].pop("source_url"))
+    assert any("source_url" in p for p in _problems(knowledge_copy))
+
+
+def test_check_fails_on_a_malformed_identifier(knowledge_copy):
+    _edit_evidence(knowledge_copy, lambda records: records[0].update(pmid="PMID 12"))
+    assert any("PMID" in p for p in _problems(knowledge_copy))
+
+
+def test_check_fails_when_a_rule_cites_only_unverified_evidence(knowledge_copy):
+    path = knowledge_copy / "rules.yaml"
+    text = path.read_text(encoding="utf-8")
+    cited = "evidence: [nicolini-2013-t315i, zabriskie-2014-compound-mutations, ponatinib-mutations-deininger-2015]"
+    assert cited in text
+    path.write_text(text.replace(cited, "evidence: [bcr-abl1-mutation-tki-resistance-table]"), encoding="utf-8")
+    assert "rules.yaml: resistance bcr-abl1-t315i: no verified evidence with a PMID, NCT ID or DOI" in _problems(knowledge_copy)
+
+
+def test_check_fails_on_a_reference_to_nothing(knowledge_copy):
+    path = knowledge_copy / "regimens" / "gist.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("evidence: [grid]", "evidence: [no-such-trial]"), encoding="utf-8")
+    assert any("no-such-trial does not exist" in p for p in _problems(knowledge_copy))
+
+
+def test_check_fails_on_a_regimen_without_evidence(knowledge_copy):
+    path = knowledge_copy / "regimens" / "gist.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("evidence: [grid]", "evidence: []"), encoding="utf-8")
+    assert any("evidence" in p for p in _problems(knowledge_copy))
+
+
+def test_check_fails_when_an_oral_tki_has_no_label_record(knowledge_copy):
+    path = knowledge_copy / "interactions" / "labels_no_us_label.yaml"
+    path.write_text("[]\n", encoding="utf-8")
+    assert "interactions: oral TKI savolitinib has no label interaction record" in _problems(knowledge_copy)
