@@ -78,12 +78,12 @@ class InteractionWarning(Contract):
 
 
 class InteractionCleared(Contract):
-    """A pair that was checked and needs no action, with the label statement that says so."""
+    """A pair the label studied and found not clinically meaningful: no action, with the label's words."""
 
     drug: str
     interacting_drug: str
     interacting_class: str | None = None
-    finding: Literal["not_meaningful", "no_label_guidance"]
+    finding: Literal["not_meaningful"]
     effect: str = ""
     evidence: list[LabelCitation] = []
 

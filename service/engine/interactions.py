@@ -47,13 +47,37 @@ def _label_citation(label: DrugLabel, section: str | None) -> LabelCitation:
     )
 
 
-def _rules_for_formulation(label: DrugLabel, subject: DrugRef) -> list[InteractionRule]:
-    """A named formulation's own rules replace the general ones for the same target; none named keeps all."""
-    if subject.formulation is None:
-        return list(label.rules)
-    specific = [r for r in label.rules if r.formulation == subject.formulation]
-    targets = {(r.with_drug, r.with_class) for r in specific}
-    return specific + [r for r in label.rules if r.formulation is None and (r.with_drug, r.with_class) not in targets]
+@dataclass(frozen=True)
+class _RuleIndex:
+    by_drug: dict[str, list[InteractionRule]]
+    by_class: dict[str, list[InteractionRule]]
+
+
+def _rule_index(kb: KnowledgeBase, label: DrugLabel, formulation: str | None) -> _RuleIndex:
+    """The label's rules for one formulation, indexed by target; built once per label and formulation.
+
+    A named formulation's own rules replace the general ones for the same target; none named keeps
+    every formulation's rules, so the most restrictive one answers.
+    """
+    key = ("rule-index", label.drug, formulation)
+    index = kb.memo.get(key)
+    if not isinstance(index, _RuleIndex):
+        if formulation is None:
+            rules = list(label.rules)
+        else:
+            specific = [r for r in label.rules if r.formulation == formulation]
+            targets = {(r.with_drug, r.with_class) for r in specific}
+            rules = specific + [r for r in label.rules if r.formulation is None and (r.with_drug, r.with_class) not in targets]
+        by_drug: dict[str, list[InteractionRule]] = {}
+        by_class: dict[str, list[InteractionRule]] = {}
+        for rule in rules:
+            if rule.with_drug is not None:
+                by_drug.setdefault(rule.with_drug, []).append(rule)
+            else:
+                by_class.setdefault(rule.with_class or "", []).append(rule)
+        index = _RuleIndex(by_drug=by_drug, by_class=by_class)
+        kb.memo[key] = index
+    return index
 
 
 def _formulation_note(kb: KnowledgeBase, subject: DrugRef, candidates: list[InteractionRule]) -> list[str]:
@@ -68,13 +92,27 @@ def _most_severe(rules: Iterable[InteractionRule]) -> InteractionRule:
 
 
 def check_pair(kb: KnowledgeBase, subject: DrugRef, other: DrugRef) -> PairFinding | None:
-    """The one answer for `subject`'s label against `other`, or None when no rule at any level applies."""
+    """The one answer for `subject`'s label against `other`, or None when no rule at any level applies.
+
+    The answer depends only on the drugs, so it is computed once per knowledge base and pair; only the
+    caller's own spelling of the other medicine is filled in per request.
+    """
+    key = ("pair", subject.name, subject.formulation, other.name)
+    if key not in kb.memo:
+        kb.memo[key] = _decide_pair(kb, subject, other)
+    finding = kb.memo[key]
+    if isinstance(finding, PairFinding) and finding.warning is not None:
+        return PairFinding(warning=finding.warning.model_copy(update={"interacting_input": other.input}), cleared=None)
+    return finding  # type: ignore[return-value]
+
+
+def _decide_pair(kb: KnowledgeBase, subject: DrugRef, other: DrugRef) -> PairFinding | None:
     label = kb.labels.get(subject.name)
     other_classes = kb.drug_classes(other.name)
     if label is not None:
-        rules = _rules_for_formulation(label, subject)
-        pair_rules = [r for r in rules if r.with_drug == other.name]
-        class_rules = [r for r in rules if r.with_class in other_classes]
+        index = _rule_index(kb, label, subject.formulation)
+        pair_rules = index.by_drug.get(other.name, [])
+        class_rules = [rule for cls in other_classes for rule in index.by_class.get(cls, [])]
         for level, candidates in (("drug_pair", pair_rules), ("drug_class", class_rules)):
             if candidates:
                 notes = _formulation_note(kb, subject, candidates)
@@ -95,6 +133,8 @@ def _finding_from_label(
     level: str,
     notes: list[str],
 ) -> PairFinding:
+    if rule.severity == Severity.NO_LABEL_GUIDANCE:
+        return PairFinding(warning=None, cleared=None)
     citation = _label_citation(label, rule.label_section)
     interacting_class = kb.class_names.get(rule.with_class) if rule.with_class else None
     if rule.severity not in WARNING_SEVERITIES:
@@ -133,6 +173,8 @@ def _finding_from_label(
 
 
 def _finding_from_class_rule(subject: DrugRef, other: DrugRef, rule: ClassInteractionRule) -> PairFinding:
+    if rule.severity == Severity.NO_LABEL_GUIDANCE:
+        return PairFinding(warning=None, cleared=None)
     citation = LabelCitation(title=rule.source_title, url=rule.source_url)
     if rule.severity not in WARNING_SEVERITIES:
         return PairFinding(

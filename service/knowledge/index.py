@@ -44,6 +44,8 @@ class KnowledgeBase:
     genes: dict[str, Gene] = field(init=False)
     alterations: dict[str, Alteration] = field(init=False)
     biomarkers: dict[str, Biomarker] = field(init=False)
+    # memo tables for derived, request-independent answers (filled lazily, never invalidated: the KB is immutable)
+    memo: dict[object, object] = field(init=False, default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
