@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
 
-from service.api import health, knowledge, recommendations
+from service.api import guide, health, knowledge, recommendations
 from service.api.openapi import install_openapi
 from service.api.problems import install_problem_handlers
 from service.config import Settings, get_settings
@@ -19,6 +21,12 @@ DESCRIPTION = (
     "profile and returns evidence-linked treatment options, the regimens excluded for a clinical reason, and drug "
     "interaction warnings from the prescribing information. For healthcare professionals: it supports, and does "
     "not replace, clinical judgement. Stateless: nothing submitted is stored or logged."
+)
+
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 
 
@@ -49,6 +57,8 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
     app.include_router(health.router)
     app.include_router(recommendations.router)
     app.include_router(knowledge.router)
+    app.include_router(guide.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "web" / "static"), name="static")
     install_openapi(app, kb)
 
     @app.middleware("http")
@@ -57,6 +67,9 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
         # Answers are about a patient: no cache may keep them.
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        # The guide loads only its own script and stylesheet: nothing may reach another origin.
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         return response
 
     return app

@@ -1,0 +1,89 @@
+"""The decision guide pages: GET/POST /guide (works without JavaScript) and POST /guide/panel (the live panel)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from schemas.responses import RecommendationResponse
+from service.api.deps import KnowledgeDep
+from service.engine.normalise import UnknownCancerTypeError
+from service.engine.recommend import INTENDED_USE, knowledge_version, recommend_for
+from service.web.form import LEUKAEMIA_STAGES, MEDICATION_ROWS, OUTCOMES, PRIOR_LINES, SOLID_STAGES, FormResult, form_choices, profile_from_form
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "web" / "templates")
+router = APIRouter(include_in_schema=False)
+
+SEVERITY_ORDER = {"avoid": 0, "adjust": 1, "monitor": 2}
+
+
+def interaction_grid(answer: RecommendationResponse) -> dict[str, object]:
+    """Rows: every drug of every option; columns: the recognised current medicines; cells: the pair's answer."""
+    medications = [m.name for m in answer.profile.current_medications if m.name]
+    rows = list(dict.fromkeys(d for o in answer.options for d in o.drugs))
+    cells: dict[tuple[str, str], str] = {}
+    for warning in answer.interaction_warnings:
+        cells[(warning.drug, warning.interacting_drug)] = warning.severity
+    for cleared in answer.interactions_cleared:
+        cells.setdefault((cleared.drug, cleared.interacting_drug), "no meaningful effect")
+    return {"rows": rows, "columns": medications, "cells": cells}
+
+
+def _answer(kb: KnowledgeDep, form: FormResult) -> tuple[RecommendationResponse | None, list[str]]:
+    if form.profile is None:
+        return None, form.problems
+    try:
+        return recommend_for(kb, form.profile), []
+    except UnknownCancerTypeError:
+        return None, ["Cancer type: choose one from the list."]
+
+
+def _context(request: Request, kb: KnowledgeDep, form: FormResult | None) -> dict[str, object]:
+    answer, problems = _answer(kb, form) if form is not None else (None, [])
+    return {
+        "request": request,
+        "choices": form_choices(kb),
+        "values": form.values if form is not None else {},
+        "answer": answer,
+        "problems": problems,
+        "grid": interaction_grid(answer) if answer is not None else None,
+        "version": knowledge_version(kb),
+        "intended_use": INTENDED_USE,
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "solid_stages": SOLID_STAGES,
+        "leukaemia_stages": LEUKAEMIA_STAGES,
+        "outcomes": OUTCOMES,
+        "prior_lines": range(1, PRIOR_LINES + 1),
+        "medication_rows": range(1, MEDICATION_ROWS + 1),
+    }
+
+
+async def _form_values(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request, knowledge: KnowledgeDep) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, "index.html", {"version": knowledge_version(knowledge), "intended_use": INTENDED_USE})
+
+
+@router.get("/guide", response_class=HTMLResponse)
+def guide(request: Request, knowledge: KnowledgeDep) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, "guide.html", _context(request, knowledge, None))
+
+
+@router.post("/guide", response_class=HTMLResponse)
+async def guide_answer(request: Request, knowledge: KnowledgeDep) -> HTMLResponse:
+    form = profile_from_form(await _form_values(request))
+    return TEMPLATES.TemplateResponse(request, "guide.html", _context(request, knowledge, form))
+
+
+@router.post("/guide/panel", response_class=HTMLResponse)
+async def guide_panel(request: Request, knowledge: KnowledgeDep) -> HTMLResponse:
+    form = profile_from_form(await _form_values(request))
+    return TEMPLATES.TemplateResponse(request, "_panel.html", _context(request, knowledge, form))

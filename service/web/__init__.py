@@ -1,0 +1,1 @@
+"""The decision guide: a server-rendered front door onto the same engine as the JSON API."""

@@ -1,0 +1,149 @@
+"""Map the decision guide's form fields to the engine's one input, and describe the form's choices.
+
+The form is a front door like the JSON API: it builds the same `PatientProfileInput`, so the page and
+`POST /v1/recommendations` cannot disagree for the same patient.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from schemas.requests import PatientProfileInput
+from service.knowledge.index import KnowledgeBase
+from service.knowledge.records import Alteration
+
+ALTERATION_PREFIX = "alt::"
+GENE_PREFIX = "gene::"
+BIOMARKER_PREFIX = "biomarker::"
+PRIOR_LINES = 4
+MEDICATION_ROWS = 6
+
+SOLID_STAGES = ["I", "II", "III", "IV", "early", "locally advanced", "unresectable", "advanced", "metastatic", "recurrent"]
+LEUKAEMIA_STAGES = ["chronic phase", "accelerated phase", "blast phase", "newly diagnosed", "relapsed", "refractory"]
+OUTCOMES = ["unknown", "progression", "intolerance", "response", "stable disease"]
+
+
+@dataclass
+class FormResult:
+    """What the form asked for: the engine input, or the problems that stopped it being built."""
+
+    profile: PatientProfileInput | None
+    values: dict[str, str]
+    problems: list[str] = field(default_factory=list)
+
+
+def _lines(value: str) -> list[str]:
+    return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+
+
+def profile_from_form(values: dict[str, str]) -> FormResult:
+    """Build the engine input from the form's fields; problems are returned as sentences, never raised."""
+    body: dict[str, object] = {"cancer_type": values.get("cancer_type", "").strip()}
+    if values.get("stage", "").strip():
+        body["stage"] = values["stage"].strip()
+    mutations: list[object] = []
+    for key, status in sorted(values.items()):
+        if key.startswith(ALTERATION_PREFIX) and status in ("detected", "not detected"):
+            gene, _, name = key.removeprefix(ALTERATION_PREFIX).partition(" ")
+            mutations.append({"gene": gene, "alteration": name, "status": status})
+        elif key.startswith(GENE_PREFIX) and status == "not detected":
+            mutations.append({"gene": key.removeprefix(GENE_PREFIX), "status": "not detected"})
+    mutations.extend(_lines(values.get("other_mutations", "")))
+    body["mutations"] = mutations
+    body["biomarkers"] = [
+        {"name": key.removeprefix(BIOMARKER_PREFIX), "status": status}
+        for key, status in sorted(values.items())
+        if key.startswith(BIOMARKER_PREFIX) and status
+    ]
+    scoring, score = values.get("pd_l1_scoring", ""), values.get("pd_l1_value", "").strip()
+    problems: list[str] = []
+    if scoring and score:
+        try:
+            body["pd_l1"] = {scoring: float(score)}
+        except ValueError:
+            problems.append("PD-L1: the value must be a number.")
+    prior_status = values.get("prior_status", "unknown")
+    if prior_status == "none":
+        body["prior_therapies"] = []
+    elif prior_status == "listed":
+        body["prior_therapies"] = [
+            {"drugs": drugs, "outcome": values.get(f"prior_{n}_outcome", "unknown") or "unknown"}
+            for n in range(1, PRIOR_LINES + 1)
+            if (drugs := [d for d in (p.strip() for p in values.get(f"prior_{n}_drugs", "").replace("+", ",").split(",")) if d])
+        ]
+    body["current_medications"] = [m for n in range(1, MEDICATION_ROWS + 1) if (m := values.get(f"medication_{n}", "").strip())]
+    if problems:
+        return FormResult(profile=None, values=values, problems=problems)
+    try:
+        return FormResult(profile=PatientProfileInput.model_validate(body), values=values)
+    except ValidationError as error:
+        messages = [f"{'.'.join(str(p) for p in e['loc'] if not isinstance(p, int) and p not in ('str', 'MutationInput', 'PriorTherapyInput', 'MedicationInput'))}: {e['msg']}" for e in error.errors(include_input=False)]
+        return FormResult(profile=None, values=values, problems=sorted(set(messages)))
+
+
+@dataclass(frozen=True)
+class GeneChoices:
+    gene: str
+    alterations: list[Alteration]
+    cancer_types: list[str]  # where any of them is relevant
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    cancer_types: list[tuple[str, str, str]]  # code, name, category
+    genes: list[GeneChoices]
+    relevance: dict[str, list[str]]  # alteration id -> cancer codes where the knowledge acts on it
+    biomarkers: list[tuple[str, list[str]]]
+    drugs: list[str]
+
+
+def _alteration_terms_relevant(kb: KnowledgeBase) -> dict[str, set[str]]:
+    """Alteration id -> the cancer codes (with their subtypes) where a regimen or rule refers to it."""
+    def expand(terms: list[str]) -> set[str]:
+        ids = set()
+        for term in terms:
+            ids |= {a.id for a in kb.alterations.values() if a.id == term or term in a.categories}
+        return ids
+
+    def with_subtypes(codes: list[str]) -> set[str]:
+        return {c for c in kb.cancer_types if any(kb.is_within(c, code) for code in codes)}
+
+    relevant: dict[str, set[str]] = {}
+    for regimen in kb.regimens.values():
+        for indication in regimen.indications:
+            terms = [t for group in indication.requires_alterations for t in group] + indication.excludes_alterations
+            terms += [a.id for a in kb.alterations.values() if a.gene in indication.requires_negative and a.id in kb.genes[a.gene].driver_alterations]
+            for alteration in expand(terms):
+                relevant.setdefault(alteration, set()).update(with_subtypes(indication.cancer_types))
+    all_codes = set(kb.cancer_types)
+    for rule in kb.source.rules.resistance:
+        for alteration in expand(rule.alterations):
+            relevant.setdefault(alteration, set()).update(with_subtypes(rule.cancer_types) if rule.cancer_types else all_codes)
+    return relevant
+
+
+def form_choices(kb: KnowledgeBase) -> FormChoices:
+    """Every choice the form offers, from the knowledge the service holds (computed once per knowledge base)."""
+    cached = kb.memo.get("form-choices")
+    if isinstance(cached, FormChoices):
+        return cached
+    relevance = _alteration_terms_relevant(kb)
+    genes = []
+    for gene in kb.genes:
+        alterations = [a for a in kb.alterations.values() if a.gene == gene and a.id in relevance]
+        if alterations:
+            codes = sorted(set().union(*(relevance[a.id] for a in alterations)))
+            genes.append(GeneChoices(gene=gene, alterations=alterations, cancer_types=codes))
+    choices = FormChoices(
+        cancer_types=sorted(
+            ((c.code, c.name, c.category) for c in kb.cancer_types.values() if c.category != "tissue"), key=lambda c: c[1]
+        ),
+        genes=genes,
+        relevance={k: sorted(v) for k, v in relevance.items()},
+        biomarkers=[(b.name, list(b.statuses)) for b in kb.biomarkers.values()],
+        drugs=sorted(kb.drugs),
+    )
+    kb.memo["form-choices"] = choices
+    return choices

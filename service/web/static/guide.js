@@ -1,0 +1,96 @@
+/* tki-cds decision guide: filters the form to the chosen cancer type and refreshes the panel in place.
+   The page works without this script (the form posts and the answer comes back). Nothing is stored:
+   no cookies, no browser storage, and clinical inputs only ever travel in POST bodies. */
+(function () {
+  "use strict";
+  var form = document.getElementById("guide-form");
+  var panel = document.getElementById("panel");
+  var status = document.getElementById("status");
+  if (!form || !panel || !window.fetch) { return; }
+
+  var cancerType = document.getElementById("cancer_type");
+  var stage = document.getElementById("stage");
+  var timer = null;
+  var generation = 0;
+
+  function applyCancerType() {
+    var option = cancerType.options[cancerType.selectedIndex];
+    var code = cancerType.value;
+    var category = option ? option.getAttribute("data-category") : "";
+    Array.prototype.forEach.call(stage.querySelectorAll("optgroup"), function (group) {
+      var off = Boolean(code) && group.getAttribute("data-category") !== category;
+      group.disabled = off;
+      group.hidden = off;
+      if (off && stage.selectedOptions.length && stage.selectedOptions[0].parentNode === group) { stage.value = ""; }
+    });
+    Array.prototype.forEach.call(form.querySelectorAll("[data-cancer-types]"), function (element) {
+      var codes = element.getAttribute("data-cancer-types").split(" ");
+      var off = !code || codes.indexOf(code) === -1;
+      element.hidden = off;
+      Array.prototype.forEach.call(element.querySelectorAll("select, input"), function (control) {
+        if (!control.closest("[data-cancer-types][hidden]")) { control.disabled = false; } else { control.disabled = true; }
+      });
+    });
+  }
+
+  function announce(text) { status.textContent = text; }
+
+  function bindPanel() {
+    var button = document.getElementById("print-button");
+    if (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    }
+  }
+
+  function refresh() {
+    var mine = ++generation;
+    var body = new URLSearchParams(new FormData(form));
+    panel.setAttribute("aria-busy", "true");
+    fetch("/guide/panel", {
+      method: "POST",
+      body: body,
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      credentials: "same-origin",
+      cache: "no-store"
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("status " + response.status); }
+      return response.text();
+    }).then(function (html) {
+      if (mine !== generation) { return; }
+      panel.innerHTML = html;
+      panel.setAttribute("aria-busy", "false");
+      bindPanel();
+      var summary = panel.querySelector(".summary");
+      if (summary) {
+        announce("Recommendations updated: " + summary.getAttribute("data-options") + " options, " +
+          summary.getAttribute("data-excluded") + " not recommended, " +
+          summary.getAttribute("data-warnings") + " interaction warnings.");
+      } else {
+        announce("Recommendations not available: see the panel.");
+      }
+    }).catch(function () {
+      if (mine !== generation) { return; }
+      panel.setAttribute("aria-busy", "false");
+      announce("The recommendations could not be updated. Use the Show recommendations button.");
+    });
+  }
+
+  function schedule() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(refresh, 250);
+  }
+
+  cancerType.addEventListener("change", applyCancerType);
+  form.addEventListener("change", schedule);
+  form.addEventListener("input", function (event) {
+    if (event.target.type === "text" || event.target.type === "number") { schedule(); }
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    window.clearTimeout(timer);
+    refresh();
+  });
+  applyCancerType();
+  bindPanel();
+}());
