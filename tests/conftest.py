@@ -39,3 +39,10 @@ def recommend(kb: KnowledgeBase):  # type: ignore[no-untyped-def]
         return recommend_for(kb, PatientProfileInput.model_validate(profile))
 
     return run
+
+
+@pytest.fixture(scope="session")
+def knowledge_source_dir():  # type: ignore[no-untyped-def]
+    from service.config import get_settings
+
+    return get_settings().knowledge_dir
