@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+_UNION_BRANCHES = frozenset({"str", "MutationInput", "PriorTherapyInput", "MedicationInput"})
+
+
+def field_path(location: tuple[Any, ...] | list[Any]) -> str:
+    """A validation error's location as the caller wrote it: body.mutations[2].gene (union branch labels dropped)."""
+    path = ""
+    for part in location:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part in _UNION_BRANCHES or "[" in str(part):
+            continue
+        else:
+            path += f".{part}" if path else str(part)
+    return path
 
 
 class FieldError(BaseModel):

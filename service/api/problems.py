@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from schemas.problems import PROBLEM_MEDIA_TYPE, FieldError, Problem, Suggestion
+from schemas.problems import PROBLEM_MEDIA_TYPE, FieldError, Problem, Suggestion, field_path
 from service.engine.normalise import UnknownCancerTypeError
 
 logger = logging.getLogger("tki_cds")
@@ -35,23 +35,11 @@ def problem_response(problem: Problem, headers: dict[str, str] | None = None) ->
     )
 
 
-def _field_path(location: tuple[Any, ...]) -> str:
-    path = ""
-    for part in location:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        elif part in ("str", "MutationInput", "PriorTherapyInput", "MedicationInput") or "[" in str(part):
-            continue  # union-branch labels say nothing to the caller
-        else:
-            path += f".{part}" if path else str(part)
-    return path
-
-
 def _validation_problem(request: Request, error: RequestValidationError) -> JSONResponse:
     errors = []
     seen = set()
     for item in error.errors():
-        field = _field_path(tuple(item.get("loc", ())))
+        field = field_path(tuple(item.get("loc", ())))
         message = str(item.get("msg", "invalid value"))
         if (field, message) not in seen:
             seen.add((field, message))

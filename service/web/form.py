@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
+from schemas.problems import field_path
 from schemas.requests import PatientProfileInput
 from service.knowledge.index import KnowledgeBase
 from service.knowledge.records import Alteration
@@ -79,8 +80,8 @@ def profile_from_form(values: dict[str, str]) -> FormResult:
     try:
         return FormResult(profile=PatientProfileInput.model_validate(body), values=values)
     except ValidationError as error:
-        messages = [f"{'.'.join(str(p) for p in e['loc'] if not isinstance(p, int) and p not in ('str', 'MutationInput', 'PriorTherapyInput', 'MedicationInput'))}: {e['msg']}" for e in error.errors(include_input=False)]
-        return FormResult(profile=None, values=values, problems=sorted(set(messages)))
+        messages = {f"{field_path(e['loc'])}: {e['msg']}" for e in error.errors(include_input=False)}
+        return FormResult(profile=None, values=values, problems=sorted(messages))
 
 
 @dataclass(frozen=True)

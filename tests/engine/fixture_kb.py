@@ -7,6 +7,7 @@ from typing import Any
 
 from service.knowledge.index import KnowledgeBase
 from service.knowledge.records import (
+    REQUIRED_INTERACTION_CLASSES,
     AlterationFile,
     CancerTypeFile,
     ClassInteractionRule,
@@ -19,22 +20,12 @@ from service.knowledge.records import (
 )
 from service.knowledge.source import KnowledgeSource, check_cross_references
 
-CLASSES = [
-    "tyrosine_kinase_inhibitor",
-    "proton_pump_inhibitor",
-    "h2_blocker",
-    "antacid",
-    "strong_cyp3a4_inducer",
-    "moderate_cyp3a4_inducer",
-    "strong_cyp3a4_inhibitor",
-    "moderate_cyp3a4_inhibitor",
-    "acid_sensitive_tki",
-]
+CLASSES = ["tyrosine_kinase_inhibitor", *REQUIRED_INTERACTION_CLASSES, "acid_sensitive_tki"]
 
 
 def _label(drug: str, rules: list[dict[str, Any]], formulations: list[dict[str, Any]] | None = None) -> DrugLabel:
     covered = {r["with_class"] for r in rules if "with_class" in r}
-    filler = [{"with_class": c, "severity": "no_label_guidance"} for c in CLASSES[1:8] if c not in covered]
+    filler = [{"with_class": c, "severity": "no_label_guidance"} for c in REQUIRED_INTERACTION_CLASSES if c not in covered]
     return DrugLabel.model_validate(
         {
             "drug": drug,
