@@ -54,7 +54,8 @@ def knowledge_version(kb: KnowledgeBase) -> KnowledgeVersion:
     )
 
 
-def _rank_key(a: IndicationAssessment) -> tuple[int, str, int, str]:
+def _best_indication_key(a: IndicationAssessment) -> tuple[int, str, int, str]:
+    """Within one regimen, the indication the profile answers fully beats a better-evidenced one with caveats."""
     return (
         1 if a.unknowns else 0,
         a.indication.evidence_level.value,
@@ -83,8 +84,8 @@ def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -
     if not any(_concerns_patient(kb, profile, i) for i in regimen.indications):
         return None
     assessments = [assess_indication(kb, profile, regimen, indication) for indication in regimen.indications]
-    matched = sorted((a for a in assessments if a.applicable and not a.exclusions), key=_rank_key)
-    excluded = sorted((a for a in assessments if a.applicable and a.exclusions), key=_rank_key)
+    matched = sorted((a for a in assessments if a.applicable and not a.exclusions), key=_best_indication_key)
+    excluded = sorted((a for a in assessments if a.applicable and a.exclusions), key=_best_indication_key)
     best = matched[0] if matched else None
     regimen_level = [
         *resistance_exclusions(kb, profile, regimen),

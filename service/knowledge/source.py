@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,8 +139,7 @@ def read_knowledge(root: Path) -> KnowledgeSource:
 
 
 def _duplicates(values: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return sorted({v for v in values if v in seen or seen.add(v)})  # type: ignore[func-returns-value]
+    return sorted(value for value, count in Counter(values).items() if count > 1)
 
 
 def check_cross_references(source: KnowledgeSource) -> list[str]:
