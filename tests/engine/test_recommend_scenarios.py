@@ -260,3 +260,48 @@ def test_toxicity_rule_applies_to_a_current_medicine_too(recommend):
 def test_tki_in_current_medications_is_checked_too(recommend):
     result = recommend(cancer_type="CML", stage="chronic phase", prior_therapies=[], current_medications=["dasatinib 100 mg", "pantoprazole"])
     assert any(w.drug == "dasatinib" and w.interacting_drug == "pantoprazole" and w.severity == "avoid" for w in result.interaction_warnings)
+
+
+def test_met_exon_14_skipping_gets_capmatinib_and_tepotinib(recommend):
+    result = recommend(cancer_type="NSCLC", stage="IV", mutations=["MET exon 14 skipping"], prior_therapies=[])
+    assert {"capmatinib-nsclc", "tepotinib-nsclc"} <= set(option_ids(result))
+
+
+def test_uncommon_egfr_mutation_gets_afatinib_not_the_common_mutation_regimens(recommend):
+    result = recommend(cancer_type="NSCLC", stage="IV", mutations=["EGFR G719A"], prior_therapies=[])
+    ids = option_ids(result)
+    assert "afatinib-nsclc" in ids and "osimertinib-pemetrexed-platinum" not in ids
+
+
+def test_c797s_excludes_osimertinib_with_the_allelic_context_reason(recommend):
+    result = recommend(
+        cancer_type="NSCLC",
+        stage="IV",
+        mutations=["EGFR exon 19 deletion", "EGFR T790M", "EGFR C797S"],
+        prior_therapies=[{"drugs": ["gefitinib"], "outcome": "progression"}, {"drugs": ["osimertinib"], "outcome": "progression"}],
+    )
+    exclusion = excluded(result)["osimertinib-nsclc"]
+    assert any("C797S" in r.detail and r.kind == "resistance" for r in exclusion.reasons)
+
+
+def test_alk_g1202r_excludes_second_generation_tkis_and_points_to_lorlatinib(recommend):
+    result = recommend(
+        cancer_type="NSCLC",
+        stage="IV",
+        mutations=["ALK fusion", "ALK G1202R"],
+        prior_therapies=[{"drugs": ["alectinib"], "outcome": "progression"}],
+    )
+    exclusions = excluded(result)
+    for regimen in ("alectinib-nsclc", "brigatinib-nsclc"):
+        assert "G1202R" in exclusions[regimen].reason and exclusions[regimen].alternatives == ["lorlatinib"]
+
+
+def test_cml_after_imatinib_failure_offers_second_generation_tkis(recommend):
+    result = recommend(cancer_type="CML", stage="chronic phase", prior_therapies=[{"drugs": ["imatinib"], "outcome": "progression"}])
+    assert {o.indication_id for o in result.options} >= {"dasatinib-cml-after-imatinib", "bosutinib-cml-after-prior-tki"}
+    assert excluded(result)["imatinib-cml"].reasons[0].kind == "prior_therapy"
+
+
+def test_accelerated_phase_cml_after_imatinib(recommend):
+    result = recommend(cancer_type="CML", stage="accelerated phase", prior_therapies=["imatinib"])
+    assert {"dasatinib-cml-accelerated-phase", "nilotinib-cml-accelerated-phase"} <= {o.indication_id for o in result.options}
