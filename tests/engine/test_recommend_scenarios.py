@@ -305,3 +305,14 @@ def test_cml_after_imatinib_failure_offers_second_generation_tkis(recommend):
 def test_accelerated_phase_cml_after_imatinib(recommend):
     result = recommend(cancer_type="CML", stage="accelerated phase", prior_therapies=["imatinib"])
     assert {"dasatinib-cml-accelerated-phase", "nilotinib-cml-accelerated-phase"} <= {o.indication_id for o in result.options}
+
+
+def test_imdc_risk_decides_the_immunotherapy_doublet_in_rcc(recommend):
+    favourable = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=[], biomarkers=[{"name": "IMDC risk", "status": "favorable"}])
+    assert "nivolumab-ipilimumab-rcc" in excluded(favourable)
+    assert "nivolumab-cabozantinib" in option_ids(favourable)
+    poor = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=[], biomarkers=[{"name": "IMDC", "status": "poor"}])
+    assert "nivolumab-ipilimumab-rcc" in option_ids(poor)
+    unknown = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=[])
+    doublet = next(o for o in unknown.options if o.id == "nivolumab-ipilimumab-rcc")
+    assert any("IMDC risk" in c for c in doublet.caveats)
