@@ -254,13 +254,14 @@ def normalise_mutation(kb: KnowledgeBase, item: str | MutationInput) -> Alterati
 
     gene, rest, partner = _find_gene(kb, text)
     if gene is None:
+        marker = next((kb.biomarker_terms[w] for w in re.split(r"[\s:=-]+", text) if w in kb.biomarker_terms), None)
+        detail = (
+            f"{marker} is a biomarker, not a mutation: send it in biomarkers as {{name, status}}"
+            if marker
+            else "no gene this service knows is named; write the gene with the change, e.g. 'EGFR T790M'"
+        )
         return AlterationFinding(
-            MutationUnderstood(
-                input=shown,
-                status="not_recognised",
-                result=result,
-                detail="no gene this service knows is named; write the gene with the change, e.g. 'EGFR T790M'",
-            ),
+            MutationUnderstood(input=shown, status="not_recognised", result=result, detail=detail),
             None,
             None,
             detected,

@@ -170,3 +170,9 @@ def test_biomarker_spellings(kb, name, status, expected):
 def test_unknown_biomarker_status_is_reported(kb):
     understood, value = normalise_biomarker(kb, "MSI", "sort of")
     assert value is None and understood.status == "not_recognised"
+
+
+def test_a_biomarker_sent_as_a_mutation_is_pointed_to_the_right_field(kb):
+    finding = normalise_mutation(kb, "MSI-H")
+    assert finding.understood.status == "not_recognised"
+    assert "send it in biomarkers" in finding.understood.detail
