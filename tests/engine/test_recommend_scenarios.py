@@ -316,3 +316,26 @@ def test_imdc_risk_decides_the_immunotherapy_doublet_in_rcc(recommend):
     unknown = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=[])
     doublet = next(o for o in unknown.options if o.id == "nivolumab-ipilimumab-rcc")
     assert any("IMDC risk" in c for c in doublet.caveats)
+
+
+def test_alk_after_second_generation_tki_gets_lorlatinib(recommend):
+    result = recommend(cancer_type="NSCLC", stage="IV", mutations=["ALK fusion", "ALK G1202R"], prior_therapies=["alectinib"])
+    option = next(o for o in result.options if o.id == "lorlatinib-nsclc")
+    assert option.indication_id == "lorlatinib-alk-after-alk-tki"
+
+
+def test_rcc_third_line_after_vegfr_tkis_includes_tivozanib(recommend):
+    result = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=["pembrolizumab + axitinib", "cabozantinib"])
+    assert "tivozanib-rcc" in option_ids(result)
+
+
+def test_f317l_steers_away_from_dasatinib_towards_nilotinib(recommend):
+    result = recommend(cancer_type="CML", stage="chronic phase", mutations=["BCR-ABL1 F317L"], prior_therapies=["imatinib"])
+    exclusion = excluded(result)["dasatinib-cml"]
+    assert "F317L" in exclusion.reason and exclusion.alternatives == ["nilotinib"]
+
+
+def test_imatinib_peginterferon_is_a_first_line_option_with_its_level(recommend):
+    result = recommend(cancer_type="CML", stage="chronic phase", prior_therapies=[])
+    option = next(o for o in result.options if o.id == "imatinib-peginterferon-cml")
+    assert option.evidence_level == "2" and option.regulatory_status == "not_fda_approved"
