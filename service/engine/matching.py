@@ -302,9 +302,11 @@ def toxicity_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: 
 
 
 def prior_failure_exclusions(profile: NormalisedProfile, regimen: Regimen, indication: Indication | None) -> list[Exclusion]:
-    """A TKI the patient progressed on or could not tolerate is not offered again, unless the evidence requires it."""
-    required = {d for c in (indication.requires_prior if indication else []) for d in c.drugs}
-    tkis = {c.drug for c in regimen.components if c.role == "tki"} - required
+    """A TKI the patient progressed on or could not tolerate is not offered again, unless the evidence continues it."""
+    exempt: set[str] = set()
+    if indication is not None:
+        exempt = {d for c in indication.requires_prior for d in c.drugs} | set(indication.continued_after_progression)
+    tkis = {c.drug for c in regimen.components if c.role == "tki" and c.drug is not None} - exempt
     exclusions = []
     for line in profile.prior_lines or []:
         if line.outcome not in ("progression", "intolerance"):
@@ -312,3 +314,14 @@ def prior_failure_exclusions(profile: NormalisedProfile, regimen: Regimen, indic
         for drug in sorted(tkis.intersection(line.drugs)):
             exclusions.append(Exclusion("prior_therapy", f"{line.outcome} on {drug} in line {line.number}"))
     return exclusions
+
+
+def repeat_caveats(profile: NormalisedProfile, regimen: Regimen) -> list[str]:
+    """Drugs of this regimen already given, with no progression or intolerance reported: worth a second look."""
+    drugs = set(regimen.drugs)
+    return [
+        f"prior therapy: {drug} was already given in line {line.number} (outcome {line.outcome})"
+        for line in profile.prior_lines or []
+        if line.outcome not in ("progression", "intolerance")
+        for drug in sorted(drugs.intersection(line.drugs))
+    ]

@@ -24,6 +24,7 @@ from service.engine.matching import (
     assess_indication,
     cancer_type_relation,
     prior_failure_exclusions,
+    repeat_caveats,
     resistance_exclusions,
     toxicity_exclusions,
 )
@@ -120,7 +121,7 @@ def _not_recommended(kb: KnowledgeBase, item: _Considered) -> NotRecommended:
     )
 
 
-def _option(kb: KnowledgeBase, a: IndicationAssessment, ranked_below: list[str]) -> TreatmentOption:
+def _option(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment, ranked_below: list[str]) -> TreatmentOption:
     indication = a.indication
     return TreatmentOption(
         id=a.regimen.id,
@@ -135,7 +136,7 @@ def _option(kb: KnowledgeBase, a: IndicationAssessment, ranked_below: list[str])
         approval_year=indication.approval_year,
         evidence=_citations(kb, indication.evidence),
         rationale=a.criteria,
-        caveats=[f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns],
+        caveats=[f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns] + repeat_caveats(profile, a.regimen),
         ranked_below=ranked_below,
         notes=indication.notes or None,
     )
@@ -192,7 +193,7 @@ def _missing_data_warnings(options: list[TreatmentOption]) -> list[Warning]:
 def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationResponse:
     considered = [c for r in kb.regimens.values() if (c := _consider(kb, profile, r)) is not None]
     ranked = _rank([c.best_match for c in considered if c.best_match is not None])
-    options = [_option(kb, a, below) for a, below in ranked]
+    options = [_option(kb, profile, a, below) for a, below in ranked]
     not_recommended = sorted((_not_recommended(kb, c) for c in considered if c.exclusions), key=lambda n: n.name)
 
     medications = profile.medications

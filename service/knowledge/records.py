@@ -363,6 +363,8 @@ class Indication(Record):
     regulatory_status: RegulatoryStatus
     approval_year: int | None = Field(default=None, ge=1990, le=2100)
     evidence: list[str] = Field(min_length=1)
+    # drugs the evidence continues beyond progression by design (e.g. osimertinib when adding a MET TKI)
+    continued_after_progression: list[str] = []
     # regimens that randomised evidence shows this one to beat, with that evidence
     outranks: list[str] = []
     outranks_evidence: list[str] = []

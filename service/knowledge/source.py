@@ -230,6 +230,9 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
                 problems.extend(f"{at}: prior-therapy drug {d} is not in drugs.yaml" for d in prior.drugs if d not in drug_names)
                 problems.extend(f"{at}: prior-therapy class {c} is not defined" for c in prior.classes if c not in class_ids)
             check_evidence(at, indication.evidence)
+            problems.extend(
+                f"{at}: continued drug {d} is not in the regimen" for d in indication.continued_after_progression if d not in regimen.drugs
+            )
             problems.extend(f"{at}: outranked regimen {r} does not exist" for r in indication.outranks if r not in regimen_ids)
             if indication.outranks and not indication.outranks_evidence:
                 problems.append(f"{at}: outranks other regimens without outranks_evidence")

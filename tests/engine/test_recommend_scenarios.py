@@ -339,3 +339,26 @@ def test_imatinib_peginterferon_is_a_first_line_option_with_its_level(recommend)
     result = recommend(cancer_type="CML", stage="chronic phase", prior_therapies=[])
     option = next(o for o in result.options if o.id == "imatinib-peginterferon-cml")
     assert option.evidence_level == "2" and option.regulatory_status == "not_fda_approved"
+
+
+def test_a_drug_the_evidence_continues_after_progression_is_not_excluded_for_it(recommend):
+    result = recommend(
+        cancer_type="NSCLC",
+        stage="IV",
+        mutations=["EGFR exon 19 deletion", "MET amplification"],
+        prior_therapies=[{"drugs": ["osimertinib"], "outcome": "progression"}],
+    )
+    assert "osimertinib-savolitinib" in option_ids(result)
+    assert "osimertinib-nsclc" in excluded(result)
+
+
+def test_a_drug_given_before_without_progression_is_flagged_not_hidden(recommend):
+    result = recommend(cancer_type="GIST", stage="metastatic", prior_therapies=["imatinib", "sunitinib", "regorafenib"])
+    regorafenib = next(o for o in result.options if o.id == "regorafenib-gist")
+    assert any("regorafenib was already given in line 3" in c for c in regorafenib.caveats)
+
+
+def test_selpercatinib_ranks_above_chemo_immunotherapy_for_ret_fusion(recommend):
+    result = recommend(cancer_type="NSCLC", stage="IV", mutations=["KIF5B-RET fusion"], prior_therapies=[])
+    ids = option_ids(result)
+    assert ids.index("selpercatinib-nsclc") < ids.index("pembrolizumab-pemetrexed-platinum")
