@@ -348,6 +348,28 @@ def normalise_biomarker(kb: KnowledgeBase, name: str, status: str) -> tuple[Biom
 
 _DOSE_NOISE = re.compile(r"[,;()\[\]]")
 
+# Words a medication line may carry beside the drug's name without changing which drug it is: dose units,
+# frequency, route, dosage form, release type and the small words of a sig. Any other word (a second drug,
+# "emtansine" after "trastuzumab") means the line names something this catalogue does not hold.
+_ADMINISTRATION_WORDS = frozenset(
+    """
+    mg mcg µg ug g gram grams kg ml l iu unit units mmol meq % day days week weeks
+    once twice daily a per x times every each weekly hourly hour hours h hr hrs
+    morning evening night nightly bedtime noon am pm
+    bid tid qid qd od bd tds qds qhs qam qpm prn
+    po oral orally by mouth iv intravenous sc subcutaneous
+    tab tabs tablet tablets cap caps capsule capsules solution suspension liquid chewable granules powder injection
+    dr er xr xl sr cr ec delayed extended modified sustained controlled release delayed-release extended-release
+    enteric coated enteric-coated film-coated
+    take with without before after food meals meal breakfast lunch dinner as needed at
+    """.split()
+)
+
+
+def _is_administration_word(word: str) -> bool:
+    parts = [part for part in word.split("/") if part]
+    return all(any(ch.isdigit() for ch in part) or part.rstrip(".") in _ADMINISTRATION_WORDS for part in parts)
+
 
 @dataclass(frozen=True)
 class DrugRef:
@@ -366,7 +388,7 @@ def normalise_drug(kb: KnowledgeBase, item: str | MedicationInput) -> tuple[Drug
         text = shown = item
     words = _DOSE_NOISE.sub(" ", fold(text)).split()
     found: tuple[str, str | None] | None = None
-    # the longest run of words that is a known name, brand, salt or synonym; everything else is dose or frequency
+    # the longest run of words that is a known name, brand, salt or synonym
     for size in range(min(kb.longest_drug_term_words, len(words)), 0, -1):
         for start in range(len(words) - size + 1):
             hit = kb.drug_terms.get(" ".join(words[start : start + size]))
@@ -375,6 +397,21 @@ def normalise_drug(kb: KnowledgeBase, item: str | MedicationInput) -> tuple[Drug
                 break
         if found:
             break
+    if found is not None:
+        unexplained = _unexplained_words(kb, words, found[0])
+        if unexplained:
+            return (
+                DrugUnderstood(
+                    input=shown,
+                    status="not_recognised",
+                    detail=(
+                        f"names {found[0]} but also the words '{' '.join(unexplained)}', which are not a dose, "
+                        "route, form or frequency, so it may be another medicine; send the medicine's name alone "
+                        "to have its interactions checked"
+                    ),
+                ),
+                None,
+            )
     if found is None:
         return (
             DrugUnderstood(
@@ -401,6 +438,12 @@ def normalise_drug(kb: KnowledgeBase, item: str | MedicationInput) -> tuple[Drug
         ),
         DrugRef(name=name, formulation=formulation, input=shown),
     )
+
+
+def _unexplained_words(kb: KnowledgeBase, words: list[str], drug: str) -> list[str]:
+    """Words of a medication line that are neither administration words nor words of the same drug's names."""
+    own_words = kb.drug_own_words[drug]
+    return [word for word in words if word not in own_words and not _is_administration_word(word)]
 
 
 _REGIMEN_SEPARATOR = re.compile(r"\s*(?:\+|,|/|;|\band\b|\bwith\b|\bplus\b)\s*")

@@ -109,6 +109,17 @@ class KnowledgeBase:
         return terms
 
     @cached_property
+    def drug_own_words(self) -> dict[str, frozenset[str]]:
+        """Drug -> every word of its names, brands, salts, synonyms and formulation names or keywords."""
+        words: dict[str, set[str]] = {name: set() for name in self.drugs}
+        for term, (name, _) in self.drug_terms.items():
+            words[name].update(term.split())
+        for drug in self.drugs.values():
+            for formulation in drug.formulations:
+                words[drug.name].update(fold(word) for word in (*formulation.names, *formulation.keywords))
+        return {name: frozenset(found) for name, found in words.items()}
+
+    @cached_property
     def longest_drug_term_words(self) -> int:
         return max(len(term.split()) for term in self.drug_terms)
 

@@ -176,3 +176,31 @@ def test_a_biomarker_sent_as_a_mutation_is_pointed_to_the_right_field(kb):
     finding = normalise_mutation(kb, "MSI-H")
     assert finding.understood.status == "not_recognised"
     assert "send it in biomarkers" in finding.understood.detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["trastuzumab xyzumab", "omeprazole sodium bicarbonate", "rifampin isoniazid 300 mg", "aspirin omeprazole"],
+)
+def test_a_known_name_with_other_words_is_not_guessed(kb, text):
+    # the words beside the known name may make it another medicine: report it, never map it to the name
+    understood, ref = normalise_drug(kb, text)
+    assert ref is None
+    assert understood.status == "not_recognised"
+    assert "send the medicine's name alone" in (understood.detail or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("omeprazole 20 mg PO daily before breakfast", "omeprazole"),
+        ("esomeprazole magnesium delayed-release capsules 40 mg/day", "esomeprazole"),
+        ("dasatinib (Sprycel) 100 mg once daily", "dasatinib"),
+        ("trastuzumab emtansine", "ado-trastuzumab emtansine"),
+        ("Enhertu 5.4 mg/kg IV", "fam-trastuzumab deruxtecan"),
+    ],
+)
+def test_sig_words_and_the_drugs_own_names_are_understood(kb, text, name):
+    understood, ref = normalise_drug(kb, text)
+    assert ref is not None, understood.detail
+    assert ref.name == name
