@@ -110,6 +110,15 @@ class Component(Contract):
     dose: str | None = None
 
 
+class OverallSurvivalShown(Contract):
+    result: Literal["superior", "non_inferior"] = Field(
+        description="Randomised evidence showed longer overall survival than the comparator, or non-inferior "
+        "survival to a standard that had shown it. Ranks the option first among options otherwise level."
+    )
+    comparator: str
+    evidence: list[EvidenceCitation]
+
+
 class TreatmentOption(Contract):
     id: str
     name: str
@@ -125,6 +134,7 @@ class TreatmentOption(Contract):
     rationale: list[Criterion]
     caveats: list[str] = Field(default=[], description="Criteria the profile did not answer; confirm before use.")
     ranked_below: list[str] = Field(default=[], description="Options that head-to-head evidence ranks above this one.")
+    overall_survival: OverallSurvivalShown | None = None
     interactions: list[InteractionWarning] = []
     notes: str | None = None
 

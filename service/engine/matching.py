@@ -140,6 +140,10 @@ def _prior_lines_matching(kb: KnowledgeBase, profile: NormalisedProfile, criteri
     return found
 
 
+def _unrecognised_prior_drugs(profile: NormalisedProfile) -> bool:
+    return any(line.unrecognised for line in profile.prior_lines or [])
+
+
 def _assess_prior(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
     for criterion in a.indication.requires_prior:
         found = _prior_lines_matching(kb, profile, criterion)
@@ -147,10 +151,14 @@ def _assess_prior(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAs
             a.met("prior therapy", criterion.description, "; ".join(found))
         elif profile.prior_lines is None:
             a.not_met("prior therapy", criterion.description, "prior therapy not given")
+        elif _unrecognised_prior_drugs(profile):
+            a.unknown("prior therapy", criterion.description, "a prior-therapy drug was not recognised")
         else:
             a.not_met("prior therapy", criterion.description, "; ".join(found) or "none matching")
     for criterion in a.indication.excludes_prior:
         found = _prior_lines_matching(kb, profile, criterion)
+        if not found and _unrecognised_prior_drugs(profile):
+            a.unknown("prior therapy", f"no {criterion.description}", "a prior-therapy drug was not recognised")
         if found:
             a.exclude(
                 "prior therapy",

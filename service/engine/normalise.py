@@ -454,6 +454,8 @@ class PriorLine:
     number: int
     drugs: tuple[str, ...]
     outcome: str
+    # drugs named in this line that the catalogue does not hold: requirements they might meet stay open
+    unrecognised: int = 0
 
 
 def normalise_prior_therapy(
@@ -463,12 +465,25 @@ def normalise_prior_therapy(
         names, outcome = list(item.drugs), item.outcome
     else:
         names, outcome = [p for p in _REGIMEN_SEPARATOR.split(item) if p.strip()], "unknown"
-    understood = [normalise_drug(kb, name) for name in names]
+    understood = [found for name in names for found in _normalise_prior_drug(kb, name)]
     drugs = tuple(ref.name for _, ref in understood if ref is not None)
+    unrecognised = sum(1 for _, ref in understood if ref is None)
     return (
         PriorTherapyUnderstood(line=number, drugs=[u for u, _ in understood], outcome=outcome),
-        PriorLine(number=number, drugs=drugs, outcome=outcome),
+        PriorLine(number=number, drugs=drugs, outcome=outcome, unrecognised=unrecognised),
     )
+
+
+def _normalise_prior_drug(kb: KnowledgeBase, name: str) -> list[tuple[DrugUnderstood, DrugRef | None]]:
+    """A drug, or a named combination (FOLFOX) expanded to the drugs it always stands for."""
+    combination = kb.combination_terms.get(fold(name).strip(" ."))
+    if combination is None:
+        return [normalise_drug(kb, name)]
+    expanded = []
+    for drug in combination.drugs:
+        understood, ref = normalise_drug(kb, drug)
+        expanded.append((understood.model_copy(update={"input": name, "detail": f"part of {combination.name}"}), ref))
+    return expanded
 
 
 # --- the whole profile --------------------------------------------------------------------

@@ -12,6 +12,7 @@ from schemas.responses import (
     InteractionCheckResponse,
     KnowledgeVersion,
     NotRecommended,
+    OverallSurvivalShown,
     RecommendationResponse,
     TreatmentOption,
     Warning,
@@ -138,13 +139,21 @@ def _option(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessme
         rationale=a.criteria,
         caveats=[f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns] + repeat_caveats(profile, a.regimen),
         ranked_below=ranked_below,
+        overall_survival=_overall_survival(kb, indication),
         notes=indication.notes or None,
     )
 
 
+def _overall_survival(kb: KnowledgeBase, indication: Indication) -> OverallSurvivalShown | None:
+    shown = indication.overall_survival
+    if shown is None:
+        return None
+    return OverallSurvivalShown(result=shown.result, comparator=shown.comparator, evidence=_citations(kb, shown.evidence))
+
+
 def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessment, list[str]]]:
-    """Order by evidence level, completeness and regulatory status; then head-to-head evidence moves
-    each option below every option shown superior to it in a randomised comparison."""
+    """Order by evidence level, completeness, regulatory status and shown overall survival; then head-to-head
+    evidence moves each option below every option shown superior to it in a randomised comparison."""
     outranked_by: dict[str, list[str]] = {}
     for a in matches:
         for loser in a.indication.outranks:
@@ -155,6 +164,7 @@ def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessmen
             a.indication.evidence_level.value,
             1 if a.unknowns else 0,
             _REGULATORY_ORDER[a.indication.regulatory_status],
+            0 if a.indication.overall_survival is not None else 1,
             a.regimen.name,
             a.regimen.id,
         ),

@@ -17,6 +17,7 @@ from service.knowledge.records import (
     DrugLabel,
     Evidence,
     Gene,
+    NamedCombination,
     Regimen,
 )
 from service.knowledge.source import KnowledgeSource
@@ -107,6 +108,15 @@ class KnowledgeBase:
                 for name in formulation.names:
                     terms[fold(name)] = (drug.name, formulation.id)
         return terms
+
+    @cached_property
+    def combination_terms(self) -> dict[str, NamedCombination]:
+        """Folded acronym or synonym of a named combination -> the combination."""
+        return {
+            fold(term): combination
+            for combination in self.source.drugs.combinations
+            for term in (combination.name, *combination.synonyms)
+        }
 
     @cached_property
     def drug_own_words(self) -> dict[str, frozenset[str]]:

@@ -143,9 +143,18 @@ class Drug(Record):
         return self
 
 
+class NamedCombination(Record):
+    """A regimen acronym (FOLFOX) and the drugs it always stands for, so prior therapy written that way counts."""
+
+    name: NonEmpty
+    synonyms: list[str] = []
+    drugs: list[str] = Field(min_length=2)
+
+
 class DrugFile(Record):
     classes: list[DrugClass]
     drugs: list[Drug]
+    combinations: list[NamedCombination] = []
 
 
 class Gene(Record):
@@ -344,6 +353,12 @@ class PriorTherapyCriterion(Record):
         return self
 
 
+class OverallSurvival(Record):
+    result: Literal["superior", "non_inferior"]
+    comparator: NonEmpty
+    evidence: list[str] = Field(min_length=1)
+
+
 class Indication(Record):
     id: Slug
     summary: NonEmpty
@@ -368,6 +383,9 @@ class Indication(Record):
     # regimens that randomised evidence shows this one to beat, with that evidence
     outranks: list[str] = []
     outranks_evidence: list[str] = []
+    # overall survival shown in randomised evidence: longer than the comparator, or non-inferior to a
+    # standard that had shown it; ranks the option first among options otherwise level
+    overall_survival: OverallSurvival | None = None
     notes: str = ""
 
 

@@ -180,6 +180,12 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
             f"drugs.yaml: {drug.name}: class {cls} is not defined" for cls in drug.classes if cls not in class_ids
         )
     problems.extend(_check_drug_terms(source))
+    for combination in source.drugs.combinations:
+        problems.extend(
+            f"drugs.yaml: combination {combination.name}: drug {d} is not in drugs.yaml"
+            for d in combination.drugs
+            if d not in drug_names
+        )
 
     for gene in source.alterations.genes:
         problems.extend(
@@ -238,6 +244,10 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
                 problems.append(f"{at}: outranks other regimens without outranks_evidence")
             if indication.outranks_evidence:
                 check_evidence(f"{at} (outranks)", indication.outranks_evidence)
+            if indication.overall_survival is not None:
+                check_evidence(f"{at} (overall_survival)", indication.overall_survival.evidence)
+                if indication.evidence_level.value not in ("1", "2"):
+                    problems.append(f"{at}: overall_survival needs randomised evidence (level 1 or 2)")
 
     for rule in source.rules.resistance:
         where = f"rules.yaml: resistance {rule.id}"
@@ -267,6 +277,10 @@ def _check_drug_terms(source: KnowledgeSource) -> list[str]:
             if key in owner and owner[key] != drug.name:
                 problems.append(f"drugs.yaml: term {term!r} names both {owner[key]} and {drug.name}")
             owner[key] = drug.name
+    for combination in source.drugs.combinations:
+        for term in (combination.name, *combination.synonyms):
+            if term.casefold() in owner:
+                problems.append(f"drugs.yaml: combination term {term!r} is also a name of {owner[term.casefold()]}")
     return problems
 
 

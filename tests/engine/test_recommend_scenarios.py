@@ -362,3 +362,67 @@ def test_selpercatinib_ranks_above_chemo_immunotherapy_for_ret_fusion(recommend)
     result = recommend(cancer_type="NSCLC", stage="IV", mutations=["KIF5B-RET fusion"], prior_therapies=[])
     ids = option_ids(result)
     assert ids.index("selpercatinib-nsclc") < ids.index("pembrolizumab-pemetrexed-platinum")
+
+
+def test_a_regimen_acronym_in_prior_therapy_counts_as_its_drugs(recommend):
+    result = recommend(
+        cancer_type="COADREAD", stage="metastatic", biomarkers=[{"name": "MSI", "status": "stable"}], prior_therapies=["FOLFOX", "FOLFIRI + bevacizumab"]
+    )
+    regorafenib = next(o for o in result.options if o.id == "regorafenib-crc")
+    assert not regorafenib.caveats
+    met = [c for c in regorafenib.rationale if c.criterion == "prior therapy" and c.result == "met"]
+    assert met and "fluorouracil" in met[0].finding
+    first_line = result.profile.prior_therapies[0]
+    assert [d.name for d in first_line.drugs] == ["fluorouracil", "leucovorin", "oxaliplatin"]
+    assert all(d.input == "FOLFOX" for d in first_line.drugs)
+
+
+def test_an_unrecognised_prior_drug_leaves_a_prior_therapy_requirement_open_not_failed(recommend):
+    result = recommend(
+        cancer_type="COADREAD", stage="metastatic", biomarkers=[{"name": "MSI", "status": "stable"}], prior_therapies=["an unlisted regimen"]
+    )
+    regorafenib = next(o for o in result.options if o.id == "regorafenib-crc")
+    assert any("prior-therapy drug was not recognised" in c for c in regorafenib.caveats)
+    # once every prior drug is recognised, an unmet requirement is not met
+    result = recommend(cancer_type="COADREAD", stage="metastatic", prior_therapies=["oxaliplatin"])
+    assert "regorafenib-crc" not in option_ids(result)
+
+
+def test_overall_survival_orders_options_otherwise_level(recommend):
+    result = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=[])
+    shown = [o for o in result.options if o.evidence_level == "1" and not o.caveats]
+    with_survival = [o.id for o in shown if o.overall_survival is not None]
+    without = [o.id for o in shown if o.overall_survival is None]
+    assert "avelumab-axitinib" in without and {"nivolumab-cabozantinib", "pembrolizumab-axitinib"} <= set(with_survival)
+    ids = [o.id for o in shown]
+    assert max(ids.index(i) for i in with_survival) < min(ids.index(i) for i in without)
+    cabozantinib = next(o for o in shown if o.id == "nivolumab-cabozantinib")
+    assert cabozantinib.overall_survival.result == "superior"
+    assert cabozantinib.overall_survival.evidence and "favourable" in cabozantinib.overall_survival.comparator
+
+
+def test_first_line_egfr_lists_tki_antibody_combinations_below_osimertinib(recommend):
+    result = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR L858R"], prior_therapies=[])
+    ids = option_ids(result)
+    assert ids[:2] == ["osimertinib-pemetrexed-platinum", "osimertinib-nsclc"]  # FLAURA2 beat osimertinib alone
+    assert ids.index("erlotinib-ramucirumab") > 1
+    bevacizumab = next(o for o in result.options if o.id == "erlotinib-bevacizumab")
+    assert bevacizumab.evidence_level == "2" and bevacizumab.regulatory_status == "not_fda_approved"
+
+
+def test_t790m_excludes_first_and_second_generation_egfr_tki_regimens(recommend):
+    result = recommend(cancer_type="NSCLC", stage="IV", mutations=["EGFR exon 19 deletion", "EGFR T790M"], prior_therapies=[])
+    exclusions = excluded(result)
+    for regimen in ("erlotinib-ramucirumab", "erlotinib-bevacizumab"):
+        assert exclusions[regimen].reasons[0].kind == "resistance"
+        assert "T790M" in exclusions[regimen].reason
+        assert exclusions[regimen].alternatives == ["osimertinib"]
+
+
+def test_blast_phase_cml_after_a_second_generation_tki_points_to_ponatinib(recommend):
+    result = recommend(
+        cancer_type="CML", stage="blast phase", prior_therapies=[{"drugs": ["dasatinib"], "outcome": "progression"}]
+    )
+    ponatinib = next(o for o in result.options if o.id == "ponatinib-cml")
+    assert ponatinib.indication_id == "ponatinib-cml-advanced-after-second-generation-tki"
+    assert "dasatinib-cml" in excluded(result)

@@ -91,3 +91,30 @@ def test_check_fails_when_an_oral_tki_has_no_label_record(knowledge_copy):
     path = knowledge_copy / "interactions" / "labels_no_us_label.yaml"
     path.write_text("[]\n", encoding="utf-8")
     assert "interactions: oral TKI savolitinib has no label interaction record" in _problems(knowledge_copy)
+
+
+def test_check_fails_when_overall_survival_rests_on_non_randomised_evidence(knowledge_copy):
+    path = knowledge_copy / "regimens" / "gi.yaml"
+    text = path.read_text(encoding="utf-8")
+    claimed = "      evidence_level: \"3\"\n      regulatory_status: investigational\n      evidence: [fakih"
+    assert claimed in text
+    path.write_text(
+        text.replace(
+            claimed,
+            claimed.replace(
+                "      evidence: [fakih",
+                "      overall_survival: {result: superior, comparator: placebo, evidence: [correct-regorafenib-crc]}\n"
+                "      evidence: [fakih",
+            ),
+        ),
+        encoding="utf-8",
+    )
+    assert any("overall_survival needs randomised evidence" in p for p in _problems(knowledge_copy))
+
+
+def test_check_fails_when_a_combination_names_a_drug_not_in_the_catalogue(knowledge_copy):
+    path = knowledge_copy / "drugs.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "drugs: [capecitabine, oxaliplatin]" in text
+    path.write_text(text.replace("drugs: [capecitabine, oxaliplatin]", "drugs: [capecitabine, no-such-drug]"), encoding="utf-8")
+    assert "drugs.yaml: combination CAPOX: drug no-such-drug is not in drugs.yaml" in _problems(knowledge_copy)
