@@ -24,7 +24,8 @@ from service.api.deps import KnowledgeDep
 from service.api.problems import NotFoundError, problem_responses
 from service.engine.evidence import to_citation, to_record
 from service.engine.recommend import knowledge_version
-from service.knowledge.index import KnowledgeBase, fold
+from service.knowledge.index import KnowledgeBase
+from service.knowledge.terms import fold
 from service.knowledge.records import Indication, Regimen
 
 router = APIRouter(prefix="/v1", tags=["knowledge"])

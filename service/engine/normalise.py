@@ -22,7 +22,8 @@ from schemas.responses import (
     StageUnderstood,
     Warning,
 )
-from service.knowledge.index import KnowledgeBase, fold
+from service.knowledge.index import KnowledgeBase
+from service.knowledge.terms import fold
 from service.knowledge.records import Alteration, Setting
 
 
@@ -397,25 +398,24 @@ def normalise_drug(kb: KnowledgeBase, item: str | MedicationInput) -> tuple[Drug
                 break
         if found:
             break
-    if found is not None:
-        unexplained = _unexplained_words(kb, words, found[0])
-        if unexplained:
-            return (
-                DrugUnderstood(
-                    input=shown,
-                    status="not_recognised",
-                    detail=(
-                        f"names {found[0]} but also the words '{' '.join(unexplained)}', which are not a dose, "
-                        "route, form or frequency, so it may be another medicine; send the medicine's name alone "
-                        "to have its interactions checked"
-                    ),
-                ),
-                None,
-            )
     if found is None:
         return (
             DrugUnderstood(
                 input=shown, status="not_recognised", detail="not in the drug catalogue; its interactions were not checked"
+            ),
+            None,
+        )
+    unexplained = _unexplained_words(kb, words, found[0])
+    if unexplained:
+        return (
+            DrugUnderstood(
+                input=shown,
+                status="not_recognised",
+                detail=(
+                    f"names {found[0]} but also the words '{' '.join(unexplained)}', which are not a dose, "
+                    "route, form or frequency, so it may be another medicine; send the medicine's name alone "
+                    "to have its interactions checked"
+                ),
             ),
             None,
         )

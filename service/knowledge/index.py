@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -21,17 +19,7 @@ from service.knowledge.records import (
     Regimen,
 )
 from service.knowledge.source import KnowledgeSource
-
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00b4": "'", "`": "'"})
-_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
-_SPACES = re.compile(r"\s+")
-
-
-def fold(text: str) -> str:
-    """The one comparison form of a term: NFKC, case-folded, unified dashes and apostrophes, single spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).translate(_DASHES)
-    return _SPACES.sub(" ", text.casefold()).strip()
-
+from service.knowledge.terms import fold
 
 @dataclass(frozen=True)
 class KnowledgeBase:
@@ -125,8 +113,8 @@ class KnowledgeBase:
         for term, (name, _) in self.drug_terms.items():
             words[name].update(term.split())
         for drug in self.drugs.values():
-            for formulation in drug.formulations:
-                words[drug.name].update(fold(word) for word in (*formulation.names, *formulation.keywords))
+            for formulation in drug.formulations:  # its names are already drug terms; its keywords are not
+                words[drug.name].update(fold(word) for word in formulation.keywords)
         return {name: frozenset(found) for name, found in words.items()}
 
     @cached_property

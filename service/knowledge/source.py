@@ -24,6 +24,7 @@ from service.knowledge.records import (
     Release,
     RulesFile,
 )
+from service.knowledge.terms import fold
 
 
 class KnowledgeError(Exception):
@@ -266,21 +267,21 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
 
 
 def _check_drug_terms(source: KnowledgeSource) -> list[str]:
-    """A name, brand, salt or synonym must point to exactly one drug: no term may be shared."""
+    """A name, brand, salt or synonym must point to exactly one drug, compared as lookups compare them."""
     owner: dict[str, str] = {}
     problems = []
     for drug in source.drugs.drugs:
         terms = {drug.name, *drug.brands, *drug.salts, *drug.synonyms}
         terms |= {name for f in drug.formulations for name in f.names}
         for term in terms:
-            key = term.casefold()
+            key = fold(term)
             if key in owner and owner[key] != drug.name:
                 problems.append(f"drugs.yaml: term {term!r} names both {owner[key]} and {drug.name}")
             owner[key] = drug.name
     for combination in source.drugs.combinations:
         for term in (combination.name, *combination.synonyms):
-            if term.casefold() in owner:
-                problems.append(f"drugs.yaml: combination term {term!r} is also a name of {owner[term.casefold()]}")
+            if fold(term) in owner:
+                problems.append(f"drugs.yaml: combination term {term!r} is also a name of {owner[fold(term)]}")
     return problems
 
 
