@@ -16,6 +16,10 @@ class Settings(BaseSettings):
     # Any SQLAlchemy URL; the default is the embedded SQLite store built from knowledge/.
     knowledge_db_url: str = f"sqlite:///{PROJECT_ROOT / 'build' / 'knowledge.sqlite'}"
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    # The largest valid profile is a few kilobytes; anything near this is not a request.
+    max_body_bytes: int = 256 * 1024
+    # Seconds a client has to send the whole body once its headers are in.
+    body_timeout: float = 10.0
 
 
 @lru_cache

@@ -6,11 +6,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from schemas.responses import RecommendationResponse
+from service.api.body import unsupported_media_type
 from service.api.deps import KnowledgeDep
+from service.api.problems import problem_response, route_template
 from service.engine.normalise import UnknownCancerTypeError
 from service.engine.recommend import INTENDED_USE, knowledge_version, recommend_for
 from service.web.form import LEUKAEMIA_STAGES, MEDICATION_ROWS, OUTCOMES, PRIOR_LINES, SOLID_STAGES, FormResult, form_choices, profile_from_form
@@ -62,6 +64,17 @@ def _context(request: Request, kb: KnowledgeDep, form: FormResult | None) -> dic
     }
 
 
+def _is_url_encoded_form(request: Request) -> bool:
+    # multipart is refused: the guide has no file field, and a multipart parser spools uploads to disk
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return media_type == "application/x-www-form-urlencoded"
+
+
+def _refuse_media_type(request: Request) -> Response:
+    problem = unsupported_media_type("application/x-www-form-urlencoded")
+    return problem_response(problem.model_copy(update={"instance": route_template(request.scope)}))
+
+
 async def _form_values(request: Request) -> dict[str, str]:
     form = await request.form()
     return {key: value for key, value in form.items() if isinstance(value, str)}
@@ -78,12 +91,16 @@ def guide(request: Request, knowledge: KnowledgeDep) -> HTMLResponse:
 
 
 @router.post("/guide", response_class=HTMLResponse)
-async def guide_answer(request: Request, knowledge: KnowledgeDep) -> HTMLResponse:
+async def guide_answer(request: Request, knowledge: KnowledgeDep) -> Response:
+    if not _is_url_encoded_form(request):
+        return _refuse_media_type(request)
     form = profile_from_form(await _form_values(request))
     return TEMPLATES.TemplateResponse(request, "guide.html", _context(request, knowledge, form))
 
 
 @router.post("/guide/panel", response_class=HTMLResponse)
-async def guide_panel(request: Request, knowledge: KnowledgeDep) -> HTMLResponse:
+async def guide_panel(request: Request, knowledge: KnowledgeDep) -> Response:
+    if not _is_url_encoded_form(request):
+        return _refuse_media_type(request)
     form = profile_from_form(await _form_values(request))
     return TEMPLATES.TemplateResponse(request, "_panel.html", _context(request, knowledge, form))
