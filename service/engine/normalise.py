@@ -155,7 +155,9 @@ _THREE_LETTER = {
     "thr": "T", "trp": "W", "tyr": "Y", "val": "V", "ter": "*",
 }  # fmt: skip
 _THREE_LETTER_CHANGE = re.compile(
-    r"\b(" + "|".join(_THREE_LETTER) + r")(\d{1,4})(" + "|".join(_THREE_LETTER) + r"|del|dup|fs)\b", re.IGNORECASE
+    r"\b(" + "|".join(_THREE_LETTER) + r")(\d{1,4})(" + "|".join(_THREE_LETTER) + r"|del|dup|fs)\b",
+    # ASCII: under Unicode case-insensitivity ſ matches s and ı/İ match i, letters the table does not hold
+    re.IGNORECASE | re.ASCII,
 )
 _PROTEIN_CHANGE = re.compile(r"\b([acdefghiklmnpqrstvwy])(\d{1,4})([acdefghiklmnpqrstvwy*x])\b")
 _NEGATIVE_WORDS = re.compile(
