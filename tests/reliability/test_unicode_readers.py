@@ -12,8 +12,9 @@ from service.engine.recommend import recommend_for
 from service.knowledge.index import KnowledgeBase
 from tests.support import curated_knowledge
 
-# Every code point, surrogates and unassigned ones included.
-ANY_CHARACTER = st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=())
+# Every code point the contract admits, unassigned ones and controls included; lone surrogates are refused
+# before any reader sees them (test_the_contract_refuses_lone_surrogates).
+ANY_CHARACTER = st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=["Cs"])
 # Characters whose case mapping or folding leaves ASCII, or lands on it (ſ -> s, ı/İ -> i, K -> k, ß -> ss).
 CASE_TRAPS = st.sampled_from("\u017f\u0131\u0130\u212a\u212b\u00df\u1e9e\ufb00\ufb01\ufb05\u0345\u03c2\u1fbe")
 
@@ -81,6 +82,14 @@ def test_case_folding_letters_in_a_mutation_do_not_crash(mutation):
     profile = PatientProfileInput(cancer_type="NSCLC", mutations=[mutation])
     _read(profile)
     recommend_for(kb, profile)
+
+
+@pytest.mark.parametrize("field", ["cancer_type", "stage"])
+def test_the_contract_refuses_lone_surrogates(field):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        PatientProfileInput.model_validate({"cancer_type": "NSCLC", field: "EGFR \ud800"})
 
 
 @READERS
