@@ -24,8 +24,8 @@ class Settings(BaseSettings):
     # The server (python -m service.serve); README "Limits" explains each value.
     # Comma-separated proxy addresses whose X-Forwarded-For/-Proto are believed; empty: none.
     forwarded_allow_ips: str = ""
-    limit_concurrency: int = 200  # connections and tasks per worker, beyond which new requests get 503
-    backlog: int = 256
+    limit_concurrency: int = 1000  # open connections (idle ones too) per worker beyond which new requests get 503
+    backlog: int = 2048
     timeout_keep_alive: int = 5  # seconds an idle connection (kept alive, or never used) stays open
     header_timeout: float = 10.0  # seconds from a request's first byte to the end of its headers
     max_header_bytes: int = 16 * 1024  # request line and headers

@@ -21,6 +21,7 @@ from uvicorn.supervisors import Multiprocess
 
 from fastapi import FastAPI
 
+from service.api.guard import SECURITY_HEADERS
 from service.config import Settings, get_settings
 from service.knowledge.loader import KnowledgeStoreError, load_knowledge
 
@@ -29,10 +30,36 @@ class _HeadersTooLarge(Exception):
     """Raised inside the parser: httptools turns it into a parser error, which uvicorn answers 400 and closes."""
 
 
+def _timeout_reply() -> bytes:
+    headers = b"".join(name + b": " + value + b"\r\n" for name, value in SECURITY_HEADERS)
+    return b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n" + headers + b"\r\n"
+
+
+class _LingeringClose:
+    """The transport as a response cycle sees it: closing while the request body is still arriving only
+    ends the sending side, so the client reads the answer (a 413) rather than a reset; the rest of the body is
+    read and dropped, and the connection closes when it ends or when the protocol's deadline passes."""
+
+    def __init__(self, protocol: GuardedHttpToolsProtocol, transport: Transport) -> None:
+        self._protocol = protocol
+        self._transport = transport
+
+    def close(self) -> None:
+        if self._protocol.body_pending and self._transport.can_write_eof() and not self._transport.is_closing():
+            self._transport.write_eof()
+            self._protocol.close_after_body()
+        else:
+            self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with the limits it lacks: a deadline for a request's headers, an idle limit
-    for a connection that never sends, a cap on header bytes, and a number of requests per connection (so
-    keep-alive clients spread again over the workers after one is replaced)."""
+    for a connection that never sends, a cap on header bytes, a bounded wait for the rest of a body answered
+    early (a 413), and a number of requests per connection (so keep-alive clients spread again over the
+    workers after one is replaced)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -40,9 +67,13 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._header_timeout = limits.header_timeout
         self._max_header_bytes = limits.max_header_bytes
         self._max_requests = limits.max_requests_per_connection
+        self._linger = limits.timeout_keep_alive
         self._header_deadline: TimerHandle | None = None
+        self._discard_deadline: TimerHandle | None = None
         self._header_bytes = 0
         self._requests = 0
+        self.body_pending = False
+        self._close_after_body = False
 
     def connection_made(self, transport: Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -51,6 +82,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_header_deadline()
+        if self._discard_deadline is not None:
+            self._discard_deadline.cancel()
         super().connection_lost(exc)
 
     def on_message_begin(self) -> None:
@@ -69,10 +102,36 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._cancel_header_deadline()
+        self.body_pending = True
         super().on_headers_complete()
+        if self.cycle is not None:
+            self.cycle.transport = _LingeringClose(self, self.transport)  # type: ignore[assignment]
         self._requests += 1
         if self._requests >= self._max_requests and self.cycle is not None:
             self.cycle.keep_alive = False  # answered with `connection: close`; the client reconnects
+
+    def on_message_complete(self) -> None:
+        self.body_pending = False
+        if self._discard_deadline is not None:
+            self._discard_deadline.cancel()
+            self._discard_deadline = None
+        super().on_message_complete()
+        if self._close_after_body:
+            self.transport.close()
+
+    def close_after_body(self) -> None:
+        self._close_after_body = True
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self.body_pending and not self.transport.is_closing() and self._discard_deadline is None:
+            # answered before its body arrived (a 413): the rest is parsed and dropped, for a bounded time
+            self._discard_deadline = self.loop.call_later(self._linger, self._stop_discarding)
+
+    def _stop_discarding(self) -> None:
+        self._discard_deadline = None
+        if not self.transport.is_closing():
+            self.transport.close()
 
     def _count_header_bytes(self, size: int) -> None:
         self._header_bytes += size
@@ -87,7 +146,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def _headers_too_slow(self) -> None:
         self._header_deadline = None
         if not self.transport.is_closing():
-            self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+            self.transport.write(_timeout_reply())
             self.transport.close()
 
 

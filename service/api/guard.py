@@ -99,8 +99,9 @@ class GuardMiddleware:
         try:
             replay = await self._read_body(scope, receive)
         except _BodyRefused as refused:
-            # close the connection: whatever the client still sends is not read
-            await problem_response(refused.problem, headers={"connection": "close"})(scope, receive, send_guarded)
+            # the connection is kept: the server discards the rest of the body (for a bounded time, see
+            # service/serve.py), so the client reads this answer instead of a reset
+            await problem_response(refused.problem)(scope, receive, send_guarded)
             return
         try:
             await self.app(scope, replay, send_guarded)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,6 +42,14 @@ def _check_sqlite_file(path: Path) -> None:
             )
     else:
         raise KnowledgeStoreError(f"knowledge store truncated: {path} has {size} bytes, less than an SQLite header; {REBUILD}")
+    try:
+        with sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True) as connection:
+            verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
+        connection.close()
+    except sqlite3.DatabaseError as error:
+        raise KnowledgeStoreError(f"knowledge store corrupt: SQLite cannot read {path} ({error}); {REBUILD}") from None
+    if verdict != "ok":
+        raise KnowledgeStoreError(f"knowledge store corrupt: SQLite's check of {path} failed; {REBUILD}")
 
 
 @lru_cache(maxsize=4)

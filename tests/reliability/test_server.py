@@ -121,6 +121,19 @@ def test_a_slow_body_is_timed_out(server):
     assert response.startswith(b"HTTP/1.1 408") and b"application/problem+json" in response and closed < 3
 
 
+def test_an_oversized_body_sent_in_full_still_gets_its_413(server):
+    port, _ = server
+    body = b'{"drugs": ["' + b"a" * 400_000 + b'"]}'
+    request = (
+        b"POST /v1/interactions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+        + f"content-length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+    for ending in (b"", b"connection: close\r\n"):  # the rest of the body is read and dropped, not met with a reset
+        response, _ = _exchange(port, request.replace(b"host: x\r\n", b"host: x\r\n" + ending))
+        assert response.startswith(b"HTTP/1.1 413") and b"application/problem+json" in response
+
+
 def test_oversized_headers_are_refused(server):
     port, _ = server
     response, closed = _exchange(port, b"GET /health HTTP/1.1\r\nhost: x\r\nx-pad: " + b"a" * 20000 + b"\r\n\r\n")
