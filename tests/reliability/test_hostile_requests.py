@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi import FastAPI
@@ -60,7 +60,10 @@ def test_an_oversized_body_without_a_length_is_cut_off_at_the_limit():
         raise AssertionError("the app is never called with an oversized body")
 
     scope = {"type": "http", "method": "POST", "path": "/v1/interactions", "headers": [(b"transfer-encoding", b"chunked")]}
-    asyncio.run(GuardMiddleware(app, max_body_bytes=LIMIT, body_timeout=5)(scope, receive, send))
+    guard = GuardMiddleware(app, max_body_bytes=LIMIT, body_timeout=5)
+    # a thread of its own: another test's event loop (Playwright's) may be running in this one
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, guard(scope, receive, send)).result()
     assert sent[0]["status"] == 413
     assert received == LIMIT // 65536 + 1
 

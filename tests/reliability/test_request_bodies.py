@@ -13,7 +13,7 @@ from tests.reliability.test_unicode_readers import text
 from tests.support import curated_knowledge
 
 client = TestClient(create_app(knowledge_base=curated_knowledge()))
-BODIES = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+BODIES = settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 
 ANY_TEXT = st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=()), max_size=30)
 JSON_VALUE = st.recursive(

@@ -130,7 +130,7 @@ def test_prior_therapy_reader(prior):
     _read(PatientProfileInput(cancer_type="CML", prior_therapies=[prior]))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(profile=PROFILE)
 def test_whole_profile_through_the_engine(profile):
     try:
