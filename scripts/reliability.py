@@ -246,7 +246,10 @@ async def section_memory(server: Server) -> None:
     statuses = sorted({str(s) for s, _ in results})
     offered = sum(100 for _ in results)
     taken = sum(sent for _, sent in results) / 1024 / 1024
-    print(f"   statuses: {', '.join(statuses)}; offered {offered} MB, the server took {taken:.1f} MB before refusing, in {elapsed:.2f} s")
+    print(
+        f"   answers: {', '.join(statuses)} in {elapsed:.2f} s; of {offered} MB offered, the clients wrote {taken:.1f} MB "
+        "before reading the 413 (the server drops what follows a refused body, it keeps none of it)"
+    )
     print(f"   RSS before {before:.0f} MiB, peak {peak:.0f} MiB (+{peak - before:.0f}), after {after:.0f} MiB")
 
 
@@ -413,6 +416,8 @@ async def section_worker_kill(store_url: str) -> None:
     print(f"   throughput before the kill: {before:.0f} req/s; requests completed {len(completions)}; requests lost {lost}; connection errors {errors}")
     print(f"   worker restarted by the supervisor: {'yes' if restarted else 'no'}; replacement serving connections {after_kill(replacement_up)}")
     print(f"   connections spread over both workers again {after_kill(balanced_at)}; throughput back to 90 % {after_kill(recovered_at)}")
+    timeline = [f"{int(rate(t, t + 1.0))}" for t in range(int(duration))]
+    print("   requests per second, second by second: " + " ".join(timeline))
     spread = [f"{at:4.1f}s {sorted(c.values())}" for at, c in samples if int(at * 4) % 8 == 0]
     print("   connections per worker over time: " + ", ".join(spread))
 

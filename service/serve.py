@@ -15,11 +15,10 @@ from asyncio import TimerHandle, Transport
 from typing import Any
 
 import uvicorn
+from fastapi import FastAPI
 from uvicorn.config import STARTUP_FAILURE
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.supervisors import Multiprocess
-
-from fastapi import FastAPI
 
 from service.api.guard import SECURITY_HEADERS
 from service.config import Settings, get_settings
