@@ -83,6 +83,13 @@ def test_the_guide_refuses_multipart(client, path):
     assert response.json()["instance"] == path
 
 
+def test_the_guide_refuses_a_field_given_twice(client):
+    body = b"cancer_type=NSCLC&medication_1=omeprazole&medication_1=imatinib"
+    response = client.post("/guide/panel", content=body, headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 422
+    assert "omeprazole" not in response.text and "medication_1" not in response.text
+
+
 def test_the_guide_still_answers_its_own_form(client):
     response = client.post("/guide", data={"cancer_type": "NSCLC"})
     assert response.status_code == 200
