@@ -141,7 +141,7 @@ class TreatmentOption(Contract):
 
 
 class ExclusionReason(Contract):
-    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy"]
+    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy", "withdrawn"]
     detail: str
     evidence: list[EvidenceCitation] = []
 

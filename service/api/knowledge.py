@@ -36,6 +36,10 @@ Filter = Annotated[str | None, Query(min_length=1, max_length=100)]
 
 def _criteria(indication: Indication) -> list[str]:
     criteria = [f"requires {' or '.join(group)}" for group in indication.requires_alterations]
+    if indication.tumour_agnostic is not None:
+        excluded = f" except {', '.join(indication.excludes_cancer_types)}" if indication.excludes_cancer_types else ""
+        criteria.insert(0, f"tumour-agnostic: any solid tumour{excluded}")
+    criteria += [f"US {e.event.replace('_', ' ')} {e.date.isoformat()}" for e in indication.regulatory_history]
     criteria += [f"excludes {a}" for a in indication.excludes_alterations]
     criteria += [f"{g} tested negative" for g in indication.requires_negative]
     criteria += [" or ".join(f"{c.name} {'/'.join(c.status)}" for c in group) for group in indication.biomarkers]

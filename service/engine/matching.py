@@ -15,7 +15,7 @@ from service.engine.normalise import NormalisedProfile
 from service.knowledge.index import KnowledgeBase
 from service.knowledge.records import BiomarkerCriterion, Indication, PriorTherapyCriterion, Regimen, Setting
 
-ExclusionKind = Literal["resistance", "biomarker", "toxicity", "prior_therapy"]
+ExclusionKind = Literal["resistance", "biomarker", "toxicity", "prior_therapy", "withdrawn"]
 
 # Settings are compared within one axis: a patient's extent of disease says nothing about a leukaemia phase.
 _SETTING_AXES: tuple[frozenset[Setting], ...] = (
@@ -75,7 +75,47 @@ def _names(kb: KnowledgeBase, codes: list[str]) -> str:
     return ", ".join(f"{c} ({kb.cancer_types[c].name})" for c in codes)
 
 
+_HAEMATOLOGICAL_TISSUES = frozenset({"MYELOID", "LYMPH"})
+
+
+def is_solid_tumour(kb: KnowledgeBase, code: str) -> bool:
+    """An OncoTree solid tumour, or a solid-tumour tissue (every level-1 node but Myeloid and Lymphoid)."""
+    cancer = kb.cancer_types[code]
+    if cancer.category == "tissue":
+        return code not in _HAEMATOLOGICAL_TISSUES
+    return cancer.category == "solid"
+
+
+def tumour_agnostic_relation(kb: KnowledgeBase, profile_code: str, indication: Indication) -> str:
+    """'within' for a solid tumour the tumour-agnostic indication does not exclude, else 'other'."""
+    if not is_solid_tumour(kb, profile_code):
+        return "other"
+    if any(kb.is_within(profile_code, code) for code in indication.excludes_cancer_types):
+        return "other"
+    return "within"
+
+
+def indication_relation(kb: KnowledgeBase, profile_code: str, indication: Indication) -> str:
+    """How the patient's cancer type stands to an indication's: 'within', 'broader' or 'other'."""
+    if indication.tumour_agnostic is not None:
+        return tumour_agnostic_relation(kb, profile_code, indication)
+    return cancer_type_relation(kb, profile_code, indication.cancer_types)
+
+
+def _assess_tumour_agnostic(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    excluded = a.indication.excludes_cancer_types
+    requirement = "any solid tumour (tumour-agnostic)" + (f", except {_names(kb, excluded)}" if excluded else "")
+    finding = f"{profile.cancer_type} ({kb.cancer_types[profile.cancer_type].name})"
+    if tumour_agnostic_relation(kb, profile.cancer_type, a.indication) == "within":
+        a.met("cancer type", requirement, finding + ": a solid tumour; this indication is tumour-agnostic")
+    else:
+        a.not_met("cancer type", requirement, finding)
+
+
 def _assess_cancer_type(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    if a.indication.tumour_agnostic is not None:
+        _assess_tumour_agnostic(kb, profile, a)
+        return
     requirement = _names(kb, a.indication.cancer_types) + " or a subtype"
     relation = cancer_type_relation(kb, profile.cancer_type, a.indication.cancer_types)
     finding = f"{profile.cancer_type} ({kb.cancer_types[profile.cancer_type].name})"
@@ -273,6 +313,19 @@ def assess_indication(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Re
     _assess_biomarkers(profile, a)
     _assess_pd_l1(profile, a)
     return a
+
+
+def withdrawn_exclusion(kb: KnowledgeBase, a: IndicationAssessment) -> Exclusion | None:
+    """A patient who fits an indication whose US approval was withdrawn is told so; it is never an option."""
+    withdrawal = a.indication.withdrawal
+    if withdrawal is None or not a.applicable:
+        return None
+    return Exclusion(
+        "withdrawn",
+        f"{a.indication.summary}: the US approval for this indication was withdrawn on {withdrawal.date.isoformat()} "
+        f"({withdrawal.note}; source: {withdrawal.source_url})",
+        tuple(a.indication.evidence),
+    )
 
 
 def resistance_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Exclusion]:

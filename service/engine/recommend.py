@@ -24,11 +24,12 @@ from service.engine.matching import (
     Exclusion,
     IndicationAssessment,
     assess_indication,
-    cancer_type_relation,
+    indication_relation,
     prior_failure_exclusions,
     repeat_caveats,
     resistance_exclusions,
     toxicity_exclusions,
+    withdrawn_exclusion,
 )
 from service.engine.normalise import DrugRef, NormalisedProfile, normalise_drug, normalise_profile
 from service.knowledge.index import KnowledgeBase
@@ -78,7 +79,7 @@ class _Considered:
 def _concerns_patient(kb: KnowledgeBase, profile: NormalisedProfile, indication: Indication) -> bool:
     """An indication for the patient's cancer type whose required alterations the patient has, whatever
     the line or setting: the regimens a clinician would weigh, and so the ones an exclusion must explain."""
-    if cancer_type_relation(kb, profile.cancer_type, indication.cancer_types) == "other":
+    if indication_relation(kb, profile.cancer_type, indication) == "other":
         return False
     return all(profile.alterations_matching(group) for group in indication.requires_alterations)
 
@@ -88,6 +89,9 @@ def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -
     if not any(_concerns_patient(kb, profile, i) for i in regimen.indications):
         return None
     assessments = [assess_indication(kb, profile, regimen, indication) for indication in regimen.indications]
+    for a in assessments:
+        if (withdrawn := withdrawn_exclusion(kb, a)) is not None:
+            a.exclusions.append(withdrawn)
     matched = sorted((a for a in assessments if a.applicable and not a.exclusions), key=_best_indication_key)
     excluded = sorted((a for a in assessments if a.applicable and a.exclusions), key=_best_indication_key)
     best = matched[0] if matched else None
@@ -163,6 +167,8 @@ def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessmen
     ranked = sorted(
         matches,
         key=lambda a: (
+            # a tumour-agnostic indication comes after every option made for the patient's tumour type
+            1 if a.indication.tumour_agnostic is not None else 0,
             a.indication.evidence_level.value,
             1 if a.unknowns else 0,
             _REGULATORY_ORDER[a.indication.regulatory_status],
@@ -219,8 +225,9 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         option.interactions = [w for w in report.warnings if w.drug in option.drugs]
 
     warnings = list(profile.warnings) + _missing_data_warnings(options)
-    coverage = _coverage(kb, profile)
-    if not profile.covered:
+    agnostic = _tumour_agnostic_concerning(kb, profile, considered)
+    coverage = _coverage(kb, profile) if profile.covered or not agnostic else _agnostic_coverage(kb, profile, agnostic)
+    if not coverage.covered:
         warnings.append(Warning(code="not_covered", field="cancer_type", message=coverage.statement))
     elif not options:
         warnings.append(
@@ -242,6 +249,26 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         interactions_cleared=report.cleared,
         warnings=warnings,
         intended_use=INTENDED_USE,
+    )
+
+
+def _tumour_agnostic_concerning(kb: KnowledgeBase, profile: NormalisedProfile, considered: list[_Considered]) -> list[str]:
+    """The regimens considered for this patient only through a tumour-agnostic indication."""
+    return [
+        c.regimen.name
+        for c in considered
+        if any(i.tumour_agnostic is not None and _concerns_patient(kb, profile, i) for i in c.regimen.indications)
+    ]
+
+
+def _agnostic_coverage(kb: KnowledgeBase, profile: NormalisedProfile, regimens: list[str]) -> Coverage:
+    """A type no specific regimen covers is still covered by tumour-agnostic indications for an alteration it has."""
+    cancer = kb.cancer_types[profile.cancer_type]
+    return Coverage(
+        covered=True,
+        statement=f"The knowledge base holds no regimen specific to {cancer.name} ({cancer.code}); it holds tumour-agnostic "
+        f"regimens for an alteration this patient has ({', '.join(sorted(dict.fromkeys(regimens)))}). Other treatments for "
+        "this cancer type are not covered.",
     )
 
 

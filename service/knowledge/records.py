@@ -400,10 +400,45 @@ class OverallSurvival(Record):
     evidence: list[str] = Field(min_length=1)
 
 
+RegulatoryEventKind = Literal["approved", "accelerated_approval", "converted", "withdrawn"]
+
+
+class RegulatoryEvent(Record):
+    """One US regulatory event of an indication: approval, accelerated approval, conversion or withdrawal."""
+
+    event: RegulatoryEventKind
+    date: date
+    # the page a clinician can check (FDA, DailyMed by set id, the company's statement)
+    source_url: NonEmpty
+    # the pages a curator actually read for this event (copies included): provenance, never shown
+    read_at: list[str] = Field(min_length=1)
+    # shown with a withdrawal: why it happened, in clinical words
+    note: str = ""
+
+    @field_validator("source_url")
+    @classmethod
+    def _is_https(cls, value: str) -> str:
+        if not value.startswith("https://"):
+            raise ValueError("a regulatory source must be an https:// address")
+        return value
+
+    @field_validator("read_at")
+    @classmethod
+    def _read_are_urls(cls, value: list[str]) -> list[str]:
+        if any(not (u.startswith("https://") or u.startswith("http://")) for u in value):
+            raise ValueError("read_at lists the http(s) addresses that were read")
+        return value
+
+
 class Indication(Record):
     id: Slug
     summary: NonEmpty
-    cancer_types: list[str] = Field(min_length=1)
+    # OncoTree codes (subtypes match); empty only for a tumour-agnostic indication
+    cancer_types: list[str] = []
+    # "solid": any OncoTree solid tumour with the required alteration, whatever its site
+    tumour_agnostic: Literal["solid"] | None = None
+    # types a tumour-agnostic indication does not cover (its evidence is elsewhere, or a specific indication holds)
+    excludes_cancer_types: list[str] = []
     settings: list[Setting] = Field(min_length=1)
     lines: LineRange = LineRange()
     # all-of groups, each satisfied by any one of its alteration ids or categories
@@ -427,7 +462,24 @@ class Indication(Record):
     # overall survival shown in randomised evidence: longer than the comparator, or non-inferior to a
     # standard that had shown it; ranks the option first among options otherwise level
     overall_survival: OverallSurvival | None = None
+    # US regulatory history, oldest first; the last event decides whether the approval stands
+    regulatory_history: list[RegulatoryEvent] = []
     notes: str = ""
+
+    @model_validator(mode="after")
+    def _names_its_tumours(self) -> Indication:
+        if not self.cancer_types and self.tumour_agnostic is None:
+            raise ValueError("an indication names cancer_types unless it is tumour_agnostic")
+        if self.excludes_cancer_types and self.tumour_agnostic is None:
+            raise ValueError("excludes_cancer_types is only for a tumour_agnostic indication")
+        return self
+
+    @property
+    def withdrawal(self) -> RegulatoryEvent | None:
+        """The withdrawal event when the indication's approval was withdrawn and not since restored."""
+        if self.regulatory_history and self.regulatory_history[-1].event == "withdrawn":
+            return self.regulatory_history[-1]
+        return None
 
 
 class Regimen(Record):

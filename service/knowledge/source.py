@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,8 @@ from pydantic import ValidationError
 
 from service.knowledge.records import (
     REQUIRED_INTERACTION_CLASSES,
+    Indication,
+    RegulatoryStatus,
     AlterationFile,
     CancerTypeFile,
     CancerTypeOverlay,
@@ -232,7 +235,12 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
         problems.extend(f"{where}: class {c} is not defined" for c in regimen.component_classes if c not in class_ids)
         for indication in regimen.indications:
             at = f"{where}/{indication.id}"
-            problems.extend(f"{at}: cancer type {c} does not exist" for c in indication.cancer_types if c not in cancer_codes)
+            problems.extend(
+                f"{at}: cancer type {c} does not exist"
+                for c in [*indication.cancer_types, *indication.excludes_cancer_types]
+                if c not in cancer_codes
+            )
+            problems.extend(_check_regulatory_history(at, indication))
             for group in indication.requires_alterations:
                 problems.extend(f"{at}: alteration {a!r} does not exist" for a in group if a not in alteration_terms)
             problems.extend(
@@ -278,6 +286,34 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
 
     problems.extend(_check_labels(source, drug_names, class_ids))
     problems.extend(_check_readings(source, genes))
+    return problems
+
+
+_BARE_HOST = re.compile(r"^https?://[0-9.:]+(/|$)")
+
+
+def _check_regulatory_history(at: str, indication: Indication) -> list[str]:
+    """Events in date order, each with a named source; a withdrawn indication is not shown as approved."""
+    problems = []
+    history = indication.regulatory_history
+    for earlier, later in zip(history, history[1:]):
+        if later.date < earlier.date:
+            problems.append(f"{at}: regulatory history is not in date order ({earlier.event} {earlier.date} before {later.event} {later.date})")
+    for event in history:
+        for url in (event.source_url, *event.read_at):
+            if _BARE_HOST.match(url):
+                problems.append(f"{at}: regulatory {event.event} source is a bare address, not a named source")
+    events = [e.event for e in history]
+    if "converted" in events and "accelerated_approval" not in events[: events.index("converted")]:
+        problems.append(f"{at}: a conversion needs an earlier accelerated approval")
+    first_approval = next((e for e in history if e.event in ("approved", "accelerated_approval")), None)
+    if first_approval is not None and indication.approval_year is not None and indication.approval_year != first_approval.date.year:
+        problems.append(f"{at}: approval_year {indication.approval_year} is not the year of the first approval ({first_approval.date})")
+    if indication.withdrawal is not None:
+        if indication.regulatory_status != RegulatoryStatus.NOT_FDA_APPROVED:
+            problems.append(f"{at}: the approval was withdrawn, so regulatory_status must be not_fda_approved")
+        if not indication.withdrawal.note:
+            problems.append(f"{at}: a withdrawal needs a note saying why, as the answer shows it")
     return problems
 
 

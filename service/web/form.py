@@ -12,8 +12,9 @@ from pydantic import ValidationError
 
 from schemas.problems import field_path
 from schemas.requests import PatientProfileInput
+from service.engine.matching import tumour_agnostic_relation
 from service.knowledge.index import KnowledgeBase
-from service.knowledge.records import Alteration
+from service.knowledge.records import Alteration, Indication
 
 ALTERATION_PREFIX = "alt::"
 GENE_PREFIX = "gene::"
@@ -117,12 +118,19 @@ def _alteration_terms_relevant(kb: KnowledgeBase) -> dict[str, set[str]]:
             terms = [t for group in indication.requires_alterations for t in group] + indication.excludes_alterations
             terms += [a.id for a in kb.alterations.values() if a.gene in indication.requires_negative and a.id in kb.genes[a.gene].driver_alterations]
             for alteration in expand(terms):
-                relevant.setdefault(alteration, set()).update(with_subtypes(indication.cancer_types))
+                relevant.setdefault(alteration, set()).update(
+                    tumour_agnostic_types(kb, indication) if indication.tumour_agnostic else with_subtypes(indication.cancer_types)
+                )
     all_codes = set(kb.cancer_types)
     for rule in kb.source.rules.resistance:
         for alteration in expand(rule.alterations):
             relevant.setdefault(alteration, set()).update(with_subtypes(rule.cancer_types) if rule.cancer_types else all_codes)
     return relevant
+
+
+def tumour_agnostic_types(kb: KnowledgeBase, indication: Indication) -> set[str]:
+    """The solid tumours a tumour-agnostic indication covers."""
+    return {c for c in kb.cancer_types if tumour_agnostic_relation(kb, c, indication) == "within"}
 
 
 def _offered(kb: KnowledgeBase, code: str) -> bool:
