@@ -118,3 +118,42 @@ def test_check_fails_when_a_combination_names_a_drug_not_in_the_catalogue(knowle
     assert "drugs: [capecitabine, oxaliplatin]" in text
     path.write_text(text.replace("drugs: [capecitabine, oxaliplatin]", "drugs: [capecitabine, no-such-drug]"), encoding="utf-8")
     assert "drugs.yaml: combination CAPOX: drug no-such-drug is not in drugs.yaml" in _problems(knowledge_copy)
+
+
+def _edit_regimens(root: Path, name: str, edit) -> None:  # type: ignore[no-untyped-def]
+    path = root / "regimens" / name
+    records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    edit(records)
+    path.write_text(yaml.safe_dump(records, sort_keys=False), encoding="utf-8")
+
+
+def test_check_fails_when_a_withdrawn_indication_is_still_marked_approved(knowledge_copy):
+    def edit(records):  # type: ignore[no-untyped-def]
+        records[0]["indications"][0]["regulatory_status"] = "fda_approved"
+
+    _edit_regimens(knowledge_copy, "withdrawn.yaml", edit)
+    assert any("withdrawn" in p and "not_fda_approved" in p for p in _problems(knowledge_copy))
+
+
+def test_check_fails_on_regulatory_history_out_of_date_order(knowledge_copy):
+    def edit(records):  # type: ignore[no-untyped-def]
+        records[0]["indications"][0]["regulatory_history"][1]["date"] = "2019-01-01"
+
+    _edit_regimens(knowledge_copy, "withdrawn.yaml", edit)
+    assert any("not in date order" in p for p in _problems(knowledge_copy))
+
+
+def test_check_fails_on_a_regulatory_event_without_a_source(knowledge_copy):
+    def edit(records):  # type: ignore[no-untyped-def]
+        records[0]["indications"][0]["regulatory_history"][1].pop("source_url")
+
+    _edit_regimens(knowledge_copy, "withdrawn.yaml", edit)
+    assert any("source_url" in p for p in _problems(knowledge_copy))
+
+
+def test_check_fails_when_approval_year_contradicts_the_history(knowledge_copy):
+    def edit(records):  # type: ignore[no-untyped-def]
+        records[0]["indications"][0]["approval_year"] = 2021
+
+    _edit_regimens(knowledge_copy, "withdrawn.yaml", edit)
+    assert any("approval_year 2021" in p for p in _problems(knowledge_copy))

@@ -1,0 +1,60 @@
+"""Withdrawn approvals are never offered and are explained; tumour-agnostic indications reach any solid tumour."""
+
+from __future__ import annotations
+
+
+def option_ids(result):  # type: ignore[no-untyped-def]
+    return [o.id for o in result.options]
+
+
+def excluded(result):  # type: ignore[no-untyped-def]
+    return {n.id: n for n in result.not_recommended}
+
+
+def test_withdrawn_pralsetinib_mtc_indication_is_not_offered_and_says_withdrawn(recommend):
+    result = recommend(cancer_type="THME", stage="metastatic", mutations=["RET M918T"])
+    assert "pralsetinib-mtc" not in option_ids(result)
+    assert "selpercatinib-thyroid" in option_ids(result)
+    reason = excluded(result)["pralsetinib-mtc"]
+    assert [r.kind for r in reason.reasons] == ["withdrawn"]
+    assert "withdrawn on 2023-06-30" in reason.reason
+    assert reason.evidence and all(e.pmid or e.nct_id or e.doi for e in reason.evidence)
+
+
+def test_withdrawn_indication_is_silent_when_the_patient_does_not_fit_it(recommend):
+    result = recommend(cancer_type="THME", stage="metastatic", mutations=["RET fusion"])
+    assert "pralsetinib-mtc" not in excluded(result)
+
+
+def test_ntrk_fusion_in_a_tumour_without_specific_regimens_gets_tumour_agnostic_options(recommend):
+    result = recommend(cancer_type="PAAD", stage="metastatic", mutations=["NTRK1 fusion"], prior_therapies=["FOLFIRINOX"])
+    assert set(option_ids(result)) == {"larotrectinib-ntrk", "entrectinib-ntrk"}
+    assert result.coverage.covered and "tumour-agnostic" in result.coverage.statement
+    for option in result.options:
+        cancer = next(c for c in option.rationale if c.criterion == "cancer type")
+        assert cancer.result == "met" and "tumour-agnostic" in cancer.finding
+    assert "not_covered" not in {w.code for w in result.warnings}
+
+
+def test_tumour_agnostic_option_ranks_below_tumour_specific_options(recommend):
+    result = recommend(cancer_type="COADREAD", stage="metastatic", mutations=["RET fusion"], prior_therapies=["FOLFOX", "FOLFIRI"])
+    ids = option_ids(result)
+    assert ids[-1] == "selpercatinib-ret-fusion-tumour-agnostic"
+    assert "regorafenib-crc" in ids
+
+
+def test_tumour_agnostic_ret_indication_leaves_nsclc_to_its_own_indication(recommend):
+    result = recommend(cancer_type="LUAD", stage="metastatic", mutations=["RET fusion"])
+    assert "selpercatinib-nsclc" in option_ids(result)
+    assert "selpercatinib-ret-fusion-tumour-agnostic" not in option_ids(result)
+
+
+def test_tumour_agnostic_indication_does_not_reach_a_haematological_cancer(recommend):
+    result = recommend(cancer_type="AML", stage="relapsed", mutations=["NTRK3 fusion"])
+    assert option_ids(result) == []
+    assert not result.coverage.covered
+
+
+def test_ntrk_fusion_not_detected_gives_no_tumour_agnostic_option(recommend):
+    result = recommend(cancer_type="PAAD", stage="metastatic", mutations=["NTRK1 fusion not detected"])
+    assert "larotrectinib-ntrk" not in option_ids(result)
