@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
-from service.api import guide, health, knowledge, recommendations
+from service.api import docs, guide, health, knowledge, recommendations
 from service.api.openapi import install_openapi
 from service.api.problems import install_problem_handlers
 from service.config import Settings, get_settings
@@ -24,9 +24,12 @@ DESCRIPTION = (
 )
 
 
+# Two inline stylesheets are allowed by hash, both ReDoc's (vendored 2.5.4): the empty <style> element it
+# fills through the CSSOM, and its fixed scrollbar stylesheet. No other inline style, and no inline script.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    "default-src 'self'; script-src 'self'; "
+    "style-src 'self' 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=' 'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='; "
+    "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 
 
@@ -45,6 +48,9 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # FastAPI's own pages load from a CDN with inline script; service/api/docs.py serves vendored ones.
+        docs_url=None,
+        redoc_url=None,
         openapi_tags=[
             {"name": "clinical decision support", "description": "Recommendations and interaction checks."},
             {"name": "knowledge", "description": "What the service knows, and its sources."},
@@ -58,6 +64,7 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
     app.include_router(recommendations.router)
     app.include_router(knowledge.router)
     app.include_router(guide.router)
+    app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "web" / "static"), name="static")
     install_openapi(app, kb)
 
