@@ -19,7 +19,9 @@ ALTERATION_PREFIX = "alt::"
 GENE_PREFIX = "gene::"
 BIOMARKER_PREFIX = "biomarker::"
 PRIOR_LINES = 4
-MEDICATION_ROWS = 6
+MEDICATION_ROWS = 4  # shown at first; the page adds rows with JavaScript, and the free-text list takes any number
+MEDICATION_LIST = "more_medications"
+MAX_MEDICATIONS = 60  # the request schema's bound
 
 SOLID_STAGES = ["I", "II", "III", "IV", "early", "locally advanced", "unresectable", "advanced", "metastatic", "recurrent"]
 LEUKAEMIA_STAGES = ["chronic phase", "accelerated phase", "blast phase", "newly diagnosed", "relapsed", "refractory"]
@@ -37,6 +39,17 @@ class FormResult:
 
 def _lines(value: str) -> list[str]:
     return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+
+
+def medications_from_form(values: dict[str, str]) -> list[str]:
+    """Every medication row (medication_1, medication_2, ... however many the page added), then the free-text list."""
+    rows = sorted(
+        (int(number), value.strip())
+        for key, value in values.items()
+        if key.startswith("medication_") and (number := key.removeprefix("medication_")).isdigit() and value.strip()
+    )
+    listed = [line.strip() for line in values.get(MEDICATION_LIST, "").splitlines() if line.strip()]
+    return [value for _, value in rows] + listed
 
 
 def profile_from_form(values: dict[str, str]) -> FormResult:
@@ -74,7 +87,7 @@ def profile_from_form(values: dict[str, str]) -> FormResult:
             for n in range(1, PRIOR_LINES + 1)
             if (drugs := [d for d in (p.strip() for p in values.get(f"prior_{n}_drugs", "").replace("+", ",").split(",")) if d])
         ]
-    body["current_medications"] = [m for n in range(1, MEDICATION_ROWS + 1) if (m := values.get(f"medication_{n}", "").strip())]
+    body["current_medications"] = medications_from_form(values)
     if problems:
         return FormResult(profile=None, values=values, problems=problems)
     try:
@@ -96,7 +109,8 @@ class FormChoices:
     cancer_types: list[tuple[str, str, str]]  # code, name, category
     genes: list[GeneChoices]
     relevance: dict[str, list[str]]  # alteration id -> cancer codes where the knowledge acts on it
-    biomarkers: list[tuple[str, list[str]]]
+    biomarkers: list[tuple[str, list[str], list[str]]]  # name, statuses, cancer codes whose indications name it
+    pd_l1_cancer_types: list[str]
     drugs: list[str]
 
 
@@ -125,25 +139,50 @@ def _alteration_terms_relevant(kb: KnowledgeBase) -> dict[str, set[str]]:
     return relevant
 
 
+def _with_subtypes(kb: KnowledgeBase, codes: list[str]) -> set[str]:
+    return {c for c in kb.cancer_types if any(kb.is_within(c, code) for code in codes)}
+
+
+def _biomarkers_relevant(kb: KnowledgeBase) -> tuple[dict[str, set[str]], set[str]]:
+    """Biomarker name -> cancer codes (with subtypes) whose indications name it; and the codes that use PD-L1."""
+    biomarkers: dict[str, set[str]] = {}
+    pd_l1: set[str] = set()
+    for regimen in kb.regimens.values():
+        for indication in regimen.indications:
+            codes = _with_subtypes(kb, indication.cancer_types)
+            for group in indication.biomarkers:
+                for criterion in group:
+                    biomarkers.setdefault(criterion.name, set()).update(codes)
+            if indication.pd_l1 is not None:
+                pd_l1 |= codes
+    return biomarkers, pd_l1
+
+
 def form_choices(kb: KnowledgeBase) -> FormChoices:
     """Every choice the form offers, from the knowledge the service holds (computed once per knowledge base)."""
     cached = kb.memo.get("form-choices")
     if isinstance(cached, FormChoices):
         return cached
     relevance = _alteration_terms_relevant(kb)
+    biomarker_codes, pd_l1_codes = _biomarkers_relevant(kb)
     genes = []
     for gene in kb.genes:
         alterations = [a for a in kb.alterations.values() if a.gene == gene and a.id in relevance]
         if alterations:
             codes = sorted(set().union(*(relevance[a.id] for a in alterations)))
-            genes.append(GeneChoices(gene=gene, alterations=alterations, cancer_types=codes))
+            # Where the knowledge acts on a gene, every variant of it it knows is offered (KIT exon 11 beside exon 9).
+            every = [a for a in kb.alterations.values() if a.gene == gene]
+            for alteration in every:
+                relevance.setdefault(alteration.id, set()).update(codes)
+            genes.append(GeneChoices(gene=gene, alterations=every, cancer_types=codes))
     choices = FormChoices(
         cancer_types=sorted(
             ((c.code, c.name, c.category) for c in kb.cancer_types.values() if c.category != "tissue"), key=lambda c: c[1]
         ),
         genes=genes,
         relevance={k: sorted(v) for k, v in relevance.items()},
-        biomarkers=[(b.name, list(b.statuses)) for b in kb.biomarkers.values()],
+        biomarkers=[(b.name, list(b.statuses), sorted(biomarker_codes.get(b.name, ()))) for b in kb.biomarkers.values()],
+        pd_l1_cancer_types=sorted(pd_l1_codes),
         drugs=sorted(kb.drugs),
     )
     kb.memo["form-choices"] = choices
