@@ -130,6 +130,8 @@ def _assess_line(profile: NormalisedProfile, a: IndicationAssessment) -> None:
 def _prior_lines_matching(kb: KnowledgeBase, profile: NormalisedProfile, criterion: PriorTherapyCriterion) -> list[str]:
     found = []
     for line in profile.prior_lines or []:
+        if line.outcome in criterion.excluded_outcomes:
+            continue
         hits = [
             d
             for d in line.drugs

@@ -24,6 +24,7 @@ from service.knowledge.records import (
     Release,
     RulesFile,
 )
+from service.knowledge.restrictions import check_patient_rules, check_structured_restrictions
 from service.knowledge.terms import fold
 
 
@@ -263,6 +264,8 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
         check_evidence(where, rule.evidence)
 
     problems.extend(_check_labels(source, drug_names, class_ids))
+    problems.extend(check_structured_restrictions(source))
+    problems.extend(check_patient_rules(source))
     return problems
 
 
