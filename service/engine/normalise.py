@@ -456,6 +456,7 @@ class PriorLine:
     outcome: str
     # drugs named in this line that the catalogue does not hold: requirements they might meet stay open
     unrecognised: int = 0
+    ongoing: bool = False
 
 
 def normalise_prior_therapy(
@@ -506,6 +507,16 @@ class NormalisedProfile:
     medications: list[DrugRef]
     understood: ProfileUnderstood
     warnings: list[Warning] = field(default_factory=list)
+    # alteration id -> (cis | trans, the other alteration's id)
+    allelic: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    # (alteration id or gene, status) for results that are pending, equivocal or of uncertain significance
+    unresolved: list[tuple[str, str]] = field(default_factory=list)
+    ecog: int | None = None
+    condition_groups: set[str] = field(default_factory=set)  # current conditions only
+    past_condition_groups: set[str] = field(default_factory=set)
+    brain_metastases: str | None = None
+    qtc_ms: float | None = None
+    provisional_reasons: list[str] = field(default_factory=list)
 
     @property
     def detected_terms(self) -> set[str]:

@@ -457,6 +457,8 @@ class PatientCriterion(Record):
     """What in the patient context triggers a patient rule; every field given must hold."""
 
     condition_groups: list[str] = []  # any one current condition group
+    # also match those groups in the history (a transplant, a past severe irAE stay relevant once over)
+    or_history: bool = False
     past_condition_groups: list[str] = []  # any one condition group in the history
     ecog_min: int | None = Field(default=None, ge=0, le=4)
     brain_metastases: list[Literal["present", "treated", "active"]] = []
@@ -498,6 +500,8 @@ class RulesFile(Record):
     resistance: list[ResistanceRule]
     toxicity: list[ToxicityRule]
     patient: list[PatientRule] = []
+    # the histology a cancer type implies (LUSC is squamous), for indications restricted by histology
+    histology_by_cancer_type: dict[str, Literal["squamous", "non-squamous"]] = {}
 
 
 class ExposureChange(Record):

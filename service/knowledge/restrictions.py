@@ -227,6 +227,9 @@ def check_patient_rules(source) -> list[str]:  # type: ignore[no-untyped-def]
         problems.extend(f"{where}: evidence {e} does not exist" for e in rule.evidence if e not in evidence)
         if not any(evidence[e].citable for e in rule.evidence if e in evidence):
             problems.append(f"{where}: no verified evidence with a PMID, NCT ID, DOI or DailyMed set ID")
+    problems.extend(
+        f"rules.yaml: histology_by_cancer_type: cancer type {c} does not exist" for c in source.rules.histology_by_cancer_type if c not in codes
+    )
     for rule in source.rules.resistance:
         if rule.allelic_context is not None and rule.allelic_context.with_alteration not in terms:
             problems.append(f"rules.yaml: resistance {rule.id}: allelic context alteration {rule.allelic_context.with_alteration!r} does not exist")
