@@ -121,6 +121,13 @@ class OverallSurvivalShown(Contract):
     evidence: list[EvidenceCitation]
 
 
+class OptionCaution(Contract):
+    """A reason to think twice that its source does not make an exclusion (a trial population, a label warning)."""
+
+    detail: str
+    evidence: list[EvidenceCitation] = []
+
+
 class TreatmentOption(Contract):
     id: str
     name: str
@@ -141,6 +148,7 @@ class TreatmentOption(Contract):
     )
     overall_survival: OverallSurvivalShown | None = None
     interactions: list[InteractionWarning] = []
+    cautions: list[OptionCaution] = Field(default=[], description="Cautions from trial exclusions or label warnings, with their evidence; shown first among the caveats.")
     notes: str | None = None
 
 

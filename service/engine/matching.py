@@ -7,7 +7,7 @@ its basis line by line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from schemas.responses import Criterion
@@ -524,3 +524,56 @@ def pending_resistance_cautions(kb: KnowledgeBase, profile: NormalisedProfile, r
                     )
                 )
     return cautions
+
+
+# --- continue what works -------------------------------------------------------------------
+
+RESPONDING_OUTCOMES = ("response", "stable disease")
+
+
+def responding_current_line(profile: NormalisedProfile):  # type: ignore[no-untyped-def]
+    """The one ongoing line with a response or stable disease, or None (none, or more than one, is ongoing)."""
+    ongoing = [line for line in profile.prior_lines or [] if getattr(line, "ongoing", False)]
+    if len(ongoing) != 1 or ongoing[0].outcome not in RESPONDING_OUTCOMES:
+        return None
+    return ongoing[0]
+
+
+def continue_current_therapy(kb: KnowledgeBase, profile: NormalisedProfile, best_key) -> IndicationAssessment | None:  # type: ignore[no-untyped-def]
+    """The regimen the patient is responding to, assessed as when it was started, if nothing now rules it out.
+
+    A line is continued only when a curated regimen has exactly its drugs; the indication is judged against
+    the profile at the time the line began (earlier lines only), and today's resistance and toxicity rules
+    still apply, so a newly detected resistance mutation ends the answer "continue".
+    """
+    line = responding_current_line(profile)
+    if line is None or line.unrecognised:
+        return None
+    started = replace(
+        profile,
+        prior_lines=[earlier for earlier in profile.prior_lines or [] if earlier.number < line.number],
+        line=line.number,
+    )
+    found: list[IndicationAssessment] = []
+    for regimen in kb.regimens.values():
+        if regimen.component_classes or set(regimen.drugs) != set(line.drugs):
+            continue
+        if resistance_exclusions(kb, profile, regimen) or toxicity_exclusions(kb, profile, regimen):
+            continue
+        for indication in regimen.indications:
+            a = assess_indication(kb, started, regimen, indication)
+            if a.applicable and not a.exclusions:
+                found.append(a)
+    if not found:
+        return None
+    chosen = sorted(found, key=best_key)[0]
+    chosen.criteria.insert(
+        0,
+        Criterion(
+            criterion="current therapy",
+            requirement="an ongoing line with a response or stable disease",
+            finding=f"line {line.number}: {' + '.join(line.drugs)}, ongoing, {line.outcome}",
+            result="met",
+        ),
+    )
+    return chosen
