@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from schemas.responses import Criterion
+from schemas.responses import Criterion, Warning
 from service.engine.normalise import NormalisedProfile
 from service.knowledge.index import KnowledgeBase
 from service.knowledge.records import BiomarkerCriterion, Indication, PriorTherapyCriterion, Regimen, Setting
@@ -422,16 +422,49 @@ def _group_names(kb: KnowledgeBase, groups: set[str]) -> str:
     return ", ".join(names.get(g, g.replace("_", " ")) for g in sorted(groups))
 
 
-def patient_rule_matches(kb: KnowledgeBase, profile: NormalisedProfile, rule, regimen: Regimen, indication: Indication) -> str | None:  # type: ignore[no-untyped-def]
-    """What in the profile triggers the rule for this regimen and indication, or None when it does not apply."""
+def _rule_concerns(kb: KnowledgeBase, profile: NormalisedProfile, rule, regimen: Regimen, indication: Indication) -> bool:  # type: ignore[no-untyped-def]
     if rule.cancer_types and not any(kb.is_within(profile.cancer_type, c) for c in rule.cancer_types):
-        return None
-    concerned = (
+        return False
+    return bool(
         indication.id in rule.indications
         or set(regimen.drugs) & set(rule.drugs)
         or _regimen_classes(kb, regimen) & set(rule.drug_classes)
     )
-    if not concerned:
+
+
+def unchecked_patient_context(kb: KnowledgeBase, profile: NormalisedProfile, assessments: list[IndicationAssessment]) -> list[Warning]:
+    """Say what was not checked: the patient rules of the options shown whose input was not given."""
+    missing: dict[str, list[str]] = {}
+    for a in assessments:
+        for rule in kb.source.rules.patient:
+            if not _rule_concerns(kb, profile, rule, a.regimen, a.indication):
+                continue
+            when = rule.when
+            needed = []
+            if (when.condition_groups or when.past_condition_groups) and not profile.conditions:
+                needed.append("conditions")
+            if when.ecog_min is not None and profile.ecog is None:
+                needed.append("ECOG performance status")
+            if when.brain_metastases and profile.brain_metastases is None:
+                needed.append("brain metastases")
+            for what in needed:
+                names = missing.setdefault(what, [])
+                if a.regimen.name not in names:
+                    names.append(a.regimen.name)
+    return [
+        Warning(
+            code="patient_context_not_checked",
+            field={"conditions": "conditions", "ECOG performance status": "ecog", "brain metastases": "brain_metastases"}[what],
+            message=f"{what[0].upper() + what[1:]} not given: the contraindications and cautions that depend on it were not checked "
+            f"for {', '.join(names)}.",
+        )
+        for what, names in missing.items()
+    ]
+
+
+def patient_rule_matches(kb: KnowledgeBase, profile: NormalisedProfile, rule, regimen: Regimen, indication: Indication) -> str | None:  # type: ignore[no-untyped-def]
+    """What in the profile triggers the rule for this regimen and indication, or None when it does not apply."""
+    if not _rule_concerns(kb, profile, rule, regimen, indication):
         return None
     when = rule.when
     found: list[str] = []

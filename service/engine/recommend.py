@@ -27,6 +27,7 @@ from service.engine.matching import (
     assess_indication,
     cancer_type_relation,
     continue_current_therapy,
+    unchecked_patient_context,
     prior_failure_exclusions,
     repeat_caveats,
     resistance_exclusions,
@@ -228,7 +229,9 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         option.interactions = [w for w in report.warnings if w.drug in option.drugs]
     options, withheld = keep_alternatives_only_if_unmanageable(options)
 
+    shown = {o.id for o in options}
     warnings = list(profile.warnings) + _missing_data_warnings(options) + withheld
+    warnings += unchecked_patient_context(kb, profile, [a for a, _ in ranked if a.regimen.id in shown] + ([continued] if continued else []))
     coverage = _coverage(kb, profile)
     if not profile.covered:
         warnings.append(Warning(code="not_covered", field="cancer_type", message=coverage.statement))

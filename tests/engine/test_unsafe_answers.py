@@ -329,3 +329,17 @@ def test_no_option_note_contradicts_the_golden_profile(kb, recommend, name):
 )
 def test_no_option_note_contradicts_partial_or_contradictory_input(kb, recommend, request_):
     assert _contradictions(kb, request_, recommend(**request_)) == []
+
+
+def test_what_was_not_checked_is_said(recommend):
+    result = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR L858R"], prior_therapies=[])
+    unchecked = {w.field for w in result.warnings if w.code == "patient_context_not_checked"}
+    assert unchecked == {"conditions", "ecog", "brain_metastases"}
+    given = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR L858R"], prior_therapies=[], ecog=1, brain_metastases="none", conditions=["hypertension"])
+    assert "ecog" not in {w.field for w in given.warnings if w.code == "patient_context_not_checked"}
+
+
+def test_osimertinib_with_a_history_of_pneumonitis_carries_the_label_caution(recommend):
+    result = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR L858R"], prior_therapies=[], conditions=["history of radiation pneumonitis"])
+    osimertinib = next(o for o in result.options if o.id == "osimertinib-nsclc")
+    assert osimertinib.cautions and osimertinib.cautions[0].evidence[0].dailymed_set_id == "5e81b4a7-b971-45e1-9c31-29cea8c87ce7"
