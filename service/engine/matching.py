@@ -412,14 +412,8 @@ def _regimen_classes(kb: KnowledgeBase, regimen: Regimen) -> set[str]:
     return set(regimen.component_classes).union(*(kb.drug_classes(d) for d in regimen.drugs))
 
 
-def _latest_prior_line(profile: NormalisedProfile):  # type: ignore[no-untyped-def]
-    lines = profile.prior_lines or []
-    return max(lines, key=lambda line: line.number) if lines else None
-
-
 def _group_names(kb: KnowledgeBase, groups: set[str]) -> str:
-    names = getattr(kb, "condition_groups", {}) or {}
-    return ", ".join(names.get(g, g.replace("_", " ")) for g in sorted(groups))
+    return ", ".join(kb.condition_groups.get(g, g.replace("_", " ")) for g in sorted(groups))
 
 
 def _rule_concerns(kb: KnowledgeBase, profile: NormalisedProfile, rule, regimen: Regimen, indication: Indication) -> bool:  # type: ignore[no-untyped-def]
@@ -487,12 +481,6 @@ def patient_rule_matches(kb: KnowledgeBase, profile: NormalisedProfile, rule, re
         if profile.brain_metastases not in when.brain_metastases:
             return None
         found.append(f"brain metastases {profile.brain_metastases}")
-    if when.latest_prior_classes:
-        latest = _latest_prior_line(profile)
-        hits = [d for d in (latest.drugs if latest else ()) if set(kb.drug_classes(d)) & set(when.latest_prior_classes)]
-        if not hits:
-            return None
-        found.append(f"most recent line {latest.number}: {' + '.join(hits)}")
     return "; ".join(found)
 
 
@@ -566,7 +554,7 @@ RESPONDING_OUTCOMES = ("response", "stable disease")
 
 def responding_current_line(profile: NormalisedProfile):  # type: ignore[no-untyped-def]
     """The one ongoing line with a response or stable disease, or None (none, or more than one, is ongoing)."""
-    ongoing = [line for line in profile.prior_lines or [] if getattr(line, "ongoing", False)]
+    ongoing = [line for line in profile.prior_lines or [] if line.ongoing]
     if len(ongoing) != 1 or ongoing[0].outcome not in RESPONDING_OUTCOMES:
         return None
     return ongoing[0]

@@ -503,13 +503,11 @@ class PatientCriterion(Record):
     past_condition_groups: list[str] = []  # any one condition group in the history
     ecog_min: int | None = Field(default=None, ge=0, le=4)
     brain_metastases: list[Literal["present", "treated", "active"]] = []
-    # a prior line with a drug of these classes, the last one before now (the most recent line)
-    latest_prior_classes: list[str] = []
 
     @model_validator(mode="after")
     def _says_something(self) -> PatientCriterion:
-        if not (self.condition_groups or self.past_condition_groups or self.ecog_min is not None or self.brain_metastases or self.latest_prior_classes):
-            raise ValueError("a patient criterion names a condition group, ECOG, brain metastases or a recent prior class")
+        if not (self.condition_groups or self.past_condition_groups or self.ecog_min is not None or self.brain_metastases):
+            raise ValueError("a patient criterion names a condition group, ECOG or brain metastases")
         return self
 
 

@@ -209,21 +209,19 @@ def check_patient_rules(source) -> list[str]:  # type: ignore[no-untyped-def]
     codes = {c.code for c in source.cancer_types.cancer_types}
     indications = {i.id for r in source.regimens for i in r.indications}
     evidence = {e.id: e for e in source.evidence}
-    readings = getattr(source, "readings", None)
-    groups = {g.id for g in readings.condition_groups} if readings is not None else set()
+    groups = {g.id for g in source.readings.condition_groups}
     terms = {a.id for a in source.alterations.alterations} | set(source.alterations.categories)
     for rule in source.rules.patient:
         where = f"rules.yaml: patient {rule.id}"
         problems.extend(f"{where}: drug {d} is not in drugs.yaml" for d in rule.drugs if d not in drugs)
-        problems.extend(f"{where}: class {c} is not defined" for c in [*rule.drug_classes, *rule.when.latest_prior_classes] if c not in classes)
+        problems.extend(f"{where}: class {c} is not defined" for c in rule.drug_classes if c not in classes)
         problems.extend(f"{where}: indication {i} does not exist" for i in rule.indications if i not in indications)
         problems.extend(f"{where}: cancer type {c} does not exist" for c in rule.cancer_types if c not in codes)
-        if groups:
-            problems.extend(
-                f"{where}: condition group {g} is not defined"
-                for g in [*rule.when.condition_groups, *rule.when.past_condition_groups]
-                if g not in groups
-            )
+        problems.extend(
+            f"{where}: condition group {g} is not defined"
+            for g in [*rule.when.condition_groups, *rule.when.past_condition_groups]
+            if g not in groups
+        )
         problems.extend(f"{where}: evidence {e} does not exist" for e in rule.evidence if e not in evidence)
         if not any(evidence[e].citable for e in rule.evidence if e in evidence):
             problems.append(f"{where}: no verified evidence with a PMID, NCT ID, DOI or DailyMed set ID")
