@@ -381,9 +381,45 @@ class DrugRef:
     input: str
 
 
+_RXCUI_TEXT = re.compile(r"^\s*(?:rxcui\s*[:=]?\s*)?([0-9]{1,9})\s*$", re.IGNORECASE)
+
+
+def drug_by_rxcui(kb: KnowledgeBase, text: str | None) -> str | None:
+    """The catalogue drug an RxNorm RxCUI ("rxcui:11289" or a bare "11289") names, or None."""
+    match = _RXCUI_TEXT.match(text or "")
+    return kb.drug_rxcuis.get(match.group(1)) if match else None
+
+
+def _read_rxcui(kb: KnowledgeBase, item: str | MedicationInput) -> tuple[DrugUnderstood, DrugRef | None] | None:
+    """An input given as an RxCUI: recognised when the catalogue holds the code, else reported, never guessed."""
+    code_text = item.rxcui if isinstance(item, MedicationInput) else item
+    if isinstance(item, MedicationInput) and item.rxcui is None:
+        return None
+    if not isinstance(item, MedicationInput) and not _RXCUI_TEXT.match(item):
+        return None
+    shown = f"rxcui:{_RXCUI_TEXT.match(code_text or '').group(1)}" if _RXCUI_TEXT.match(code_text or "") else str(code_text)
+    name = drug_by_rxcui(kb, code_text)
+    if name is None:
+        if isinstance(item, MedicationInput) and item.name is not None:
+            return None  # the name decides; an unknown code beside it adds nothing
+        return (
+            DrugUnderstood(input=shown, status="not_recognised", detail="RxCUI not in the drug catalogue; its interactions were not checked"),
+            None,
+        )
+    drug = kb.drugs[name]
+    return (
+        DrugUnderstood(input=shown, status="recognised", normalised=name, name=name, detail="read as an RxNorm RxCUI", classes=list(drug.classes)),
+        DrugRef(name=name, formulation=None, input=shown),
+    )
+
+
 def normalise_drug(kb: KnowledgeBase, item: str | MedicationInput) -> tuple[DrugUnderstood, DrugRef | None]:
+    by_code = _read_rxcui(kb, item)
+    if by_code is not None:
+        return by_code
     if isinstance(item, MedicationInput):
-        text = item.name if item.formulation is None else f"{item.name} {item.formulation}"
+        name = item.name or ""
+        text = name if item.formulation is None else f"{name} {item.formulation}"
         shown = text
     else:
         text = shown = item
