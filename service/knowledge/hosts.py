@@ -22,6 +22,7 @@ LABEL_TEXT_HOSTS = frozenset(
         "ayvakithcp.com",
         "www.gavreto-hcp.com",
         "hcp.vitrakvi-us.com",
+        "dailymed-us-east-1.awsprod.nlm.nih.gov",
     }
 )
 
@@ -57,6 +58,14 @@ PROVENANCE_HOSTS = frozenset(
         "ch.oddb.org",
         "www.ncoda.org",
         "www.accp1.org",
+        "pro.boehringer-ingelheim.com",
+        "www.renalandurologynews.com",
+        "www.cigna.com",
+        "www.rxreasoner.com",
+        "rxreasoner.com",
+        "blackboxrx.com",
+        "build.fhir.org",
+        "www.hl7.org",
     }
 )
 

@@ -107,6 +107,7 @@ class Mechanism(StrEnum):
     TKI_INHIBITS_PGP_SUBSTRATE = "tki_inhibits_pgp_substrate"
     TKI_INHIBITS_BCRP_SUBSTRATE = "tki_inhibits_bcrp_substrate"
     TKI_INHIBITS_UGT1A1_SUBSTRATE = "tki_inhibits_ugt1a1_substrate"
+    ANTICOAGULANT_EFFECT = "anticoagulant_effect"
     QT_PROLONGATION = "qt_prolongation"
     DUPLICATE_TKI = "duplicate_tki"
 
@@ -125,6 +126,7 @@ MECHANISM_NAMES = {
     Mechanism.TKI_INHIBITS_PGP_SUBSTRATE: "the TKI raising P-gp substrates",
     Mechanism.TKI_INHIBITS_BCRP_SUBSTRATE: "the TKI raising BCRP substrates",
     Mechanism.TKI_INHIBITS_UGT1A1_SUBSTRATE: "the TKI raising UGT1A1 substrates",
+    Mechanism.ANTICOAGULANT_EFFECT: "raised INR or bleeding with anticoagulants",
     Mechanism.QT_PROLONGATION: "additive QT prolongation",
     Mechanism.DUPLICATE_TKI: "two TKIs of the same class at once",
 }
@@ -521,6 +523,8 @@ class LabelSource(Record):
     version: str | None = None  # the label's version date as seen (e.g. "2024-09"), when it was seen
     # where the set ID itself was seen (an openFDA or DailyMed record)
     set_id_source: str | None = None
+    # why a US label has no set ID yet (shown to the clinician); the check requires one of the two
+    set_id_missing: str | None = None
 
     @property
     def dailymed_url(self) -> str | None:

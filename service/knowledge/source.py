@@ -366,8 +366,12 @@ def _check_labels(source: KnowledgeSource, drug_names: set[str], class_ids: set[
         if label.drug not in drug_names:
             problems.append(f"{where}: drug is not in drugs.yaml")
             continue
-        if label.us_label and label.label.set_id is None:
-            problems.append(f"{where}: no DailyMed set_id for the US label")
+        if label.us_label and label.label.set_id is None and not label.label.set_id_missing:
+            problems.append(f"{where}: no DailyMed set_id for the US label (or set_id_missing saying why)")
+        if label.label.set_id is not None and label.label.set_id_missing:
+            problems.append(f"{where}: set_id and set_id_missing both given")
+        if label.label.set_id is None and label.verification.label_wording_read:
+            problems.append(f"{where}: label wording read, but no set ID names the label that was read")
         if label.us_label and label.label.set_id is not None and label.label.set_id_source is None:
             problems.append(f"{where}: set_id without set_id_source (where the set ID was seen)")
         urls = [*label.verification.read_from, *([label.label.set_id_source] if label.label.set_id_source else [])]
