@@ -57,6 +57,15 @@ class PriorTherapyInput(Contract):
 class MedicationInput(Contract):
     """A medicine by name, by RxNorm RxCUI (what EHRs send), or both."""
 
+    model_config = ConfigDict(
+        **Contract.model_config,
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["name"], "properties": {"name": {"type": "string"}}},
+                {"required": ["rxcui"], "properties": {"rxcui": {"type": "string"}}},
+            ]
+        },
+    )
     name: Name | None = None
     rxcui: Annotated[str, Field(pattern=r"^[0-9]{1,9}$", examples=["11289"])] | None = Field(
         default=None, description="RxNorm RxCUI of the ingredient, brand or salt (only codes the catalogue holds are read)."
