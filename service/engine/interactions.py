@@ -440,7 +440,8 @@ def check_interactions(
             )
     warnings.sort(key=lambda w: (_SEVERITY_ORDER[Severity(w.severity)], w.drug, w.interacting_drug))
     cleared.sort(key=lambda c: (c.drug, c.interacting_drug))
-    scope = [mechanism_scope(kb, name) for name in dict.fromkeys(s.name for s in subjects)]
+    # the scope is only news for drugs actually checked against something
+    scope = [mechanism_scope(kb, name) for name in dict.fromkeys(p.drug for p in pairs)]
     return InteractionReport(warnings=warnings, cleared=cleared, pairs=pairs, scope=scope)
 
 

@@ -520,7 +520,8 @@ class LabelSource(Record):
 
     title: NonEmpty
     set_id: Annotated[str, Field(pattern=SET_ID_PATTERN)] | None = None
-    version: str | None = None  # the label's version date as seen (e.g. "2024-09"), when it was seen
+    # the label's version date as seen (e.g. "2024-09"), when it was seen on the label or its record
+    version: Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")] | None = None
     # where the set ID itself was seen (an openFDA or DailyMed record)
     set_id_source: str | None = None
     # why a US label has no set ID yet (shown to the clinician); the check requires one of the two
