@@ -24,6 +24,7 @@ from schemas.responses import (
 from service.engine.normalise import DrugRef
 from service.knowledge.index import KnowledgeBase
 from service.knowledge.records import (
+    DAILYMED_LABEL_URL,
     MECHANISM_NAMES,
     WARNING_SEVERITIES,
     ClassInteractionRule,
@@ -44,10 +45,16 @@ _SEVERITY_ORDER = {
     Severity.NO_LABEL_GUIDANCE: 6,
 }
 
-WORDING_NOT_READ = (
-    "Label wording not read: this rule was curated from {method}; confirm it in the DailyMed label before acting."
-)
-WORDING_READ = "Label wording read ({method}, checked {checked})."
+WORDING_NOT_READ = "Label wording not read: this rule was curated from {source}; confirm it in the DailyMed label before acting."
+WORDING_READ = "Label wording read on {source} (checked {checked})."
+_METHOD_SOURCE = {
+    "openFDA label record": "the openFDA label record",
+    "DailyMed label": "the DailyMed label",
+    "manufacturer's copy of the US label": "the label holder's copy of the US label",
+    "third-party copy of the US label": "a third-party copy of the US label",
+    "secondary sources only": "secondary sources (summaries, non-US product information, studies)",
+    "no US label": "non-US sources",
+}
 
 
 @dataclass(frozen=True)
@@ -63,8 +70,19 @@ class PairFinding:
     source: LabelCitation | None = None
 
 
-def label_citation(label: DrugLabel, sections: list[str] | None = None) -> LabelCitation:
-    """The DailyMed label by set ID: the link a clinician is given, never the copy that was read."""
+def label_citation(label: DrugLabel, sections: list[str] | None = None, formulation: str | None = None) -> LabelCitation:
+    """The DailyMed label by set ID: the link a clinician is given, never the copy that was read.
+
+    A formulation with its own label (DANZITEN beside TASIGNA) is cited by its own set ID.
+    """
+    own = next((f for f in label.formulations if f.id == formulation and f.set_id), None)
+    if own is not None:
+        return LabelCitation(
+            title=own.name,
+            url=DAILYMED_LABEL_URL.format(set_id=own.set_id),
+            set_id=own.set_id,
+            section="; ".join(sections) if sections else None,
+        )
     return LabelCitation(
         title=label.label.title,
         url=label.label.dailymed_url,
@@ -78,7 +96,7 @@ def _verification(label: DrugLabel, rule: InteractionRule) -> LabelVerification:
     read = label.wording_read(rule)
     method = label.verification.method
     checked = label.verification.checked.isoformat()
-    statement = (WORDING_READ if read else WORDING_NOT_READ).format(method=method, checked=checked)
+    statement = (WORDING_READ if read else WORDING_NOT_READ).format(source=_METHOD_SOURCE[method], checked=checked)
     return LabelVerification(
         label_wording_read=read,
         method=method,
@@ -209,7 +227,7 @@ def _finding_from_label(
     level: str,
     notes: list[str],
 ) -> PairFinding:
-    citation = label_citation(label, rule.label_sections)
+    citation = label_citation(label, rule.label_sections, subject.formulation or rule.formulation)
     read = label.wording_read(rule)
     mechanism = rule_mechanism(kb, rule)
     mechanism_id = mechanism.value if mechanism else None
@@ -235,8 +253,7 @@ def _finding_from_label(
     if rule.severity not in WARNING_SEVERITIES:
         return PairFinding(
             status="not_meaningful",
-            detail=f"The {subject.name} label reports no clinically meaningful effect with {other.name}{through}."
-            + ("" if read else " " + verification.statement),
+            detail=f"The {subject.name} label reports no clinically meaningful effect with {other.name}{through}.",
             cleared=InteractionCleared(
                 drug=subject.name,
                 interacting_drug=other.name,

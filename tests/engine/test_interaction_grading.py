@@ -235,3 +235,10 @@ def test_adjust_dose_rules_carry_the_number_and_timing_rules_the_hours(kb):
                 assert rule.dose_change and any(ch.isdigit() for ch in rule.dose_change), (label.drug, rule)
             if rule.severity == Severity.SEPARATE_IN_TIME:
                 assert rule.separation_hours or "several hours" in rule.management, (label.drug, rule)
+
+
+def test_a_formulation_with_its_own_label_is_cited_by_its_own_set_id(kb):
+    [danziten] = answer(kb, "Danziten", "ketoconazole").interaction_warnings
+    [tasigna] = answer(kb, "Tasigna", "ketoconazole").interaction_warnings
+    assert danziten.evidence[0].set_id == "d288d165-3505-49bb-9b2e-124490d65f49"
+    assert tasigna.evidence[0].set_id == "6093952a-5248-45cb-ad17-33716a411146"
