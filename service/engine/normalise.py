@@ -415,6 +415,19 @@ def _read_rxcui(kb: KnowledgeBase, item: str | MedicationInput) -> tuple[DrugUnd
 
 def normalise_drug(kb: KnowledgeBase, item: str | MedicationInput) -> tuple[DrugUnderstood, DrugRef | None]:
     by_code = _read_rxcui(kb, item)
+    if by_code is not None and isinstance(item, MedicationInput) and item.name is not None and by_code[1] is not None:
+        by_name = normalise_drug(kb, item.model_copy(update={"rxcui": None}))
+        if by_name[1] is not None and by_name[1].name != by_code[1].name:
+            return (
+                DrugUnderstood(
+                    input=f"{item.name} (rxcui:{item.rxcui})",
+                    status="not_recognised",
+                    detail=f"the name reads as {by_name[1].name} but the RxCUI as {by_code[1].name}: send one of them to have its interactions checked",
+                ),
+                None,
+            )
+        if by_name[1] is not None:
+            return by_name  # the same drug: the name keeps its formulation and spelling
     if by_code is not None:
         return by_code
     if isinstance(item, MedicationInput):

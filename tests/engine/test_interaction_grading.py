@@ -242,3 +242,13 @@ def test_a_formulation_with_its_own_label_is_cited_by_its_own_set_id(kb):
     [tasigna] = answer(kb, "Tasigna", "ketoconazole").interaction_warnings
     assert danziten.evidence[0].set_id == "d288d165-3505-49bb-9b2e-124490d65f49"
     assert tasigna.evidence[0].set_id == "6093952a-5248-45cb-ad17-33716a411146"
+
+
+def test_a_name_and_an_rxcui_that_disagree_are_reported_not_guessed(kb):
+    [understood] = answer(kb, MedicationInput(name="aspirin", rxcui="11289")).drugs
+    assert understood.status == "not_recognised" and "warfarin" in (understood.detail or "") and "aspirin" in (understood.detail or "")
+
+
+def test_a_name_and_its_own_rxcui_agree(kb):
+    [understood] = answer(kb, MedicationInput(name="Coumadin 5 mg", rxcui="11289")).drugs
+    assert understood.status == "recognised" and understood.name == "warfarin"
