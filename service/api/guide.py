@@ -11,7 +11,6 @@ from fastapi.templating import Jinja2Templates
 
 from schemas.responses import RecommendationResponse
 from service.api.deps import KnowledgeDep
-from service.engine.normalise import UnknownCancerTypeError
 from service.engine.recommend import INTENDED_USE, knowledge_version, recommend_for
 from service.web.form import LEUKAEMIA_STAGES, MEDICATION_ROWS, OUTCOMES, PRIOR_LINES, SOLID_STAGES, FormResult, form_choices, profile_from_form
 
@@ -56,10 +55,7 @@ def interaction_grid(answer: RecommendationResponse) -> dict[str, object]:
 def _answer(kb: KnowledgeDep, form: FormResult) -> tuple[RecommendationResponse | None, list[str]]:
     if form.profile is None:
         return None, form.problems
-    try:
-        return recommend_for(kb, form.profile), []
-    except UnknownCancerTypeError:
-        return None, ["Cancer type: choose one from the list."]
+    return recommend_for(kb, form.profile), []
 
 
 def _context(request: Request, kb: KnowledgeDep, form: FormResult | None) -> dict[str, object]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,8 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from schemas.problems import PROBLEM_MEDIA_TYPE, FieldError, Problem, Suggestion, field_path
-from service.engine.normalise import UnknownCancerTypeError
+from schemas.problems import PROBLEM_MEDIA_TYPE, FieldError, Problem, field_path
 
 logger = logging.getLogger("tki_cds")
 
@@ -35,16 +35,95 @@ def problem_response(problem: Problem, headers: dict[str, str] | None = None) ->
     )
 
 
+# The accepted shape of each field that takes more than one form, shown with the error that names it.
+_ACCEPTED_SHAPES = {
+    "pd_l1": 'an object with its scoring system, e.g. {"tps": 60} (or "cps", "ic"); "60%" as text is not read',
+    "mutations[]": 'a text such as "EGFR L858R" or "EGFR T790M pending", or {"gene": "EGFR", "alteration": "L858R", "status": "detected"}',
+    "biomarkers[]": 'a text such as "MSI-H" or {"name": "MSI", "status": "high"}',
+    "prior_therapies[]": 'a text such as "imatinib (progression)" or {"drugs": ["imatinib"], "outcome": "progression", "line": 1}',
+    "current_medications[]": 'a text such as "omeprazole 20 mg daily" or {"name": "omeprazole", "formulation": "capsules"}',
+    "conditions[]": 'a text such as "myasthenia gravis" or {"code": "G70.00", "system": "http://hl7.org/fhir/sid/icd-10-cm"}',
+    "drugs[]": 'a text such as "dasatinib 100 mg daily" or {"name": "dasatinib"}',
+    "ecog": 'a number from 0 to 4, or a text such as "ECOG 1"',
+    "organ_function": '{"creatinine_clearance_ml_min": 45, "qtc_ms": 430}',
+}
+_TYPE_MESSAGES = {
+    "missing": "is required",
+    "string_type": "must be a text",
+    "int_type": "must be a whole number",
+    "float_type": "must be a number",
+    "bool_type": "must be true or false",
+    "list_type": "must be a list",
+    "model_type": "must be an object",
+    "model_attributes_type": "must be an object",
+    "dict_type": "must be an object",
+    "extra_forbidden": "is not a field of this request",
+}
+# Less specific messages give way to more specific ones for the same field (a union tried each of its forms).
+_GENERIC_TYPES = frozenset({"string_type", "model_type", "model_attributes_type", "dict_type", "int_type", "float_type"})
+
+
+def _shape_key(field: str) -> str:
+    last = re.sub(r"^body\.", "", field)
+    return re.sub(r"\[\d+\]$", "[]", last.split(".")[-1] if "." in last and not last.endswith("]") else last.rsplit(".", 1)[-1])
+
+
+def _message(item: dict[str, Any]) -> str:
+    kind = str(item.get("type", ""))
+    if kind == "value_error":
+        return str(item.get("msg", "invalid value")).removeprefix("Value error, ")
+    if kind in _TYPE_MESSAGES:
+        return _TYPE_MESSAGES[kind]
+    message = str(item.get("msg", "invalid value"))
+    return re.sub(r"^Input should", "must", message)
+
+
+def _snake_case_hint(item: dict[str, Any], known: set[str]) -> str:
+    """For an unknown key, the real field its snake_case spelling names: never the key itself."""
+    key = str(item.get("loc", ("",))[-1])
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower().replace("-", "_")
+    return f"; fields are snake_case: did you mean {snake}?" if snake != key and snake in known else ""
+
+
+def _known_fields() -> set[str]:
+    from schemas import requests
+
+    names: set[str] = set()
+    for model in vars(requests).values():
+        if isinstance(model, type) and hasattr(model, "model_fields"):
+            names.update(model.model_fields)
+    return names
+
+
 def _validation_problem(request: Request, error: RequestValidationError) -> JSONResponse:
-    errors = []
-    seen = set()
+    by_field: dict[str, list[tuple[str, str]]] = {}
+    known = _known_fields()
     for item in error.errors():
-        field = field_path(tuple(item.get("loc", ())))
-        message = str(item.get("msg", "invalid value"))
-        if (field, message) not in seen:
-            seen.add((field, message))
-            errors.append(FieldError(field=field, message=message))
-    fields = ", ".join(dict.fromkeys(e.field for e in errors))
+        location = tuple(item.get("loc", ()))
+        kind = str(item.get("type", ""))
+        if kind == "extra_forbidden":
+            # the unknown key is the caller's text: name its parent, never the key
+            field = field_path(location[:-1]) or "body"
+            message = "an unknown field was sent" + _snake_case_hint(item, known)
+        else:
+            field = field_path(location)
+            message = _message(item)
+        by_field.setdefault(field, []).append((kind, message))
+    errors = []
+    for field, found in by_field.items():
+        deeper = any(other.startswith((field + ".", field + "[")) for other in by_field)
+        if deeper and all(kind in _GENERIC_TYPES for kind, _ in found):
+            continue  # the object form got further: its own errors say what to fix
+        specific = [m for kind, m in found if kind not in _GENERIC_TYPES]
+        if specific:
+            message = "; ".join(dict.fromkeys(specific))
+        else:
+            message = "must be " + " or ".join(dict.fromkeys(m.removeprefix("must be ") for _, m in found))
+        shape = _ACCEPTED_SHAPES.get(_shape_key(field))
+        if shape and any(kind in _GENERIC_TYPES or kind == "value_error" for kind, _ in found):
+            message += f": send {shape}"
+        errors.append(FieldError(field=field, message=message))
+    fields = ", ".join(e.field for e in errors)
     return problem_response(
         Problem(
             type=PROBLEM_BASE + "invalid-request",
@@ -53,23 +132,6 @@ def _validation_problem(request: Request, error: RequestValidationError) -> JSON
             detail=f"Fix the listed field(s) and send the request again: {fields}.",
             instance=request.url.path,
             errors=errors,
-        )
-    )
-
-
-def _unknown_cancer_type(request: Request, error: UnknownCancerTypeError) -> JSONResponse:
-    suggestions = [Suggestion(code=code, name=name) for code, name in error.suggestions]
-    hint = (" Closest known types: " + ", ".join(f"{s.code} ({s.name})" for s in suggestions) + ".") if suggestions else ""
-    return problem_response(
-        Problem(
-            type=PROBLEM_BASE + "unknown-cancer-type",
-            title="Unknown cancer type",
-            status=422,
-            detail="cancer_type is not an OncoTree code, name or synonym this service knows. Send a known code "
-            "(GET /v1/cancer-types lists them)." + hint,
-            instance=request.url.path,
-            errors=[FieldError(field="body.cancer_type", message="not a known cancer type")],
-            suggestions=suggestions,
         )
     )
 
@@ -110,7 +172,6 @@ def _unexpected(request: Request, error: Exception) -> JSONResponse:
 
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_problem)  # type: ignore[arg-type]
-    app.add_exception_handler(UnknownCancerTypeError, _unknown_cancer_type)  # type: ignore[arg-type]
     app.add_exception_handler(NotFoundError, _not_found)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)
@@ -121,6 +182,6 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {
         400: "The body could not be read as JSON text (for example, it is not UTF-8).",
         404: "No record with that identifier.",
-        422: "The request is invalid; the problem lists each field to fix (and, for an unknown cancer type, the closest known types).",
+        422: "The request is invalid; the problem lists each field to fix and the shape it accepts.",
     }
     return {status: {"model": Problem, "description": descriptions[status]} for status in statuses}

@@ -21,9 +21,11 @@ from service.knowledge.records import (
     DrugFile,
     DrugLabel,
     Evidence,
+    ReadingsFile,
     Regimen,
     Release,
     RulesFile,
+    TranscriptFile,
 )
 from service.knowledge.source import KnowledgeSource
 
@@ -80,6 +82,8 @@ _VOCABULARIES = {
     "drugs": DrugFile,
     "alterations": AlterationFile,
     "rules": RulesFile,
+    "readings": ReadingsFile,
+    "transcripts": TranscriptFile,
 }
 
 
@@ -148,6 +152,8 @@ def read_store(url: str) -> tuple[KnowledgeSource, str]:
                 drugs=DrugFile.model_validate(vocabularies["drugs"]),
                 alterations=AlterationFile.model_validate(vocabularies["alterations"]),
                 rules=RulesFile.model_validate(vocabularies["rules"]),
+                readings=ReadingsFile.model_validate(vocabularies["readings"]),
+                transcripts=TranscriptFile.model_validate(vocabularies["transcripts"]),
                 regimens=[Regimen.model_validate(r.payload) for r in session.exec(select(RegimenRow).order_by(RegimenRow.id))],
                 evidence=[Evidence.model_validate(r.payload) for r in session.exec(select(EvidenceRow).order_by(EvidenceRow.id))],
                 labels=[DrugLabel.model_validate(r.payload) for r in session.exec(select(DrugLabelRow).order_by(DrugLabelRow.drug))],
