@@ -16,6 +16,7 @@ class KnowledgeVersion(Contract):
     content_hash: str = Field(description="sha256 over the canonical form of every knowledge record served.")
     released: str
     label_region: str
+    oncotree_release: str | None = Field(default=None, description="The OncoTree release whose every node is accepted as a cancer type.")
 
 
 class EvidenceCitation(Contract):

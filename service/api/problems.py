@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
@@ -10,10 +9,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
 
 from schemas.problems import PROBLEM_MEDIA_TYPE, FieldError, Problem, field_path
-
-logger = logging.getLogger("tki_cds")
 
 PROBLEM_BASE = "https://tki-cds.example/problems/"
 
@@ -24,6 +22,13 @@ class NotFoundError(Exception):
     def __init__(self, kind: str) -> None:
         self.kind = kind
         super().__init__(f"No {kind} with that identifier exists in this knowledge release.")
+
+
+def route_template(scope: Scope) -> str | None:
+    """The matched route's template (/v1/regimens/{regimen_id}), never the path as sent: it may hold patient data."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else None
 
 
 def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -130,7 +135,7 @@ def _validation_problem(request: Request, error: RequestValidationError) -> JSON
             title="The request is not valid",
             status=422,
             detail=f"Fix the listed field(s) and send the request again: {fields}.",
-            instance=request.url.path,
+            instance=route_template(request.scope),
             errors=errors,
         )
     )
@@ -138,7 +143,7 @@ def _validation_problem(request: Request, error: RequestValidationError) -> JSON
 
 def _not_found(request: Request, error: NotFoundError) -> JSONResponse:
     return problem_response(
-        Problem(type=PROBLEM_BASE + "not-found", title="Not found", status=404, detail=str(error), instance=request.url.path)
+        Problem(type=PROBLEM_BASE + "not-found", title="Not found", status=404, detail=str(error), instance=route_template(request.scope))
     )
 
 
@@ -150,22 +155,21 @@ def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse
             title=titles.get(error.status_code, "HTTP error"),
             status=error.status_code,
             detail=str(error.detail) if error.status_code != 404 else "There is no resource at this path.",
-            instance=request.url.path,
+            instance=route_template(request.scope),
         ),
         headers=getattr(error, "headers", None),
     )
 
 
 def _unexpected(request: Request, error: Exception) -> JSONResponse:
-    # The exception's message may hold request data, so only its type is logged.
-    logger.error("unhandled %s on %s %s", type(error).__name__, request.method, request.url.path)
+    # Logged by the guard (service/api/guard.py), with the exception type and route template only.
     return problem_response(
         Problem(
             type=PROBLEM_BASE + "internal-error",
             title="Internal error",
             status=500,
             detail="The service could not answer this request. The error was logged without request data.",
-            instance=request.url.path,
+            instance=route_template(request.scope),
         )
     )
 
@@ -180,8 +184,11 @@ def install_problem_handlers(app: FastAPI) -> None:
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI declarations of the problem responses a route can return."""
     descriptions = {
-        400: "The body could not be read as JSON text (for example, it is not UTF-8).",
+        400: "The body is not one JSON text in UTF-8 (malformed, empty, NaN or Infinity, an unpaired surrogate, or nested too deeply).",
         404: "No record with that identifier.",
-        422: "The request is invalid; the problem lists each field to fix and the shape it accepts.",
+        413: "The body is larger than any valid request needs.",
+        415: "The body is not sent as application/json (UTF-8).",
+        422: "The request is invalid (including a key given twice in one object); the problem lists each field to fix "
+        "and the shape it accepts.",
     }
     return {status: {"model": Problem, "description": descriptions[status]} for status in statuses}

@@ -54,6 +54,7 @@ def knowledge_version(kb: KnowledgeBase) -> KnowledgeVersion:
         content_hash=kb.content_hash,
         released=release.released.isoformat(),
         label_region=release.label_region,
+        oncotree_release=kb.source.cancer_types.oncotree_release,
     )
 
 
