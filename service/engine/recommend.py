@@ -224,7 +224,8 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
     taken = {m.name: m for m in medications}
     option_drugs = [taken.get(d, DrugRef(name=d, formulation=None, input=d)) for o in options for d in o.drugs]
     subjects = list({d.name: d for d in interaction_subjects(kb, [*option_drugs, *medications])}.values())
-    report = check_interactions(kb, subjects, medications)
+    unrecognised = [m.input for m in profile.understood.current_medications if m.status != "recognised"]
+    report = check_interactions(kb, subjects, medications, unrecognised)
     for option in options:
         option.interactions = [w for w in report.warnings if w.drug in option.drugs]
     options, withheld = keep_alternatives_only_if_unmanageable(options)
@@ -253,6 +254,8 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         not_recommended=not_recommended,
         interaction_warnings=report.warnings,
         interactions_cleared=report.cleared,
+        interaction_pairs=report.pairs,
+        interaction_scope=report.scope,
         warnings=warnings,
         intended_use=INTENDED_USE,
     )
@@ -269,12 +272,13 @@ def continue_option(option: TreatmentOption) -> TreatmentOption:
 
 
 def keep_alternatives_only_if_unmanageable(options: list[TreatmentOption]) -> tuple[list[TreatmentOption], list[Warning]]:
-    """A responder keeps the regimen that works; switching is listed only when the label says to avoid a medicine
-    with it (an interaction a dose change cannot manage). Otherwise the alternatives are withheld, and named."""
+    """A responder keeps the regimen that works; switching is listed only when an interaction cannot be managed
+    (the label says avoid and gives no management: no replacement of the medicine, no dose change). Otherwise the
+    alternatives are withheld, and named, and the interaction is managed as its label says."""
     if not options or not options[0].continues_current_therapy:
         return options, []
     current, alternatives = options[0], options[1:]
-    avoid = [w for w in current.interactions if w.severity == "avoid"]
+    avoid = [w for w in current.interactions if w.severity == "avoid" and not w.management.strip()]
     if not alternatives:
         return options, []
     if avoid:
@@ -316,10 +320,12 @@ def check_medication_list(kb: KnowledgeBase, drugs: list[str | MedicationInput])
     understood: list[DrugUnderstood] = []
     refs: list[DrugRef] = []
     warnings: list[Warning] = []
+    unrecognised: list[str] = []
     for index, item in enumerate(drugs):
         result, ref = normalise_drug(kb, item)
         understood.append(result)
         if ref is None:
+            unrecognised.append(result.input)
             warnings.append(
                 Warning(
                     code="medication_not_recognised",
@@ -329,11 +335,13 @@ def check_medication_list(kb: KnowledgeBase, drugs: list[str | MedicationInput])
             )
         elif ref.name not in {r.name for r in refs}:
             refs.append(ref)
-    report = check_interactions(kb, interaction_subjects(kb, refs), refs)
+    report = check_interactions(kb, interaction_subjects(kb, refs), refs, unrecognised)
     return InteractionCheckResponse(
         knowledge_version=knowledge_version(kb),
         drugs=understood,
         interaction_warnings=report.warnings,
         interactions_cleared=report.cleared,
+        interaction_pairs=report.pairs,
+        interaction_scope=report.scope,
         warnings=warnings,
     )

@@ -343,3 +343,22 @@ def test_osimertinib_with_a_history_of_pneumonitis_carries_the_label_caution(rec
     result = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR L858R"], prior_therapies=[], conditions=["history of radiation pneumonitis"])
     osimertinib = next(o for o in result.options if o.id == "osimertinib-nsclc")
     assert osimertinib.cautions and osimertinib.cautions[0].evidence[0].dailymed_set_id == "5e81b4a7-b971-45e1-9c31-29cea8c87ce7"
+
+
+def test_alternatives_to_continuing_are_listed_only_when_the_interaction_cannot_be_managed(recommend):
+    from schemas.responses import InteractionWarning
+    from service.engine.recommend import keep_alternatives_only_if_unmanageable
+
+    result = recommend(
+        cancer_type="CML", stage="chronic phase",
+        prior_therapies=[{"drugs": ["imatinib"], "outcome": "response", "ongoing": True}, {"drugs": ["dasatinib"], "outcome": "intolerance"}],
+    )
+    current = result.options[0].model_copy(update={"continues_current_therapy": True})
+    other = current.model_copy(update={"id": "other", "name": "Other", "continues_current_therapy": None})
+    managed = InteractionWarning.model_construct(severity="avoid", management="Avoid; choose an alternative medicine.", interacting_drug="x")
+    unmanaged = InteractionWarning.model_construct(severity="avoid", management="", interacting_drug="x")
+    kept, withheld = keep_alternatives_only_if_unmanageable([current.model_copy(update={"interactions": [managed]}), other])
+    assert [o.id for o in kept] == [current.id] and withheld[0].code == "responding_on_current_therapy"
+    kept, withheld = keep_alternatives_only_if_unmanageable([current.model_copy(update={"interactions": [unmanaged]}), other.model_copy()])
+    assert [o.id for o in kept] == [current.id, "other"] and not withheld
+    assert kept[1].caveats[0].startswith("an alternative to continuing")
