@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from schemas.problems import Problem
 from schemas.responses import NotRecommended, RecommendationResponse
+from service.api.body import unsupported_media_type
 from service.api.deps import KnowledgeDep
-from service.engine.normalise import UnknownCancerTypeError
+from service.api.problems import PROBLEM_BASE, problem_response, route_template
 from service.engine.recommend import INTENDED_USE, knowledge_version, recommend_for
-from service.knowledge.index import KnowledgeBase
 from service.web.form import (
     LEUKAEMIA_STAGES,
+    MAX_MEDICATIONS,
     MEDICATION_LIST,
     MEDICATION_ROWS,
     OUTCOMES,
@@ -26,81 +26,56 @@ from service.web.form import (
     SOLID_STAGES,
     FormResult,
     form_choices,
-    MAX_MEDICATIONS,
     profile_from_form,
 )
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "web" / "templates")
 router = APIRouter(include_in_schema=False)
 
-SEVERITY_ORDER = {"avoid": 0, "adjust": 1, "monitor": 2}
-DAILYMED_SETID = "https://dailymed.nlm.nih.gov/dailymed/lookup.cfm?setid={}"
-
-# Every state a cell of the interaction grid can show, in legend order: the one place that maps a pair's
-# answer to what the page says (new per-pair statuses from the response are added here).
-CELL_STATES: dict[str, tuple[str, str]] = {
-    "avoid": ("Avoid", "Warning: the label says to avoid the combination."),
-    "adjust": ("Adjust", "Warning: the label gives a dose change or other adjustment."),
-    "monitor": ("Monitor", "Warning: the label says to monitor for an effect."),
-    "no meaningful effect": ("No meaningful effect", "The label studied the pair and found no clinically meaningful effect."),
-    "no label guidance": ("No label guidance", "The regimen drug's label was checked and gives no guidance on this medicine."),
-    "not assessed": ("Not assessed", "Not checked: the medicine was not recognised, or the knowledge holds no label for the drug."),
+# Every state a grid cell can show, in the order the legend lists them; the engine's pair status decides.
+GRID_STATES = {
+    "contraindicated": "Contraindicated: the label says do not use together.",
+    "avoid": "Avoid: the label says avoid (its alternatives are listed in the warning).",
+    "adjust_dose": "Adjust dose: the label gives a dose change, with its number.",
+    "separate_in_time": "Separate in time: the label gives the hours between doses.",
+    "monitor": "Monitor: the label says monitor or use caution, with no dose change.",
+    "not_meaningful": "No meaningful effect: the label studied the pair and found no clinically meaningful effect.",
+    "no_label_guidance": "No label guidance: the label was read and says nothing for this medicine's mechanisms.",
+    "not_assessed": "Not assessed: nothing was checked (medicine not recognised, mechanism not curated, or label wording not read). Not a sign of safety.",
+    "same_drug": "Same drug: the medicine is the option's own drug, so the pair is not checked.",
 }
+WARNING_STATES = ("contraindicated", "avoid", "adjust_dose", "separate_in_time", "monitor")
 
 
-@dataclass(frozen=True)
-class PairDetail:
-    """One cell of the grid with the words and the source behind it."""
+def interaction_grid(answer: RecommendationResponse) -> dict[str, object]:
+    """Rows: every drug of every option; columns: every current medicine as written; cells: the pair's one status.
 
-    anchor: str
-    drug: str
-    medication: str
-    state: str
-    text: str
-    sources: list[tuple[str, str | None]]  # title, link
-
-
-def _anchor(drug: str, medication: str) -> str:
-    return "pair-" + re.sub(r"[^a-z0-9]+", "-", f"{drug} {medication}".lower()).strip("-")
-
-
-def interaction_grid(kb: KnowledgeBase, answer: RecommendationResponse) -> dict[str, object]:
-    """Rows: every drug of every option; columns: every current medicine as entered; cells: the pair's answer."""
-    columns = [(m.name or m.input, m.name) for m in answer.profile.current_medications]
+    A cell the engine has no pair for (a drug without label rules) is "not assessed", never blank.
+    """
+    columns = [m.input for m in answer.profile.current_medications]
     rows = list(dict.fromkeys(d for o in answer.options for d in o.drugs))
-    warnings = {(w.drug, w.interacting_drug): w for w in answer.interaction_warnings}
-    cleared = {(c.drug, c.interacting_drug): c for c in answer.interactions_cleared}
-    cells: dict[tuple[str, str], PairDetail] = {}
-    for drug in rows:
-        for column, name in columns:
-            anchor = _anchor(drug, column)
-            if name is not None and (warning := warnings.get((drug, name))) is not None:
-                sources = [(e.title + (f", section {e.section}" if e.section else ""), e.url) for e in warning.evidence]
-                cells[(drug, column)] = PairDetail(anchor, drug, column, warning.severity, warning.management, sources)
-            elif name is not None and (found := cleared.get((drug, name))) is not None:
-                sources = [(e.title + (f", section {e.section}" if e.section else ""), e.url) for e in found.evidence]
-                text = found.effect or "No clinically meaningful effect in the label's study of this pair."
-                cells[(drug, column)] = PairDetail(anchor, drug, column, "no meaningful effect", text, sources)
-            elif name is None:
-                cells[(drug, column)] = PairDetail(anchor, drug, column, "not assessed", "The medicine was not recognised, so it was not checked.", [])
-            elif name == drug:
-                cells[(drug, column)] = PairDetail(anchor, drug, column, "not assessed", "The same drug: a pair is not checked against itself.", [])
-            elif (label := kb.labels.get(drug)) is not None:
-                link = DAILYMED_SETID.format(label.label.set_id) if label.label.set_id else None
-                text = f"The {drug} label's interaction guidance was checked; it names nothing that applies to {name}."
-                cells[(drug, column)] = PairDetail(anchor, drug, column, "no label guidance", text, [(label.label.title, link)])
-            else:
-                text = f"The knowledge base holds no label record for {drug}: this pair was not checked."
-                cells[(drug, column)] = PairDetail(anchor, drug, column, "not assessed", text, [])
-    present = {cell.state for cell in cells.values()}
+    pairs = {(p.drug, p.interacting_input): p for p in answer.interaction_pairs}
+    cells: dict[tuple[str, str], dict[str, object]] = {}
+    for row in rows:
+        for column in columns:
+            pair = pairs.get((row, column))
+            if pair is None:
+                same = any(m.input == column and m.name == row for m in answer.profile.current_medications)
+                detail = "The same drug as the option." if same else f"No interaction rules are curated for {row}: not assessed."
+                cells[(row, column)] = {"state": "same_drug" if same else "not_assessed", "detail": detail, "source": None, "read": None}
+                continue
+            state = pair.severity if pair.status == "warning" and pair.severity else pair.status
+            cells[(row, column)] = {"state": state, "detail": pair.detail, "source": pair.source, "read": pair.label_wording_read}
+    for number, key in enumerate(cells, start=1):
+        cells[key]["anchor"] = f"pair-{number}"
+    present = {cell["state"] for cell in cells.values()}
     return {
         "rows": rows,
-        "columns": [column for column, _ in columns],
+        "columns": columns,
         "cells": cells,
-        "states": CELL_STATES,
-        "legend": [(state, CELL_STATES[state]) for state in CELL_STATES if state in present],
-        "not_assessed": sum(1 for cell in cells.values() if cell.state == "not assessed"),
-        "no_warning_pairs": [c for c in cells.values() if c.state not in SEVERITY_ORDER],
+        "states": GRID_STATES,
+        "present": [state for state in GRID_STATES if state in present],
+        "not_assessed": sum(1 for cell in cells.values() if cell["state"] == "not_assessed"),
     }
 
 
@@ -173,10 +148,7 @@ def inputs_line(answer: RecommendationResponse) -> list[tuple[str, str]]:
 def _answer(kb: KnowledgeDep, form: FormResult) -> tuple[RecommendationResponse | None, list[str]]:
     if form.profile is None:
         return None, form.problems
-    try:
-        return recommend_for(kb, form.profile), []
-    except UnknownCancerTypeError:
-        return None, ["Cancer type: choose one from the list."]
+    return recommend_for(kb, form.profile), []
 
 
 def _context(request: Request, kb: KnowledgeDep, form: FormResult | None) -> dict[str, object]:
@@ -187,12 +159,12 @@ def _context(request: Request, kb: KnowledgeDep, form: FormResult | None) -> dic
         "values": form.values if form is not None else {},
         "answer": answer,
         "problems": problems,
-        "grid": interaction_grid(kb, answer) if answer is not None else None,
+        "grid": interaction_grid(answer) if answer is not None else None,
         "heading": options_heading(answer) if answer is not None else "Treatment options",
         "exclusions": exclusion_summary(answer) if answer is not None else None,
         "short_exclusion": short_exclusion,
         "inputs": inputs_line(answer) if answer is not None else [],
-        "severity_order": SEVERITY_ORDER,
+        "warning_states": WARNING_STATES,
         "version": knowledge_version(kb),
         "intended_use": INTENDED_USE,
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -214,9 +186,27 @@ def _last_medication_row(form: FormResult | None) -> int:
     return min(max(numbers, default=0), MAX_MEDICATIONS)
 
 
-async def _form_values(request: Request) -> dict[str, str]:
+async def _read_form(request: Request) -> dict[str, str] | Response:
+    """The guide's fields, or the problem refusing them: not a url-encoded form, or a field given twice."""
+    template = route_template(request.scope)
+    # multipart is refused: the guide has no file field, and a multipart parser spools uploads to disk
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type != "application/x-www-form-urlencoded":
+        return problem_response(unsupported_media_type("application/x-www-form-urlencoded").model_copy(update={"instance": template}))
     form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+    items = form.multi_items()
+    if len(items) != len(form.keys()):
+        # the form names each field once; a repeated one would silently lose a value (it is not named: it may be patient data)
+        return problem_response(
+            Problem(
+                type=PROBLEM_BASE + "duplicate-key",
+                title="A field is given twice",
+                status=422,
+                detail="Each form field may appear once; send the form as the guide builds it.",
+                instance=template,
+            )
+        )
+    return {key: value for key, value in items if isinstance(value, str)}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -230,12 +220,16 @@ def guide(request: Request, knowledge: KnowledgeDep) -> HTMLResponse:
 
 
 @router.post("/guide", response_class=HTMLResponse)
-async def guide_answer(request: Request, knowledge: KnowledgeDep) -> HTMLResponse:
-    form = profile_from_form(await _form_values(request))
-    return TEMPLATES.TemplateResponse(request, "guide.html", _context(request, knowledge, form))
+async def guide_answer(request: Request, knowledge: KnowledgeDep) -> Response:
+    values = await _read_form(request)
+    if isinstance(values, Response):
+        return values
+    return TEMPLATES.TemplateResponse(request, "guide.html", _context(request, knowledge, profile_from_form(values)))
 
 
 @router.post("/guide/panel", response_class=HTMLResponse)
-async def guide_panel(request: Request, knowledge: KnowledgeDep) -> HTMLResponse:
-    form = profile_from_form(await _form_values(request))
-    return TEMPLATES.TemplateResponse(request, "_panel.html", _context(request, knowledge, form))
+async def guide_panel(request: Request, knowledge: KnowledgeDep) -> Response:
+    values = await _read_form(request)
+    if isinstance(values, Response):
+        return values
+    return TEMPLATES.TemplateResponse(request, "_panel.html", _context(request, knowledge, profile_from_form(values)))

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Body
 
 from schemas.requests import InteractionCheckInput, PatientProfileInput
 from schemas.responses import InteractionCheckResponse, RecommendationResponse
+from service.api.body import JSONBodyRoute
 from service.api.deps import KnowledgeDep
 from service.api.problems import problem_responses
 from service.engine.recommend import check_medication_list, recommend_for
 
-router = APIRouter(prefix="/v1", tags=["clinical decision support"])
+router = APIRouter(prefix="/v1", tags=["clinical decision support"], route_class=JSONBodyRoute)
 
 # Named request examples for /docs and /redoc: typical patients, each valid against the request schema.
 PROFILE_EXAMPLES = {
@@ -60,7 +61,7 @@ MEDICATION_LIST_EXAMPLES = {
     summary="Evidence-linked treatment options, exclusions and interaction warnings for a patient profile",
     response_model=RecommendationResponse,
     response_model_exclude_none=True,
-    responses=problem_responses(400, 422),
+    responses=problem_responses(400, 413, 415, 422),
 )
 def create_recommendations(
     profile: Annotated[PatientProfileInput, Body(openapi_examples=PROFILE_EXAMPLES)], knowledge: KnowledgeDep
@@ -74,7 +75,7 @@ def create_recommendations(
     summary="Drug interaction check of a medication list against the prescribing information",
     response_model=InteractionCheckResponse,
     response_model_exclude_none=True,
-    responses=problem_responses(400, 422),
+    responses=problem_responses(400, 413, 415, 422),
 )
 def check_interactions(
     body: Annotated[InteractionCheckInput, Body(openapi_examples=MEDICATION_LIST_EXAMPLES)], knowledge: KnowledgeDep

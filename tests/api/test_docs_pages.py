@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from service.main import CONTENT_SECURITY_POLICY
+from service.api.guard import CONTENT_SECURITY_POLICY
 
 OPERATIONS_WITH_INPUT = ("createRecommendations", "checkInteractions", "listRegimens", "getRegimen", "listDrugs", "getDrug", "getCancerType", "listAlterations", "getEvidence")
 
