@@ -88,6 +88,22 @@ def profile_from_form(values: dict[str, str]) -> FormResult:
             if (drugs := [d for d in (p.strip() for p in values.get(f"prior_{n}_drugs", "").replace("+", ",").split(",")) if d])
         ]
     body["current_medications"] = medications_from_form(values)
+    if values.get("ecog", "").strip():
+        body["ecog"] = int(values["ecog"]) if values["ecog"].strip().isdigit() else values["ecog"].strip()
+    if values.get("brain_metastases", "").strip():
+        body["brain_metastases"] = values["brain_metastases"].strip()
+    conditions = [line.strip() for line in values.get("conditions", "").splitlines() if line.strip()]
+    if conditions:
+        body["conditions"] = conditions
+    organ_function: dict[str, float] = {}
+    for key, label in (("creatinine_clearance_ml_min", "Creatinine clearance"), ("qtc_ms", "QTc")):
+        if values.get(key, "").strip():
+            try:
+                organ_function[key] = float(values[key])
+            except ValueError:
+                problems.append(f"{label}: the value must be a number.")
+    if organ_function:
+        body["organ_function"] = organ_function
     if problems:
         return FormResult(profile=None, values=values, problems=problems)
     try:
@@ -111,6 +127,7 @@ class FormChoices:
     relevance: dict[str, list[str]]  # alteration id -> cancer codes where the knowledge acts on it
     biomarkers: list[tuple[str, list[str], list[str]]]  # name, statuses, cancer codes whose indications name it
     pd_l1_cancer_types: list[str]
+    patient_fields: dict[str, list[str]]  # patient field -> cancer codes where a patient rule reads it
     drugs: list[str]
 
 
@@ -163,6 +180,36 @@ def _offered(kb: KnowledgeBase, code: str) -> bool:
     return any(kb.is_within(code, covered) for covered in kb.covered_cancer_types)
 
 
+# Organ-function measurements are read into these condition groups; the field is shown where a rule uses one.
+MEASUREMENT_GROUPS = {"qtc_ms": {"qtc_prolongation", "congenital_long_qt"}, "creatinine_clearance_ml_min": {"renal_impairment"}}
+PATIENT_FIELDS = ("ecog", "brain_metastases", "conditions", *MEASUREMENT_GROUPS)
+
+
+def _patient_fields_relevant(kb: KnowledgeBase) -> dict[str, set[str]]:
+    """Patient field -> the cancer codes (with subtypes) of the regimens a patient rule reading that field concerns."""
+    relevant: dict[str, set[str]] = {name: set() for name in PATIENT_FIELDS}
+    for rule in kb.source.rules.patient:
+        when = rule.when
+        groups = set(when.condition_groups) | set(when.past_condition_groups)
+        fields = {"conditions"} if groups else set()
+        fields |= {name for name, measured in MEASUREMENT_GROUPS.items() if measured & set(when.condition_groups)}
+        if when.ecog_min is not None:
+            fields.add("ecog")
+        if when.brain_metastases:
+            fields.add("brain_metastases")
+        for regimen in kb.regimens.values():
+            classes = {c for d in regimen.drugs if d in kb.drugs for c in kb.drug_classes(d)} | {c.drug_class for c in regimen.components if c.drug_class}
+            by_drug = bool(set(rule.drugs) & set(regimen.drugs) or set(rule.drug_classes) & classes)
+            for indication in regimen.indications:
+                if by_drug or indication.id in rule.indications:
+                    codes = _with_subtypes(kb, indication.cancer_types)
+                    if rule.cancer_types:
+                        codes = {c for c in codes if any(kb.is_within(c, t) for t in rule.cancer_types)}
+                    for name in fields:
+                        relevant[name] |= codes
+    return relevant
+
+
 def form_choices(kb: KnowledgeBase) -> FormChoices:
     """Every choice the form offers, from the knowledge the service holds (computed once per knowledge base)."""
     cached = kb.memo.get("form-choices")
@@ -189,6 +236,7 @@ def form_choices(kb: KnowledgeBase) -> FormChoices:
         relevance={k: sorted(v) for k, v in relevance.items()},
         biomarkers=[(b.name, list(b.statuses), sorted(biomarker_codes.get(b.name, ()))) for b in kb.biomarkers.values()],
         pd_l1_cancer_types=sorted(pd_l1_codes),
+        patient_fields={name: sorted(codes) for name, codes in _patient_fields_relevant(kb).items()},
         drugs=sorted(kb.drugs),
     )
     kb.memo["form-choices"] = choices

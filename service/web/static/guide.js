@@ -29,7 +29,7 @@
       element.hidden = off;
       if (element.tagName === "FIELDSET") { element.disabled = off; }
     });
-    Array.prototype.forEach.call(form.querySelectorAll("[data-cancer-types] select, [data-cancer-types] input"), function (control) {
+    Array.prototype.forEach.call(form.querySelectorAll("[data-cancer-types] select, [data-cancer-types] input, [data-cancer-types] textarea"), function (control) {
       control.disabled = Boolean(control.closest("[data-cancer-types][hidden]"));
     });
   }
