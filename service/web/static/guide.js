@@ -56,7 +56,8 @@
   function showSummary() {
     var summary = document.getElementById("summary");
     if (!summary) { return; }
-    summary.scrollIntoView({ block: "start" });
+    // the heading says what the options are: keep it in view above the summary
+    (document.getElementById("panel-title") || summary).scrollIntoView({ block: "start" });
     summary.focus({ preventScroll: true });
   }
 
