@@ -149,10 +149,17 @@ def _alteration_terms_relevant(kb: KnowledgeBase) -> dict[str, set[str]]:
             terms += [a.id for a in kb.alterations.values() if a.gene in indication.requires_negative and a.id in kb.genes[a.gene].driver_alterations]
             for alteration in expand(terms):
                 relevant.setdefault(alteration, set()).update(with_subtypes(indication.cancer_types))
-    all_codes = set(kb.cancer_types)
     for rule in kb.source.rules.resistance:
+        # a rule for every cancer type matters where a regimen it acts on is indicated
+        codes = with_subtypes(rule.cancer_types) if rule.cancer_types else set()
+        if not rule.cancer_types:
+            for regimen in kb.regimens.values():
+                classes = {c for d in regimen.drugs if d in kb.drugs for c in kb.drug_classes(d)} | {c.drug_class for c in regimen.components if c.drug_class}
+                if set(rule.drugs) & set(regimen.drugs) or set(rule.drug_classes) & classes:
+                    for indication in regimen.indications:
+                        codes |= with_subtypes(indication.cancer_types)
         for alteration in expand(rule.alterations):
-            relevant.setdefault(alteration, set()).update(with_subtypes(rule.cancer_types) if rule.cancer_types else all_codes)
+            relevant.setdefault(alteration, set()).update(codes)
     return relevant
 
 
