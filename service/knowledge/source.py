@@ -325,7 +325,7 @@ def _check_labels(source: KnowledgeSource, drug_names: set[str], class_ids: set[
         d for r in source.regimens if r.withheld_reason for d in r.drugs
     } - {d for r in source.regimens if not r.withheld_reason for d in r.drugs}
     problems.extend(
-        f"interactions: oral TKI {name} has no label interaction record (allowed only while every regimen with it is withheld)"
+        f"interactions: oral TKI {name} has no label interaction record"
         for name in oral_tkis
         if name not in labelled and name not in withheld_only
     )
