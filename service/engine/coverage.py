@@ -32,13 +32,15 @@ def lines_text(indications: list[Indication]) -> str:
 def coverage_for(kb: KnowledgeBase, profile: NormalisedProfile) -> Coverage:
     """The regimens the knowledge holds for the patient's cancer type and for its line, in numbers and words."""
     code = profile.cancer_type
+    if not code:
+        return Coverage(covered=False, statement="The cancer type was not recognised, so no regimen could be matched.")
     cancer = kb.cancer_types[code]
     pairs = regimens_for_type(kb, code)
-    if not pairs:
+    if not pairs or not profile.covered:
         return Coverage(
             covered=False,
-            statement=f"The knowledge base does not cover {cancer.name} ({code}): it holds no regimen for this cancer "
-            "type, so no option is offered. This is not a finding about the patient.",
+            statement=f"The knowledge base does not cover {cancer.name} ({code}): it holds no regimen or rule for this "
+            "cancer type, so no option is offered. This is not a finding about the patient.",
             cancer_type=code,
             line=profile.line,
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from schemas.requests import MedicationInput, PatientProfileInput
 from schemas.responses import (
     Component,
+    DoseLabelShown,
     DoseSourceShown,
     DrugUnderstood,
     ExcludedRegimenRef,
@@ -15,7 +16,6 @@ from schemas.responses import (
     InteractionCheckResponse,
     KnowledgeVersion,
     NotRecommended,
-    LabelCitation,
     OverallSurvivalShown,
     RankingNote,
     RecommendationResponse,
@@ -61,6 +61,7 @@ def knowledge_version(kb: KnowledgeBase) -> KnowledgeVersion:
         content_hash=kb.content_hash,
         released=release.released.isoformat(),
         label_region=release.label_region,
+        oncotree_release=kb.source.cancer_types.oncotree_release,
     )
 
 
@@ -157,7 +158,14 @@ def _dose_source(kb: KnowledgeBase, source: DoseSource | None) -> DoseSourceShow
         return None
     label = None
     if source.label is not None:
-        label = LabelCitation(title=source.label.title, url=source.label.source_url, set_id=source.label.set_id, section=source.label.section)
+        set_id = source.label.set_id
+        label = DoseLabelShown(
+            title=source.label.title,
+            url=f"https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid={set_id}" if set_id else None,
+            set_id=set_id,
+            section=source.label.section,
+            read_from=source.label.source_url,
+        )
     return DoseSourceShown(evidence=_citations(kb, source.evidence), label=label)
 
 
@@ -398,7 +406,9 @@ def _missing_data_warnings(options: list[TreatmentOption]) -> list[Warning]:
 
 
 def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationResponse:
-    considered = [c for r in kb.regimens.values() if (c := _consider(kb, profile, r)) is not None]
+    considered = (
+        [c for r in kb.regimens.values() if (c := _consider(kb, profile, r)) is not None] if profile.cancer_type else []
+    )
     ranked = _rank([c.best_match for c in considered if c.best_match is not None])
     notes = _ranking_notes(kb, [a for a, _ in ranked])
     options = [_option(kb, profile, a, below, note) for (a, below), note in zip(ranked, notes)]
@@ -408,13 +418,16 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
     taken = {m.name: m for m in medications}
     option_drugs = [taken.get(d, DrugRef(name=d, formulation=None, input=d)) for o in options for d in o.drugs]
     subjects = list({d.name: d for d in interaction_subjects(kb, [*option_drugs, *medications])}.values())
-    report = check_interactions(kb, subjects, medications)
+    unrecognised = [m.input for m in profile.understood.current_medications if m.status != "recognised"]
+    report = check_interactions(kb, subjects, medications, unrecognised)
     for option in options:
         option.interactions = [w for w in report.warnings if w.drug in option.drugs]
 
     warnings = list(profile.warnings) + _missing_data_warnings(options)
     coverage = coverage_for(kb, profile)
-    if not options:
+    if not profile.covered:
+        warnings.append(Warning(code="not_covered", field="cancer_type", message=coverage.statement))
+    elif not options:
         warnings.append(
             Warning(
                 code="no_options",
@@ -424,14 +437,18 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         )
     return RecommendationResponse(
         knowledge_version=knowledge_version(kb),
-        profile=profile.understood,
+        provisional=bool(profile.provisional_reasons),
+        provisional_reasons=profile.provisional_reasons,
         coverage=coverage,
+        profile=profile.understood,
         options=options,
         withheld=_withheld(kb, considered),
         not_recommended=not_recommended,
         exclusion_groups=_exclusion_groups(kb, considered),
         interaction_warnings=report.warnings,
         interactions_cleared=report.cleared,
+        interaction_pairs=report.pairs,
+        interaction_scope=report.scope,
         warnings=warnings,
         intended_use=INTENDED_USE,
     )
@@ -447,10 +464,12 @@ def check_medication_list(kb: KnowledgeBase, drugs: list[str | MedicationInput])
     understood: list[DrugUnderstood] = []
     refs: list[DrugRef] = []
     warnings: list[Warning] = []
+    unrecognised: list[str] = []
     for index, item in enumerate(drugs):
         result, ref = normalise_drug(kb, item)
         understood.append(result)
         if ref is None:
+            unrecognised.append(result.input)
             warnings.append(
                 Warning(
                     code="medication_not_recognised",
@@ -460,11 +479,13 @@ def check_medication_list(kb: KnowledgeBase, drugs: list[str | MedicationInput])
             )
         elif ref.name not in {r.name for r in refs}:
             refs.append(ref)
-    report = check_interactions(kb, interaction_subjects(kb, refs), refs)
+    report = check_interactions(kb, interaction_subjects(kb, refs), refs, unrecognised)
     return InteractionCheckResponse(
         knowledge_version=knowledge_version(kb),
         drugs=understood,
         interaction_warnings=report.warnings,
         interactions_cleared=report.cleared,
+        interaction_pairs=report.pairs,
+        interaction_scope=report.scope,
         warnings=warnings,
     )
