@@ -431,3 +431,94 @@ def test_blast_phase_cml_after_a_second_generation_tki_points_to_ponatinib(recom
     ponatinib = next(o for o in result.options if o.id == "ponatinib-cml")
     assert ponatinib.indication_id == "ponatinib-cml-advanced-after-second-generation-tki"
     assert "dasatinib-cml" not in option_ids(result)
+
+
+# --- issue 11: standard options, doses, withheld, coverage, grouped exclusions, ranking explained ---------------
+
+GOLDEN_PROFILES = __import__("json").loads(
+    (__import__("pathlib").Path(__file__).parents[1] / "golden" / "profiles.json").read_text(encoding="utf-8")
+)
+
+
+def test_every_option_component_has_a_dose_for_its_indication(recommend):
+    for name, profile in GOLDEN_PROFILES.items():
+        for option in recommend(**profile).options:
+            for component in option.components:
+                assert component.dose, (name, option.indication_id, component.drug or component.drug_class)
+                if component.dose_source is not None:
+                    assert component.dose_source.evidence or component.dose_source.label, (name, option.id)
+
+
+def test_withheld_regimens_name_what_they_wait_on_and_are_never_options(recommend):
+    seen = 0
+    for profile in GOLDEN_PROFILES.values():
+        result = recommend(**profile)
+        offered = {(o.id, o.indication_id) for o in result.options}
+        for item in result.withheld:
+            seen += 1
+            assert (item.id, item.indication_id) not in offered
+            assert item.reason
+            for name in item.pending_evidence:
+                assert f"evidence pending verification: {name}" in item.reason or name in item.reason
+    assert seen, "the golden profiles include withheld regimens (MARIPOSA, MARIPOSA-2)"
+
+
+def test_mariposa_is_withheld_with_its_name_not_cited(recommend):
+    result = recommend(cancer_type="NSCLC", stage="IV", mutations=["EGFR L858R"], prior_therapies=[])
+    [item] = [w for w in result.withheld if w.id == "amivantamab-lazertinib"]
+    assert item.reason.startswith("evidence pending verification: MARIPOSA")
+    assert "amivantamab-lazertinib" not in option_ids(result)
+
+
+def test_after_osimertinib_platinum_pemetrexed_is_offered_and_mariposa_2_withheld(recommend):
+    result = recommend(cancer_type="NSCLC", stage="IV", mutations=["EGFR exon 19 deletion"], prior_therapies=[{"drugs": ["osimertinib"], "outcome": "progression"}])
+    assert "pemetrexed-platinum-after-egfr-tki" in option_ids(result)
+    option = next(o for o in result.options if o.id == "pemetrexed-platinum-after-egfr-tki")
+    assert option.contains_tki is False
+    assert [w.reason for w in result.withheld if w.indication_id == "amivantamab-chemotherapy-egfr-after-osimertinib"] == [
+        "evidence pending verification: MARIPOSA-2"
+    ]
+
+
+def test_doses_follow_the_indication(recommend):
+    second = recommend(cancer_type="CML", stage="chronic phase", prior_therapies=[{"drugs": ["imatinib"], "outcome": "progression"}])
+    bosutinib = next(o for o in second.options if o.id == "bosutinib-cml")
+    assert bosutinib.components[0].dose.startswith("500 mg") and bosutinib.components[0].dose_source.evidence
+    first = recommend(cancer_type="CML", stage="chronic phase", prior_therapies=[])
+    assert next(o for o in first.options if o.id == "bosutinib-cml").components[0].dose.startswith("400 mg")
+    hcc = recommend(cancer_type="HCC", stage="advanced", biomarkers=[{"name": "Child-Pugh", "status": "A"}], prior_therapies=[])
+    lenvatinib = next(o for o in hcc.options if o.id == "lenvatinib-hcc").components[0]
+    assert "12 mg" in lenvatinib.dose and "60 kg" in lenvatinib.dose and "8 mg" in lenvatinib.dose
+
+
+def test_t315i_exclusions_give_the_reason_and_its_citations_once(recommend):
+    result = recommend(cancer_type="CML", stage="chronic phase", mutations=["BCR-ABL1 T315I"], prior_therapies=["imatinib"])
+    [group] = [g for g in result.exclusion_groups if "T315I" in g.reason]
+    assert group.kind == "resistance" and group.evidence
+    assert {"dasatinib-cml", "nilotinib-cml", "bosutinib-cml"} <= {r.id for r in group.regimens}
+    assert len(result.exclusion_groups) == 1
+
+
+def test_ranking_says_why_and_marks_ties(recommend):
+    result = recommend(cancer_type="NSCLC", stage="IV", mutations=["EGFR L858R"], prior_therapies=[])
+    first, second = result.options[:2]
+    assert first.ranking.rank == 1 and "head to head" in first.ranking.above_next and "FLAURA2" in first.ranking.above_next
+    assert second.ranking.rank == 2
+    tied = [o for o in result.options if o.ranking.tied_with]
+    assert tied and all(o.ranking.rank == tied[0].ranking.rank for o in tied if o.ranking.rank == tied[0].ranking.rank)
+    assert any("Tied with" in (o.ranking.above_next or "") for o in tied)
+
+
+def test_coverage_says_what_is_held_for_the_type_and_line(recommend):
+    result = recommend(cancer_type="cholangiocarcinoma", stage="metastatic", mutations=["FGFR2 fusion"], prior_therapies=["gemcitabine + cisplatin"])
+    assert result.coverage.covered and result.coverage.line == 2
+    assert result.coverage.regimens_for_line >= 3 and result.coverage.withheld_for_line == 2  # pemigatinib, futibatinib
+    assert "line 2" in result.coverage.statement
+
+
+def test_squamous_nsclc_gets_keynote_407_and_adenocarcinoma_does_not(recommend):
+    squamous = recommend(cancer_type="squamous NSCLC", stage="IV", mutations=["EGFR negative", "ALK negative"], prior_therapies=[])
+    assert "pembrolizumab-carboplatin-taxane" in option_ids(squamous)
+    adeno = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR exon 20 insertion"], prior_therapies=[])
+    assert "pembrolizumab-carboplatin-taxane" not in option_ids(adeno)
+    assert option_ids(adeno)[0] == "amivantamab-carboplatin-pemetrexed"  # PAPILLON
