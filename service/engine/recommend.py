@@ -428,11 +428,17 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
     if not profile.covered:
         warnings.append(Warning(code="not_covered", field="cancer_type", message=coverage.statement))
     elif not options:
+        withheld_count = sum(len(c.withheld) for c in considered)
+        pending = (
+            f" {withheld_count} regimen(s) for this situation are withheld until their evidence, dose or label is verified."
+            if withheld_count
+            else ""
+        )
         warnings.append(
             Warning(
                 code="no_options",
-                message="No regimen in the knowledge base matches this profile. Check the excluded regimens and the "
-                "inputs marked not recognised; the knowledge base may not cover this situation.",
+                message="No regimen in the knowledge base can be offered for this profile. Check the excluded regimens and "
+                "the inputs marked not recognised; the knowledge base may not cover this situation." + pending,
             )
         )
     return RecommendationResponse(
