@@ -93,3 +93,19 @@ def source_host_problem(url: str) -> str | None:
 
 def is_label_text_url(url: str) -> bool:
     return (urlparse(url).hostname or "").lower() in LABEL_TEXT_HOSTS
+
+
+def evidence_host_problem(url: str) -> str | None:
+    """Evidence may come from any journal or registry, but never through a proxy or a bare IP address."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("https", "http"):
+        return "is not an http(s) address"
+    host = (parsed.hostname or "").lower()
+    try:
+        ipaddress.ip_address(host)
+        return "is a bare IP address"
+    except ValueError:
+        pass
+    if parsed.port is not None or "proxy" in host or "weglot" in host or "translate.goog" in host or "url=" in parsed.query:
+        return "goes through a proxy or an unusual port"
+    return None

@@ -348,6 +348,8 @@ class Evidence(Record):
     id: Slug
     title: NonEmpty
     source_url: NonEmpty
+    # how the source was reached when not directly (a mirrored copy): provenance, never a link
+    read_via: str = ""
     accessed: date
     pmid: str | None = None
     nct_id: str | None = None

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from service.knowledge.hosts import is_label_text_url, source_host_problem
+from service.knowledge.hosts import evidence_host_problem, is_label_text_url, source_host_problem
 from service.knowledge.records import (
     REQUIRED_INTERACTION_CLASSES,
     WARNING_SEVERITIES,
@@ -230,6 +230,11 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
                 problems.append(f"{where}: evidence {evidence_id} does not exist")
         if ids and not any(evidence_by_id[e].citable for e in ids if e in evidence_by_id):
             problems.append(f"{where}: no verified evidence with a PMID, NCT ID or DOI")
+
+    for item in source.evidence:
+        why = evidence_host_problem(item.source_url)
+        if why:
+            problems.append(f"evidence {item.id}: source_url {why}")
 
     for regimen in source.regimens:
         where = f"regimens/{regimen.id}"

@@ -241,3 +241,12 @@ def test_check_rejects_an_rxcui_without_its_rxnorm_source(knowledge_copy):
     assert "rxnorm_source:" in text
     path.write_text(text.replace('rxnorm_source: "https://build.fhir.org/ig/HL7/PDDI-CDS/ValueSet-valueset-warfarin.html"', ""), encoding="utf-8")
     assert any("warfarin: rxcuis without rxnorm_source" in p for p in _problems(knowledge_copy))
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://47.251.13.51:8081/22025146", "https://proxy.weglot.com/wg_1/en/pubmed.ncbi.nlm.nih.gov/1", "https://app.example.org/proxy?url=https%3A%2F%2Fpubmed"],
+)
+def test_check_rejects_evidence_read_through_a_proxy_or_a_bare_ip(knowledge_copy, url):
+    _edit_evidence(knowledge_copy, lambda records: records[0].update(source_url=url))
+    assert any("source_url" in p and ("proxy" in p or "IP" in p) for p in _problems(knowledge_copy))
