@@ -27,6 +27,8 @@ class EvidenceCitation(Contract):
     pmid: str | None = None
     nct_id: str | None = None
     doi: str | None = None
+    dailymed_set_id: str | None = Field(default=None, description="For prescribing information: the DailyMed set ID.")
+    label_sections: str | None = Field(default=None, description="For prescribing information: the label sections read.")
     url: str
     source_url: str = Field(description="The page the curators read to verify this record.")
     accessed: str
@@ -192,6 +194,13 @@ class OverallSurvivalShown(Contract):
     evidence: list[EvidenceCitation]
 
 
+class OptionCaution(Contract):
+    """A reason to think twice that its source does not make an exclusion (a trial population, a label warning)."""
+
+    detail: str
+    evidence: list[EvidenceCitation] = []
+
+
 class RankingNote(Contract):
     rank: int = Field(description="1 for the first option; options whose order is not a preference share a rank.")
     tied_with: list[str] = Field(default=[], description="Options tied with this one: listed by name, not by preference.")
@@ -218,8 +227,12 @@ class TreatmentOption(Contract):
     rationale: list[Criterion]
     caveats: list[str] = Field(default=[], description="Criteria the profile did not answer; confirm before use.")
     ranked_below: list[str] = Field(default=[], description="Options that head-to-head evidence ranks above this one.")
+    continues_current_therapy: bool | None = Field(
+        default=None, description="True for the regimen the patient is on and responding to: continue it (omitted otherwise)."
+    )
     overall_survival: OverallSurvivalShown | None = None
     interactions: list[InteractionWarning] = []
+    cautions: list[OptionCaution] = Field(default=[], description="Cautions from trial exclusions or label warnings, with their evidence; shown first among the caveats.")
     notes: str | None = None
     ranking: RankingNote
 
@@ -245,7 +258,7 @@ class ExcludedRegimenRef(Contract):
 class ExclusionGroup(Contract):
     """One reason, its targeted citation, and the regimens it rules out for this patient."""
 
-    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy"]
+    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy", "histology", "contraindication"]
     reason: str
     evidence: list[EvidenceCitation] = []
     regimens: list[ExcludedRegimenRef]
@@ -263,7 +276,7 @@ class Coverage(Contract):
 
 
 class ExclusionReason(Contract):
-    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy"]
+    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy", "histology", "contraindication"]
     detail: str
     evidence: list[EvidenceCitation] = []
 

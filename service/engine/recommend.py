@@ -9,6 +9,7 @@ from schemas.responses import (
     Component,
     DoseLabelShown,
     DoseSourceShown,
+    OptionCaution,
     DrugUnderstood,
     ExcludedRegimenRef,
     ExclusionGroup,
@@ -30,6 +31,8 @@ from service.engine.matching import (
     IndicationAssessment,
     assess_indication,
     cancer_type_relation,
+    continue_current_therapy,
+    unchecked_patient_context,
     prior_failure_exclusions,
     repeat_caveats,
     resistance_exclusions,
@@ -68,7 +71,7 @@ def knowledge_version(kb: KnowledgeBase) -> KnowledgeVersion:
 def _best_indication_key(a: IndicationAssessment) -> tuple[int, str, int, str]:
     """Within one regimen, the indication the profile answers fully beats a better-evidenced one with caveats."""
     return (
-        1 if a.unknowns else 0,
+        1 if a.incomplete else 0,
         a.indication.evidence_level.value,
         _REGULATORY_ORDER[a.indication.regulatory_status],
         a.regimen.name,
@@ -202,7 +205,10 @@ def _option(
         approval_year=indication.approval_year,
         evidence=_citations(kb, indication.evidence),
         rationale=a.criteria,
-        caveats=[f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns] + repeat_caveats(profile, a.regimen),
+        caveats=[f"caution: {c.detail}" for c in a.cautions]
+        + [f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns]
+        + repeat_caveats(profile, a.regimen),
+        cautions=[OptionCaution(detail=c.detail, evidence=_citations(kb, c.evidence)) for c in a.cautions],
         ranked_below=ranked_below,
         overall_survival=_overall_survival(kb, indication),
         notes=indication.notes or None,
@@ -223,7 +229,7 @@ def _rank_key(a: IndicationAssessment, record: dict[str, tuple[int, int]] | None
     depth, wins = (record or {}).get(a.regimen.id, (0, 0))
     return (
         a.indication.evidence_level.value,
-        1 if a.unknowns else 0,
+        1 if a.incomplete else 0,
         _REGULATORY_ORDER[a.indication.regulatory_status],
         0 if a.indication.overall_survival is not None else 1,
         -depth,
@@ -233,7 +239,7 @@ def _rank_key(a: IndicationAssessment, record: dict[str, tuple[int, int]] | None
 
 def _population_unknown(a: IndicationAssessment) -> bool:
     """A biomarker, PD-L1, driver or cancer-type criterion is unanswered: the trial population may not be the patient's."""
-    return any(c.criterion not in ("line of therapy", "disease setting", "prior therapy") for c in a.unknowns)
+    return bool(a.cautions) or any(c.criterion not in ("line of therapy", "disease setting", "prior therapy") for c in a.unknowns)
 
 
 def _head_to_head_record(matches: list[IndicationAssessment]) -> dict[str, tuple[int, int]]:
@@ -326,10 +332,15 @@ def _why_above(
     return None
 
 
-def _ranking_notes(kb: KnowledgeBase, ranked: list[IndicationAssessment]) -> list[RankingNote]:
+def _ranking_notes(
+    kb: KnowledgeBase, ranked: list[IndicationAssessment], continued: IndicationAssessment | None = None
+) -> list[RankingNote]:
     """Each option's rank, the options tied with it, and why it sits above the next one."""
     record = _head_to_head_record(ranked)
-    reasons = [_why_above(kb, a, b, record) for a, b in zip(ranked, ranked[1:])]
+    reasons = [
+        "It continues the current line, which is responding: shown first." if a is continued else _why_above(kb, a, b, record)
+        for a, b in zip(ranked, ranked[1:])
+    ]
     ranks = [1]
     for reason in reasons:
         ranks.append(ranks[-1] if reason is None else len(ranks) + 1)
@@ -410,8 +421,14 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         [c for r in kb.regimens.values() if (c := _consider(kb, profile, r)) is not None] if profile.cancer_type else []
     )
     ranked = _rank([c.best_match for c in considered if c.best_match is not None])
-    notes = _ranking_notes(kb, [a for a, _ in ranked])
-    options = [_option(kb, profile, a, below, note) for (a, below), note in zip(ranked, notes)]
+    continued = continue_current_therapy(kb, profile, _best_indication_key)
+    in_order = [a for a, _ in ranked]
+    if continued is not None:
+        in_order = [continued, *(a for a in in_order if a.regimen.id != continued.regimen.id)]
+    notes = {id(a): note for a, note in zip(in_order, _ranking_notes(kb, in_order, continued))}
+    options = [_option(kb, profile, a, below, notes[id(a)]) for a, below in ranked if continued is None or a.regimen.id != continued.regimen.id]
+    if continued is not None:
+        options = [continue_option(_option(kb, profile, continued, [], notes[id(continued)])), *options]
     not_recommended = sorted((_not_recommended(kb, c) for c in considered if c.exclusions), key=lambda n: n.name)
 
     medications = profile.medications
@@ -422,8 +439,13 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
     report = check_interactions(kb, subjects, medications, unrecognised)
     for option in options:
         option.interactions = [w for w in report.warnings if w.drug in option.drugs]
+    options, withheld = keep_alternatives_only_if_unmanageable(options)
 
-    warnings = list(profile.warnings) + _missing_data_warnings(options)
+    if len(options) == 1:
+        options[0].ranking = RankingNote(rank=1)
+    shown = {o.id for o in options}
+    warnings = list(profile.warnings) + _missing_data_warnings(options) + withheld
+    warnings += unchecked_patient_context(kb, profile, [a for a, _ in ranked if a.regimen.id in shown] + ([continued] if continued else []))
     coverage = coverage_for(kb, profile)
     if not profile.covered:
         warnings.append(Warning(code="not_covered", field="cancer_type", message=coverage.statement))
@@ -458,6 +480,41 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         warnings=warnings,
         intended_use=INTENDED_USE,
     )
+
+
+def continue_option(option: TreatmentOption) -> TreatmentOption:
+    """The regimen the patient responds to, shown first as "continue" with its evidence."""
+    option.name = f"Continue {option.name}"
+    option.continues_current_therapy = True
+    option.ranked_below = []
+    # the repeat flag ("already given") describes this very line: not a caveat for continuing it
+    option.caveats = [c for c in option.caveats if not c.startswith("prior therapy: ")]
+    return option
+
+
+def keep_alternatives_only_if_unmanageable(options: list[TreatmentOption]) -> tuple[list[TreatmentOption], list[Warning]]:
+    """A responder keeps the regimen that works; switching is listed only when an interaction cannot be managed
+    (the label says avoid and gives no management: no replacement of the medicine, no dose change). Otherwise the
+    alternatives are withheld, and named, and the interaction is managed as its label says."""
+    if not options or not options[0].continues_current_therapy:
+        return options, []
+    current, alternatives = options[0], options[1:]
+    avoid = [w for w in current.interactions if w.severity == "avoid" and not w.management.strip()]
+    if not alternatives:
+        return options, []
+    if avoid:
+        medicines = ", ".join(sorted({w.interacting_drug for w in avoid}))
+        for option in alternatives:
+            option.caveats.insert(0, f"an alternative to continuing {current.drugs and ' + '.join(current.drugs)}: only if {medicines} cannot be stopped or replaced")
+        return options, []
+    names = "; ".join(o.name for o in alternatives)
+    return [current], [
+        Warning(
+            code="responding_on_current_therapy",
+            message=f"The current line is ongoing with a response, so continuing it is the option shown; any interaction with "
+            f"a new medicine has label guidance to manage it (see the option's interactions). Alternatives not listed: {names}.",
+        )
+    ]
 
 
 def recommend_for(kb: KnowledgeBase, request: PatientProfileInput) -> RecommendationResponse:
