@@ -161,33 +161,59 @@ class Warning(Contract):
     message: str
 
 
+ResultStatus = Literal["detected", "not detected", "pending", "equivocal", "uncertain significance", "not tested"]
+
+
 class RecognisedTerm(Contract):
     input: str
     status: Literal["recognised", "ambiguous", "not_recognised"]
     normalised: str | None = None
+    read_as: str | None = Field(default=None, description="How the service read the entry, in words.")
     detail: str | None = None
+
+
+class Suggestion(Contract):
+    code: str
+    name: str
 
 
 class CancerTypeUnderstood(RecognisedTerm):
     code: str | None = None
     name: str | None = None
     candidates: list[str] = []
+    covered: bool = Field(default=False, description="True when the knowledge base holds regimens or rules for this type.")
+    suggestions: list[Suggestion] = Field(default=[], description="Closest known types for an entry that was not resolved: never applied.")
 
 
 class StageUnderstood(RecognisedTerm):
     settings: list[str] = []
 
 
+class AllelicContext(Contract):
+    relation: Literal["cis", "trans"]
+    variant: str = Field(description="The other variant, as read.")
+
+
 class MutationUnderstood(RecognisedTerm):
     gene: str | None = None
+    gene_inferred: bool = Field(default=False, description="The gene was not written; it is the only gene the knowledge has for this variant in this cancer type.")
     alteration: str | None = None
-    result: Literal["detected", "not detected"]
+    result: ResultStatus
+    variant: str | None = Field(default=None, description="The variant in HGVS protein notation (one-letter), where one was given.")
+    transcript: str | None = None
+    exon: int | None = None
+    copy_number: float | None = None
+    ratio: float | None = None
+    fusion_partner: str | None = None
+    allelic_context: list[AllelicContext] = []
     categories: list[str] = []
+    candidates: list[str] = Field(default=[], description="Genes the variant could belong to, when it was written without one.")
 
 
 class BiomarkerUnderstood(RecognisedTerm):
     name: str | None = None
     value: str | None = None
+    result: ResultStatus | None = None
 
 
 class DrugUnderstood(RecognisedTerm):
@@ -196,10 +222,34 @@ class DrugUnderstood(RecognisedTerm):
     classes: list[str] = []
 
 
+class OutcomeUnderstood(RecognisedTerm):
+    outcome: Literal["progression", "intolerance", "response", "stable disease", "unknown"]
+
+
 class PriorTherapyUnderstood(Contract):
     line: int
     drugs: list[DrugUnderstood]
     outcome: str
+    outcome_reading: OutcomeUnderstood | None = None
+    ongoing: bool = False
+
+
+class ConditionUnderstood(RecognisedTerm):
+    condition: str | None = None
+    groups: list[str] = []
+    current: bool | None = Field(default=None, description="False for a condition in the past (history of, resolved).")
+    value: str | None = Field(default=None, description="A class or measurement stated with it (Child-Pugh B, CrCl 25 mL/min).")
+
+
+class PatientContextUnderstood(Contract):
+    ecog: int | None = None
+    ecog_reading: RecognisedTerm | None = None
+    conditions: list[ConditionUnderstood] = []
+    brain_metastases: Literal["none", "present", "treated", "active"] | None = None
+    child_pugh: str | None = None
+    creatinine_clearance_ml_min: float | None = None
+    qtc_ms: float | None = None
+    read_from_stage: list[str] = Field(default=[], description="Details read from the stage text.")
 
 
 class ProfileUnderstood(Contract):
@@ -212,10 +262,19 @@ class ProfileUnderstood(Contract):
     line_of_therapy: int
     line_of_therapy_basis: str
     current_medications: list[DrugUnderstood] = []
+    patient: PatientContextUnderstood | None = None
+
+
+class Coverage(Contract):
+    covered: bool
+    statement: str
 
 
 class RecommendationResponse(Contract):
     knowledge_version: KnowledgeVersion
+    provisional: bool = Field(description="True while an entry that could change the answer is not recognised, pending or contradictory.")
+    provisional_reasons: list[str] = []
+    coverage: Coverage
     profile: ProfileUnderstood
     options: list[TreatmentOption]
     not_recommended: list[NotRecommended]

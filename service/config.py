@@ -20,6 +20,21 @@ class Settings(BaseSettings):
     # Any SQLAlchemy URL; the default is the embedded SQLite store built from knowledge/.
     knowledge_db_url: str = f"sqlite:///{PROJECT_ROOT / 'build' / 'knowledge.sqlite'}"
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    # The largest valid profile is a few kilobytes; anything near this is not a request.
+    max_body_bytes: int = 256 * 1024
+    # Seconds a client has to send the whole body once its headers are in.
+    body_timeout: float = 10.0
+
+    # The server (python -m service.serve); README "Limits" explains each value.
+    # Comma-separated proxy addresses whose X-Forwarded-For/-Proto are believed; empty: none.
+    forwarded_allow_ips: str = ""
+    limit_concurrency: int = 1000  # open connections (idle ones too) per worker beyond which new requests get 503
+    backlog: int = 2048
+    timeout_keep_alive: int = 5  # seconds an idle connection (kept alive, or never used) stays open
+    header_timeout: float = 10.0  # seconds from a request's first byte to the end of its headers
+    max_header_bytes: int = 16 * 1024  # request line and headers
+    max_requests_per_connection: int = 100
+    timeout_graceful_shutdown: int = 20
 
     # CDS Hooks. The public base URL is what clients call: JWT `aud` must equal it + the endpoint path.
     public_base_url: str = "http://127.0.0.1:8000"
@@ -34,6 +49,8 @@ class Settings(BaseSettings):
     cds_jwks_cache_seconds: int = 300
     # Browser-based CDS clients allowed by CORS (the public CDS Hooks sandbox as the example).
     cds_cors_origins: list[str] = ["https://sandbox.cds-hooks.org"]
+    # A CDS Hooks call carries the patient's prefetched FHIR resources.
+    cds_max_body_bytes: int = 5 * 1024 * 1024
     # Reads from a client's FHIR server when prefetch is missing.
     fhir_timeout_seconds: float = 3.0
 

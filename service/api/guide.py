@@ -6,12 +6,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from schemas.problems import Problem
 from schemas.responses import RecommendationResponse
+from service.api.body import unsupported_media_type
 from service.api.deps import KnowledgeDep
-from service.engine.normalise import UnknownCancerTypeError
+from service.api.problems import PROBLEM_BASE, problem_response, route_template
 from service.engine.recommend import INTENDED_USE, knowledge_version, recommend_for
 from service.web.form import LEUKAEMIA_STAGES, MEDICATION_ROWS, OUTCOMES, PRIOR_LINES, SOLID_STAGES, FormResult, form_choices, profile_from_form
 
@@ -36,10 +38,7 @@ def interaction_grid(answer: RecommendationResponse) -> dict[str, object]:
 def _answer(kb: KnowledgeDep, form: FormResult) -> tuple[RecommendationResponse | None, list[str]]:
     if form.profile is None:
         return None, form.problems
-    try:
-        return recommend_for(kb, form.profile), []
-    except UnknownCancerTypeError:
-        return None, ["Cancer type: choose one from the list."]
+    return recommend_for(kb, form.profile), []
 
 
 def _context(request: Request, kb: KnowledgeDep, form: FormResult | None) -> dict[str, object]:
@@ -62,9 +61,27 @@ def _context(request: Request, kb: KnowledgeDep, form: FormResult | None) -> dic
     }
 
 
-async def _form_values(request: Request) -> dict[str, str]:
+async def _read_form(request: Request) -> dict[str, str] | Response:
+    """The guide's fields, or the problem refusing them: not a url-encoded form, or a field given twice."""
+    template = route_template(request.scope)
+    # multipart is refused: the guide has no file field, and a multipart parser spools uploads to disk
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type != "application/x-www-form-urlencoded":
+        return problem_response(unsupported_media_type("application/x-www-form-urlencoded").model_copy(update={"instance": template}))
     form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+    items = form.multi_items()
+    if len(items) != len(form.keys()):
+        # the form names each field once; a repeated one would silently lose a value (it is not named: it may be patient data)
+        return problem_response(
+            Problem(
+                type=PROBLEM_BASE + "duplicate-key",
+                title="A field is given twice",
+                status=422,
+                detail="Each form field may appear once; send the form as the guide builds it.",
+                instance=template,
+            )
+        )
+    return {key: value for key, value in items if isinstance(value, str)}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -78,12 +95,16 @@ def guide(request: Request, knowledge: KnowledgeDep) -> HTMLResponse:
 
 
 @router.post("/guide", response_class=HTMLResponse)
-async def guide_answer(request: Request, knowledge: KnowledgeDep) -> HTMLResponse:
-    form = profile_from_form(await _form_values(request))
-    return TEMPLATES.TemplateResponse(request, "guide.html", _context(request, knowledge, form))
+async def guide_answer(request: Request, knowledge: KnowledgeDep) -> Response:
+    values = await _read_form(request)
+    if isinstance(values, Response):
+        return values
+    return TEMPLATES.TemplateResponse(request, "guide.html", _context(request, knowledge, profile_from_form(values)))
 
 
 @router.post("/guide/panel", response_class=HTMLResponse)
-async def guide_panel(request: Request, knowledge: KnowledgeDep) -> HTMLResponse:
-    form = profile_from_form(await _form_values(request))
-    return TEMPLATES.TemplateResponse(request, "_panel.html", _context(request, knowledge, form))
+async def guide_panel(request: Request, knowledge: KnowledgeDep) -> Response:
+    values = await _read_form(request)
+    if isinstance(values, Response):
+        return values
+    return TEMPLATES.TemplateResponse(request, "_panel.html", _context(request, knowledge, profile_from_form(values)))

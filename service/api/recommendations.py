@@ -6,11 +6,12 @@ from fastapi import APIRouter
 
 from schemas.requests import InteractionCheckInput, PatientProfileInput
 from schemas.responses import InteractionCheckResponse, RecommendationResponse
+from service.api.body import JSONBodyRoute
 from service.api.deps import KnowledgeDep
 from service.api.problems import problem_responses
 from service.engine.recommend import check_medication_list, recommend_for
 
-router = APIRouter(prefix="/v1", tags=["clinical decision support"])
+router = APIRouter(prefix="/v1", tags=["clinical decision support"], route_class=JSONBodyRoute)
 
 
 @router.post(
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/v1", tags=["clinical decision support"])
     summary="Evidence-linked treatment options, exclusions and interaction warnings for a patient profile",
     response_model=RecommendationResponse,
     response_model_exclude_none=True,
-    responses=problem_responses(400, 422),
+    responses=problem_responses(400, 413, 415, 422),
 )
 def create_recommendations(profile: PatientProfileInput, knowledge: KnowledgeDep) -> RecommendationResponse:
     return recommend_for(knowledge, profile)
@@ -31,7 +32,7 @@ def create_recommendations(profile: PatientProfileInput, knowledge: KnowledgeDep
     summary="Drug interaction check of a medication list against the prescribing information",
     response_model=InteractionCheckResponse,
     response_model_exclude_none=True,
-    responses=problem_responses(400, 422),
+    responses=problem_responses(400, 413, 415, 422),
 )
 def check_interactions(body: InteractionCheckInput, knowledge: KnowledgeDep) -> InteractionCheckResponse:
     return check_medication_list(knowledge, body.drugs)

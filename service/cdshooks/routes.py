@@ -27,9 +27,6 @@ from service.engine.recommend import knowledge_version
 from service.fhir.codes import FhirCodes, fhir_codes
 from service.knowledge.index import KnowledgeBase
 
-MAX_BODY_BYTES = 5_000_000
-
-
 @dataclass
 class CdsRuntime:
     """What the door holds between calls: settings, services, the JWKS cache and a feedback counter (no patient data)."""
@@ -77,9 +74,7 @@ def cds_error(request: Request, error: CdsError) -> Response:
 
 
 async def _json_body(request: Request) -> Any:
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        raise CdsError(413, "too-costly", "The request body is larger than this service reads.")
+    body = await request.body()  # its size is bounded by the guard (cds_max_body_bytes)
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError):

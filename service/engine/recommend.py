@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from schemas.requests import MedicationInput, PatientProfileInput
 from schemas.responses import (
     Component,
+    Coverage,
     DrugUnderstood,
     ExclusionReason,
     InteractionCheckResponse,
@@ -201,7 +202,9 @@ def _missing_data_warnings(options: list[TreatmentOption]) -> list[Warning]:
 
 
 def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationResponse:
-    considered = [c for r in kb.regimens.values() if (c := _consider(kb, profile, r)) is not None]
+    considered = (
+        [c for r in kb.regimens.values() if (c := _consider(kb, profile, r)) is not None] if profile.cancer_type else []
+    )
     ranked = _rank([c.best_match for c in considered if c.best_match is not None])
     options = [_option(kb, profile, a, below) for a, below in ranked]
     not_recommended = sorted((_not_recommended(kb, c) for c in considered if c.exclusions), key=lambda n: n.name)
@@ -215,7 +218,10 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         option.interactions = [w for w in report.warnings if w.drug in option.drugs]
 
     warnings = list(profile.warnings) + _missing_data_warnings(options)
-    if not options:
+    coverage = _coverage(kb, profile)
+    if not profile.covered:
+        warnings.append(Warning(code="not_covered", field="cancer_type", message=coverage.statement))
+    elif not options:
         warnings.append(
             Warning(
                 code="no_options",
@@ -225,6 +231,9 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         )
     return RecommendationResponse(
         knowledge_version=knowledge_version(kb),
+        provisional=bool(profile.provisional_reasons),
+        provisional_reasons=profile.provisional_reasons,
+        coverage=coverage,
         profile=profile.understood,
         options=options,
         not_recommended=not_recommended,
@@ -233,6 +242,20 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         warnings=warnings,
         intended_use=INTENDED_USE,
     )
+
+
+def _coverage(kb: KnowledgeBase, profile: NormalisedProfile) -> Coverage:
+    """Tell "nothing matched" from "not covered": whether any regimen or rule concerns this cancer type."""
+    if not profile.cancer_type:
+        return Coverage(covered=False, statement="The cancer type was not recognised, so no regimen could be matched.")
+    cancer = kb.cancer_types[profile.cancer_type]
+    if not profile.covered:
+        return Coverage(
+            covered=False,
+            statement=f"The knowledge base does not cover {cancer.name} ({cancer.code}): it holds no regimen or rule for "
+            "this cancer type, so no option is offered. This is not a finding about the patient.",
+        )
+    return Coverage(covered=True, statement=f"The knowledge base holds regimens or rules for {cancer.name} ({cancer.code}).")
 
 
 def recommend_for(kb: KnowledgeBase, request: PatientProfileInput) -> RecommendationResponse:

@@ -87,11 +87,17 @@ REQUIRED_INTERACTION_CLASSES = (
 
 
 class CancerType(Record):
-    code: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")]
+    code: Annotated[str, Field(pattern=r"^[A-Z][A-Za-z0-9_/-]*$")]
     name: NonEmpty
     parent: str | None = None
-    category: Literal["solid", "leukemia", "tissue"]
+    category: Literal["solid", "haematological", "tissue"]
+    main_type: str | None = None
+    level: int | None = None
+    # codes this node had in earlier OncoTree releases, still accepted as input
+    previous_codes: list[str] = []
     synonyms: list[str] = []
+    # the alteration that defines this type (Ph+ B-ALL: BCR::ABL1 fusion); a qualifier naming it selects the type
+    defined_by: str | None = None
 
 
 class AmbiguousCancerTerm(Record):
@@ -100,11 +106,43 @@ class AmbiguousCancerTerm(Record):
     ancestor: str
 
 
+class CancerQualifier(Record):
+    """Words after a cancer type that state a biomarker ("HER2-positive") or an alteration ("Ph+")."""
+
+    terms: list[NonEmpty] = Field(min_length=1)
+    alteration: str | None = None
+    biomarker: str | None = None
+    status: str | None = None
+
+    @model_validator(mode="after")
+    def _names_one_finding(self) -> CancerQualifier:
+        if (self.alteration is None) == (self.biomarker is None) or (self.biomarker is not None and self.status is None):
+            raise ValueError("a qualifier names either an alteration, or a biomarker with its status")
+        return self
+
+
 class CancerTypeFile(Record):
+    """The whole OncoTree release, with the curated synonyms, qualifiers and ambiguous terms laid over it."""
+
     source_url: NonEmpty
     accessed: date
+    oncotree_release: str | None = None
     cancer_types: list[CancerType]
     ambiguous_terms: list[AmbiguousCancerTerm] = []
+    qualifiers: list[CancerQualifier] = []
+
+
+class CancerTypeOverlay(Record):
+    """`cancer_types.yaml`: what the curators add to the OncoTree release they name."""
+
+    oncotree_release: NonEmpty
+    oncotree_file: NonEmpty
+    source_url: NonEmpty
+    accessed: date
+    synonyms: dict[str, list[str]] = {}
+    defined_by: dict[str, str] = {}
+    ambiguous_terms: list[AmbiguousCancerTerm] = []
+    qualifiers: list[CancerQualifier] = []
 
 
 class DrugClass(Record):
@@ -162,6 +200,9 @@ class Gene(Record):
     aliases: list[str] = []
     # alterations whose tested-negative result means the gene's driver is absent (e.g. "ALK fusion")
     driver_alterations: list[str] = []
+    # where set, the cancer types (with subtypes) in which this gene's alterations are expected; a finding
+    # elsewhere (BCR::ABL1 in GIST) is reported as a likely mix-up, not silently used
+    expected_in: list[str] = []
 
 
 AlterationKind = Literal[
@@ -408,6 +449,13 @@ class Regimen(Record):
 # --- rules ------------------------------------------------------------------------------
 
 
+class AllelicRequirement(Record):
+    """The rule applies only when the alteration lies in cis, or in trans, with another one."""
+
+    relation: Literal["cis", "trans"]
+    with_alteration: NonEmpty  # an alteration id or category
+
+
 class ResistanceRule(Record):
     id: Slug
     alterations: list[str] = Field(min_length=1)  # ids or categories; any one triggers the rule
@@ -415,6 +463,7 @@ class ResistanceRule(Record):
     drug_classes: list[str] = []  # any drug of these classes, or a class component, triggers the rule
     cancer_types: list[str] = []  # empty: every cancer type
     kind: Literal["resistance", "biomarker"] = "resistance"
+    allelic_context: AllelicRequirement | None = None
     reason: NonEmpty
     evidence: list[str] = Field(min_length=1)
     alternatives: list[str] = []
@@ -508,3 +557,93 @@ class Release(Record):
     version: NonEmpty
     released: date
     label_region: Literal["US"] = "US"
+
+
+# --- how input is read --------------------------------------------------------------------
+
+ResultStatus = Literal["detected", "not detected", "pending", "equivocal", "uncertain significance", "not tested"]
+PriorOutcome = Literal["progression", "intolerance", "response", "stable disease", "unknown"]
+
+
+class StatusWords(Record):
+    """Words of a lab report or letter that state a result; `weak` words yield to any other status word."""
+
+    status: ResultStatus
+    words: list[NonEmpty] = Field(min_length=1)
+    weak: bool = False
+
+
+class OutcomeWords(Record):
+    outcome: PriorOutcome
+    words: list[NonEmpty] = Field(min_length=1)
+
+
+class ConditionGroup(Record):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    name: NonEmpty
+    description: NonEmpty
+
+
+class ConditionCode(Record):
+    system: Literal["http://hl7.org/fhir/sid/icd-10-cm", "http://snomed.info/sct"]
+    code: NonEmpty
+    display: NonEmpty
+    # ICD-10-CM categories include their children: "G70.0" stands for G70.00 and G70.01
+    prefix: bool = False
+    source_url: NonEmpty
+
+
+class ConditionTerm(Record):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    name: NonEmpty
+    groups: list[str] = Field(min_length=1)
+    synonyms: list[str] = []
+    codes: list[ConditionCode] = []
+
+
+class ReadingsFile(Record):
+    """The vocabularies of the input readers: result words, prior-therapy outcomes, patient conditions."""
+
+    result_statuses: list[StatusWords] = []
+    variant_words: list[str] = []
+    method_words: list[str] = []
+    outcomes: list[OutcomeWords] = []
+    ongoing_words: list[str] = []
+    condition_groups: list[ConditionGroup] = []
+    conditions: list[ConditionTerm] = []
+    history_words: list[str] = []
+    active_words: list[str] = []
+
+
+class ExonRange(Record):
+    exon: int = Field(ge=1)
+    first_codon: int = Field(ge=1)
+    last_codon: int = Field(ge=1)
+
+
+class GeneTranscript(Record):
+    """A gene's canonical transcript and its exons in protein (codon) coordinates."""
+
+    gene: NonEmpty
+    transcript: Annotated[str, Field(pattern=r"^N[MR]_[0-9]+\.[0-9]+$")]
+    protein_length: int | None = Field(default=None, ge=1)
+    source_url: NonEmpty
+    accessed: date
+    how: NonEmpty
+    exons: list[ExonRange] = Field(min_length=1)
+
+
+class KnownCodingVariant(Record):
+    """A cDNA change on a curated transcript and the protein change it makes, as the source states it."""
+
+    gene: NonEmpty
+    transcript: NonEmpty
+    hgvs_c: Annotated[str, Field(pattern=r"^c\.\S+$")]
+    hgvs_p: Annotated[str, Field(pattern=r"^p\.\S+$")]
+    source_url: NonEmpty
+    accessed: date
+
+
+class TranscriptFile(Record):
+    transcripts: list[GeneTranscript] = []
+    coding_variants: list[KnownCodingVariant] = []

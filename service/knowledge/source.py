@@ -16,14 +16,18 @@ from service.knowledge.records import (
     REQUIRED_INTERACTION_CLASSES,
     AlterationFile,
     CancerTypeFile,
+    CancerTypeOverlay,
     ClassInteractionRule,
     DrugFile,
     DrugLabel,
     Evidence,
+    ReadingsFile,
     Regimen,
     Release,
     RulesFile,
+    TranscriptFile,
 )
+from service.knowledge.oncotree import build_cancer_types
 from service.knowledge.terms import fold
 
 
@@ -47,6 +51,8 @@ class KnowledgeSource:
     evidence: list[Evidence]
     rules: RulesFile
     labels: list[DrugLabel]
+    readings: ReadingsFile = field(default_factory=ReadingsFile)
+    transcripts: TranscriptFile = field(default_factory=TranscriptFile)
     class_rules: list[ClassInteractionRule] = field(default_factory=list)
 
     def canonical_json(self) -> str:
@@ -59,6 +65,8 @@ class KnowledgeSource:
             "regimens": sorted((r.model_dump(mode="json") for r in self.regimens), key=lambda r: r["id"]),
             "evidence": sorted((e.model_dump(mode="json") for e in self.evidence), key=lambda e: e["id"]),
             "rules": self.rules.model_dump(mode="json"),
+            "readings": self.readings.model_dump(mode="json"),
+            "transcripts": self.transcripts.model_dump(mode="json"),
             "labels": sorted((label.model_dump(mode="json") for label in self.labels), key=lambda x: x["drug"]),
             "class_rules": sorted((c.model_dump(mode="json") for c in self.class_rules), key=lambda c: c["id"]),
         }
@@ -107,10 +115,13 @@ def read_knowledge(root: Path) -> KnowledgeSource:
     """Parse and validate every file under `root`; raise KnowledgeError listing all problems."""
     problems: list[str] = []
     release = _parse(Release, root / "release.yaml", _read_yaml(root / "release.yaml"), problems)
-    cancer_types = _parse(CancerTypeFile, root / "cancer_types.yaml", _read_yaml(root / "cancer_types.yaml"), problems)
+    overlay = _parse(CancerTypeOverlay, root / "cancer_types.yaml", _read_yaml(root / "cancer_types.yaml"), problems)
+    cancer_types = build_cancer_types(root, overlay, problems) if overlay is not None else None
     drugs = _parse(DrugFile, root / "drugs.yaml", _read_yaml(root / "drugs.yaml"), problems)
     alterations = _parse(AlterationFile, root / "alterations.yaml", _read_yaml(root / "alterations.yaml"), problems)
     rules = _parse(RulesFile, root / "rules.yaml", _read_yaml(root / "rules.yaml"), problems)
+    readings = _parse(ReadingsFile, root / "readings.yaml", _read_yaml(root / "readings.yaml"), problems)
+    transcripts = _parse(TranscriptFile, root / "transcripts.yaml", _read_yaml(root / "transcripts.yaml"), problems)
     regimens = [r for path in sorted((root / "regimens").glob("*.yaml")) for r in _parse_list(Regimen, path, problems)]
     evidence = [e for path in sorted((root / "evidence").glob("*.yaml")) for e in _parse_list(Evidence, path, problems)]
     labels = [
@@ -131,6 +142,8 @@ def read_knowledge(root: Path) -> KnowledgeSource:
         evidence=evidence,
         rules=rules,
         labels=labels,
+        readings=readings,
+        transcripts=transcripts,
         class_rules=class_rules,
     )
     problems = check_cross_references(source)
@@ -175,6 +188,7 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
         for code in [*term.candidates, term.ancestor]:
             if code not in cancer_codes:
                 problems.append(f"cancer_types.yaml: ambiguous term {term.term!r}: {code} does not exist")
+    problems.extend(_check_cancer_vocabulary(source))
 
     for drug in source.drugs.drugs:
         problems.extend(
@@ -263,6 +277,69 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
         check_evidence(where, rule.evidence)
 
     problems.extend(_check_labels(source, drug_names, class_ids))
+    problems.extend(_check_readings(source, genes))
+    return problems
+
+
+def _check_readings(source: KnowledgeSource, genes: set[str]) -> list[str]:
+    """Each condition word and code names one condition; transcripts' exons are in order and their variants parse."""
+    problems = []
+    groups = {g.id for g in source.readings.condition_groups}
+    word_owner: dict[str, str] = {}
+    code_owner: dict[tuple[str, str], str] = {}
+    for condition in source.readings.conditions:
+        problems.extend(f"readings.yaml: {condition.id}: group {g} is not defined" for g in condition.groups if g not in groups)
+        for word in (condition.name, *condition.synonyms):
+            other = word_owner.setdefault(fold(word), condition.id)
+            if other != condition.id:
+                problems.append(f"readings.yaml: {word!r} names both {other} and {condition.id}")
+        for code in condition.codes:
+            other = code_owner.setdefault((code.system, code.code.upper()), condition.id)
+            if other != condition.id:
+                problems.append(f"readings.yaml: code {code.code} names both {other} and {condition.id}")
+    for transcript in source.transcripts.transcripts:
+        where = f"transcripts.yaml: {transcript.gene}"
+        if transcript.gene not in genes:
+            problems.append(f"{where}: gene is not defined in alterations.yaml")
+        previous = None
+        for exon in transcript.exons:
+            if exon.last_codon < exon.first_codon or (previous is not None and (exon.exon != previous.exon + 1 or exon.first_codon < previous.last_codon)):
+                problems.append(f"{where}: exon {exon.exon} is out of order")
+            previous = exon
+        if transcript.protein_length is not None and transcript.exons and transcript.exons[-1].last_codon > transcript.protein_length:
+            problems.append(f"{where}: the last exon ends beyond the protein")
+    curated = {t.gene: t.transcript for t in source.transcripts.transcripts}
+    for variant in source.transcripts.coding_variants:
+        if curated.get(variant.gene) != variant.transcript:
+            problems.append(f"transcripts.yaml: {variant.gene} {variant.hgvs_c} is not on the curated transcript of its gene")
+    return problems
+
+
+def _check_cancer_vocabulary(source: KnowledgeSource) -> list[str]:
+    """A curated synonym names one type; qualifiers and definitions name alterations and biomarkers that exist."""
+    problems = []
+    owner: dict[str, str] = {}
+    for cancer in source.cancer_types.cancer_types:
+        for term in (cancer.code, cancer.name):
+            owner.setdefault(fold(term), cancer.code)
+    for cancer in source.cancer_types.cancer_types:
+        for synonym in cancer.synonyms:
+            other = owner.get(fold(synonym))
+            if other is not None and other != cancer.code:
+                problems.append(f"cancer_types.yaml: synonym {synonym!r} of {cancer.code} already names {other}")
+            owner[fold(synonym)] = cancer.code
+    alterations = {a.id for a in source.alterations.alterations}
+    biomarkers = {b.name: b for b in source.alterations.biomarkers}
+    for cancer in source.cancer_types.cancer_types:
+        if cancer.defined_by is not None and cancer.defined_by not in alterations:
+            problems.append(f"cancer_types.yaml: {cancer.code} is defined by {cancer.defined_by}, which is not an alteration")
+    for qualifier in source.cancer_types.qualifiers:
+        if qualifier.alteration is not None and qualifier.alteration not in alterations:
+            problems.append(f"cancer_types.yaml: qualifier {qualifier.terms[0]!r}: alteration {qualifier.alteration} does not exist")
+        if qualifier.biomarker is not None:
+            marker = biomarkers.get(qualifier.biomarker)
+            if marker is None or qualifier.status not in marker.statuses:
+                problems.append(f"cancer_types.yaml: qualifier {qualifier.terms[0]!r}: {qualifier.biomarker} {qualifier.status} is not defined")
     return problems
 
 

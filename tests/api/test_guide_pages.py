@@ -42,6 +42,7 @@ def test_form_maps_to_the_same_profile_as_the_json_api():
         "biomarkers": [],
         "prior_therapies": [{"drugs": ["imatinib", "interferon alfa"], "outcome": "progression"}],
         "current_medications": ["omeprazole 20 mg"],
+        "conditions": [],
     }
 
 
@@ -58,7 +59,7 @@ def test_out_of_range_pd_l1_is_named_on_the_page_not_echoed(client):
 
 def test_unknown_cancer_type_is_named_on_the_page(client):
     response = client.post("/guide/panel", data={"cancer_type": "not-a-type"})
-    assert "choose one from the list" in response.text
+    assert "not_recognised" in response.text or "not recognised" in response.text
 
 
 def test_no_javascript_post_returns_the_full_page_with_the_answer(client):
