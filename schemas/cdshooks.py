@@ -59,8 +59,7 @@ class Coding(Outbound):
 
 class Source(Outbound):
     label: str
-    url: str = None
-    topic: Coding = None
+    url: str | None = None
 
 
 class Link(Outbound):
@@ -72,11 +71,11 @@ class Link(Outbound):
 class Card(Outbound):
     uuid: str
     summary: Annotated[str, Field(max_length=139)]
-    detail: str = None
+    detail: str | None = None
     indicator: Literal["info", "warning", "critical"]
     source: Source
-    overrideReasons: list[Coding] = None
-    links: list[Link] = None
+    overrideReasons: list[Coding] | None = None
+    links: list[Link] | None = None
 
 
 class CdsResponse(Outbound):
@@ -89,7 +88,7 @@ class ServiceDescription(Outbound):
     description: str
     id: str
     prefetch: dict[str, str]
-    usageRequirements: str = None
+    usageRequirements: str | None = None
 
 
 class Discovery(Outbound):

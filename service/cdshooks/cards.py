@@ -66,7 +66,7 @@ class CardMaker:
 
     def card(self, summary_text: str, indicator: str, detail: list[str], overrides: tuple[tuple[str, str], ...] | None = None,
              links: list[Link] | None = None) -> Card:  # fmt: skip
-        body = "\n".join(line for line in detail if line) or None
+        body = "\n".join(detail).strip() or None
         return Card(
             uuid=str(uuid.uuid4()),
             summary=summary(summary_text),
@@ -192,7 +192,7 @@ class CardMaker:
             indicator,
             lines,
             INTERACTION_OVERRIDES,
-            _links((f"Label: {label.title}", label.url) for label in warning.evidence),
+            _links((f"Label: {label.title}", _label_url(label)) for label in warning.evidence),
         )
 
     def checked_card(self, drafts: list[str], check: InteractionCheckResponse, active: list[str], not_recognised: list[str],
@@ -218,6 +218,14 @@ def _citation(evidence: Any) -> str:
     ids = [f"PMID {evidence.pmid}" if evidence.pmid else "", f"{evidence.nct_id}" if evidence.nct_id else "",
            f"doi {evidence.doi}" if evidence.doi else ""]  # fmt: skip
     return f"{evidence.title} ({', '.join(i for i in ids if i)}; {evidence.design})"
+
+
+def _label_url(label: Any) -> str | None:
+    """The label itself, on DailyMed by set ID; a copy the curators read elsewhere is provenance, not a link."""
+    if label.set_id:
+        return f"https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid={label.set_id}"
+    url = label.url or ""
+    return url if url.startswith(("https://dailymed.nlm.nih.gov/", "https://www.accessdata.fda.gov/")) else None
 
 
 def _label(label: Any) -> str:

@@ -12,7 +12,6 @@ from service.cdshooks.cards import CardMaker
 from service.cdshooks.outcome import CdsError
 from service.cdshooks.prefetch import FhirSource, gather
 from service.cdshooks.services import OPTIONS_ID, CdsService
-from service.engine.normalise import UnknownCancerTypeError
 from service.engine.recommend import check_medication_list, recommend_for
 from service.fhir.profile import FhirReader, FhirReading, NotMapped, read_record
 from service.fhir.resources import FhirInputError, parse_resource
@@ -51,10 +50,7 @@ def patient_view_cards(kb: KnowledgeBase, runtime: Any, gathered: Any, cards: Ca
     reading = read_record(runtime.codes, gathered.record)
     if "cancer_type" not in reading.profile:
         return [cards.reading_card(None, reading, gathered.missing, "No current primary cancer could be read from the record")]
-    try:
-        answer = recommend_for(kb, profile_input(reading))
-    except UnknownCancerTypeError:
-        return [cards.reading_card(None, reading, gathered.missing, "The cancer diagnosis in the record is not a type this service knows")]
+    answer = recommend_for(kb, profile_input(reading))
     result = cards.option_cards(answer) or [cards.no_option_card(answer)]
     exclusion = cards.exclusion_card(answer)
     if exclusion is not None:

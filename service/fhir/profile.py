@@ -392,7 +392,8 @@ class FhirReader:
             return None
         for coding in _codings(concept):
             if coding.system == RXNORM and coding.display:
-                return rxnorm_ingredients(coding.display), f"RxNorm {coding.code} '{coding.display}' {how}"
+                code = f"RxNorm {coding.code}" if coding.code else "RxNorm"
+                return rxnorm_ingredients(coding.display), f"{code} '{coding.display}' {how}"
         text = concept_text(concept)
         return ([text], f"'{text}' {how}") if text else None
 
