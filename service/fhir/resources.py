@@ -47,7 +47,8 @@ def parse_resource(data: Any, where: str) -> Resource:
         return get_fhir_model_class(kind).model_validate(data)
     except ValidationError as error:
         raise FhirInputError(_messages(error, where)) from None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, LookupError, AttributeError):
+        # fhir.resources raises KeyError for an unknown nested resourceType (e.g. inside a Bundle entry)
         raise FhirInputError([(where, "not valid FHIR R4")]) from None
 
 

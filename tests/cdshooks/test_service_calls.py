@@ -192,6 +192,7 @@ MALFORMED = {
     "prefetch not a resource": b'{"hook": "patient-view", "hookInstance": "x", "context": {"patientId": "p"}, "prefetch": {"conditions": 7}}',
     "unknown resource type": b'{"hook": "patient-view", "hookInstance": "x", "context": {"patientId": "p"}, "prefetch": {"conditions": {"resourceType": "Nope"}}}',
     "bundle entry not FHIR": b'{"hook": "patient-view", "hookInstance": "x", "context": {"patientId": "p"}, "prefetch": {"conditions": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "Condition", "code": "LUNG-SECRET", "subject": {"reference": "Patient/p"}}}]}}}',
+    "unknown type inside a bundle": b'{"hook": "patient-view", "hookInstance": "x", "context": {"patientId": "p"}, "prefetch": {"conditions": {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": {"resourceType": "Nope"}}]}}}',
     "observation without code": b'{"hook": "patient-view", "hookInstance": "x", "context": {"patientId": "p"}, "prefetch": {"variants": {"resourceType": "Observation", "status": "final"}}}',
 }
 
