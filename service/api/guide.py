@@ -20,19 +20,39 @@ from service.web.form import LEUKAEMIA_STAGES, MEDICATION_ROWS, OUTCOMES, PRIOR_
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "web" / "templates")
 router = APIRouter(include_in_schema=False)
 
-SEVERITY_ORDER = {"avoid": 0, "adjust": 1, "monitor": 2}
+# Every state a grid cell can show, in the order the legend lists them; the engine's pair status decides.
+GRID_STATES = {
+    "contraindicated": "Contraindicated: the label says do not use together.",
+    "avoid": "Avoid: the label says avoid (its alternatives are listed in the warning).",
+    "adjust_dose": "Adjust dose: the label gives a dose change, with its number.",
+    "separate_in_time": "Separate in time: the label gives the hours between doses.",
+    "monitor": "Monitor: the label says monitor or use caution, with no dose change.",
+    "not_meaningful": "No meaningful effect: the label studied the pair and found no clinically meaningful effect.",
+    "no_label_guidance": "No label guidance: the label was read and says nothing for this medicine's mechanisms.",
+    "not_assessed": "Not assessed: nothing was checked (medicine not recognised, mechanism not curated, or label wording not read). Not a sign of safety.",
+}
 
 
 def interaction_grid(answer: RecommendationResponse) -> dict[str, object]:
-    """Rows: every drug of every option; columns: the recognised current medicines; cells: the pair's answer."""
-    medications = [m.name for m in answer.profile.current_medications if m.name]
+    """Rows: every drug of every option; columns: every current medicine as written; cells: the pair's one status.
+
+    A cell the engine has no pair for (a drug without label rules) is "not assessed", never blank.
+    """
+    columns = [m.input for m in answer.profile.current_medications]
     rows = list(dict.fromkeys(d for o in answer.options for d in o.drugs))
-    cells: dict[tuple[str, str], str] = {}
-    for warning in answer.interaction_warnings:
-        cells[(warning.drug, warning.interacting_drug)] = warning.severity
-    for cleared in answer.interactions_cleared:
-        cells.setdefault((cleared.drug, cleared.interacting_drug), "no meaningful effect")
-    return {"rows": rows, "columns": medications, "cells": cells}
+    pairs = {(p.drug, p.interacting_input): p for p in answer.interaction_pairs}
+    cells: dict[tuple[str, str], dict[str, object]] = {}
+    for row in rows:
+        for column in columns:
+            pair = pairs.get((row, column))
+            if pair is None:
+                same = any(m.input == column and m.name == row for m in answer.profile.current_medications)
+                detail = "The same drug as the option." if same else f"No interaction rules are curated for {row}: not assessed."
+                cells[(row, column)] = {"state": "same_drug" if same else "not_assessed", "detail": detail, "source": None, "read": None}
+                continue
+            state = pair.severity if pair.status == "warning" and pair.severity else pair.status
+            cells[(row, column)] = {"state": state, "detail": pair.detail, "source": pair.source, "read": pair.label_wording_read}
+    return {"rows": rows, "columns": columns, "cells": cells, "states": GRID_STATES}
 
 
 def _answer(kb: KnowledgeDep, form: FormResult) -> tuple[RecommendationResponse | None, list[str]]:

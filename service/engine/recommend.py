@@ -54,6 +54,7 @@ def knowledge_version(kb: KnowledgeBase) -> KnowledgeVersion:
         content_hash=kb.content_hash,
         released=release.released.isoformat(),
         label_region=release.label_region,
+        oncotree_release=kb.source.cancer_types.oncotree_release,
     )
 
 
@@ -213,7 +214,8 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
     taken = {m.name: m for m in medications}
     option_drugs = [taken.get(d, DrugRef(name=d, formulation=None, input=d)) for o in options for d in o.drugs]
     subjects = list({d.name: d for d in interaction_subjects(kb, [*option_drugs, *medications])}.values())
-    report = check_interactions(kb, subjects, medications)
+    unrecognised = [m.input for m in profile.understood.current_medications if m.status != "recognised"]
+    report = check_interactions(kb, subjects, medications, unrecognised)
     for option in options:
         option.interactions = [w for w in report.warnings if w.drug in option.drugs]
 
@@ -239,6 +241,8 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         not_recommended=not_recommended,
         interaction_warnings=report.warnings,
         interactions_cleared=report.cleared,
+        interaction_pairs=report.pairs,
+        interaction_scope=report.scope,
         warnings=warnings,
         intended_use=INTENDED_USE,
     )
@@ -268,10 +272,12 @@ def check_medication_list(kb: KnowledgeBase, drugs: list[str | MedicationInput])
     understood: list[DrugUnderstood] = []
     refs: list[DrugRef] = []
     warnings: list[Warning] = []
+    unrecognised: list[str] = []
     for index, item in enumerate(drugs):
         result, ref = normalise_drug(kb, item)
         understood.append(result)
         if ref is None:
+            unrecognised.append(result.input)
             warnings.append(
                 Warning(
                     code="medication_not_recognised",
@@ -281,11 +287,13 @@ def check_medication_list(kb: KnowledgeBase, drugs: list[str | MedicationInput])
             )
         elif ref.name not in {r.name for r in refs}:
             refs.append(ref)
-    report = check_interactions(kb, interaction_subjects(kb, refs), refs)
+    report = check_interactions(kb, interaction_subjects(kb, refs), refs, unrecognised)
     return InteractionCheckResponse(
         knowledge_version=knowledge_version(kb),
         drugs=understood,
         interaction_warnings=report.warnings,
         interactions_cleared=report.cleared,
+        interaction_pairs=report.pairs,
+        interaction_scope=report.scope,
         warnings=warnings,
     )

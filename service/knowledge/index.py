@@ -20,6 +20,7 @@ from service.knowledge.records import (
     Gene,
     GeneTranscript,
     KnownCodingVariant,
+    Mechanism,
     NamedCombination,
     Regimen,
 )
@@ -174,6 +175,11 @@ class KnowledgeBase:
         return terms
 
     @cached_property
+    def drug_rxcuis(self) -> dict[str, str]:
+        """RxNorm RxCUI -> drug, for the codes the catalogue records."""
+        return {code: drug.name for drug in self.drugs.values() for code in drug.rxcuis}
+
+    @cached_property
     def combination_terms(self) -> dict[str, NamedCombination]:
         """Folded acronym or synonym of a named combination -> the combination."""
         return {
@@ -203,6 +209,15 @@ class KnowledgeBase:
     @cached_property
     def class_names(self) -> dict[str, str]:
         return {c.id: c.name for c in self.source.drugs.classes}
+
+    @cached_property
+    def class_mechanisms(self) -> dict[str, Mechanism]:
+        """Class -> the interaction mechanism a rule written for it checks."""
+        return {c.id: c.mechanism for c in self.source.drugs.classes if c.mechanism is not None}
+
+    @cached_property
+    def duplicate_therapy_classes(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.source.drugs.classes if c.duplicate_therapy)
 
     @cached_property
     def class_rules(self) -> list[ClassInteractionRule]:

@@ -62,14 +62,74 @@ class Setting(StrEnum):
 
 
 class Severity(StrEnum):
+    """One graded scale (knowledge/README.md maps it to Lexicomp's and Micromedex's)."""
+
+    CONTRAINDICATED = "contraindicated"
     AVOID = "avoid"
-    ADJUST = "adjust"
+    ADJUST_DOSE = "adjust_dose"
+    SEPARATE_IN_TIME = "separate_in_time"
     MONITOR = "monitor"
     NOT_MEANINGFUL = "not_meaningful"
     NO_LABEL_GUIDANCE = "no_label_guidance"
 
 
-WARNING_SEVERITIES = (Severity.AVOID, Severity.ADJUST, Severity.MONITOR)
+WARNING_SEVERITIES = (
+    Severity.CONTRAINDICATED,
+    Severity.AVOID,
+    Severity.ADJUST_DOSE,
+    Severity.SEPARATE_IN_TIME,
+    Severity.MONITOR,
+)
+
+
+class EvidenceKind(StrEnum):
+    """What a rule rests on."""
+
+    DEDICATED_PK_STUDY = "dedicated_pk_study"
+    LABEL_STATEMENT = "label_statement"
+    PBPK_PREDICTION = "pbpk_prediction"
+    CLASS_EXTRAPOLATION = "class_extrapolation"
+
+
+class Mechanism(StrEnum):
+    """The interaction mechanisms the service can check; a label record says which it addresses."""
+
+    GASTRIC_ACID_REDUCTION = "gastric_acid_reduction"
+    CYP3A4_INDUCTION = "cyp3a4_induction"
+    CYP3A4_INHIBITION = "cyp3a4_inhibition"
+    PGP_INDUCTION = "pgp_induction"
+    PGP_INHIBITION = "pgp_inhibition"
+    CYP2C8_INHIBITION = "cyp2c8_inhibition"
+    CYP1A2_INDUCTION = "cyp1a2_induction"
+    CYP1A2_INHIBITION = "cyp1a2_inhibition"
+    TKI_INHIBITS_CYP3A4_SUBSTRATE = "tki_inhibits_cyp3a4_substrate"
+    TKI_INDUCES_CYP3A4_SUBSTRATE = "tki_induces_cyp3a4_substrate"
+    TKI_INHIBITS_PGP_SUBSTRATE = "tki_inhibits_pgp_substrate"
+    TKI_INHIBITS_BCRP_SUBSTRATE = "tki_inhibits_bcrp_substrate"
+    TKI_INHIBITS_UGT1A1_SUBSTRATE = "tki_inhibits_ugt1a1_substrate"
+    ANTICOAGULANT_EFFECT = "anticoagulant_effect"
+    QT_PROLONGATION = "qt_prolongation"
+    DUPLICATE_TKI = "duplicate_tki"
+
+
+MECHANISM_NAMES = {
+    Mechanism.GASTRIC_ACID_REDUCTION: "gastric acid reducers lowering TKI absorption",
+    Mechanism.CYP3A4_INDUCTION: "CYP3A4 inducers lowering TKI exposure",
+    Mechanism.CYP3A4_INHIBITION: "CYP3A4 inhibitors (grapefruit included) raising TKI exposure",
+    Mechanism.PGP_INDUCTION: "P-gp inducers lowering TKI exposure",
+    Mechanism.PGP_INHIBITION: "P-gp inhibitors raising TKI exposure",
+    Mechanism.CYP2C8_INHIBITION: "CYP2C8 inhibitors raising TKI exposure",
+    Mechanism.CYP1A2_INDUCTION: "CYP1A2 inducers (smoking included) lowering TKI exposure",
+    Mechanism.CYP1A2_INHIBITION: "CYP1A2 inhibitors raising TKI exposure",
+    Mechanism.TKI_INHIBITS_CYP3A4_SUBSTRATE: "the TKI raising CYP3A4 substrates",
+    Mechanism.TKI_INDUCES_CYP3A4_SUBSTRATE: "the TKI lowering CYP3A4 substrates",
+    Mechanism.TKI_INHIBITS_PGP_SUBSTRATE: "the TKI raising P-gp substrates",
+    Mechanism.TKI_INHIBITS_BCRP_SUBSTRATE: "the TKI raising BCRP substrates",
+    Mechanism.TKI_INHIBITS_UGT1A1_SUBSTRATE: "the TKI raising UGT1A1 substrates",
+    Mechanism.ANTICOAGULANT_EFFECT: "raised INR or bleeding with anticoagulants",
+    Mechanism.QT_PROLONGATION: "additive QT prolongation",
+    Mechanism.DUPLICATE_TKI: "two TKIs of the same class at once",
+}
 
 # The classes every oral TKI's label record must address (issue 4's coverage rule).
 REQUIRED_INTERACTION_CLASSES = (
@@ -81,7 +141,6 @@ REQUIRED_INTERACTION_CLASSES = (
     "strong_cyp3a4_inhibitor",
     "moderate_cyp3a4_inhibitor",
 )
-
 
 # --- vocabularies -------------------------------------------------------------------------
 
@@ -148,6 +207,10 @@ class CancerTypeOverlay(Record):
 class DrugClass(Record):
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     name: NonEmpty
+    # the interaction mechanism a label rule written for this class checks
+    mechanism: Mechanism | None = None
+    # two drugs of this class at once are flagged as duplicate therapy (target classes of TKIs)
+    duplicate_therapy: bool = False
     source_url: str | None = None
     accessed: date | None = None
     notes: str = ""
@@ -168,7 +231,9 @@ class Drug(Record):
     classes: list[str] = []
     targets: list[str] = []
     route: Literal["oral", "intravenous", "subcutaneous", "oral or intravenous", "other"] = "oral"
-    rxnorm: Annotated[str, Field(pattern=r"^[0-9]+$")] | None = None
+    # RxNorm ingredient RxCUIs, only as read in an RxNorm source (rxnorm_source)
+    rxcuis: list[Annotated[str, Field(pattern=r"^[0-9]{1,9}$")]] = []
+    rxnorm_source: str | None = None
     formulations: list[Formulation] = []
     # Which formulation gets the cautious answer when the caller does not name one.
     default_formulation: str | None = None
@@ -283,6 +348,8 @@ class Evidence(Record):
     id: Slug
     title: NonEmpty
     source_url: NonEmpty
+    # how the source was reached when not directly (a mirrored copy): provenance, never a link
+    read_via: str = ""
     accessed: date
     pmid: str | None = None
     nct_id: str | None = None
@@ -494,12 +561,46 @@ class ExposureChange(Record):
     perpetrator: str | None = None
 
 
+DAILYMED_LABEL_URL = "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid={set_id}"
+SET_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+LABEL_SECTION_PATTERN = r"^(?:[1-9]|1[0-7])(?:\.[0-9]{1,2})?$"
+
+
 class LabelSource(Record):
+    """The US prescribing information, named by its DailyMed set ID: what the clinician is sent to."""
+
     title: NonEmpty
-    source_url: str | None
-    set_id: str | None = None
-    version: str | None = None
-    accessed: date | None = None
+    set_id: Annotated[str, Field(pattern=SET_ID_PATTERN)] | None = None
+    # the label's version date as seen (e.g. "2024-09"), when it was seen on the label or its record
+    version: Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")] | None = None
+    # where the set ID itself was seen (an openFDA or DailyMed record)
+    set_id_source: str | None = None
+    # why a US label has no set ID yet (shown to the clinician); the check requires one of the two
+    set_id_missing: str | None = None
+
+    @property
+    def dailymed_url(self) -> str | None:
+        return DAILYMED_LABEL_URL.format(set_id=self.set_id) if self.set_id else None
+
+
+VerificationMethod = Literal[
+    "openFDA label record",
+    "DailyMed label",
+    "manufacturer's copy of the US label",
+    "third-party copy of the US label",
+    "secondary sources only",
+    "no US label",
+]
+
+
+class Verification(Record):
+    """How the record was checked: provenance, never shown as the label."""
+
+    method: VerificationMethod
+    read_from: list[str] = []
+    checked: date
+    # True only when the label's own wording for these rules was read (on FDA, NLM or the manufacturer's copy)
+    label_wording_read: bool = False
 
 
 class InteractionRule(Record):
@@ -507,12 +608,19 @@ class InteractionRule(Record):
     with_drug: str | None = None
     formulation: str | None = None
     severity: Severity
+    mechanism: Mechanism | None = None  # defaults to the class's mechanism
+    evidence_kind: EvidenceKind | None = None
     effect: str = ""
     exposure_change: ExposureChange | None = None
     management: str = ""
-    label_section: str | None = None
-    note: str = ""
-    notes: str = ""
+    dose_change: str | None = None  # adjust_dose: the label's number ("reduce to 300 mg once daily")
+    separation_hours: list[float] = []  # separate_in_time: the label's hours
+    label_sections: list[Annotated[str, Field(pattern=LABEL_SECTION_PATTERN)]] = []
+    # overrides the record's verification for this rule (the wording of this rule was, or was not, read)
+    label_wording_read: bool | None = None
+    read_from: list[str] = []
+    note: str = ""  # for the clinician
+    curator_notes: str = ""  # for curators only: never in a response
 
     @model_validator(mode="after")
     def _one_target(self) -> InteractionRule:
@@ -524,20 +632,23 @@ class InteractionRule(Record):
 class LabelFormulation(Record):
     id: Slug
     name: NonEmpty
-    source_url: str | None = None
+    set_id: Annotated[str, Field(pattern=SET_ID_PATTERN)] | None = None
 
 
 class DrugLabel(Record):
     """Every interaction rule the prescribing information of one drug gives."""
 
     drug: NonEmpty
+    us_label: bool = True
     label: LabelSource
+    verification: Verification
     formulations: list[LabelFormulation] = []
     rules: list[InteractionRule]
-    # False when the label text was read from a copy or summary, not the FDA/DailyMed page itself.
-    verified: bool = False
     eu_note: str = ""
-    notes: str = ""
+    curator_notes: str = ""
+
+    def wording_read(self, rule: InteractionRule) -> bool:
+        return self.verification.label_wording_read if rule.label_wording_read is None else rule.label_wording_read
 
 
 class ClassInteractionRule(Record):
