@@ -28,9 +28,16 @@ INTERACTION_OVERRIDES = (
     ("mitigate-risk-negative-outcome", "Action taken to mitigate risk of negative outcome"),
     ("need-more-info", "Could not address recommended action due to need for more information/pending results/pending consult"),
 )
-SEVERITY_WORDS = {"avoid": "avoid the combination", "adjust": "adjust the dose or timing", "monitor": "monitor"}
+SEVERITY_WORDS = {
+    "contraindicated": "contraindicated",
+    "avoid": "avoid the combination",
+    "adjust_dose": "adjust the dose",
+    "separate_in_time": "separate the doses in time",
+    "monitor": "monitor",
+}
+# critical is kept for what the label calls contraindicated (the engine's graded severity says so)
+INDICATORS = {"contraindicated": "critical", "avoid": "warning", "adjust_dose": "warning", "separate_in_time": "warning", "monitor": "info"}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-_CONTRAINDICATED = re.compile(r"\bcontraindicat", re.IGNORECASE)
 
 
 def md(text: object) -> str:
@@ -169,26 +176,33 @@ class CardMaker:
         )
 
     def interaction_card(self, warning: InteractionWarning, why: str) -> Card:
-        contraindicated = bool(_CONTRAINDICATED.search(f"{warning.management} {warning.effect}"))
-        indicator = "critical" if contraindicated and warning.severity == "avoid" else ("info" if warning.severity == "monitor" else "warning")
+        indicator = INDICATORS[warning.severity]
         lines = [
             f"**{md(warning.drug)}** with **{md(warning.interacting_drug)}**"
             + (f" ({md(warning.interacting_class.replace('_', ' '))})" if warning.interacting_class else ""),
             "",
             f"- What to do: {md(warning.management)}",
-            f"- Effect: {md(warning.effect)}",
         ]
+        if warning.dose_change:
+            lines.append(f"- Dose: {md(warning.dose_change)}")
+        if warning.separation_hours:
+            lines.append("- Separate by: " + ", ".join(f"{h:g} h" for h in warning.separation_hours))
+        lines.append(f"- Effect: {md(warning.effect)}")
         change = warning.exposure_change
         if change is not None:
             figure = f"{change.percent:+g}%" if change.percent is not None else (f"{change.fold:g}-fold" if change.fold is not None else "")
             if figure:
                 lines.append(f"- Exposure: {md(change.parameter)} {md(figure)}")
         lines += [f"- Note: {md(n)}" for n in warning.notes]
-        lines += [f"- Why: {md(why)}", "", "**Label**", ""]
+        lines.append(f"- Why: {md(why)}")
+        if warning.verification is not None:
+            lines.append(f"- Source: {md(warning.verification.statement)}")
+        elif not warning.label_wording_read:
+            lines.append("- Source: the label's own wording for this rule was not read by the curators")
+        lines += ["", "**Label**", ""]
         lines += [f"- {md(_label(label))}" for label in warning.evidence]
-        word = "contraindicated" if indicator == "critical" else SEVERITY_WORDS[warning.severity]
         return self.card(
-            f"{warning.drug} + {warning.interacting_drug}: {word}",
+            f"{warning.drug} + {warning.interacting_drug}: {SEVERITY_WORDS[warning.severity]}",
             indicator,
             lines,
             INTERACTION_OVERRIDES,
@@ -202,8 +216,16 @@ class CardMaker:
             "",
             "Active medicines and other draft orders checked: " + (", ".join(md(a) for a in active) or "none"),
         ]
-        for cleared in check.interactions_cleared:
-            lines.append(f"- {md(cleared.drug)} with {md(cleared.interacting_drug)}: the label found no clinically meaningful effect")
+        for pair in getattr(check, "interaction_pairs", []):
+            lines.append(f"- {md(pair.drug)} with {md(pair.interacting_input)}: {md(pair.status.replace('_', ' '))}"
+                         + (f"; {md(pair.detail)}" if getattr(pair, "detail", None) else ""))  # fmt: skip
+        for scope in getattr(check, "interaction_scope", []):
+            if scope.drug in drafts:
+                lines += ["", f"**{md(scope.drug)}**: mechanisms checked: " + "; ".join(md(m) for m in scope.mechanisms_checked)]
+                if scope.mechanisms_not_checked:
+                    lines.append(f"Not checked for {md(scope.drug)}: " + "; ".join(md(m) for m in scope.mechanisms_not_checked))
+                if not scope.label_wording_read:
+                    lines.append(f"The label's own wording for {md(scope.drug)} was not read by the curators.")
         if not_recognised:
             lines += ["", "**Not checked** (not in the drug catalogue): " + ", ".join(md(n) for n in not_recognised)]
         if missing:

@@ -7,13 +7,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from schemas.cdshooks import Card, CdsResponse, ServiceRequest, Source
-from schemas.requests import PatientProfileInput
+from schemas.requests import MedicationInput, PatientProfileInput
 from service.cdshooks.cards import CardMaker
 from service.cdshooks.outcome import CdsError
 from service.cdshooks.prefetch import FhirSource, gather
 from service.cdshooks.services import OPTIONS_ID, CdsService
 from service.engine.recommend import check_medication_list, recommend_for
-from service.fhir.profile import FhirReader, FhirReading, NotMapped, read_record
+from service.fhir.profile import FhirReader, FhirReading, NotMapped, medicine_key, medicine_label, read_record
 from service.fhir.resources import FhirInputError, parse_resource
 from service.knowledge.index import KnowledgeBase
 
@@ -83,40 +83,48 @@ def _draft_orders(call: ServiceRequest) -> list[Any]:
 def order_cards(kb: KnowledgeBase, runtime: Any, gathered: Any, drafts: list[Any], call: ServiceRequest, cards: CardMaker) -> list[Card]:
     reading = read_record(runtime.codes, gathered.record)
     reader = FhirReader(runtime.codes, gathered.record.medications)
-    draft_names: list[str] = []
+    draft_names: list[Any] = []
     for draft in drafts:
         names = reader.medication_names(draft)
         if names is None:
             reading.not_mapped.append(NotMapped(f"MedicationRequest/{draft.id}" if draft.id else "MedicationRequest", "draft order",
                                                 "medication not coded and not resolvable"))  # fmt: skip
             continue
-        draft_names += [n for n in names[0] if n not in draft_names]
-    other_drafts = [n for n in _all_draft_names(call, reader) if n not in draft_names]
-    active = [m for m in [*reading.medication_lines, *other_drafts] if m.lower() not in {d.lower() for d in draft_names}]
+        draft_names += [n for n in names[0] if medicine_key(n) not in {medicine_key(d) for d in draft_names}]
+    drafted = {medicine_key(d) for d in draft_names}
+    other_drafts = [n for n in _all_draft_names(call, reader) if medicine_key(n) not in drafted]
+    active: list[Any] = []
+    for item in [*reading.medication_lines, *other_drafts]:
+        if medicine_key(item) not in drafted | {medicine_key(a) for a in active}:
+            active.append(item)
     if not draft_names:
         return [cards.reading_card(None, reading, gathered.missing, "No draft medication order could be read")] if reading.not_mapped else []
-    check = check_medication_list(kb, [*draft_names, *active][:60])
+    sent = [*draft_names, *active][:60]
+    items = [n if isinstance(n, str) else MedicationInput.model_validate(n) for n in sent]
+    check = check_medication_list(kb, items)
     understood = check.drugs
     draft_generics = {u.name for u in understood[: len(draft_names)] if u.name}
+    other_keys = {medicine_key(d) for d in other_drafts}
+    from_other_draft = {u.input for u, item in zip(understood, sent) if medicine_key(item) in other_keys}
     result = []
     for warning in check.interaction_warnings:
         if warning.drug in draft_generics or warning.interacting_drug in draft_generics:
             other = warning.interacting_input
-            why = f"{other} is {'another draft order' if other in other_drafts else 'an active medicine in the record'}"
+            why = f"{other} is {'another draft order' if other in from_other_draft else 'an active medicine in the record'}"
             result.append(cards.interaction_card(warning, why))
     if not result and not draft_generics & set(kb.labels):
         return []  # no drafted drug has label rules here and none interacts: nothing this service can say
     if not result:
         not_recognised = [u.input for u in understood if u.status == "not_recognised"]
-        result.append(cards.checked_card(sorted(draft_generics), check, active, not_recognised, gathered.missing, reading))
+        result.append(cards.checked_card(sorted(draft_generics), check, [medicine_label(a) for a in active], not_recognised, gathered.missing, reading))
     return result
 
 
-def _all_draft_names(call: ServiceRequest, reader: FhirReader) -> list[str]:
+def _all_draft_names(call: ServiceRequest, reader: FhirReader) -> list[Any]:
     bundle = parse_resource(call.context["draftOrders"], "context.draftOrders")
-    names: list[str] = []
+    names: list[Any] = []
     for entry in bundle.entry or []:
         if entry.resource is not None and entry.resource.get_resource_type() == "MedicationRequest":
             found = reader.medication_names(entry.resource)
-            names += [n for n in (found[0] if found else []) if n not in names]
+            names += [n for n in (found[0] if found else []) if medicine_key(n) not in {medicine_key(x) for x in names}]
     return names

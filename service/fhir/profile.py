@@ -46,7 +46,7 @@ class FhirReading:
     profile: dict[str, Any] = field(default_factory=dict)
     read: list[str] = field(default_factory=list)
     not_mapped: list[NotMapped] = field(default_factory=list)
-    medication_lines: list[str] = field(default_factory=list)
+    medication_lines: list[Any] = field(default_factory=list)
 
 
 def _ref(resource: Resource) -> str:
@@ -374,7 +374,7 @@ class FhirReader:
             self.out.profile["stage"] = stage[:60]
 
     # ---- medications ------------------------------------------------------------------------------------
-    def medication_names(self, resource: Resource) -> tuple[list[str], str] | None:
+    def medication_names(self, resource: Resource) -> tuple[list[Any], str] | None:
         """The ingredient words to send for a MedicationRequest / MedicationStatement, and what was read."""
         concept = resource.medicationCodeableConcept
         how = "coded"
@@ -391,9 +391,18 @@ class FhirReader:
         if concept is None:
             return None
         for coding in _codings(concept):
-            if coding.system == RXNORM and coding.display:
+            if coding.system == RXNORM and (coding.display or coding.code):
+                rxcui = str(coding.code) if coding.code and re.fullmatch(r"[0-9]{1,9}", str(coding.code)) else None
                 code = f"RxNorm {coding.code}" if coding.code else "RxNorm"
-                return rxnorm_ingredients(coding.display), f"{code} '{coding.display}' {how}"
+                if not coding.display:
+                    if rxcui is None:
+                        continue
+                    return [{"rxcui": rxcui}], f"{code} {how}"
+                names: list[Any] = list(rxnorm_ingredients(coding.display))
+                # the code names the whole clinical drug: it travels with the name only when there is one ingredient
+                if rxcui and len(names) == 1:
+                    names = [{"name": names[0][:100], "rxcui": rxcui}]
+                return names, f"{code} '{coding.display}' {how}"
         text = concept_text(concept)
         return ([text], f"'{text}' {how}") if text else None
 
@@ -411,12 +420,25 @@ class FhirReader:
                 self.out.not_mapped.append(NotMapped(ref, "medication", "medication not coded and not resolvable (no contained or prefetched Medication)"))
                 continue
             for name in names[0]:
-                if name.lower() not in {line.lower() for line in lines}:
-                    lines.append(name[:200])
-            self.out.read.append(f"{ref}: {names[1]}, sent as {', '.join(names[0])}")
+                if medicine_key(name) not in {medicine_key(line) for line in lines}:
+                    lines.append(name[:200] if isinstance(name, str) else name)
+            self.out.read.append(f"{ref}: {names[1]}, sent as {', '.join(medicine_label(n) for n in names[0])}")
         self.out.medication_lines = lines
         if lines:
             self.out.profile["current_medications"] = lines[:60]
+
+
+def medicine_key(item: Any) -> str:
+    """One medicine however it is sent: its name, folded, or its RxCUI."""
+    if isinstance(item, str):
+        return item.lower()
+    return (item.get("name") or f"rxcui:{item.get('rxcui')}").lower()
+
+
+def medicine_label(item: Any) -> str:
+    if isinstance(item, str):
+        return item
+    return " ".join(p for p in (item.get("name"), f"(RxCUI {item['rxcui']})" if item.get("rxcui") else None) if p)
 
 
 _STRENGTH = re.compile(r"\s\d")

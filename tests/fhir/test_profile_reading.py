@@ -178,3 +178,23 @@ def test_invalid_fhir_names_the_element_and_never_the_value():
 def test_operation_outcome_and_null_prefetch_count_as_missing():
     assert resources_in(None, "x") is None
     assert resources_in({"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "forbidden"}]}, "x") is None
+
+
+def test_an_rxnorm_code_travels_with_its_ingredient_and_alone_when_there_is_no_display():
+    coded = fx.med_request(PID, "w", "warfarin sodium 5 MG Oral Tablet")
+    coded["medicationCodeableConcept"]["coding"][0]["code"] = "999999999"  # an arbitrary code: only that it travels is tested
+    assert read(coded).profile["current_medications"] == [{"name": "warfarin sodium", "rxcui": "999999999"}]
+    code_only = fx.med_request(PID, "w", "x")
+    code_only["medicationCodeableConcept"] = {"coding": [{"system": fx.RXNORM, "code": "11289"}]}
+    assert read(code_only).profile["current_medications"] == [{"rxcui": "11289"}]
+
+
+def test_an_rxcui_only_medicine_is_read_by_the_engine_through_the_catalogue(client):
+    from tests.cdshooks.support import patient_view, searchset
+
+    body = patient_view("rcc-clear-cell-on-carbamazepine")
+    body["prefetch"]["medicationStatements"] = searchset([{
+        "resourceType": "MedicationStatement", "id": "w", "status": "active", "subject": {"reference": "Patient/rcc-1"},
+        "medicationCodeableConcept": {"coding": [{"system": fx.RXNORM, "code": "11289"}]}}])  # fmt: skip
+    detail = client.post("/cds-services/tki-treatment-options", json=body).json()["cards"][-1]["detail"]
+    assert "rxcui:11289: recognised, read as warfarin" in detail.replace("\\", "")
