@@ -193,10 +193,11 @@ class CardMaker:
             figure = f"{change.percent:+g}%" if change.percent is not None else (f"{change.fold:g}-fold" if change.fold is not None else "")
             if figure:
                 lines.append(f"- Exposure: {md(change.parameter)} {md(figure)}")
-        lines += [f"- Note: {md(n)}" for n in warning.notes]
+        statement = warning.verification.statement if warning.verification is not None else None
+        lines += [f"- Note: {md(n)}" for n in warning.notes if n != statement]
         lines.append(f"- Why: {md(why)}")
-        if warning.verification is not None:
-            lines.append(f"- Source: {md(warning.verification.statement)}")
+        if statement:
+            lines.append(f"- Source: {md(statement)}")
         elif not warning.label_wording_read:
             lines.append("- Source: the label's own wording for this rule was not read by the curators")
         lines += ["", "**Label**", ""]
