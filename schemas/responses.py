@@ -27,6 +27,8 @@ class EvidenceCitation(Contract):
     pmid: str | None = None
     nct_id: str | None = None
     doi: str | None = None
+    dailymed_set_id: str | None = Field(default=None, description="For prescribing information: the DailyMed set ID.")
+    label_sections: str | None = Field(default=None, description="For prescribing information: the label sections read.")
     url: str
     source_url: str = Field(description="The page the curators read to verify this record.")
     accessed: str
@@ -173,6 +175,13 @@ class OverallSurvivalShown(Contract):
     evidence: list[EvidenceCitation]
 
 
+class OptionCaution(Contract):
+    """A reason to think twice that its source does not make an exclusion (a trial population, a label warning)."""
+
+    detail: str
+    evidence: list[EvidenceCitation] = []
+
+
 class TreatmentOption(Contract):
     id: str
     name: str
@@ -188,13 +197,17 @@ class TreatmentOption(Contract):
     rationale: list[Criterion]
     caveats: list[str] = Field(default=[], description="Criteria the profile did not answer; confirm before use.")
     ranked_below: list[str] = Field(default=[], description="Options that head-to-head evidence ranks above this one.")
+    continues_current_therapy: bool | None = Field(
+        default=None, description="True for the regimen the patient is on and responding to: continue it (omitted otherwise)."
+    )
     overall_survival: OverallSurvivalShown | None = None
     interactions: list[InteractionWarning] = []
+    cautions: list[OptionCaution] = Field(default=[], description="Cautions from trial exclusions or label warnings, with their evidence; shown first among the caveats.")
     notes: str | None = None
 
 
 class ExclusionReason(Contract):
-    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy"]
+    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy", "histology", "contraindication"]
     detail: str
     evidence: list[EvidenceCitation] = []
 

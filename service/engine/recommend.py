@@ -8,6 +8,7 @@ from schemas.requests import MedicationInput, PatientProfileInput
 from schemas.responses import (
     Component,
     Coverage,
+    OptionCaution,
     DrugUnderstood,
     ExclusionReason,
     InteractionCheckResponse,
@@ -25,6 +26,8 @@ from service.engine.matching import (
     IndicationAssessment,
     assess_indication,
     cancer_type_relation,
+    continue_current_therapy,
+    unchecked_patient_context,
     prior_failure_exclusions,
     repeat_caveats,
     resistance_exclusions,
@@ -61,7 +64,7 @@ def knowledge_version(kb: KnowledgeBase) -> KnowledgeVersion:
 def _best_indication_key(a: IndicationAssessment) -> tuple[int, str, int, str]:
     """Within one regimen, the indication the profile answers fully beats a better-evidenced one with caveats."""
     return (
-        1 if a.unknowns else 0,
+        1 if a.incomplete else 0,
         a.indication.evidence_level.value,
         _REGULATORY_ORDER[a.indication.regulatory_status],
         a.regimen.name,
@@ -139,7 +142,10 @@ def _option(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessme
         approval_year=indication.approval_year,
         evidence=_citations(kb, indication.evidence),
         rationale=a.criteria,
-        caveats=[f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns] + repeat_caveats(profile, a.regimen),
+        caveats=[f"caution: {c.detail}" for c in a.cautions]
+        + [f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns]
+        + repeat_caveats(profile, a.regimen),
+        cautions=[OptionCaution(detail=c.detail, evidence=_citations(kb, c.evidence)) for c in a.cautions],
         ranked_below=ranked_below,
         overall_survival=_overall_survival(kb, indication),
         notes=indication.notes or None,
@@ -157,14 +163,15 @@ def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessmen
     """Order by evidence level, completeness, regulatory status and shown overall survival; then head-to-head
     evidence moves each option below every option shown superior to it in a randomised comparison."""
     outranked_by: dict[str, list[str]] = {}
-    for a in matches:
+    # a win shown in a trial population the patient may not belong to (open criterion, caution) moves nothing
+    for a in (m for m in matches if not m.incomplete):
         for loser in a.indication.outranks:
             outranked_by.setdefault(loser, []).append(a.regimen.id)
     ranked = sorted(
         matches,
         key=lambda a: (
             a.indication.evidence_level.value,
-            1 if a.unknowns else 0,
+            1 if a.incomplete else 0,
             _REGULATORY_ORDER[a.indication.regulatory_status],
             0 if a.indication.overall_survival is not None else 1,
             a.regimen.name,
@@ -208,6 +215,9 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
     )
     ranked = _rank([c.best_match for c in considered if c.best_match is not None])
     options = [_option(kb, profile, a, below) for a, below in ranked]
+    continued = continue_current_therapy(kb, profile, _best_indication_key)
+    if continued is not None:
+        options = [continue_option(_option(kb, profile, continued, [])), *(o for o in options if o.id != continued.regimen.id)]
     not_recommended = sorted((_not_recommended(kb, c) for c in considered if c.exclusions), key=lambda n: n.name)
 
     medications = profile.medications
@@ -218,8 +228,11 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
     report = check_interactions(kb, subjects, medications, unrecognised)
     for option in options:
         option.interactions = [w for w in report.warnings if w.drug in option.drugs]
+    options, withheld = keep_alternatives_only_if_unmanageable(options)
 
-    warnings = list(profile.warnings) + _missing_data_warnings(options)
+    shown = {o.id for o in options}
+    warnings = list(profile.warnings) + _missing_data_warnings(options) + withheld
+    warnings += unchecked_patient_context(kb, profile, [a for a, _ in ranked if a.regimen.id in shown] + ([continued] if continued else []))
     coverage = _coverage(kb, profile)
     if not profile.covered:
         warnings.append(Warning(code="not_covered", field="cancer_type", message=coverage.statement))
@@ -246,6 +259,41 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         warnings=warnings,
         intended_use=INTENDED_USE,
     )
+
+
+def continue_option(option: TreatmentOption) -> TreatmentOption:
+    """The regimen the patient responds to, shown first as "continue" with its evidence."""
+    option.name = f"Continue {option.name}"
+    option.continues_current_therapy = True
+    option.ranked_below = []
+    # the repeat flag ("already given") describes this very line: not a caveat for continuing it
+    option.caveats = [c for c in option.caveats if not c.startswith("prior therapy: ")]
+    return option
+
+
+def keep_alternatives_only_if_unmanageable(options: list[TreatmentOption]) -> tuple[list[TreatmentOption], list[Warning]]:
+    """A responder keeps the regimen that works; switching is listed only when an interaction cannot be managed
+    (the label says avoid and gives no management: no replacement of the medicine, no dose change). Otherwise the
+    alternatives are withheld, and named, and the interaction is managed as its label says."""
+    if not options or not options[0].continues_current_therapy:
+        return options, []
+    current, alternatives = options[0], options[1:]
+    avoid = [w for w in current.interactions if w.severity == "avoid" and not w.management.strip()]
+    if not alternatives:
+        return options, []
+    if avoid:
+        medicines = ", ".join(sorted({w.interacting_drug for w in avoid}))
+        for option in alternatives:
+            option.caveats.insert(0, f"an alternative to continuing {current.drugs and ' + '.join(current.drugs)}: only if {medicines} cannot be stopped or replaced")
+        return options, []
+    names = "; ".join(o.name for o in alternatives)
+    return [current], [
+        Warning(
+            code="responding_on_current_therapy",
+            message=f"The current line is ongoing with a response, so continuing it is the option shown; any interaction with "
+            f"a new medicine has label guidance to manage it (see the option's interactions). Alternatives not listed: {names}.",
+        )
+    ]
 
 
 def _coverage(kb: KnowledgeBase, profile: NormalisedProfile) -> Coverage:

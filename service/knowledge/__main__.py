@@ -26,7 +26,8 @@ def main(argv: list[str] | None = None) -> int:
         f"knowledge {source.release.version}: {len(source.regimens)} regimens, "
         f"{sum(len(r.indications) for r in source.regimens)} indications, {len(source.evidence)} evidence records "
         f"({len(unverified)} not citable), {sum(len(label.rules) for label in source.labels)} label interaction rules, "
-        f"{len(source.rules.resistance)} resistance rules, {len(source.rules.toxicity)} toxicity rules"
+        f"{len(source.rules.resistance)} resistance rules, {len(source.rules.toxicity)} toxicity rules, "
+        f"{len(source.rules.patient)} patient rules (contraindications and cautions)"
     )
     if unverified:
         print("not shown as evidence (unverified or no identifier): " + ", ".join(unverified))

@@ -354,6 +354,9 @@ class Evidence(Record):
     pmid: str | None = None
     nct_id: str | None = None
     doi: str | None = None
+    # prescribing information: the DailyMed set ID and the label sections read (e.g. "Boxed Warning; 5.3")
+    dailymed_set_id: Annotated[str, Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")] | None = None
+    label_sections: str | None = None
     design: StudyDesign
     n: int | None = Field(default=None, ge=1)
     population: str = ""
@@ -400,7 +403,7 @@ class Evidence(Record):
 
     @property
     def has_identifier(self) -> bool:
-        return any((self.pmid, self.nct_id, self.doi))
+        return any((self.pmid, self.nct_id, self.doi, self.dailymed_set_id))
 
     @property
     def citable(self) -> bool:
@@ -452,6 +455,8 @@ class PriorTherapyCriterion(Record):
     drugs: list[str] = []
     classes: list[str] = []
     min_count: int = Field(default=1, ge=1)
+    # prior lines with these outcomes do not count (RESORCE required sorafenib to have been tolerated)
+    excluded_outcomes: list[Literal["progression", "intolerance", "response", "stable disease", "unknown"]] = []
     description: NonEmpty
 
     @model_validator(mode="after")
@@ -467,10 +472,17 @@ class OverallSurvival(Record):
     evidence: list[str] = Field(min_length=1)
 
 
+HISTOLOGIES = ("squamous", "non-squamous")
+
+
 class Indication(Record):
     id: Slug
     summary: NonEmpty
     cancer_types: list[str] = Field(min_length=1)
+    # OncoTree codes (with their subtypes) the evidence does not cover, as OncoKB's levelExcludedCancerTypes
+    excluded_cancer_types: list[str] = []
+    # the histologies the evidence enrolled (the profile's "Histology" biomarker); empty: any
+    histology: list[Literal["squamous", "non-squamous"]] = []
     settings: list[Setting] = Field(min_length=1)
     lines: LineRange = LineRange()
     # all-of groups, each satisfied by any one of its alteration ids or categories
@@ -549,9 +561,53 @@ class ToxicityRule(Record):
     evidence: list[str] = Field(min_length=1)
 
 
+class PatientCriterion(Record):
+    """What in the patient context triggers a patient rule; every field given must hold."""
+
+    condition_groups: list[str] = []  # any one current condition group
+    # also match those groups in the history (a transplant, a past severe irAE stay relevant once over)
+    or_history: bool = False
+    past_condition_groups: list[str] = []  # any one condition group in the history
+    ecog_min: int | None = Field(default=None, ge=0, le=4)
+    brain_metastases: list[Literal["present", "treated", "active"]] = []
+
+    @model_validator(mode="after")
+    def _says_something(self) -> PatientCriterion:
+        if not (self.condition_groups or self.past_condition_groups or self.ecog_min is not None or self.brain_metastases):
+            raise ValueError("a patient criterion names a condition group, ECOG or brain metastases")
+        return self
+
+
+class PatientRule(Record):
+    """A contraindication or caution from a label's warnings or a pivotal trial's exclusion criteria."""
+
+    id: Slug
+    when: PatientCriterion
+    # the regimens it concerns: any of these drugs or classes in the regimen, or these indications
+    drugs: list[str] = []
+    drug_classes: list[str] = []
+    indications: list[str] = []
+    cancer_types: list[str] = []  # empty: every cancer type
+    # exclude: the regimen is not offered, with the reason; caution: offered, with the caution shown first
+    action: Literal["exclude", "caution"]
+    # where the source says so: "label" (warnings and precautions) or "trial" (exclusion criteria)
+    basis: Literal["label", "trial", "study"]
+    reason: NonEmpty
+    evidence: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _names_regimens(self) -> PatientRule:
+        if not (self.drugs or self.drug_classes or self.indications):
+            raise ValueError("a patient rule needs drugs, drug_classes or indications")
+        return self
+
+
 class RulesFile(Record):
     resistance: list[ResistanceRule]
     toxicity: list[ToxicityRule]
+    patient: list[PatientRule] = []
+    # the histology a cancer type implies (LUSC is squamous), for indications restricted by histology
+    histology_by_cancer_type: dict[str, Literal["squamous", "non-squamous"]] = {}
 
 
 class ExposureChange(Record):

@@ -34,6 +34,7 @@ from service.knowledge.records import (
     TranscriptFile,
 )
 from service.knowledge.oncotree import build_cancer_types
+from service.knowledge.restrictions import check_patient_rules, check_structured_restrictions
 from service.knowledge.terms import fold
 
 
@@ -289,6 +290,8 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
 
     problems.extend(_check_labels(source, drug_names, class_ids))
     problems.extend(_check_readings(source, genes))
+    problems.extend(check_structured_restrictions(source))
+    problems.extend(check_patient_rules(source))
     return problems
 
 

@@ -34,7 +34,7 @@ def test_cancer_type_lookup_by_synonym_shows_hierarchy(client):
 
 def test_evidence_list_holds_only_citable_records(client, kb):
     items = client.get("/v1/evidence").json()["items"]
-    assert items and all(i["verified"] and (i.get("pmid") or i.get("nct_id") or i.get("doi")) for i in items)
+    assert items and all(i["verified"] and (i.get("pmid") or i.get("nct_id") or i.get("doi") or i.get("dailymed_set_id")) for i in items)
     hidden = [e.id for e in kb.evidence.values() if not e.citable]
     if hidden:
         assert client.get(f"/v1/evidence/{hidden[0]}").status_code == 404

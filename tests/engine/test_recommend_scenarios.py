@@ -178,9 +178,20 @@ def test_unverified_evidence_is_never_cited(recommend, kb):
 
 def test_her2_breast_after_trastuzumab(recommend):
     result = recommend(
-        cancer_type="BRCA", stage="metastatic", biomarkers=[{"name": "HER2", "status": "positive"}], prior_therapies=["trastuzumab + docetaxel"]
+        cancer_type="BRCA",
+        stage="metastatic",
+        biomarkers=[{"name": "HER2", "status": "positive"}],
+        prior_therapies=["doxorubicin", "trastuzumab + docetaxel"],
     )
     assert {"tucatinib-trastuzumab-capecitabine", "lapatinib-capecitabine"} <= set(option_ids(result))
+
+
+def test_lapatinib_needs_the_anthracycline_and_taxane_its_label_names(recommend):
+    result = recommend(
+        cancer_type="BRCA", stage="metastatic", biomarkers=[{"name": "HER2", "status": "positive"}], prior_therapies=["trastuzumab + docetaxel"]
+    )
+    assert "tucatinib-trastuzumab-capecitabine" in option_ids(result)
+    assert "lapatinib-capecitabine" not in option_ids(result)
 
 
 def test_egfr_l858r_nsclc_puts_osimertinib_first_and_excludes_checkpoint_inhibitors(recommend):

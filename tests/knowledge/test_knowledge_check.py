@@ -120,6 +120,59 @@ def test_check_fails_when_a_combination_names_a_drug_not_in_the_catalogue(knowle
     assert "drugs.yaml: combination CAPOX: drug no-such-drug is not in drugs.yaml" in _problems(knowledge_copy)
 
 
+# --- issue 10: restrictions named in an indication's text must be structured --------------------
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_check_fails_when_non_squamous_text_is_not_enforced(knowledge_copy):
+    _replace(knowledge_copy / "regimens" / "nsclc.yaml", "      excluded_cancer_types: [LUSC]\n      histology: [non-squamous]\n", "")
+    problems = _problems(knowledge_copy)
+    assert any("osimertinib-chemotherapy-egfr-first-line" in p and "non-squamous histology" in p for p in problems)
+
+
+def test_check_fails_when_a_clear_cell_indication_names_all_rcc(knowledge_copy):
+    _replace(
+        knowledge_copy / "regimens" / "rcc.yaml",
+        "      summary: First-line advanced clear-cell renal cell carcinoma\n      cancer_types: [CCRCC]",
+        "      summary: First-line advanced clear-cell renal cell carcinoma\n      cancer_types: [RCC]",
+    )
+    assert any("pembrolizumab-axitinib-rcc-first-line" in p and "clear-cell" in p for p in _problems(knowledge_copy))
+
+
+def test_check_fails_when_a_later_line_summary_has_no_line_criterion(knowledge_copy):
+    _replace(knowledge_copy / "regimens" / "rcc.yaml", "      lines: {min: 2, max: 2}\n", "      lines: {min: 1, max: 2}\n")
+    assert any("axitinib-rcc-after-one-systemic-therapy" in p and "later line" in p for p in _problems(knowledge_copy))
+
+
+def test_check_fails_when_a_note_says_no_activity_against_a_mutation_no_rule_covers(knowledge_copy):
+    path = knowledge_copy / "rules.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("drugs: [imatinib, dasatinib, nilotinib, bosutinib]", "drugs: [imatinib, dasatinib, nilotinib]", 1), encoding="utf-8")
+    assert any("bosutinib-cml-after-prior-tki" in p and "T315I" in p for p in _problems(knowledge_copy))
+
+
+def test_a_negated_mention_is_not_a_restriction(knowledge_copy):
+    # "it did not select by MSI status" describes an unrestricted trial; the curated data passes the check
+    text = (knowledge_copy / "regimens" / "gi.yaml").read_text(encoding="utf-8")
+    assert "did not select by MSI status" in text
+    read_knowledge(knowledge_copy)
+
+
+def test_check_fails_on_a_patient_rule_naming_an_unknown_condition_group(knowledge_copy):
+    _replace(knowledge_copy / "rules.yaml", "when: {condition_groups: [active_autoimmune_disease]}", "when: {condition_groups: [autoimmunity]}")
+    assert any("condition group autoimmunity is not defined" in p for p in _problems(knowledge_copy))
+
+
+def test_check_fails_on_a_patient_rule_without_citable_evidence(knowledge_copy):
+    _replace(knowledge_copy / "rules.yaml", "evidence: [haverkos-2017-pd1-after-allo-hct]", "evidence: [bahcall-2016-met-d1228v-cancer-discov]")
+    assert any("patient ici-allogeneic-hsct: no verified evidence" in p for p in _problems(knowledge_copy))
+
+
 # --- label records (issue 12): set ID, sections, source hosts, curator wording ---------------------
 
 
