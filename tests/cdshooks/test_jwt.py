@@ -100,10 +100,14 @@ def test_es384_and_rs384_tokens_for_the_exact_endpoint_are_accepted(secured, key
     assert call(secured, token(keys, alg="RS384", kid="rsa-1")).status_code == 200
     assert call(secured, token(keys, path="/cds-services"), "/cds-services").status_code == 200
     assert call(secured, token(keys, aud=[BASE + SERVICE])).status_code == 200
+    feedback = {"feedback": [{"card": "c", "outcome": "overridden", "outcomeTimestamp": "2026-12-01T22:00:00Z"}]}
+    bearer = token(keys, path=SERVICE + "/feedback")
+    assert secured.post(SERVICE + "/feedback", json=feedback, headers={"Authorization": f"Bearer {bearer}"}).status_code == 200
 
 
 def test_no_token_is_a_bare_401(secured):
     assert_bare_401(call(secured, None))
+    assert_bare_401(secured.post(SERVICE + "/feedback", json={"feedback": []}))
     assert_bare_401(secured.get("/cds-services", headers={"Authorization": "Basic abc"}))
 
 
