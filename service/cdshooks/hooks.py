@@ -25,7 +25,7 @@ def answer_call(runtime: Any, kb: KnowledgeBase, service: CdsService, call: Serv
             gathered = gather(service, call, fhir)
             return CdsResponse(cards=patient_view_cards(kb, runtime, gathered, cards))
         drafts = _draft_orders(call)
-        gathered = gather(service, call, fhir, extra=None)
+        gathered = gather(service, call, fhir)
         return CdsResponse(cards=order_cards(kb, runtime, gathered, drafts, call, cards))
 
 

@@ -107,8 +107,8 @@ def gather(service: CdsService, request: ServiceRequest, source: FhirSource, ext
     patient_id = request.context.get("patientId")
     if not isinstance(patient_id, str) or not FHIR_ID.match(patient_id):
         raise CdsError(400, "invalid", "context.patientId must be a FHIR id.", ["context.patientId"])
-    record, gathered = Record(), Gathered(Record())
-    gathered.record = record
+    record = Record()
+    gathered = Gathered(record)
     absent_required: list[str] = []
     for key, template in service.prefetch.items():
         resources = source.prefetched(key)

@@ -12,7 +12,7 @@ from typing import Any
 from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError
 
-from schemas.requests import PatientProfileInput
+from schemas.requests import MutationInput, PatientProfileInput
 from service.fhir.codes import ICD10CM, LOINC, RXNORM, SNOMED, FhirCodes
 
 MCODE_PRIMARY = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-primary-cancer-condition"
@@ -299,8 +299,6 @@ class FhirReader:
         if alteration:
             item["alteration"] = alteration[:100]
         try:
-            from schemas.requests import MutationInput
-
             MutationInput.model_validate(item)
         except ValidationError:
             self.out.not_mapped.append(NotMapped(ref, shown, f"result '{status}' cannot be sent in this release's profile"))
