@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     cds_jwt_required: bool = False
     # Trusted clients: issuer (`iss`) -> the JWK Set URL agreed out of band (used when the JWT has no `jku`).
     cds_jwt_issuers: dict[str, str] = {}
-    # `jku` URLs a JWT may name; a `jku` outside this list is refused.
+    # `jku` URLs a JWT may name; a `jku` outside this list, or on another origin than its issuer's JWK Set, is refused.
     cds_jwt_jku_allowlist: list[str] = []
     cds_jwt_algorithms: list[str] = ["ES384", "RS384"]
     cds_jwt_leeway_seconds: int = 30

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import jwt
@@ -68,6 +69,11 @@ class JwksCache:
             return keys.get(kid)
 
 
+def _origin(url: str) -> tuple[str, str]:
+    parsed = urlsplit(url)
+    return parsed.scheme, parsed.netloc.lower()
+
+
 def verify_client_jwt(authorization: str | None, audience: str, settings: Settings, jwks: JwksCache) -> dict[str, Any]:
     """The verified claims, or NotAuthenticated."""
     if not authorization or not authorization.startswith("Bearer "):
@@ -84,8 +90,8 @@ def verify_client_jwt(authorization: str | None, audience: str, settings: Settin
     issuer = unverified.get("iss")
     if not isinstance(issuer, str) or issuer not in settings.cds_jwt_issuers:
         raise NotAuthenticated
-    if jku is not None and jku not in settings.cds_jwt_jku_allowlist:
-        raise NotAuthenticated
+    if jku is not None and (jku not in settings.cds_jwt_jku_allowlist or _origin(jku) != _origin(settings.cds_jwt_issuers[issuer])):
+        raise NotAuthenticated  # a jku must be allowlisted and on the same origin as its issuer's agreed JWK Set
     key = jwks.key(jku or settings.cds_jwt_issuers[issuer], kid)
     if key is None or key.key_type not in ASYMMETRIC_KEY_TYPES:
         raise NotAuthenticated

@@ -27,6 +27,7 @@ BASE = "https://cds.example.org"
 ISSUER = "https://ehr.example.com/"
 JWKS_URL = "https://ehr.example.com/jwks.json"
 ROTATED_JKU = "https://ehr.example.com/rotated-jwks.json"
+OTHER_ISSUER, OTHER_JKU = "https://other-ehr.example/", "https://other-ehr.example/jwks.json"
 SERVICE = "/cds-services/tki-treatment-options"
 
 
@@ -61,8 +62,8 @@ def secured(kb, keys) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     settings = Settings(
         public_base_url=BASE,
         cds_jwt_required=True,
-        cds_jwt_issuers={ISSUER: JWKS_URL},
-        cds_jwt_jku_allowlist=[JWKS_URL, ROTATED_JKU],
+        cds_jwt_issuers={ISSUER: JWKS_URL, OTHER_ISSUER: OTHER_JKU},
+        cds_jwt_jku_allowlist=[JWKS_URL, ROTATED_JKU, OTHER_JKU],
     )
     app = create_app(settings=settings, knowledge_base=kb)
     app.state.cds.jwks.transport = keys.transport()
@@ -154,7 +155,13 @@ def test_required_claims_are_required(secured, keys):
 
 
 def test_unknown_issuer_is_refused(secured, keys):
-    assert_bare_401(call(secured, token(keys, iss="https://other-ehr.example/")))
+    assert_bare_401(call(secured, token(keys, iss="https://unknown-ehr.example/")))
+
+
+def test_an_issuer_cannot_borrow_another_issuers_jku(secured, keys):
+    keys.published[OTHER_JKU] = [keys.jwk(keys.ec, "ec-1", "ES384")]
+    assert call(secured, token(keys, iss=OTHER_ISSUER, headers={"jku": OTHER_JKU})).status_code == 200
+    assert_bare_401(call(secured, token(keys, headers={"jku": OTHER_JKU})))
 
 
 def test_jku_outside_the_allowlist_is_refused_without_fetching_it(secured, keys):

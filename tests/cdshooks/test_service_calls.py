@@ -348,3 +348,35 @@ def test_each_call_gets_fresh_card_ids(cds):
     body = copy.deepcopy(load(ORDERS[0]))
     first = cds.post(ORDER, json=body).json()["cards"][0]["uuid"]
     assert cds.post(ORDER, json=body).json()["cards"][0]["uuid"] != first
+
+
+def test_fhir_server_pages_are_followed_on_the_same_server_only(app, cds):
+    patient = "nsclc-egfr-l858r-on-omeprazole"
+    _, prefetch = prefetch_for(patient)
+    seen: list[str] = []
+    conditions = prefetch["conditions"]["entry"]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        url = str(request.url)
+        if url.startswith("https://ehr.example/fhir/Condition?"):
+            page = {"resourceType": "Bundle", "type": "searchset", "entry": conditions[:1],
+                    "link": [{"relation": "next", "url": "https://ehr.example/fhir/page-2"}]}  # fmt: skip
+            return httpx.Response(200, json=page)
+        if url == "https://ehr.example/fhir/page-2":
+            page = {"resourceType": "Bundle", "type": "searchset", "entry": conditions[1:],
+                    "link": [{"relation": "next", "url": "https://elsewhere.example/steal"}]}  # fmt: skip
+            return httpx.Response(200, json=page)
+        return httpx.Response(404)
+
+    app.state.cds.fhir_transport = httpx.MockTransport(handler)
+    body = patient_view(patient, fhirServer="https://ehr.example/fhir",
+                        fhirAuthorization={"access_token": "t", "token_type": "Bearer", "expires_in": 60, "scope": "s", "subject": "c"})  # fmt: skip
+    del body["prefetch"]["conditions"]
+    try:
+        cards = cds.post(OPTIONS, json=body).json()["cards"]
+    finally:
+        app.state.cds.fhir_transport = None
+    assert "https://ehr.example/fhir/page-2" in seen and not any("elsewhere" in url for url in seen)
+    assert cards[0]["summary"].startswith("Option 1 of")
+    assert "Metastatic adenocarcinoma to bone" in cards[-1]["detail"]  # from the second page
