@@ -149,8 +149,10 @@ class FhirReader:
             if comorbidity is None:
                 self.out.not_mapped.append(NotMapped(ref, shown, "no ICD-10-CM or SNOMED CT code and no text"))
             else:
+                self.out.read.append(
+                    f"{ref}: condition ({shown}), clinical status {comorbidity['clinical_status']} (sent as conditions[{len(comorbidities)}])"
+                )
                 comorbidities.append(comorbidity)
-                self.out.read.append(f"{ref}: condition ({shown}), clinical status {comorbidity['clinical_status']}")
         self._primary(primaries)
         self._stage_from_conditions = stage_texts
         self._secondaries = secondaries
@@ -221,6 +223,7 @@ class FhirReader:
             elif _has_code(observation.code, LOINC, variant_codes):
                 mutation = self._variant(observation)
                 if mutation is not None:
+                    self.out.read[-1] += f" (sent as mutations[{len(mutations)}])"
                     mutations.append(mutation)
             elif _has_code(observation.code, LOINC, pd_l1_codes):
                 score = self._pd_l1(observation)
@@ -417,10 +420,13 @@ class FhirReader:
             if names is None:
                 self.out.not_mapped.append(NotMapped(ref, "medication", "medication not coded and not resolvable (no contained or prefetched Medication)"))
                 continue
+            sent = []
             for name in names[0]:
                 if medicine_key(name) not in {medicine_key(line) for line in lines}:
+                    sent.append(f"current_medications[{len(lines)}]")
                     lines.append(name[:200] if isinstance(name, str) else name)
-            self.out.read.append(f"{ref}: {names[1]}, sent as {', '.join(medicine_label(n) for n in names[0])}")
+            where = f" ({', '.join(sent)})" if sent else " (already sent)"
+            self.out.read.append(f"{ref}: {names[1]}, sent as {', '.join(medicine_label(n) for n in names[0])}{where}")
         self.out.medication_lines = lines
         if lines:
             self.out.profile["current_medications"] = lines[:60]
