@@ -14,7 +14,9 @@ from schemas.knowledge import (
     DrugList,
     DrugView,
     EvidenceList,
+    CancerTypeCoverage,
     IndicationView,
+    KnowledgeOverview,
     RegimenList,
     RegimenSummary,
     RegimenView,
@@ -23,6 +25,7 @@ from schemas.responses import Component, EvidenceRecord, KnowledgeVersion
 from service.api.deps import KnowledgeDep
 from service.api.problems import NotFoundError, problem_responses
 from service.engine.evidence import to_citation, to_record
+from service.engine.coverage import coverage_by_cancer_type
 from service.engine.recommend import knowledge_version
 from service.knowledge.index import KnowledgeBase
 from service.knowledge.terms import fold
@@ -93,9 +96,15 @@ def _regimen_view(kb: KnowledgeBase, regimen: Regimen) -> RegimenView:
     )
 
 
-@router.get("/knowledge", operation_id="getKnowledgeVersion", summary="The knowledge release and content hash served", response_model=KnowledgeVersion)
-def get_knowledge_version(knowledge: KnowledgeDep) -> KnowledgeVersion:
-    return knowledge_version(knowledge)
+@router.get(
+    "/knowledge",
+    operation_id="getKnowledgeVersion",
+    summary="The knowledge release and content hash served, and what it covers per cancer type",
+    response_model=KnowledgeOverview,
+)
+def get_knowledge_version(knowledge: KnowledgeDep) -> KnowledgeOverview:
+    coverage = [CancerTypeCoverage(**row) for row in coverage_by_cancer_type(knowledge)]
+    return KnowledgeOverview(**knowledge_version(knowledge).model_dump(), coverage=coverage)
 
 
 @router.get("/regimens", operation_id="listRegimens", summary="List regimens, optionally for a cancer type or containing a drug", response_model=RegimenList, response_model_exclude_none=True)

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from service.config import get_settings
-from service.knowledge.source import KnowledgeError, read_knowledge
+from service.knowledge.source import KnowledgeError, is_withheld, read_knowledge
 from service.knowledge.store import write_store
 
 
@@ -31,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     if unverified:
         print("not shown as evidence (unverified or no identifier): " + ", ".join(unverified))
+    evidence_by_id = {e.id: e for e in source.evidence}
+    withheld = sorted(f"{r.id}/{i.id}" for r in source.regimens for i in r.indications if is_withheld(r, i, evidence_by_id))
+    if withheld:
+        print("withheld until verified (listed in answers, never offered): " + ", ".join(withheld))
     us_labels = [label for label in source.labels if label.us_label]
     no_set_id = sorted(label.drug for label in us_labels if label.label.set_id is None)
     read = sum(1 for label in us_labels for rule in label.rules if label.wording_read(rule))

@@ -19,12 +19,13 @@ from service.knowledge.records import (
     Evidence,
     Gene,
     GeneTranscript,
+    Indication,
     KnownCodingVariant,
     Mechanism,
     NamedCombination,
     Regimen,
 )
-from service.knowledge.source import KnowledgeSource
+from service.knowledge.source import KnowledgeSource, pending_evidence
 from service.knowledge.terms import fold, phrase_pattern, tokens
 
 @dataclass(frozen=True)
@@ -265,6 +266,22 @@ class KnowledgeBase:
         """The verified records among `ids`: unverified ones are never shown as evidence."""
         return [self.evidence[i] for i in ids if self.evidence[i].citable]
 
+    def evidence_short_name(self, evidence_id: str) -> str:
+        """The trial acronym a clinician knows (the title's closing parenthesis), else the record id."""
+        record = self.evidence.get(evidence_id)
+        match = _ACRONYM.search(record.title) if record else None
+        return match.group(1) if match else evidence_id
+
+    def withheld_reason(self, regimen: Regimen, indication: Indication) -> tuple[str, list[str]] | None:
+        """Why an indication is withheld (and the evidence it waits on), or None when it can be offered."""
+        pending = [self.evidence_short_name(e) for e in pending_evidence(indication, self.evidence)]
+        reasons = []
+        if pending:
+            reasons.append("evidence pending verification: " + ", ".join(pending))
+        if regimen.withheld_reason:
+            reasons.append(regimen.withheld_reason)
+        return ("; ".join(reasons), pending) if reasons else None
+
     # --- input vocabularies ---------------------------------------------------------
 
     @cached_property
@@ -378,3 +395,6 @@ class KnowledgeBase:
                     genes.add(alteration.gene)
             self.memo[key] = frozenset(genes)
         return self.memo[key]  # type: ignore[return-value]
+
+
+_ACRONYM = re.compile(r"\(([^()]+)\)\s*$")

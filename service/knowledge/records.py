@@ -416,6 +416,38 @@ class Evidence(Record):
 ComponentRole = Literal["tki", "immunotherapy", "chemotherapy", "antibody", "targeted", "other"]
 
 
+class DoseLabel(Record):
+    """The prescribing information a dose was read from (section 2 of the US label, or a copy of it)."""
+
+    title: NonEmpty
+    source_url: NonEmpty
+    set_id: str | None = None
+    section: str | None = None
+    accessed: date
+    # False when the label text was read on a copy (drugs.com, Medscape), not on DailyMed or the FDA page.
+    verified: bool = False
+
+
+class DoseSource(Record):
+    """Where a dose comes from: the trial that gave it (evidence ids) or the label that states it."""
+
+    evidence: list[str] = []
+    label: DoseLabel | None = None
+
+    @model_validator(mode="after")
+    def _names_a_source(self) -> DoseSource:
+        if not self.evidence and self.label is None:
+            raise ValueError("a dose source names evidence ids or a label")
+        return self
+
+
+class IndicationDose(Record):
+    """A component's dose for one indication (phase, line, mutation or weight band), with its source."""
+
+    dose: NonEmpty
+    source: DoseSource
+
+
 class Component(Record):
     """One drug of a regimen, or a class where the evidence allowed any member (e.g. any PD-1 inhibitor)."""
 
@@ -423,6 +455,12 @@ class Component(Record):
     drug_class: str | None = None
     role: ComponentRole
     dose: str | None = None
+    dose_source: DoseSource | None = None
+
+    @property
+    def key(self) -> str:
+        """The name an indication's `doses` uses for this component: the drug, or the class."""
+        return self.drug or self.drug_class or ""
 
     @model_validator(mode="after")
     def _drug_or_class(self) -> Component:
@@ -506,7 +544,16 @@ class Indication(Record):
     # overall survival shown in randomised evidence: longer than the comparator, or non-inferior to a
     # standard that had shown it; ranks the option first among options otherwise level
     overall_survival: OverallSurvival | None = None
+    # per-indication doses, keyed by component drug (or class): they override the component's default dose
+    doses: dict[str, IndicationDose] = {}
     notes: str = ""
+
+    def dose_for(self, component: Component) -> tuple[str | None, DoseSource | None]:
+        """The dose of `component` for this indication: the indication's own, else the component's default."""
+        own = self.doses.get(component.key)
+        if own is not None:
+            return own.dose, own.source
+        return component.dose, component.dose_source
 
 
 class Regimen(Record):
@@ -514,6 +561,14 @@ class Regimen(Record):
     name: NonEmpty
     components: list[Component] = Field(min_length=1)
     indications: list[Indication] = Field(min_length=1)
+    # Set while something the regimen needs is not yet verified (e.g. a label's interaction section): the
+    # regimen is then listed as withheld, never offered. Indications without citable evidence are withheld
+    # on their own, without this field.
+    withheld_reason: str = ""
+
+    @property
+    def contains_tki(self) -> bool:
+        return any(c.role == "tki" for c in self.components)
 
     @property
     def drugs(self) -> list[str]:

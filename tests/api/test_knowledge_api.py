@@ -41,4 +41,13 @@ def test_evidence_list_holds_only_citable_records(client, kb):
 
 
 def test_knowledge_version_matches_health(client):
-    assert client.get("/v1/knowledge").json() == client.get("/health").json()["knowledge_version"]
+    body = client.get("/v1/knowledge").json()
+    assert {k: v for k, v in body.items() if k != "coverage"} == client.get("/health").json()["knowledge_version"]
+
+
+def test_knowledge_lists_coverage_per_cancer_type(client):
+    coverage = {row["code"]: row for row in client.get("/v1/knowledge").json()["coverage"]}
+    assert coverage["NSCLC"]["regimens"] > 10 and "line 1" in coverage["NSCLC"]["lines"]
+    assert coverage["NSCLC"]["withheld"] >= 1  # MARIPOSA pending verification
+    assert coverage["BILIARY_TRACT"]["without_tki"] >= 2  # TOPAZ-1, ABC-06
+    assert "SCLC" not in coverage
