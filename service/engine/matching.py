@@ -13,7 +13,7 @@ from typing import Literal
 from schemas.responses import Criterion, Warning
 from service.engine.normalise import NormalisedProfile
 from service.knowledge.index import KnowledgeBase
-from service.knowledge.records import BiomarkerCriterion, Indication, PriorTherapyCriterion, Regimen, Setting
+from service.knowledge.records import Alteration, BiomarkerCriterion, Indication, PriorTherapyCriterion, Regimen, Setting
 
 ExclusionKind = Literal["resistance", "biomarker", "toxicity", "prior_therapy", "histology", "contraindication"]
 
@@ -296,15 +296,26 @@ def assess_indication(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Re
     return a
 
 
+def _resistance_hits(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tuple[object, list[Alteration]]]:
+    """The resistance rules this profile's detected alterations fire, with their hits: found once per profile."""
+    if "resistance_hits" not in profile.memo:
+        fired = []
+        for rule in kb.source.rules.resistance:
+            if rule.cancer_types and not any(kb.is_within(profile.cancer_type, c) for c in rule.cancer_types):
+                continue
+            hits = [h for h in profile.alterations_matching(rule.alterations) if allelic_context_holds(kb, profile, rule, h.id)]
+            if hits:
+                fired.append((rule, hits))
+        profile.memo["resistance_hits"] = fired
+    return profile.memo["resistance_hits"]  # type: ignore[return-value]
+
+
 def resistance_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Exclusion]:
     """Exclusions from detected resistance alterations against the regimen's drugs."""
     exclusions = []
-    for rule in kb.source.rules.resistance:
-        if rule.cancer_types and not any(kb.is_within(profile.cancer_type, c) for c in rule.cancer_types):
-            continue
-        hits = [h for h in profile.alterations_matching(rule.alterations) if allelic_context_holds(kb, profile, rule, h.id)]
+    for rule, hits in _resistance_hits(kb, profile):
         affected = _rule_affects(kb, rule, regimen)
-        if hits and affected:
+        if affected:
             found = ", ".join(h.id for h in hits)
             exclusions.append(
                 Exclusion(
@@ -408,8 +419,8 @@ def _assess_histology(kb: KnowledgeBase, profile: NormalisedProfile, a: Indicati
 # --- contraindications and cautions from the patient context ------------------------------
 
 
-def _regimen_classes(kb: KnowledgeBase, regimen: Regimen) -> set[str]:
-    return set(regimen.component_classes).union(*(kb.drug_classes(d) for d in regimen.drugs))
+def _regimen_classes(kb: KnowledgeBase, regimen: Regimen) -> frozenset[str]:
+    return kb.regimen_classes(regimen.id)
 
 
 def _group_names(kb: KnowledgeBase, groups: set[str]) -> str:
@@ -417,20 +428,16 @@ def _group_names(kb: KnowledgeBase, groups: set[str]) -> str:
 
 
 def _rule_concerns(kb: KnowledgeBase, profile: NormalisedProfile, rule, regimen: Regimen, indication: Indication) -> bool:  # type: ignore[no-untyped-def]
-    if rule.cancer_types and not any(kb.is_within(profile.cancer_type, c) for c in rule.cancer_types):
+    if not any(r is rule for r in kb.patient_rules_for(regimen.id, indication.id)):
         return False
-    return bool(
-        indication.id in rule.indications
-        or set(regimen.drugs) & set(rule.drugs)
-        or _regimen_classes(kb, regimen) & set(rule.drug_classes)
-    )
+    return not rule.cancer_types or any(kb.is_within(profile.cancer_type, c) for c in rule.cancer_types)
 
 
 def unchecked_patient_context(kb: KnowledgeBase, profile: NormalisedProfile, assessments: list[IndicationAssessment]) -> list[Warning]:
     """Say what was not checked: the patient rules of the options shown whose input was not given."""
     missing: dict[str, list[str]] = {}
     for a in assessments:
-        for rule in kb.source.rules.patient:
+        for rule in kb.patient_rules_for(a.regimen.id, a.indication.id):
             if not _rule_concerns(kb, profile, rule, a.regimen, a.indication):
                 continue
             when = rule.when
@@ -486,7 +493,7 @@ def patient_rule_matches(kb: KnowledgeBase, profile: NormalisedProfile, rule, re
 
 def apply_patient_rules(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
     """Contraindications exclude the indication with the source's reason; cautions are attached to it."""
-    for rule in kb.source.rules.patient:
+    for rule in kb.patient_rules_for(a.regimen.id, a.indication.id):
         finding = patient_rule_matches(kb, profile, rule, a.regimen, a.indication)
         if finding is None:
             continue

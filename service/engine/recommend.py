@@ -138,7 +138,15 @@ def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -
 
 
 def _citations(kb: KnowledgeBase, ids: tuple[str, ...] | list[str]):
-    return [to_citation(e) for e in kb.citable_evidence(list(dict.fromkeys(ids)))]
+    return [_citation(kb, e) for e in kb.citable_evidence(list(dict.fromkeys(ids)))]
+
+
+def _citation(kb: KnowledgeBase, evidence):  # type: ignore[no-untyped-def]
+    # built once per record: the knowledge is immutable, and responses never modify a citation
+    key = ("citation", evidence.id)
+    if key not in kb.memo:
+        kb.memo[key] = to_citation(evidence)
+    return kb.memo[key]
 
 
 def _not_recommended(kb: KnowledgeBase, item: _Considered) -> NotRecommended:
@@ -418,7 +426,9 @@ def _missing_data_warnings(options: list[TreatmentOption]) -> list[Warning]:
 
 def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationResponse:
     considered = (
-        [c for r in kb.regimens.values() if (c := _consider(kb, profile, r)) is not None] if profile.cancer_type else []
+        [c for r in kb.regimens_for_cancer_type(profile.cancer_type) if (c := _consider(kb, profile, r)) is not None]
+        if profile.cancer_type
+        else []
     )
     ranked = _rank([c.best_match for c in considered if c.best_match is not None])
     continued = continue_current_therapy(kb, profile, _best_indication_key)

@@ -282,6 +282,48 @@ class KnowledgeBase:
             reasons.append(regimen.withheld_reason)
         return ("; ".join(reasons), pending) if reasons else None
 
+    # --- regimens, indexed once ----------------------------------------------------
+
+    @cached_property
+    def _regimen_classes(self) -> dict[str, frozenset[str]]:
+        return {
+            r.id: frozenset(r.component_classes).union(*(self.drugs[d].classes for d in r.drugs)) for r in self.regimens.values()
+        }
+
+    def regimen_classes(self, regimen_id: str) -> frozenset[str]:
+        """Every class a regimen's components belong to (class components and its drugs' classes)."""
+        return self._regimen_classes[regimen_id]
+
+    @cached_property
+    def _patient_rules_by_indication(self) -> dict[tuple[str, str], tuple[object, ...]]:
+        rules = self.source.rules.patient
+        found: dict[tuple[str, str], tuple[object, ...]] = {}
+        for regimen in self.regimens.values():
+            classes = self._regimen_classes[regimen.id]
+            for indication in regimen.indications:
+                found[(regimen.id, indication.id)] = tuple(
+                    rule
+                    for rule in rules
+                    if indication.id in rule.indications or set(regimen.drugs) & set(rule.drugs) or classes & set(rule.drug_classes)
+                )
+        return found
+
+    def patient_rules_for(self, regimen_id: str, indication_id: str) -> tuple[object, ...]:
+        """The patient rules whose indication, drugs or drug classes concern this indication of this regimen."""
+        return self._patient_rules_by_indication[(regimen_id, indication_id)]
+
+    def regimens_for_cancer_type(self, code: str) -> list[Regimen]:
+        """Regimens with an indication for this type, one of its ancestors or descendants: the only ones a
+        profile of this type can concern (the OncoTree hierarchy walked once per type, not per request)."""
+        key = ("regimens_for_cancer_type", code)
+        if key not in self.memo:
+            self.memo[key] = [
+                r
+                for r in self.regimens.values()
+                if any(self.is_within(code, c) or self.is_within(c, code) for i in r.indications for c in i.cancer_types)
+            ]
+        return self.memo[key]  # type: ignore[return-value]
+
     # --- input vocabularies ---------------------------------------------------------
 
     @cached_property

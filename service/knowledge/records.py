@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cached_property
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -570,12 +571,12 @@ class Regimen(Record):
     def contains_tki(self) -> bool:
         return any(c.role == "tki" for c in self.components)
 
-    @property
+    @cached_property
     def drugs(self) -> list[str]:
         """The named drugs (class components are not drugs a patient can be checked against)."""
         return [c.drug for c in self.components if c.drug is not None]
 
-    @property
+    @cached_property
     def component_classes(self) -> list[str]:
         return [c.drug_class for c in self.components if c.drug_class is not None]
 
