@@ -98,10 +98,30 @@ class PriorTherapyInput(Contract):
 
 
 class MedicationInput(Contract):
-    name: Name
+    """A medicine by name, by RxNorm RxCUI (what EHRs send), or both."""
+
+    model_config = ConfigDict(
+        **Contract.model_config,
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["name"], "properties": {"name": {"type": "string"}}},
+                {"required": ["rxcui"], "properties": {"rxcui": {"type": "string"}}},
+            ]
+        },
+    )
+    name: Name | None = None
+    rxcui: Annotated[str, Field(pattern=r"^[0-9]{1,9}$", examples=["11289"])] | None = Field(
+        default=None, description="RxNorm RxCUI of the ingredient, brand or salt (only codes the catalogue holds are read)."
+    )
     formulation: Annotated[str, Field(min_length=1, max_length=60, examples=["tablets"])] = Field(
         default=None, description="Dosage form where it changes interactions (e.g. capsules or tablets)."
     )
+
+    @model_validator(mode="after")
+    def _name_or_rxcui(self) -> MedicationInput:
+        if self.name is None and self.rxcui is None:
+            raise ValueError("a medication needs a name or an rxcui")
+        return self
 
 
 CONDITION_SYSTEMS = ("http://hl7.org/fhir/sid/icd-10-cm", "http://snomed.info/sct")

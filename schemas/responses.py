@@ -27,6 +27,8 @@ class EvidenceCitation(Contract):
     pmid: str | None = None
     nct_id: str | None = None
     doi: str | None = None
+    dailymed_set_id: str | None = Field(default=None, description="For prescribing information: the DailyMed set ID.")
+    label_sections: str | None = Field(default=None, description="For prescribing information: the label sections read.")
     url: str
     source_url: str = Field(description="The page the curators read to verify this record.")
     accessed: str
@@ -46,11 +48,23 @@ class EvidenceRecord(EvidenceCitation):
 
 
 class LabelCitation(Contract):
+    """The US prescribing information on DailyMed, by set ID: the label itself, never a copy."""
+
     title: str
-    url: str | None = None
+    url: str | None = Field(default=None, description="The DailyMed page of the label (by set ID).")
     set_id: str | None = None
     version: str | None = None
     section: str | None = None
+
+
+class LabelVerification(Contract):
+    """How the rule was checked: provenance for the curious, never the label itself."""
+
+    label_wording_read: bool = Field(description="True only when the label's own wording for this rule was read.")
+    method: str
+    read_from: list[str] = Field(default=[], description="What the curators actually read (provenance, not the label).")
+    checked: str
+    statement: str = Field(description="One sentence for the clinician on what was and was not read.")
 
 
 class ExposureChange(Contract):
@@ -60,7 +74,8 @@ class ExposureChange(Contract):
     perpetrator: str | None = None
 
 
-Severity = Literal["avoid", "adjust", "monitor"]
+Severity = Literal["contraindicated", "avoid", "adjust_dose", "separate_in_time", "monitor"]
+EvidenceKind = Literal["dedicated_pk_study", "label_statement", "pbpk_prediction", "class_extrapolation"]
 
 
 class InteractionWarning(Contract):
@@ -69,11 +84,17 @@ class InteractionWarning(Contract):
     interacting_input: str = Field(description="The medication as the caller wrote it.")
     interacting_class: str | None = Field(default=None, description="The class through which the rule applied, if any.")
     severity: Severity
+    mechanism: str = Field(description="The interaction mechanism, e.g. cyp3a4_inhibition or qt_prolongation.")
+    evidence_kind: EvidenceKind | None = None
     effect: str
     exposure_change: ExposureChange | None = None
-    management: str
-    rule_level: Literal["drug_pair", "drug_class", "class_class"]
+    management: str = Field(description="Starts with the action; lists the label's alternatives.")
+    dose_change: str | None = Field(default=None, description="adjust_dose: the label's dose, with its number.")
+    separation_hours: list[float] = Field(default=[], description="separate_in_time: the label's hours.")
+    rule_level: Literal["drug_pair", "drug_class", "class_class", "duplicate_class"]
     formulation: str | None = None
+    label_wording_read: bool
+    verification: LabelVerification | None = None
     notes: list[str] = []
     evidence: list[LabelCitation]
 
@@ -85,8 +106,42 @@ class InteractionCleared(Contract):
     interacting_drug: str
     interacting_class: str | None = None
     finding: Literal["not_meaningful"]
+    mechanism: str | None = None
     effect: str = ""
+    label_wording_read: bool = False
+    verification: LabelVerification | None = None
     evidence: list[LabelCitation] = []
+
+
+PairStatus = Literal["warning", "not_meaningful", "no_label_guidance", "not_assessed"]
+
+
+class InteractionPair(Contract):
+    """One (TKI, other medicine) pair and the one thing known about it."""
+
+    drug: str
+    interacting_input: str
+    interacting_drug: str | None = Field(default=None, description="Absent when the medicine was not recognised.")
+    status: PairStatus = Field(
+        description="warning: the label (or the duplicate check) warns; not_meaningful: the label found no meaningful "
+        "effect; no_label_guidance: the label was read and says nothing for this medicine's mechanisms; "
+        "not_assessed: not checked (unrecognised medicine, mechanism not curated, or label wording not read)."
+    )
+    severity: Severity | None = None
+    mechanism: str | None = None
+    detail: str
+    label_wording_read: bool | None = None
+    source: LabelCitation | None = None
+
+
+class InteractionScope(Contract):
+    """For one drug with label rules: the mechanisms checked and those not checked."""
+
+    drug: str
+    label: LabelCitation | None = None
+    label_wording_read: bool
+    mechanisms_checked: list[str]
+    mechanisms_not_checked: list[str]
 
 
 class Criterion(Contract):
@@ -104,11 +159,30 @@ class EvidenceLevelInfo(Contract):
     low_level: bool
 
 
+class DoseLabelShown(Contract):
+    """The prescribing information a dose was read from. `url` is the DailyMed page (by set ID) when known;
+    `read_from` is the page the curators actually read (provenance, possibly a copy), never presented as the label."""
+
+    title: str
+    url: str | None = None
+    set_id: str | None = None
+    section: str | None = None
+    read_from: str
+
+
+class DoseSourceShown(Contract):
+    """Where a dose comes from: the trial that gave it, or the prescribing information that states it."""
+
+    evidence: list[EvidenceCitation] = []
+    label: DoseLabelShown | None = None
+
+
 class Component(Contract):
     drug: str | None = Field(default=None, description="Generic name; absent when the evidence allowed any drug of a class.")
     drug_class: str | None = Field(default=None, description="The class, when any of its drugs may be used.")
     role: str
-    dose: str | None = None
+    dose: str | None = Field(default=None, description="The dose for the matched indication (phase, line, mutation or weight band).")
+    dose_source: DoseSourceShown | None = Field(default=None, description="The trial or label the dose was read from, where recorded.")
 
 
 class OverallSurvivalShown(Contract):
@@ -120,10 +194,28 @@ class OverallSurvivalShown(Contract):
     evidence: list[EvidenceCitation]
 
 
+class OptionCaution(Contract):
+    """A reason to think twice that its source does not make an exclusion (a trial population, a label warning)."""
+
+    detail: str
+    evidence: list[EvidenceCitation] = []
+
+
+class RankingNote(Contract):
+    rank: int = Field(description="1 for the first option; options whose order is not a preference share a rank.")
+    tied_with: list[str] = Field(default=[], description="Options tied with this one: listed by name, not by preference.")
+    above_next: str | None = Field(
+        default=None,
+        description="Why this option is listed above the next one: evidence level, completeness, regulatory status, "
+        "overall survival shown (against what), or head-to-head evidence; or that the two are tied.",
+    )
+
+
 class TreatmentOption(Contract):
     id: str
     name: str
     drugs: list[str]
+    contains_tki: bool = Field(description="False for standard-of-care options without a tyrosine kinase inhibitor, so a client can filter them.")
     components: list[Component]
     indication_id: str
     indication: str
@@ -135,13 +227,56 @@ class TreatmentOption(Contract):
     rationale: list[Criterion]
     caveats: list[str] = Field(default=[], description="Criteria the profile did not answer; confirm before use.")
     ranked_below: list[str] = Field(default=[], description="Options that head-to-head evidence ranks above this one.")
+    continues_current_therapy: bool | None = Field(
+        default=None, description="True for the regimen the patient is on and responding to: continue it (omitted otherwise)."
+    )
     overall_survival: OverallSurvivalShown | None = None
     interactions: list[InteractionWarning] = []
+    cautions: list[OptionCaution] = Field(default=[], description="Cautions from trial exclusions or label warnings, with their evidence; shown first among the caveats.")
     notes: str | None = None
+    ranking: RankingNote
+
+
+class WithheldRegimen(Contract):
+    """A regimen the knowledge holds for this situation but does not offer until what it waits on is verified."""
+
+    id: str
+    name: str
+    drugs: list[str]
+    contains_tki: bool
+    indication_id: str
+    indication: str
+    reason: str = Field(description="What is pending, e.g. 'evidence pending verification: MARIPOSA'. Never a citation.")
+    pending_evidence: list[str] = Field(default=[], description="Short names of the evidence records awaiting verification.")
+
+
+class ExcludedRegimenRef(Contract):
+    id: str
+    name: str
+
+
+class ExclusionGroup(Contract):
+    """One reason, its targeted citation, and the regimens it rules out for this patient."""
+
+    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy", "histology", "contraindication"]
+    reason: str
+    evidence: list[EvidenceCitation] = []
+    regimens: list[ExcludedRegimenRef]
+    alternatives: list[str] = []
+
+
+class Coverage(Contract):
+    covered: bool
+    statement: str
+    cancer_type: str | None = Field(default=None, description="The OncoTree code the statement is about.")
+    line: int | None = Field(default=None, description="The line of therapy the statement is about.")
+    regimens_for_type: int = Field(default=0, description="Regimens with an indication for this cancer type (or a type above or below it).")
+    regimens_for_line: int = Field(default=0, description="Of those, regimens with an indication for this line.")
+    withheld_for_line: int = Field(default=0, description="Of those, regimens withheld until their evidence, dose or label is verified.")
 
 
 class ExclusionReason(Contract):
-    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy", "withdrawn"]
+    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy", "histology", "contraindication", "withdrawn"]
     detail: str
     evidence: list[EvidenceCitation] = []
 
@@ -266,11 +401,6 @@ class ProfileUnderstood(Contract):
     patient: PatientContextUnderstood | None = None
 
 
-class Coverage(Contract):
-    covered: bool
-    statement: str
-
-
 class RecommendationResponse(Contract):
     knowledge_version: KnowledgeVersion
     provisional: bool = Field(description="True while an entry that could change the answer is not recognised, pending or contradictory.")
@@ -278,9 +408,13 @@ class RecommendationResponse(Contract):
     coverage: Coverage
     profile: ProfileUnderstood
     options: list[TreatmentOption]
+    withheld: list[WithheldRegimen] = Field(default=[], description="Regimens held back until their evidence, dose or label is verified: never options.")
     not_recommended: list[NotRecommended]
+    exclusion_groups: list[ExclusionGroup] = Field(default=[], description="The exclusions grouped by reason: one reason, one citation, the regimens it rules out.")
     interaction_warnings: list[InteractionWarning]
     interactions_cleared: list[InteractionCleared] = []
+    interaction_pairs: list[InteractionPair] = Field(default=[], description="Every (TKI, medicine) pair with its one status.")
+    interaction_scope: list[InteractionScope] = Field(default=[], description="Mechanisms checked and not checked, per TKI.")
     warnings: list[Warning]
     intended_use: str
 
@@ -290,6 +424,8 @@ class InteractionCheckResponse(Contract):
     drugs: list[DrugUnderstood]
     interaction_warnings: list[InteractionWarning]
     interactions_cleared: list[InteractionCleared] = []
+    interaction_pairs: list[InteractionPair] = Field(default=[], description="Every (TKI, medicine) pair with its one status.")
+    interaction_scope: list[InteractionScope] = Field(default=[], description="Mechanisms checked and not checked, per TKI.")
     warnings: list[Warning] = []
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Body
 
 from schemas.requests import InteractionCheckInput, PatientProfileInput
 from schemas.responses import InteractionCheckResponse, RecommendationResponse
@@ -13,6 +15,45 @@ from service.engine.recommend import check_medication_list, recommend_for
 
 router = APIRouter(prefix="/v1", tags=["clinical decision support"], route_class=JSONBodyRoute)
 
+# Named request examples for /docs and /redoc: typical patients, each valid against the request schema.
+PROFILE_EXAMPLES = {
+    "cml-t315i": {
+        "summary": "CML, chronic phase, T315I after imatinib, on omeprazole",
+        "value": {
+            "cancer_type": "CML",
+            "stage": "chronic phase",
+            "mutations": [{"gene": "BCR::ABL1", "alteration": "T315I"}],
+            "prior_therapies": [{"drugs": ["imatinib"], "outcome": "progression"}],
+            "current_medications": ["omeprazole 20 mg daily"],
+        },
+    },
+    "nsclc-egfr": {
+        "summary": "Metastatic NSCLC, EGFR L858R, PD-L1 TPS 80 %, treatment-naive",
+        "value": {
+            "cancer_type": "NSCLC",
+            "stage": "IV",
+            "mutations": ["EGFR L858R"],
+            "pd_l1": {"tps": 80},
+            "prior_therapies": [],
+            "current_medications": ["Nexium"],
+        },
+    },
+    "rcc-first-line": {
+        "summary": "Clear cell RCC, stage IV, first line, on carbamazepine",
+        "value": {"cancer_type": "CCRCC", "stage": "IV", "prior_therapies": [], "current_medications": ["Tegretol 200 mg"]},
+    },
+}
+MEDICATION_LIST_EXAMPLES = {
+    "dasatinib-ppi": {
+        "summary": "Dasatinib with a proton pump inhibitor",
+        "value": {"drugs": ["dasatinib", "pantoprazole 40 mg daily"]},
+    },
+    "osimertinib-inducer": {
+        "summary": "Osimertinib with a strong CYP3A4 inducer and an antacid",
+        "value": {"drugs": ["osimertinib", "rifampin", "omeprazole"]},
+    },
+}
+
 
 @router.post(
     "/recommendations",
@@ -22,7 +63,9 @@ router = APIRouter(prefix="/v1", tags=["clinical decision support"], route_class
     response_model_exclude_none=True,
     responses=problem_responses(400, 413, 415, 422),
 )
-def create_recommendations(profile: PatientProfileInput, knowledge: KnowledgeDep) -> RecommendationResponse:
+def create_recommendations(
+    profile: Annotated[PatientProfileInput, Body(openapi_examples=PROFILE_EXAMPLES)], knowledge: KnowledgeDep
+) -> RecommendationResponse:
     return recommend_for(knowledge, profile)
 
 
@@ -34,5 +77,7 @@ def create_recommendations(profile: PatientProfileInput, knowledge: KnowledgeDep
     response_model_exclude_none=True,
     responses=problem_responses(400, 413, 415, 422),
 )
-def check_interactions(body: InteractionCheckInput, knowledge: KnowledgeDep) -> InteractionCheckResponse:
+def check_interactions(
+    body: Annotated[InteractionCheckInput, Body(openapi_examples=MEDICATION_LIST_EXAMPLES)], knowledge: KnowledgeDep
+) -> InteractionCheckResponse:
     return check_medication_list(knowledge, body.drugs)

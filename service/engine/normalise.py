@@ -74,6 +74,8 @@ class NormalisedProfile:
     qtc_ms: float | None = None
     covered: bool = True
     provisional_reasons: list[str] = field(default_factory=list)
+    # answers derived from this profile alone, found once per request (e.g. the resistance rules it fires)
+    memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def detected_terms(self) -> set[str]:
@@ -149,49 +151,34 @@ def _read_mutations(
                 out.provisional_because(f"{what} is {reading.status}")
             elif reading.uncurated_variant and reading.status == "detected" and reading.gene in relevant:
                 out.provisional_because(f"{reading.understood.normalised} is not in the knowledge base")
-    # a qualifier of the cancer type ("Ph+ ALL") states an alteration
-    for qualifier in cancer.qualifiers:
-        if qualifier.alteration is not None:
-            alteration = kb.alterations[qualifier.alteration]
-            readings.append(
-                VariantReading(
-                    understood=MutationUnderstood(
-                        input=request.cancer_type,
-                        status="recognised",
-                        normalised=alteration.id,
-                        read_as=f"{alteration.id}: detected (stated in the cancer type)",
-                        gene=alteration.gene,
-                        alteration=alteration.name,
-                        result="detected",
-                        categories=list(alteration.categories),
-                    ),
-                    alteration=alteration,
-                    gene=alteration.gene,
-                    status="detected",
-                )
-            )
+    # the cancer type can state an alteration: a qualifier ("Ph+ ALL"), or a type defined by one (BLLBCRABL1)
+    stated = [(kb.alterations[q.alteration], "stated in the cancer type") for q in cancer.qualifiers if q.alteration]
+    defined_by = kb.cancer_types[cancer.code].defined_by if cancer.code else None
+    if defined_by is not None:
+        stated.append((kb.alterations[defined_by], "the cancer type is defined by it"))
+    for alteration, why in stated:
+        if not any(r.alteration and r.alteration.gene == alteration.gene and r.status == "detected" for r in readings):
+            readings.append(_stated_alteration(request.cancer_type, alteration, why))
             understood.append(readings[-1].understood)
-    if cancer.code and kb.cancer_types[cancer.code].defined_by:
-        defining = kb.alterations.get(kb.cancer_types[cancer.code].defined_by or "")
-        if defining is not None and not any(r.alteration and r.alteration.gene == defining.gene and r.status == "detected" for r in readings):
-            readings.append(
-                VariantReading(
-                    understood=MutationUnderstood(
-                        input=request.cancer_type,
-                        status="recognised",
-                        normalised=defining.id,
-                        read_as=f"{defining.id}: detected (the cancer type is defined by it)",
-                        gene=defining.gene,
-                        alteration=defining.name,
-                        result="detected",
-                        categories=list(defining.categories),
-                    ),
-                    alteration=defining,
-                    gene=defining.gene,
-                    status="detected",
-                )
-            )
     return understood, readings
+
+
+def _stated_alteration(shown: str, alteration: Alteration, why: str) -> VariantReading:
+    return VariantReading(
+        understood=MutationUnderstood(
+            input=shown,
+            status="recognised",
+            normalised=alteration.id,
+            read_as=f"{alteration.id}: detected ({why})",
+            gene=alteration.gene,
+            alteration=alteration.name,
+            result="detected",
+            categories=list(alteration.categories),
+        ),
+        alteration=alteration,
+        gene=alteration.gene,
+        status="detected",
+    )
 
 
 def _sort_results(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cached_property
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -62,14 +63,74 @@ class Setting(StrEnum):
 
 
 class Severity(StrEnum):
+    """One graded scale (knowledge/README.md maps it to Lexicomp's and Micromedex's)."""
+
+    CONTRAINDICATED = "contraindicated"
     AVOID = "avoid"
-    ADJUST = "adjust"
+    ADJUST_DOSE = "adjust_dose"
+    SEPARATE_IN_TIME = "separate_in_time"
     MONITOR = "monitor"
     NOT_MEANINGFUL = "not_meaningful"
     NO_LABEL_GUIDANCE = "no_label_guidance"
 
 
-WARNING_SEVERITIES = (Severity.AVOID, Severity.ADJUST, Severity.MONITOR)
+WARNING_SEVERITIES = (
+    Severity.CONTRAINDICATED,
+    Severity.AVOID,
+    Severity.ADJUST_DOSE,
+    Severity.SEPARATE_IN_TIME,
+    Severity.MONITOR,
+)
+
+
+class EvidenceKind(StrEnum):
+    """What a rule rests on."""
+
+    DEDICATED_PK_STUDY = "dedicated_pk_study"
+    LABEL_STATEMENT = "label_statement"
+    PBPK_PREDICTION = "pbpk_prediction"
+    CLASS_EXTRAPOLATION = "class_extrapolation"
+
+
+class Mechanism(StrEnum):
+    """The interaction mechanisms the service can check; a label record says which it addresses."""
+
+    GASTRIC_ACID_REDUCTION = "gastric_acid_reduction"
+    CYP3A4_INDUCTION = "cyp3a4_induction"
+    CYP3A4_INHIBITION = "cyp3a4_inhibition"
+    PGP_INDUCTION = "pgp_induction"
+    PGP_INHIBITION = "pgp_inhibition"
+    CYP2C8_INHIBITION = "cyp2c8_inhibition"
+    CYP1A2_INDUCTION = "cyp1a2_induction"
+    CYP1A2_INHIBITION = "cyp1a2_inhibition"
+    TKI_INHIBITS_CYP3A4_SUBSTRATE = "tki_inhibits_cyp3a4_substrate"
+    TKI_INDUCES_CYP3A4_SUBSTRATE = "tki_induces_cyp3a4_substrate"
+    TKI_INHIBITS_PGP_SUBSTRATE = "tki_inhibits_pgp_substrate"
+    TKI_INHIBITS_BCRP_SUBSTRATE = "tki_inhibits_bcrp_substrate"
+    TKI_INHIBITS_UGT1A1_SUBSTRATE = "tki_inhibits_ugt1a1_substrate"
+    ANTICOAGULANT_EFFECT = "anticoagulant_effect"
+    QT_PROLONGATION = "qt_prolongation"
+    DUPLICATE_TKI = "duplicate_tki"
+
+
+MECHANISM_NAMES = {
+    Mechanism.GASTRIC_ACID_REDUCTION: "gastric acid reducers lowering TKI absorption",
+    Mechanism.CYP3A4_INDUCTION: "CYP3A4 inducers lowering TKI exposure",
+    Mechanism.CYP3A4_INHIBITION: "CYP3A4 inhibitors (grapefruit included) raising TKI exposure",
+    Mechanism.PGP_INDUCTION: "P-gp inducers lowering TKI exposure",
+    Mechanism.PGP_INHIBITION: "P-gp inhibitors raising TKI exposure",
+    Mechanism.CYP2C8_INHIBITION: "CYP2C8 inhibitors raising TKI exposure",
+    Mechanism.CYP1A2_INDUCTION: "CYP1A2 inducers (smoking included) lowering TKI exposure",
+    Mechanism.CYP1A2_INHIBITION: "CYP1A2 inhibitors raising TKI exposure",
+    Mechanism.TKI_INHIBITS_CYP3A4_SUBSTRATE: "the TKI raising CYP3A4 substrates",
+    Mechanism.TKI_INDUCES_CYP3A4_SUBSTRATE: "the TKI lowering CYP3A4 substrates",
+    Mechanism.TKI_INHIBITS_PGP_SUBSTRATE: "the TKI raising P-gp substrates",
+    Mechanism.TKI_INHIBITS_BCRP_SUBSTRATE: "the TKI raising BCRP substrates",
+    Mechanism.TKI_INHIBITS_UGT1A1_SUBSTRATE: "the TKI raising UGT1A1 substrates",
+    Mechanism.ANTICOAGULANT_EFFECT: "raised INR or bleeding with anticoagulants",
+    Mechanism.QT_PROLONGATION: "additive QT prolongation",
+    Mechanism.DUPLICATE_TKI: "two TKIs of the same class at once",
+}
 
 # The classes every oral TKI's label record must address (issue 4's coverage rule).
 REQUIRED_INTERACTION_CLASSES = (
@@ -81,7 +142,6 @@ REQUIRED_INTERACTION_CLASSES = (
     "strong_cyp3a4_inhibitor",
     "moderate_cyp3a4_inhibitor",
 )
-
 
 # --- vocabularies -------------------------------------------------------------------------
 
@@ -148,6 +208,10 @@ class CancerTypeOverlay(Record):
 class DrugClass(Record):
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     name: NonEmpty
+    # the interaction mechanism a label rule written for this class checks
+    mechanism: Mechanism | None = None
+    # two drugs of this class at once are flagged as duplicate therapy (target classes of TKIs)
+    duplicate_therapy: bool = False
     source_url: str | None = None
     accessed: date | None = None
     notes: str = ""
@@ -168,7 +232,9 @@ class Drug(Record):
     classes: list[str] = []
     targets: list[str] = []
     route: Literal["oral", "intravenous", "subcutaneous", "oral or intravenous", "other"] = "oral"
-    rxnorm: Annotated[str, Field(pattern=r"^[0-9]+$")] | None = None
+    # RxNorm ingredient RxCUIs, only as read in an RxNorm source (rxnorm_source)
+    rxcuis: list[Annotated[str, Field(pattern=r"^[0-9]{1,9}$")]] = []
+    rxnorm_source: str | None = None
     formulations: list[Formulation] = []
     # Which formulation gets the cautious answer when the caller does not name one.
     default_formulation: str | None = None
@@ -283,10 +349,15 @@ class Evidence(Record):
     id: Slug
     title: NonEmpty
     source_url: NonEmpty
+    # how the source was reached when not directly (a mirrored copy): provenance, never a link
+    read_via: str = ""
     accessed: date
     pmid: str | None = None
     nct_id: str | None = None
     doi: str | None = None
+    # prescribing information: the DailyMed set ID and the label sections read (e.g. "Boxed Warning; 5.3")
+    dailymed_set_id: Annotated[str, Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")] | None = None
+    label_sections: str | None = None
     design: StudyDesign
     n: int | None = Field(default=None, ge=1)
     population: str = ""
@@ -333,7 +404,7 @@ class Evidence(Record):
 
     @property
     def has_identifier(self) -> bool:
-        return any((self.pmid, self.nct_id, self.doi))
+        return any((self.pmid, self.nct_id, self.doi, self.dailymed_set_id))
 
     @property
     def citable(self) -> bool:
@@ -346,6 +417,38 @@ class Evidence(Record):
 ComponentRole = Literal["tki", "immunotherapy", "chemotherapy", "antibody", "targeted", "other"]
 
 
+class DoseLabel(Record):
+    """The prescribing information a dose was read from (section 2 of the US label, or a copy of it)."""
+
+    title: NonEmpty
+    source_url: NonEmpty
+    set_id: str | None = None
+    section: str | None = None
+    accessed: date
+    # False when the label text was read on a copy (drugs.com, Medscape), not on DailyMed or the FDA page.
+    verified: bool = False
+
+
+class DoseSource(Record):
+    """Where a dose comes from: the trial that gave it (evidence ids) or the label that states it."""
+
+    evidence: list[str] = []
+    label: DoseLabel | None = None
+
+    @model_validator(mode="after")
+    def _names_a_source(self) -> DoseSource:
+        if not self.evidence and self.label is None:
+            raise ValueError("a dose source names evidence ids or a label")
+        return self
+
+
+class IndicationDose(Record):
+    """A component's dose for one indication (phase, line, mutation or weight band), with its source."""
+
+    dose: NonEmpty
+    source: DoseSource
+
+
 class Component(Record):
     """One drug of a regimen, or a class where the evidence allowed any member (e.g. any PD-1 inhibitor)."""
 
@@ -353,6 +456,12 @@ class Component(Record):
     drug_class: str | None = None
     role: ComponentRole
     dose: str | None = None
+    dose_source: DoseSource | None = None
+
+    @property
+    def key(self) -> str:
+        """The name an indication's `doses` uses for this component: the drug, or the class."""
+        return self.drug or self.drug_class or ""
 
     @model_validator(mode="after")
     def _drug_or_class(self) -> Component:
@@ -385,6 +494,8 @@ class PriorTherapyCriterion(Record):
     drugs: list[str] = []
     classes: list[str] = []
     min_count: int = Field(default=1, ge=1)
+    # prior lines with these outcomes do not count (RESORCE required sorafenib to have been tolerated)
+    excluded_outcomes: list[Literal["progression", "intolerance", "response", "stable disease", "unknown"]] = []
     description: NonEmpty
 
     @model_validator(mode="after")
@@ -428,6 +539,7 @@ class RegulatoryEvent(Record):
         if any(not (u.startswith("https://") or u.startswith("http://")) for u in value):
             raise ValueError("read_at lists the http(s) addresses that were read")
         return value
+HISTOLOGIES = ("squamous", "non-squamous")
 
 
 class Indication(Record):
@@ -437,8 +549,10 @@ class Indication(Record):
     cancer_types: list[str] = []
     # "solid": any OncoTree solid tumour with the required alteration, whatever its site
     tumour_agnostic: Literal["solid"] | None = None
-    # types a tumour-agnostic indication does not cover (its evidence is elsewhere, or a specific indication holds)
-    excludes_cancer_types: list[str] = []
+    # OncoTree codes (with their subtypes) the evidence does not cover, as OncoKB's levelExcludedCancerTypes
+    excluded_cancer_types: list[str] = []
+    # the histologies the evidence enrolled (the profile's "Histology" biomarker); empty: any
+    histology: list[Literal["squamous", "non-squamous"]] = []
     settings: list[Setting] = Field(min_length=1)
     lines: LineRange = LineRange()
     # all-of groups, each satisfied by any one of its alteration ids or categories
@@ -462,16 +576,24 @@ class Indication(Record):
     # overall survival shown in randomised evidence: longer than the comparator, or non-inferior to a
     # standard that had shown it; ranks the option first among options otherwise level
     overall_survival: OverallSurvival | None = None
+    # per-indication doses, keyed by component drug (or class): they override the component's default dose
+    doses: dict[str, IndicationDose] = {}
     # US regulatory history, oldest first; the last event decides whether the approval stands
     regulatory_history: list[RegulatoryEvent] = []
     notes: str = ""
+
+    def dose_for(self, component: Component) -> tuple[str | None, DoseSource | None]:
+        """The dose of `component` for this indication: the indication's own, else the component's default."""
+        own = self.doses.get(component.key)
+        if own is not None:
+            return own.dose, own.source
+        return component.dose, component.dose_source
+
 
     @model_validator(mode="after")
     def _names_its_tumours(self) -> Indication:
         if not self.cancer_types and self.tumour_agnostic is None:
             raise ValueError("an indication names cancer_types unless it is tumour_agnostic")
-        if self.excludes_cancer_types and self.tumour_agnostic is None:
-            raise ValueError("excludes_cancer_types is only for a tumour_agnostic indication")
         return self
 
     @property
@@ -487,13 +609,21 @@ class Regimen(Record):
     name: NonEmpty
     components: list[Component] = Field(min_length=1)
     indications: list[Indication] = Field(min_length=1)
+    # Set while something the regimen needs is not yet verified (e.g. a label's interaction section): the
+    # regimen is then listed as withheld, never offered. Indications without citable evidence are withheld
+    # on their own, without this field.
+    withheld_reason: str = ""
 
     @property
+    def contains_tki(self) -> bool:
+        return any(c.role == "tki" for c in self.components)
+
+    @cached_property
     def drugs(self) -> list[str]:
         """The named drugs (class components are not drugs a patient can be checked against)."""
         return [c.drug for c in self.components if c.drug is not None]
 
-    @property
+    @cached_property
     def component_classes(self) -> list[str]:
         return [c.drug_class for c in self.components if c.drug_class is not None]
 
@@ -534,9 +664,53 @@ class ToxicityRule(Record):
     evidence: list[str] = Field(min_length=1)
 
 
+class PatientCriterion(Record):
+    """What in the patient context triggers a patient rule; every field given must hold."""
+
+    condition_groups: list[str] = []  # any one current condition group
+    # also match those groups in the history (a transplant, a past severe irAE stay relevant once over)
+    or_history: bool = False
+    past_condition_groups: list[str] = []  # any one condition group in the history
+    ecog_min: int | None = Field(default=None, ge=0, le=4)
+    brain_metastases: list[Literal["present", "treated", "active"]] = []
+
+    @model_validator(mode="after")
+    def _says_something(self) -> PatientCriterion:
+        if not (self.condition_groups or self.past_condition_groups or self.ecog_min is not None or self.brain_metastases):
+            raise ValueError("a patient criterion names a condition group, ECOG or brain metastases")
+        return self
+
+
+class PatientRule(Record):
+    """A contraindication or caution from a label's warnings or a pivotal trial's exclusion criteria."""
+
+    id: Slug
+    when: PatientCriterion
+    # the regimens it concerns: any of these drugs or classes in the regimen, or these indications
+    drugs: list[str] = []
+    drug_classes: list[str] = []
+    indications: list[str] = []
+    cancer_types: list[str] = []  # empty: every cancer type
+    # exclude: the regimen is not offered, with the reason; caution: offered, with the caution shown first
+    action: Literal["exclude", "caution"]
+    # where the source says so: "label" (warnings and precautions) or "trial" (exclusion criteria)
+    basis: Literal["label", "trial", "study"]
+    reason: NonEmpty
+    evidence: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _names_regimens(self) -> PatientRule:
+        if not (self.drugs or self.drug_classes or self.indications):
+            raise ValueError("a patient rule needs drugs, drug_classes or indications")
+        return self
+
+
 class RulesFile(Record):
     resistance: list[ResistanceRule]
     toxicity: list[ToxicityRule]
+    patient: list[PatientRule] = []
+    # the histology a cancer type implies (LUSC is squamous), for indications restricted by histology
+    histology_by_cancer_type: dict[str, Literal["squamous", "non-squamous"]] = {}
 
 
 class ExposureChange(Record):
@@ -546,12 +720,46 @@ class ExposureChange(Record):
     perpetrator: str | None = None
 
 
+DAILYMED_LABEL_URL = "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid={set_id}"
+SET_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+LABEL_SECTION_PATTERN = r"^(?:[1-9]|1[0-7])(?:\.[0-9]{1,2})?$"
+
+
 class LabelSource(Record):
+    """The US prescribing information, named by its DailyMed set ID: what the clinician is sent to."""
+
     title: NonEmpty
-    source_url: str | None
-    set_id: str | None = None
-    version: str | None = None
-    accessed: date | None = None
+    set_id: Annotated[str, Field(pattern=SET_ID_PATTERN)] | None = None
+    # the label's version date as seen (e.g. "2024-09"), when it was seen on the label or its record
+    version: Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")] | None = None
+    # where the set ID itself was seen (an openFDA or DailyMed record)
+    set_id_source: str | None = None
+    # why a US label has no set ID yet (shown to the clinician); the check requires one of the two
+    set_id_missing: str | None = None
+
+    @property
+    def dailymed_url(self) -> str | None:
+        return DAILYMED_LABEL_URL.format(set_id=self.set_id) if self.set_id else None
+
+
+VerificationMethod = Literal[
+    "openFDA label record",
+    "DailyMed label",
+    "manufacturer's copy of the US label",
+    "third-party copy of the US label",
+    "secondary sources only",
+    "no US label",
+]
+
+
+class Verification(Record):
+    """How the record was checked: provenance, never shown as the label."""
+
+    method: VerificationMethod
+    read_from: list[str] = []
+    checked: date
+    # True only when the label's own wording for these rules was read (on FDA, NLM or the manufacturer's copy)
+    label_wording_read: bool = False
 
 
 class InteractionRule(Record):
@@ -559,12 +767,19 @@ class InteractionRule(Record):
     with_drug: str | None = None
     formulation: str | None = None
     severity: Severity
+    mechanism: Mechanism | None = None  # defaults to the class's mechanism
+    evidence_kind: EvidenceKind | None = None
     effect: str = ""
     exposure_change: ExposureChange | None = None
     management: str = ""
-    label_section: str | None = None
-    note: str = ""
-    notes: str = ""
+    dose_change: str | None = None  # adjust_dose: the label's number ("reduce to 300 mg once daily")
+    separation_hours: list[float] = []  # separate_in_time: the label's hours
+    label_sections: list[Annotated[str, Field(pattern=LABEL_SECTION_PATTERN)]] = []
+    # overrides the record's verification for this rule (the wording of this rule was, or was not, read)
+    label_wording_read: bool | None = None
+    read_from: list[str] = []
+    note: str = ""  # for the clinician
+    curator_notes: str = ""  # for curators only: never in a response
 
     @model_validator(mode="after")
     def _one_target(self) -> InteractionRule:
@@ -576,20 +791,23 @@ class InteractionRule(Record):
 class LabelFormulation(Record):
     id: Slug
     name: NonEmpty
-    source_url: str | None = None
+    set_id: Annotated[str, Field(pattern=SET_ID_PATTERN)] | None = None
 
 
 class DrugLabel(Record):
     """Every interaction rule the prescribing information of one drug gives."""
 
     drug: NonEmpty
+    us_label: bool = True
     label: LabelSource
+    verification: Verification
     formulations: list[LabelFormulation] = []
     rules: list[InteractionRule]
-    # False when the label text was read from a copy or summary, not the FDA/DailyMed page itself.
-    verified: bool = False
     eu_note: str = ""
-    notes: str = ""
+    curator_notes: str = ""
+
+    def wording_read(self, rule: InteractionRule) -> bool:
+        return self.verification.label_wording_read if rule.label_wording_read is None else rule.label_wording_read
 
 
 class ClassInteractionRule(Record):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,10 +14,14 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from service.knowledge.hosts import evidence_host_problem, is_label_text_url, source_host_problem
 from service.knowledge.records import (
     REQUIRED_INTERACTION_CLASSES,
     Indication,
     RegulatoryStatus,
+    WARNING_SEVERITIES,
+    InteractionRule,
+    Severity,
     AlterationFile,
     CancerTypeFile,
     CancerTypeOverlay,
@@ -24,6 +29,7 @@ from service.knowledge.records import (
     DrugFile,
     DrugLabel,
     Evidence,
+    Indication,
     ReadingsFile,
     Regimen,
     Release,
@@ -31,6 +37,7 @@ from service.knowledge.records import (
     TranscriptFile,
 )
 from service.knowledge.oncotree import build_cancer_types
+from service.knowledge.restrictions import check_patient_rules, check_structured_restrictions
 from service.knowledge.terms import fold
 
 
@@ -227,6 +234,11 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
         if ids and not any(evidence_by_id[e].citable for e in ids if e in evidence_by_id):
             problems.append(f"{where}: no verified evidence with a PMID, NCT ID or DOI")
 
+    for item in source.evidence:
+        why = evidence_host_problem(item.source_url)
+        if why:
+            problems.append(f"evidence {item.id}: source_url {why}")
+
     for regimen in source.regimens:
         where = f"regimens/{regimen.id}"
         problems.extend(
@@ -235,11 +247,8 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
         problems.extend(f"{where}: class {c} is not defined" for c in regimen.component_classes if c not in class_ids)
         for indication in regimen.indications:
             at = f"{where}/{indication.id}"
-            problems.extend(
-                f"{at}: cancer type {c} does not exist"
-                for c in [*indication.cancer_types, *indication.excludes_cancer_types]
-                if c not in cancer_codes
-            )
+            problems.extend(_check_doses(at, regimen, indication, evidence_by_id))
+            problems.extend(f"{at}: cancer type {c} does not exist" for c in [*indication.cancer_types, *indication.excluded_cancer_types] if c not in cancer_codes)
             problems.extend(_check_regulatory_history(at, indication))
             for group in indication.requires_alterations:
                 problems.extend(f"{at}: alteration {a!r} does not exist" for a in group if a not in alteration_terms)
@@ -258,7 +267,10 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
             for prior in [*indication.requires_prior, *indication.excludes_prior]:
                 problems.extend(f"{at}: prior-therapy drug {d} is not in drugs.yaml" for d in prior.drugs if d not in drug_names)
                 problems.extend(f"{at}: prior-therapy class {c} is not defined" for c in prior.classes if c not in class_ids)
-            check_evidence(at, indication.evidence)
+            for evidence_id in indication.evidence:
+                if evidence_id not in evidence_by_id:
+                    problems.append(f"{at}: evidence {evidence_id} does not exist")
+            # An indication without citable evidence is not an error: it is withheld, naming what is pending.
             problems.extend(
                 f"{at}: continued drug {d} is not in the regimen" for d in indication.continued_after_progression if d not in regimen.drugs
             )
@@ -286,6 +298,8 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
 
     problems.extend(_check_labels(source, drug_names, class_ids))
     problems.extend(_check_readings(source, genes))
+    problems.extend(check_structured_restrictions(source))
+    problems.extend(check_patient_rules(source))
     return problems
 
 
@@ -398,17 +412,98 @@ def _check_drug_terms(source: KnowledgeSource) -> list[str]:
     return problems
 
 
+# Words that belong to curators' provenance notes, never to text a clinician reads.
+_CURATOR_WORDS = re.compile(r"UNVERIFIED|\bNOT read\b|this session|the brief|\bcurator|\bbelieved\b|see notes|\bNOT confirmed\b", re.IGNORECASE)
+_URL = re.compile(r"https?://[^\s\"')]+")
+
+
+def _url_problems(where: str, urls: Iterable[str]) -> list[str]:
+    problems = []
+    for url in urls:
+        why = source_host_problem(url.rstrip(".,;"))
+        if why is not None:
+            problems.append(f"{where}: source {url} {why}")
+    return problems
+
+
+def _check_rule_grade(where: str, rule: InteractionRule) -> list[str]:
+    """The severity, its fields and its text must agree (the scale in knowledge/README.md)."""
+    problems = []
+    text = rule.management.strip()
+    if rule.severity in WARNING_SEVERITIES or rule.severity == Severity.NOT_MEANINGFUL:
+        if not rule.label_sections:
+            problems.append(f"{where}: {rule.severity.value} rule without label_sections (e.g. ['7.1', '12.3'])")
+        if rule.evidence_kind is None:
+            problems.append(f"{where}: {rule.severity.value} rule without evidence_kind")
+    if rule.severity == Severity.CONTRAINDICATED and "4" not in rule.label_sections:
+        problems.append(f"{where}: contraindicated rule must cite section 4 (Contraindications)")
+    if rule.severity == Severity.ADJUST_DOSE and not (rule.dose_change and re.search(r"[0-9]", rule.dose_change)):
+        problems.append(f"{where}: adjust_dose rule without a dose_change carrying the label's number")
+    if rule.severity == Severity.SEPARATE_IN_TIME and not rule.separation_hours and "several hours" not in text:
+        problems.append(f"{where}: separate_in_time rule without separation_hours")
+    problems.extend(f"{where}: {problem}" for problem in management_problems(rule.severity, text, rule.separation_hours))
+    for field_name in ("effect", "management", "note"):
+        if _CURATOR_WORDS.search(getattr(rule, field_name)):
+            problems.append(f"{where}: curator wording in {field_name} (move it to curator_notes)")
+    return problems
+
+
+def management_problems(severity: Severity, text: str, hours: list[float]) -> list[str]:
+    """Why a rule's management text disagrees with its severity (empty when they agree)."""
+    lower = text.lower()
+    first = lower.split(":")[0].split(".")[0]
+    problems = []
+    if severity in WARNING_SEVERITIES and not text:
+        return ["a warning without management text"]
+    if severity == Severity.CONTRAINDICATED and not (lower.startswith("contraindicated") or lower.startswith("do not")):
+        problems.append("contraindicated management must start with 'Contraindicated' or 'Do not'")
+    if severity != Severity.CONTRAINDICATED and "contraindicated" in lower:
+        problems.append(f"{severity.value} management says 'contraindicated'")
+    if severity == Severity.AVOID and not (first.startswith("avoid") or first.startswith("do not")):
+        problems.append("avoid management must start with 'Avoid' or 'Do not'")
+    if severity == Severity.ADJUST_DOSE and not (re.match(r"^(reduce|increase|adjust|decrease|use \w+ \d)", lower) and re.search(r"[0-9]", text)):
+        problems.append("adjust_dose management must start with the dose change and carry its number")
+    if severity == Severity.SEPARATE_IN_TIME:
+        if not lower.startswith("separate"):
+            problems.append("separate_in_time management must start with 'Separate'")
+        if hours and not all(re.search(rf"\b{h:g} hours?\b", text) for h in hours):
+            problems.append("separate_in_time management must state each of its separation_hours")
+    if severity == Severity.MONITOR:
+        if not lower.startswith("monitor"):
+            problems.append("monitor management must start with 'Monitor'")
+        if re.search(r"\bavoid\b", first):
+            problems.append("monitor management says 'avoid'")
+    if severity == Severity.NOT_MEANINGFUL and re.search(r"\b(avoid|reduce|increase)\b", first):
+        problems.append("not_meaningful management asks for an action")
+    return problems
+
+
 def _check_labels(source: KnowledgeSource, drug_names: set[str], class_ids: set[str]) -> list[str]:
     problems = []
     drugs = {d.name: d for d in source.drugs.drugs}
+    mechanisms = {c.id: c.mechanism for c in source.drugs.classes if c.mechanism is not None}
     for label in source.labels:
         where = f"interactions: {label.drug}"
         if label.drug not in drug_names:
             problems.append(f"{where}: drug is not in drugs.yaml")
             continue
+        if label.us_label and label.label.set_id is None and not label.label.set_id_missing:
+            problems.append(f"{where}: no DailyMed set_id for the US label (or set_id_missing saying why)")
+        if label.label.set_id is not None and label.label.set_id_missing:
+            problems.append(f"{where}: set_id and set_id_missing both given")
+        if label.label.set_id is None and label.verification.label_wording_read:
+            problems.append(f"{where}: label wording read, but no set ID names the label that was read")
+        if label.us_label and label.label.set_id is not None and label.label.set_id_source is None:
+            problems.append(f"{where}: set_id without set_id_source (where the set ID was seen)")
+        urls = [*label.verification.read_from, *([label.label.set_id_source] if label.label.set_id_source else [])]
+        urls += _URL.findall(label.curator_notes) + _URL.findall(label.eu_note)
+        for rule in label.rules:
+            urls += rule.read_from + _URL.findall(rule.curator_notes) + _URL.findall(rule.management) + _URL.findall(rule.effect)
+        problems.extend(_url_problems(where, urls))
         formulations = {f.id for f in drugs[label.drug].formulations}
         covered = set()
         for rule in label.rules:
+            at = f"{where} / {rule.with_class or rule.with_drug}{' / ' + rule.formulation if rule.formulation else ''}"
             if rule.with_class is not None:
                 covered.add(rule.with_class)
                 if rule.with_class not in class_ids:
@@ -417,16 +512,97 @@ def _check_labels(source: KnowledgeSource, drug_names: set[str], class_ids: set[
                 problems.append(f"{where}: interacting drug {rule.with_drug} is not in drugs.yaml")
             if rule.formulation is not None and rule.formulation not in formulations:
                 problems.append(f"{where}: formulation {rule.formulation} is not in the drug catalogue")
+            problems.extend(_check_rule_grade(at, rule))
+            resolvable = rule.mechanism is not None or (rule.with_class in mechanisms) or any(
+                c in mechanisms for c in (drugs[rule.with_drug].classes if rule.with_drug in drugs else [])
+            )
+            if not resolvable:
+                problems.append(f"{at}: no mechanism (set mechanism, or give the class one in drugs.yaml)")
+            if label.wording_read(rule):
+                read = [*rule.read_from, *label.verification.read_from]
+                if not any(is_label_text_url(u) for u in read):
+                    problems.append(f"{at}: label_wording_read without a read_from on FDA, NLM or the label holder's site")
+            if label.wording_read(rule) and not label.us_label:
+                problems.append(f"{at}: label wording read, but the record has no US label")
         missing = [c for c in REQUIRED_INTERACTION_CLASSES if c not in covered]
         if missing:
             problems.append(f"{where}: no rule or 'no_label_guidance' note for {', '.join(missing)}")
-        if any(r.severity != "no_label_guidance" for r in label.rules) and not label.label.source_url:
-            problems.append(f"{where}: label rules without a source_url")
     for rule in source.class_rules:
         for cls in (rule.subject_class, rule.with_class):
             if cls not in class_ids:
                 problems.append(f"class_rules.yaml: {rule.id}: class {cls} is not defined")
     oral_tkis = sorted(d.name for d in source.drugs.drugs if "tyrosine_kinase_inhibitor" in d.classes and "oral" in d.route)
     labelled = {label.drug for label in source.labels}
-    problems.extend(f"interactions: oral TKI {name} has no label interaction record" for name in oral_tkis if name not in labelled)
+    withheld_only = {
+        d for r in source.regimens if r.withheld_reason for d in r.drugs
+    } - {d for r in source.regimens if not r.withheld_reason for d in r.drugs}
+    problems.extend(
+        f"interactions: oral TKI {name} has no label interaction record"
+        for name in oral_tkis
+        if name not in labelled and name not in withheld_only
+    )
+    problems.extend(_check_rxcuis(source))
+    return problems
+
+
+def _check_rxcuis(source: KnowledgeSource) -> list[str]:
+    problems = []
+    owner: dict[str, str] = {}
+    for drug in source.drugs.drugs:
+        if drug.rxcuis and not drug.rxnorm_source:
+            problems.append(f"drugs.yaml: {drug.name}: rxcuis without rxnorm_source (the RxNorm source read)")
+        if drug.rxnorm_source:
+            problems.extend(_url_problems(f"drugs.yaml: {drug.name}", [drug.rxnorm_source]))
+        for code in drug.rxcuis:
+            if code in owner and owner[code] != drug.name:
+                problems.append(f"drugs.yaml: RxCUI {code} names both {owner[code]} and {drug.name}")
+            owner[code] = drug.name
+    return problems
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def pending_evidence(indication: Indication, evidence_by_id: dict[str, Evidence]) -> list[str]:
+    """The evidence ids an indication waits on: all of them when none is citable, else none."""
+    records = [evidence_by_id[e] for e in indication.evidence if e in evidence_by_id]
+    if any(r.citable for r in records):
+        return []
+    return list(indication.evidence)
+
+
+def is_withheld(regimen: Regimen, indication: Indication, evidence_by_id: dict[str, Evidence]) -> bool:
+    return bool(regimen.withheld_reason or pending_evidence(indication, evidence_by_id))
+
+
+def _evidence_text(evidence: Evidence) -> str:
+    parts = [evidence.title, evidence.population, evidence.intervention, evidence.comparator or "", evidence.regulatory or "", *evidence.key_figures]
+    return " ".join(parts)
+
+
+def _check_doses(at: str, regimen: Regimen, indication: Indication, evidence_by_id: dict[str, Evidence]) -> list[str]:
+    """Every component of an indication that can be offered has a dose; every dose given here names its source,
+    and a dose taken from a trial states no number that the trial's record does not."""
+    problems = []
+    keys = {c.key for c in regimen.components}
+    problems.extend(f"{at}: dose for {k}, which is not a component" for k in indication.doses if k not in keys)
+    sources = [(k, d.dose, d.source) for k, d in indication.doses.items()]
+    sources += [(c.key, c.dose, c.dose_source) for c in regimen.components if c.dose_source is not None and c.dose]
+    for key, dose, dose_source in sources:
+        for evidence_id in dose_source.evidence:
+            record = evidence_by_id.get(evidence_id)
+            if record is None:
+                problems.append(f"{at}: dose of {key}: evidence {evidence_id} does not exist")
+            elif not record.citable:
+                problems.append(f"{at}: dose of {key}: evidence {evidence_id} is not citable")
+        if dose_source.evidence and dose_source.label is None:
+            text = " ".join(_evidence_text(evidence_by_id[e]) for e in dose_source.evidence if e in evidence_by_id)
+            unseen = [n for n in _NUMBER.findall(dose) if n not in _NUMBER.findall(text)]
+            if unseen:
+                problems.append(f"{at}: dose of {key} ({dose!r}) states {', '.join(unseen)}, not in its evidence")
+        if dose_source.label is not None and not dose_source.label.source_url.startswith("http"):
+            problems.append(f"{at}: dose of {key}: label source_url is not an http(s) address")
+    if not is_withheld(regimen, indication, evidence_by_id):
+        missing = [c.key for c in regimen.components if indication.dose_for(c)[0] is None]
+        problems.extend(f"{at}: no dose for {k} (give the component a dose or the indication a doses entry)" for k in missing)
     return problems

@@ -137,7 +137,7 @@ def write_store(source: KnowledgeSource, url: str) -> str:
                 )
             )
         for label in source.labels:
-            session.add(DrugLabelRow(drug=label.drug, source_url=label.label.source_url, payload=label.model_dump(mode="json")))
+            session.add(DrugLabelRow(drug=label.drug, source_url=label.label.dailymed_url, payload=label.model_dump(mode="json")))
         for rule in source.class_rules:
             session.add(ClassRuleRow(id=rule.id, payload=rule.model_dump(mode="json")))
         session.commit()

@@ -48,9 +48,62 @@ class DrugRef:
     input: str
 
 
+_RXCUI_TEXT = re.compile(r"^\s*(?:rxcui\s*[:=]?\s*)?([0-9]{1,9})\s*$", re.IGNORECASE)
+
+
+def drug_by_rxcui(kb: KnowledgeBase, text: str | None) -> str | None:
+    """The catalogue drug an RxNorm RxCUI ("rxcui:11289" or a bare "11289") names, or None."""
+    match = _RXCUI_TEXT.match(text or "")
+    return kb.drug_rxcuis.get(match.group(1)) if match else None
+
+
+def read_rxcui(kb: KnowledgeBase, item: str | MedicationInput) -> tuple[DrugUnderstood, DrugRef | None] | None:
+    """A medicine given by RxCUI, read as the drug that code names; None when the item is not a code.
+
+    An unknown code alone is reported, never guessed; a name and a code naming different drugs are
+    reported too. A name and its own code answer as the name (which keeps the formulation).
+    """
+    code = item.rxcui if isinstance(item, MedicationInput) else (item if _RXCUI_TEXT.match(item) else None)
+    if code is None:
+        return None
+    match = _RXCUI_TEXT.match(code)
+    shown = f"rxcui:{match.group(1)}" if match else code
+    name = drug_by_rxcui(kb, code)
+    has_name = isinstance(item, MedicationInput) and item.name is not None
+    if name is None:
+        if has_name:
+            return None  # the name decides; an unknown code beside it adds nothing
+        return (
+            DrugUnderstood(input=shown, status="not_recognised", detail="RxCUI not in the drug catalogue; its interactions were not checked"),
+            None,
+        )
+    if has_name:
+        by_name = normalise_drug(kb, item.model_copy(update={"rxcui": None}))  # type: ignore[union-attr]
+        if by_name[1] is not None and by_name[1].name != name:
+            return (
+                DrugUnderstood(
+                    input=f"{item.name} ({shown})",  # type: ignore[union-attr]
+                    status="not_recognised",
+                    detail=f"the name reads as {by_name[1].name} but the RxCUI as {name}: send one of them to have its interactions checked",
+                ),
+                None,
+            )
+        if by_name[1] is not None:
+            return by_name
+    drug = kb.drugs[name]
+    return (
+        DrugUnderstood(input=shown, status="recognised", normalised=name, name=name, detail="read as an RxNorm RxCUI", classes=list(drug.classes)),
+        DrugRef(name=name, formulation=None, input=shown),
+    )
+
+
 def normalise_drug(kb: KnowledgeBase, item: str | MedicationInput) -> tuple[DrugUnderstood, DrugRef | None]:
+    by_code = read_rxcui(kb, item)
+    if by_code is not None:
+        return by_code
     if isinstance(item, MedicationInput):
-        text = item.name if item.formulation is None else f"{item.name} {item.formulation}"
+        name = item.name or ""
+        text = name if item.formulation is None else f"{name} {item.formulation}"
         shown = text
     else:
         text = shown = item
