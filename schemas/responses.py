@@ -258,7 +258,7 @@ class ExcludedRegimenRef(Contract):
 class ExclusionGroup(Contract):
     """One reason, its targeted citation, and the regimens it rules out for this patient."""
 
-    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy", "histology", "contraindication"]
+    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy", "histology", "contraindication", "withdrawn"]
     reason: str
     evidence: list[EvidenceCitation] = []
     regimens: list[ExcludedRegimenRef]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from schemas.requests import MedicationInput, PatientProfileInput
 from schemas.responses import (
     Component,
+    Coverage,
     DoseLabelShown,
     DoseSourceShown,
     OptionCaution,

@@ -321,6 +321,8 @@ class KnowledgeBase:
                 r
                 for r in self.regimens.values()
                 if any(self.is_within(code, c) or self.is_within(c, code) for i in r.indications for c in i.cancer_types)
+                # tumour-agnostic indications are judged for every type; matching decides solid or not
+                or any(i.tumour_agnostic is not None for i in r.indications)
             ]
         return self.memo[key]  # type: ignore[return-value]
 
