@@ -16,6 +16,8 @@ class Settings(BaseSettings):
     # Any SQLAlchemy URL; the default is the embedded SQLite store built from knowledge/.
     knowledge_db_url: str = f"sqlite:///{PROJECT_ROOT / 'build' / 'knowledge.sqlite'}"
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    # Mounts the benchmark's pre-serialised yardstick route (scripts/bench-http); never set in production.
+    bench_endpoints: bool = False
 
 
 @lru_cache

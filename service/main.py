@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from service.api import guide, health, knowledge, recommendations
 from service.api.openapi import install_openapi
@@ -15,6 +16,8 @@ from service.api.problems import install_problem_handlers
 from service.config import Settings, get_settings
 from service.knowledge.index import KnowledgeBase
 from service.knowledge.loader import load_knowledge
+from service.ops.metrics import install_metrics
+from service.ops.request_log import install_request_log
 
 DESCRIPTION = (
     "Clinical decision support for tyrosine kinase inhibitor (TKI) combination therapy. Takes a cancer patient's "
@@ -38,7 +41,9 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.knowledge = kb
+        app.state.ready = True
         yield
+        app.state.ready = False
 
     app = FastAPI(
         title="tki-cds",
@@ -53,6 +58,7 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
     )
     # Bound before startup too, so an app used without its lifespan still answers.
     app.state.knowledge = kb
+    app.state.ready = False  # GET /ready says 503 until the lifespan has bound the knowledge
     install_problem_handlers(app)
     app.include_router(health.router)
     app.include_router(recommendations.router)
@@ -60,6 +66,7 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
     app.include_router(guide.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "web" / "static"), name="static")
     install_openapi(app, kb)
+    install_compression(app)  # innermost of the middleware, so it sees each whole response and its size
 
     @app.middleware("http")
     async def no_store(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -72,7 +79,26 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         return response
 
+    if settings.bench_endpoints:
+        install_bench_endpoints(app, kb)
+    install_request_log(app)
+    install_metrics(app)  # outermost: it times and counts everything, including the other middleware
     return app
+
+
+# Answers are 24-33 kB of mostly repeated citation text; below this size compression costs more than it saves.
+GZIP_MINIMUM_BYTES = 1024
+
+
+def install_compression(app: FastAPI) -> None:
+    # Level 6 keeps most of level 9's saving on these answers at a fraction of its CPU.
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=6)
+
+
+def install_bench_endpoints(app: FastAPI, kb: KnowledgeBase) -> None:
+    from service.api.bench import bench_router
+
+    app.include_router(bench_router(kb))
 
 
 def __getattr__(name: str) -> FastAPI:

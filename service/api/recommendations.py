@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
+from pydantic import BaseModel
 
 from schemas.requests import InteractionCheckInput, PatientProfileInput
 from schemas.responses import InteractionCheckResponse, RecommendationResponse
@@ -13,6 +14,12 @@ from service.engine.recommend import check_medication_list, recommend_for
 router = APIRouter(prefix="/v1", tags=["clinical decision support"])
 
 
+def json_answer(answer: BaseModel) -> Response:
+    """The engine's answer as JSON, optional fields omitted: it is already a valid response model, so
+    FastAPI's second validation pass (and its threadpool hop) is skipped."""
+    return Response(answer.model_dump_json(exclude_none=True), media_type="application/json")
+
+
 @router.post(
     "/recommendations",
     operation_id="createRecommendations",
@@ -21,8 +28,10 @@ router = APIRouter(prefix="/v1", tags=["clinical decision support"])
     response_model_exclude_none=True,
     responses=problem_responses(400, 422),
 )
-def create_recommendations(profile: PatientProfileInput, knowledge: KnowledgeDep) -> RecommendationResponse:
-    return recommend_for(knowledge, profile)
+async def create_recommendations(profile: PatientProfileInput, knowledge: KnowledgeDep) -> Response:
+    # Run on the event loop: the engine is pure CPU for a few milliseconds, and a threadpool hop would
+    # add cost without letting anything else run (the GIL is held either way).
+    return json_answer(recommend_for(knowledge, profile))
 
 
 @router.post(
@@ -33,5 +42,5 @@ def create_recommendations(profile: PatientProfileInput, knowledge: KnowledgeDep
     response_model_exclude_none=True,
     responses=problem_responses(400, 422),
 )
-def check_interactions(body: InteractionCheckInput, knowledge: KnowledgeDep) -> InteractionCheckResponse:
-    return check_medication_list(knowledge, body.drugs)
+async def check_interactions(body: InteractionCheckInput, knowledge: KnowledgeDep) -> Response:
+    return json_answer(check_medication_list(knowledge, body.drugs))

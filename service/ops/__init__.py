@@ -1,0 +1,1 @@
+"""Operational parts: metrics, request logs, log format. Pure ASGI middleware, configured in main.py."""
