@@ -24,6 +24,7 @@ class OpenLoopResult:
     # (due time relative to start, latency or None if failed) for every request, for windowed figures
     timeline: list[tuple[float, float | None]] = field(default_factory=list)
     wall_seconds: float = 0.0
+    errors: dict[str, int] = field(default_factory=dict)  # failure kind -> count
 
     def percentile(self, q: float, window: tuple[float, float] | None = None) -> float:
         """The q-th percentile latency in seconds (nearest rank); failures count as never answered."""
@@ -134,8 +135,12 @@ async def open_loop(
             conn = await asyncio.wait_for(connection(), timeout)
             status = await asyncio.wait_for(conn.exchange(request), timeout)
             ok = 200 <= status < 300
+            if not ok:
+                result.errors[f"status {status}"] = result.errors.get(f"status {status}", 0) + 1
             await release(conn)
-        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, IndexError):
+        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, IndexError) as error:
+            kind = type(error).__name__
+            result.errors[kind] = result.errors.get(kind, 0) + 1
             if conn is not None:
                 conn.close()
                 await release(None)
