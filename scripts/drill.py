@@ -158,7 +158,9 @@ def main(argv: list[str] | None = None) -> int:
             warm_up(ports)
             time.sleep(1.5)  # every health check has passed at least twice
             result = asyncio.run(load_with_faults(proxy_port, args.rate, seconds, kill_at, drain_at, replicas[0], replicas[1]))
-            drained_code = replicas[1].wait(timeout=30)
+            replicas[1].wait(timeout=30)
+            # uvicorn re-raises SIGTERM after a clean shutdown, so the exit status alone does not say it drained.
+            drained_cleanly = "Finished server process" in (Path(scratch) / "replica-2.log").read_text(errors="replace")
         finally:
             for process in reversed(processes):
                 stop(process)
@@ -171,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"tki-cds scale-out drill: 3 uvicorn replicas (1 worker each) behind HAProxy on {HOST}, sharing a throwaway PostgreSQL store")
     print(f"load: scripts/loadgen.py open loop, {args.rate:g} req/s for {seconds:g} s, POST /v1/recommendations (gzip), latency from the scheduled send time")
-    print(f"faults: replica-1 SIGKILL at {kill_at:g} s; replica-2 SIGTERM (drain) at {drain_at:g} s, exited with {drained_code}")
+    print(f"faults: replica-1 SIGKILL at {kill_at:g} s; replica-2 SIGTERM (drain) at {drain_at:g} s, "
+          f"{'finished its in-flight requests and exited' if drained_cleanly else 'did NOT shut down cleanly'}")
     print(f"requests sent: {result.scheduled}, answered 2xx: {result.completed}, failed: {result.failed} ({100 * result.failed / max(result.scheduled, 1):.3f} %)")
     if result.errors:
         print("failures by kind: " + ", ".join(f"{kind} {count}" for kind, count in sorted(result.errors.items())))
