@@ -175,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:8} {row['sent']:8d} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f} {row['p999_ms']:9.2f} {row['cpu_ms']:11.2f} {row['failed']:7d}")
     ratio = closed["real"]["rps"] / closed["static"]["rps"]
     print(f"\nratio real/static throughput (closed loop): {ratio:.2f}")
+    # CPU per request is steadier than throughput on a machine shared with other work.
+    print(f"ratio static/real server CPU per request (closed loop): {closed['static']['cpu_ms'] / closed['real']['cpu_ms']:.2f}")
     return 0
 
 
