@@ -81,6 +81,13 @@ class _Connection:
     def close(self) -> None:
         self.writer.close()
 
+    async def closed(self) -> None:
+        self.writer.close()
+        try:
+            await self.writer.wait_closed()
+        except OSError:
+            pass
+
 
 async def open_loop(
     host: str,
@@ -163,9 +170,9 @@ async def open_loop(
     await asyncio.wait(tasks, timeout=timeout + 5)
     for task in tasks:
         task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
     result.wall_seconds = loop.time() - start
-    for conn in idle:
-        conn.close()
+    await asyncio.gather(*(conn.closed() for conn in idle))
     return result
 
 
