@@ -167,9 +167,12 @@ async def open_loop(
         if delay > 0:
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(one(due)))
-    await asyncio.wait(tasks, timeout=timeout + 5)
-    for task in tasks:
+    _, pending = await asyncio.wait(tasks, timeout=timeout + 5)
+    for task in pending:
         task.cancel()
+    if pending:  # still unanswered past every timeout
+        result.failed += len(pending)
+        result.errors["unfinished"] = len(pending)
     await asyncio.gather(*tasks, return_exceptions=True)
     result.wall_seconds = loop.time() - start
     await asyncio.gather(*(conn.closed() for conn in idle))
