@@ -13,11 +13,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TKI_CDS_", extra="ignore")
 
+    # Mounts the benchmark's pre-serialised yardstick route (scripts/bench-http); never set in production.
+    bench_endpoints: bool = False
+
     # Any SQLAlchemy URL; the default is the embedded SQLite store built from knowledge/.
     knowledge_db_url: str = f"sqlite:///{PROJECT_ROOT / 'build' / 'knowledge.sqlite'}"
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
-    # Mounts the benchmark's pre-serialised yardstick route (scripts/bench-http); never set in production.
-    bench_endpoints: bool = False
 
 
 @lru_cache

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.gzip import GZipMiddleware
 
 from service.api import guide, health, knowledge, recommendations
 from service.api.openapi import install_openapi
@@ -16,8 +15,7 @@ from service.api.problems import install_problem_handlers
 from service.config import Settings, get_settings
 from service.knowledge.index import KnowledgeBase
 from service.knowledge.loader import load_knowledge
-from service.ops.metrics import install_metrics
-from service.ops.request_log import install_request_log
+from service.ops import install_operations
 
 DESCRIPTION = (
     "Clinical decision support for tyrosine kinase inhibitor (TKI) combination therapy. Takes a cancer patient's "
@@ -60,13 +58,13 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
     app.state.knowledge = kb
     app.state.ready = False  # GET /ready says 503 until the lifespan has bound the knowledge
     install_problem_handlers(app)
+    install_operations(app, bench_endpoints=settings.bench_endpoints)
     app.include_router(health.router)
     app.include_router(recommendations.router)
     app.include_router(knowledge.router)
     app.include_router(guide.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "web" / "static"), name="static")
     install_openapi(app, kb)
-    install_compression(app)  # innermost of the middleware, so it sees each whole response and its size
 
     @app.middleware("http")
     async def no_store(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -79,26 +77,7 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         return response
 
-    if settings.bench_endpoints:
-        install_bench_endpoints(app, kb)
-    install_request_log(app)
-    install_metrics(app)  # outermost: it times and counts everything, including the other middleware
     return app
-
-
-# Answers are 24-33 kB of mostly repeated citation text; below this size compression costs more than it saves.
-GZIP_MINIMUM_BYTES = 1024
-
-
-def install_compression(app: FastAPI) -> None:
-    # Level 3: a 31 kB answer becomes 5.3 kB in 0.11 ms; level 6 gives 4.8 kB for twice the CPU.
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=3)
-
-
-def install_bench_endpoints(app: FastAPI, kb: KnowledgeBase) -> None:
-    from service.api.bench import bench_router
-
-    app.include_router(bench_router(kb))
 
 
 def __getattr__(name: str) -> FastAPI:

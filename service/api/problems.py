@@ -12,7 +12,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from schemas.problems import PROBLEM_MEDIA_TYPE, FieldError, Problem, Suggestion, field_path
 from service.engine.normalise import UnknownCancerTypeError
-from service.ops.metrics import route_template
 
 logger = logging.getLogger("tki_cds")
 
@@ -25,10 +24,6 @@ class NotFoundError(Exception):
     def __init__(self, kind: str) -> None:
         self.kind = kind
         super().__init__(f"No {kind} with that identifier exists in this knowledge release.")
-
-
-class NotReadyError(Exception):
-    """The service has not finished starting (knowledge not yet bound): route traffic elsewhere."""
 
 
 def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -85,19 +80,6 @@ def _not_found(request: Request, error: NotFoundError) -> JSONResponse:
     )
 
 
-def _not_ready(request: Request, error: NotReadyError) -> JSONResponse:
-    return problem_response(
-        Problem(
-            type=PROBLEM_BASE + "not-ready",
-            title="Not ready",
-            status=503,
-            detail="The service is starting and has not loaded its knowledge yet; try again shortly.",
-            instance=request.url.path,
-        ),
-        headers={"Retry-After": "1"},
-    )
-
-
 def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
     titles = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 406: "Not acceptable", 415: "Unsupported media type"}
     return problem_response(
@@ -113,8 +95,8 @@ def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse
 
 
 def _unexpected(request: Request, error: Exception) -> JSONResponse:
-    # The exception's message and the raw path may hold request data: only its type and the route template are logged.
-    logger.error("unhandled %s on %s %s", type(error).__name__, request.method, route_template(request.scope))
+    # The exception's message may hold request data, so only its type is logged.
+    logger.error("unhandled %s on %s %s", type(error).__name__, request.method, request.url.path)
     return problem_response(
         Problem(
             type=PROBLEM_BASE + "internal-error",
@@ -130,7 +112,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_problem)  # type: ignore[arg-type]
     app.add_exception_handler(UnknownCancerTypeError, _unknown_cancer_type)  # type: ignore[arg-type]
     app.add_exception_handler(NotFoundError, _not_found)  # type: ignore[arg-type]
-    app.add_exception_handler(NotReadyError, _not_ready)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)
 
@@ -141,6 +122,5 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         400: "The body could not be read as JSON text (for example, it is not UTF-8).",
         404: "No record with that identifier.",
         422: "The request is invalid; the problem lists each field to fix (and, for an unknown cancer type, the closest known types).",
-        503: "The service is starting: its knowledge is not loaded yet.",
     }
     return {status: {"model": Problem, "description": descriptions[status]} for status in statuses}

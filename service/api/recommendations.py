@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel
 
 from schemas.requests import InteractionCheckInput, PatientProfileInput
 from schemas.responses import InteractionCheckResponse, RecommendationResponse
 from service.api.deps import KnowledgeDep
 from service.api.problems import problem_responses
+from service.api.answers import json_answer
 from service.engine.recommend import check_medication_list, recommend_for
 
 router = APIRouter(prefix="/v1", tags=["clinical decision support"])
-
-
-def json_answer(answer: BaseModel) -> Response:
-    """The engine's answer as JSON, optional fields omitted: it is already a valid response model, so
-    FastAPI's second validation pass (and its threadpool hop) is skipped."""
-    return Response(answer.model_dump_json(exclude_none=True), media_type="application/json")
 
 
 @router.post(
