@@ -153,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
                     "sent": result.scheduled, "failed": result.failed,
                     "p50_ms": result.percentile(50) * 1000, "p99_ms": result.percentile(99) * 1000, "p999_ms": result.percentile(99.9) * 1000,
                     "cpu_ms": (cpu_seconds(server.pid) - before) * 1000 / max(result.completed, 1),
+                    "errors": result.errors, "stale_retries": result.stale_retries,
                 }
     finally:
         server.terminate()
@@ -173,6 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'route':8} {'sent':>8} {'p50 ms':>8} {'p99 ms':>8} {'p99.9 ms':>9} {'CPU ms/req':>11} {'failed':>7}")
     for name, row in opened.items():
         print(f"{name:8} {row['sent']:8d} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f} {row['p999_ms']:9.2f} {row['cpu_ms']:11.2f} {row['failed']:7d}")
+    for name, row in opened.items():
+        if row["errors"] or row["stale_retries"]:
+            kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(row["errors"].items())) or "none"
+            print(f"  {name}: failures by kind: {kinds}; resent after the server closed an idle kept-alive connection: {row['stale_retries']}")
     ratio = closed["real"]["rps"] / closed["static"]["rps"]
     print(f"\nratio real/static throughput (closed loop): {ratio:.2f}")
     # CPU per request is steadier than throughput on a machine shared with other work.

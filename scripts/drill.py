@@ -178,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"requests sent: {result.scheduled}, answered 2xx: {result.completed}, failed: {result.failed} ({100 * result.failed / max(result.scheduled, 1):.3f} %)")
     if result.errors:
         print("failures by kind: " + ", ".join(f"{kind} {count}" for kind, count in sorted(result.errors.items())))
+    if result.stale_retries:
+        print(f"resent by the client after the proxy closed an idle kept-alive connection: {result.stale_retries}")
     print(f"p50 {result.percentile(50) * 1000:.1f} ms, p99 {result.percentile(99) * 1000:.1f} ms, p99.9 {result.percentile(99.9) * 1000:.1f} ms (whole run)")
     slowest = sorted(((lat, due) for due, lat in result.timeline if lat is not None), reverse=True)[:5]
     print("slowest: " + ", ".join(f"{lat * 1000:.0f} ms (due at {due:.2f} s)" for lat, due in slowest))

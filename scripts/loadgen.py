@@ -25,6 +25,9 @@ class OpenLoopResult:
     timeline: list[tuple[float, float | None]] = field(default_factory=list)
     wall_seconds: float = 0.0
     errors: dict[str, int] = field(default_factory=dict)  # failure kind -> count
+    # Requests sent again on a new connection because a kept-alive one had been closed by the server
+    # before any byte of the answer (what HTTP clients do; the server never answered the first send).
+    stale_retries: int = 0
 
     def percentile(self, q: float, window: tuple[float, float] | None = None) -> float:
         """The q-th percentile latency in seconds (nearest rank); failures count as never answered."""
@@ -46,13 +49,25 @@ def _is_loopback(host: str) -> bool:
     return host in ("localhost", "::1") or host.startswith("127.")
 
 
+class _StaleConnection(Exception):
+    """A kept-alive connection the server had closed: no byte of an answer arrived."""
+
+
 class _Connection:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader, self.writer = reader, writer
+        self.used = False
+        self.reusable = True
 
     async def exchange(self, request: bytes) -> int:
-        self.writer.write(request)
-        head = await self.reader.readuntil(b"\r\n\r\n")
+        reused, self.used = self.used, True
+        try:
+            self.writer.write(request)
+            head = await self.reader.readuntil(b"\r\n\r\n")
+        except (asyncio.IncompleteReadError, ConnectionError) as error:
+            if reused and not getattr(error, "partial", b""):
+                raise _StaleConnection() from error
+            raise
         lines = head.decode("latin-1").split("\r\n")
         status = int(lines[0].split()[1])
         length = 0
@@ -74,8 +89,7 @@ class _Connection:
                     break
         elif length:
             await self.reader.readexactly(length)
-        if close:
-            raise ConnectionResetError("server closed the connection")
+        self.reusable = not close
         return status
 
     def close(self) -> None:
@@ -136,21 +150,36 @@ async def open_loop(
             freed.notify()
 
     async def one(due: float) -> None:
-        conn: _Connection | None = None
         ok = False
-        try:
-            conn = await asyncio.wait_for(connection(), timeout)
-            status = await asyncio.wait_for(conn.exchange(request), timeout)
-            ok = 200 <= status < 300
-            if not ok:
-                result.errors[f"status {status}"] = result.errors.get(f"status {status}", 0) + 1
-            await release(conn)
-        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, IndexError) as error:
-            kind = type(error).__name__
-            result.errors[kind] = result.errors.get(kind, 0) + 1
-            if conn is not None:
-                conn.close()
+        deadline = due + timeout
+        for attempt in (1, 2):
+            conn: _Connection | None = None
+            try:
+                conn = await asyncio.wait_for(connection(), max(deadline - loop.time(), 0.001))
+                status = await asyncio.wait_for(conn.exchange(request), max(deadline - loop.time(), 0.001))
+                ok = 200 <= status < 300
+                if not ok:
+                    result.errors[f"status {status}"] = result.errors.get(f"status {status}", 0) + 1
+                if conn.reusable:
+                    await release(conn)
+                else:
+                    await conn.closed()
+                    await release(None)
+                break
+            except _StaleConnection:
+                conn.close()  # type: ignore[union-attr]
                 await release(None)
+                if attempt == 1:
+                    result.stale_retries += 1
+                    continue
+                result.errors["stale connection"] = result.errors.get("stale connection", 0) + 1
+            except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, IndexError) as error:
+                kind = type(error).__name__
+                result.errors[kind] = result.errors.get(kind, 0) + 1
+                if conn is not None:
+                    conn.close()
+                    await release(None)
+                break
         finished = loop.time()
         if ok:
             result.completed += 1
