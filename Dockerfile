@@ -21,4 +21,6 @@ USER tki
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
     CMD ["python", "-c", "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=2).status == 200 else 1)"]
-CMD ["uvicorn", "service.main:app", "--host", "0.0.0.0", "--port", "8000", "--no-access-log"]
+# The launcher verifies the store, then runs uvicorn with its limits (no access log, no server banner,
+# forwarded headers only from TKI_CDS_FORWARDED_ALLOW_IPS, slow and idle clients timed out).
+CMD ["python", "-m", "service.serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"]

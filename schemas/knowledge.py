@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.responses import Component, EvidenceCitation, EvidenceRecord, KnowledgeVersion
 
@@ -53,7 +53,7 @@ class DrugView(Contract):
     classes: list[str] = []
     targets: list[str] = []
     route: str
-    rxnorm: str | None = None
+    rxcuis: list[str] = Field(default=[], description="RxNorm RxCUIs the catalogue accepts for this drug.")
     formulations: list[str] = []
     has_label_interactions: bool
 

@@ -7,7 +7,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-_UNION_BRANCHES = frozenset({"str", "MutationInput", "PriorTherapyInput", "MedicationInput"})
+_PRIMITIVE_BRANCHES = frozenset({"str", "int", "float", "bool", "list", "dict"})
+
+
+def _is_union_branch(part: str) -> bool:
+    """Pydantic labels union branches by type ("str", "constrained-str", "MutationInput"); fields are snake_case."""
+    return part in _PRIMITIVE_BRANCHES or part[:1].isupper() or "-" in part or "[" in part
 
 
 def field_path(location: tuple[Any, ...] | list[Any]) -> str:
@@ -16,7 +21,7 @@ def field_path(location: tuple[Any, ...] | list[Any]) -> str:
     for part in location:
         if isinstance(part, int):
             path += f"[{part}]"
-        elif part in _UNION_BRANCHES or "[" in str(part):
+        elif _is_union_branch(str(part)):
             continue
         else:
             path += f".{part}" if path else str(part)
@@ -30,13 +35,6 @@ class FieldError(BaseModel):
     message: str
 
 
-class Suggestion(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    code: str
-    name: str
-
-
 class Problem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -46,4 +44,3 @@ class Problem(BaseModel):
     detail: str
     instance: str | None = None
     errors: list[FieldError] = []
-    suggestions: list[Suggestion] = Field(default=[], description="Closest known cancer types, for an unknown one.")

@@ -16,6 +16,7 @@ class KnowledgeVersion(Contract):
     content_hash: str = Field(description="sha256 over the canonical form of every knowledge record served.")
     released: str
     label_region: str
+    oncotree_release: str | None = Field(default=None, description="The OncoTree release whose every node is accepted as a cancer type.")
 
 
 class EvidenceCitation(Contract):
@@ -45,11 +46,23 @@ class EvidenceRecord(EvidenceCitation):
 
 
 class LabelCitation(Contract):
+    """The US prescribing information on DailyMed, by set ID: the label itself, never a copy."""
+
     title: str
-    url: str | None = None
+    url: str | None = Field(default=None, description="The DailyMed page of the label (by set ID).")
     set_id: str | None = None
     version: str | None = None
     section: str | None = None
+
+
+class LabelVerification(Contract):
+    """How the rule was checked: provenance for the curious, never the label itself."""
+
+    label_wording_read: bool = Field(description="True only when the label's own wording for this rule was read.")
+    method: str
+    read_from: list[str] = Field(default=[], description="What the curators actually read (provenance, not the label).")
+    checked: str
+    statement: str = Field(description="One sentence for the clinician on what was and was not read.")
 
 
 class ExposureChange(Contract):
@@ -59,7 +72,8 @@ class ExposureChange(Contract):
     perpetrator: str | None = None
 
 
-Severity = Literal["avoid", "adjust", "monitor"]
+Severity = Literal["contraindicated", "avoid", "adjust_dose", "separate_in_time", "monitor"]
+EvidenceKind = Literal["dedicated_pk_study", "label_statement", "pbpk_prediction", "class_extrapolation"]
 
 
 class InteractionWarning(Contract):
@@ -68,11 +82,17 @@ class InteractionWarning(Contract):
     interacting_input: str = Field(description="The medication as the caller wrote it.")
     interacting_class: str | None = Field(default=None, description="The class through which the rule applied, if any.")
     severity: Severity
+    mechanism: str = Field(description="The interaction mechanism, e.g. cyp3a4_inhibition or qt_prolongation.")
+    evidence_kind: EvidenceKind | None = None
     effect: str
     exposure_change: ExposureChange | None = None
-    management: str
-    rule_level: Literal["drug_pair", "drug_class", "class_class"]
+    management: str = Field(description="Starts with the action; lists the label's alternatives.")
+    dose_change: str | None = Field(default=None, description="adjust_dose: the label's dose, with its number.")
+    separation_hours: list[float] = Field(default=[], description="separate_in_time: the label's hours.")
+    rule_level: Literal["drug_pair", "drug_class", "class_class", "duplicate_class"]
     formulation: str | None = None
+    label_wording_read: bool
+    verification: LabelVerification | None = None
     notes: list[str] = []
     evidence: list[LabelCitation]
 
@@ -84,8 +104,42 @@ class InteractionCleared(Contract):
     interacting_drug: str
     interacting_class: str | None = None
     finding: Literal["not_meaningful"]
+    mechanism: str | None = None
     effect: str = ""
+    label_wording_read: bool = False
+    verification: LabelVerification | None = None
     evidence: list[LabelCitation] = []
+
+
+PairStatus = Literal["warning", "not_meaningful", "no_label_guidance", "not_assessed"]
+
+
+class InteractionPair(Contract):
+    """One (TKI, other medicine) pair and the one thing known about it."""
+
+    drug: str
+    interacting_input: str
+    interacting_drug: str | None = Field(default=None, description="Absent when the medicine was not recognised.")
+    status: PairStatus = Field(
+        description="warning: the label (or the duplicate check) warns; not_meaningful: the label found no meaningful "
+        "effect; no_label_guidance: the label was read and says nothing for this medicine's mechanisms; "
+        "not_assessed: not checked (unrecognised medicine, mechanism not curated, or label wording not read)."
+    )
+    severity: Severity | None = None
+    mechanism: str | None = None
+    detail: str
+    label_wording_read: bool | None = None
+    source: LabelCitation | None = None
+
+
+class InteractionScope(Contract):
+    """For one drug with label rules: the mechanisms checked and those not checked."""
+
+    drug: str
+    label: LabelCitation | None = None
+    label_wording_read: bool
+    mechanisms_checked: list[str]
+    mechanisms_not_checked: list[str]
 
 
 class Criterion(Contract):
@@ -161,33 +215,59 @@ class Warning(Contract):
     message: str
 
 
+ResultStatus = Literal["detected", "not detected", "pending", "equivocal", "uncertain significance", "not tested"]
+
+
 class RecognisedTerm(Contract):
     input: str
     status: Literal["recognised", "ambiguous", "not_recognised"]
     normalised: str | None = None
+    read_as: str | None = Field(default=None, description="How the service read the entry, in words.")
     detail: str | None = None
+
+
+class Suggestion(Contract):
+    code: str
+    name: str
 
 
 class CancerTypeUnderstood(RecognisedTerm):
     code: str | None = None
     name: str | None = None
     candidates: list[str] = []
+    covered: bool = Field(default=False, description="True when the knowledge base holds regimens or rules for this type.")
+    suggestions: list[Suggestion] = Field(default=[], description="Closest known types for an entry that was not resolved: never applied.")
 
 
 class StageUnderstood(RecognisedTerm):
     settings: list[str] = []
 
 
+class AllelicContext(Contract):
+    relation: Literal["cis", "trans"]
+    variant: str = Field(description="The other variant, as read.")
+
+
 class MutationUnderstood(RecognisedTerm):
     gene: str | None = None
+    gene_inferred: bool = Field(default=False, description="The gene was not written; it is the only gene the knowledge has for this variant in this cancer type.")
     alteration: str | None = None
-    result: Literal["detected", "not detected"]
+    result: ResultStatus
+    variant: str | None = Field(default=None, description="The variant in HGVS protein notation (one-letter), where one was given.")
+    transcript: str | None = None
+    exon: int | None = None
+    copy_number: float | None = None
+    ratio: float | None = None
+    fusion_partner: str | None = None
+    allelic_context: list[AllelicContext] = []
     categories: list[str] = []
+    candidates: list[str] = Field(default=[], description="Genes the variant could belong to, when it was written without one.")
 
 
 class BiomarkerUnderstood(RecognisedTerm):
     name: str | None = None
     value: str | None = None
+    result: ResultStatus | None = None
 
 
 class DrugUnderstood(RecognisedTerm):
@@ -196,10 +276,34 @@ class DrugUnderstood(RecognisedTerm):
     classes: list[str] = []
 
 
+class OutcomeUnderstood(RecognisedTerm):
+    outcome: Literal["progression", "intolerance", "response", "stable disease", "unknown"]
+
+
 class PriorTherapyUnderstood(Contract):
     line: int
     drugs: list[DrugUnderstood]
     outcome: str
+    outcome_reading: OutcomeUnderstood | None = None
+    ongoing: bool = False
+
+
+class ConditionUnderstood(RecognisedTerm):
+    condition: str | None = None
+    groups: list[str] = []
+    current: bool | None = Field(default=None, description="False for a condition in the past (history of, resolved).")
+    value: str | None = Field(default=None, description="A class or measurement stated with it (Child-Pugh B, CrCl 25 mL/min).")
+
+
+class PatientContextUnderstood(Contract):
+    ecog: int | None = None
+    ecog_reading: RecognisedTerm | None = None
+    conditions: list[ConditionUnderstood] = []
+    brain_metastases: Literal["none", "present", "treated", "active"] | None = None
+    child_pugh: str | None = None
+    creatinine_clearance_ml_min: float | None = None
+    qtc_ms: float | None = None
+    read_from_stage: list[str] = Field(default=[], description="Details read from the stage text.")
 
 
 class ProfileUnderstood(Contract):
@@ -212,15 +316,26 @@ class ProfileUnderstood(Contract):
     line_of_therapy: int
     line_of_therapy_basis: str
     current_medications: list[DrugUnderstood] = []
+    patient: PatientContextUnderstood | None = None
+
+
+class Coverage(Contract):
+    covered: bool
+    statement: str
 
 
 class RecommendationResponse(Contract):
     knowledge_version: KnowledgeVersion
+    provisional: bool = Field(description="True while an entry that could change the answer is not recognised, pending or contradictory.")
+    provisional_reasons: list[str] = []
+    coverage: Coverage
     profile: ProfileUnderstood
     options: list[TreatmentOption]
     not_recommended: list[NotRecommended]
     interaction_warnings: list[InteractionWarning]
     interactions_cleared: list[InteractionCleared] = []
+    interaction_pairs: list[InteractionPair] = Field(default=[], description="Every (TKI, medicine) pair with its one status.")
+    interaction_scope: list[InteractionScope] = Field(default=[], description="Mechanisms checked and not checked, per TKI.")
     warnings: list[Warning]
     intended_use: str
 
@@ -230,6 +345,8 @@ class InteractionCheckResponse(Contract):
     drugs: list[DrugUnderstood]
     interaction_warnings: list[InteractionWarning]
     interactions_cleared: list[InteractionCleared] = []
+    interaction_pairs: list[InteractionPair] = Field(default=[], description="Every (TKI, medicine) pair with its one status.")
+    interaction_scope: list[InteractionScope] = Field(default=[], description="Mechanisms checked and not checked, per TKI.")
     warnings: list[Warning] = []
 
 

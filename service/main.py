@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from service.api import guide, health, knowledge, recommendations
+from service.api.guard import install_guard
 from service.api.openapi import install_openapi
 from service.api.problems import install_problem_handlers
 from service.config import Settings, get_settings
@@ -22,12 +23,6 @@ DESCRIPTION = (
     "profile and returns evidence-linked treatment options, the regimens excluded for a clinical reason, and drug "
     "interaction warnings from the prescribing information. For healthcare professionals: it supports, and does "
     "not replace, clinical judgement. Stateless: nothing submitted is stored or logged."
-)
-
-
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 
 
@@ -48,6 +43,8 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # A slash redirect would be built from the Host header the client sent.
+        redirect_slashes=False,
         openapi_tags=[
             {"name": "clinical decision support", "description": "Recommendations and interaction checks."},
             {"name": "knowledge", "description": "What the service knows, and its sources."},
@@ -66,16 +63,7 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
     app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "web" / "static"), name="static")
     install_openapi(app, kb)
 
-    @app.middleware("http")
-    async def no_store(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        # Answers are about a patient: no cache may keep them.
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        # The guide loads only its own script and stylesheet: nothing may reach another origin.
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-        return response
+    install_guard(app, max_body_bytes=settings.max_body_bytes, body_timeout=settings.body_timeout)
 
     return app
 

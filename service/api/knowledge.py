@@ -109,7 +109,7 @@ def _drug_view(kb: KnowledgeBase, name: str) -> DrugView:
         classes=drug.classes,
         targets=drug.targets,
         route=drug.route,
-        rxnorm=drug.rxnorm,
+        rxcuis=drug.rxcuis,
         formulations=[f.name for f in drug.formulations],
         has_label_interactions=name in kb.labels,
     )

@@ -31,10 +31,11 @@ def build_openapi(app: FastAPI, knowledge: KnowledgeBase) -> dict[str, Any]:
                     response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}
                     if status == "422" and response.get("description") == "Validation Error":
                         response["description"] = "The request is invalid; the problem lists each field to fix."
-    # The accepted cancer-type spellings are the knowledge base's vocabulary (matched case-insensitively).
+    # cancer_type stays a string: the whole OncoTree and clinical phrasing are accepted, so a generated client
+    # must not restrict it to an enum. The types the knowledge acts on are listed as examples.
     profile = components.get("PatientProfileInput", {}).get("properties", {})
     if "cancer_type" in profile:
-        profile["cancer_type"]["enum"] = knowledge.cancer_type_vocabulary
+        profile["cancer_type"]["examples"] = [*profile["cancer_type"].get("examples", []), *knowledge.cancer_type_vocabulary]
     return schema
 
 

@@ -3,7 +3,8 @@
 For each pair (a drug with label rules, another medicine) the first level that has a rule decides:
 drug + drug, then drug + class of the other medicine, then class + class. A rule that says the
 effect is not clinically meaningful decides too, and silences the levels below it. One pair gives
-at most one answer.
+exactly one status: a warning, no meaningful effect (label), no label guidance (the label was read
+and is silent), or not assessed (nothing was checked: never shown as safe).
 """
 
 from __future__ import annotations
@@ -11,39 +12,97 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from schemas.responses import ExposureChange, InteractionCleared, InteractionWarning, LabelCitation
+from schemas.responses import (
+    ExposureChange,
+    InteractionCleared,
+    InteractionPair,
+    InteractionScope,
+    InteractionWarning,
+    LabelCitation,
+    LabelVerification,
+)
 from service.engine.normalise import DrugRef
 from service.knowledge.index import KnowledgeBase
-from service.knowledge.records import WARNING_SEVERITIES, ClassInteractionRule, DrugLabel, InteractionRule, Severity
+from service.knowledge.records import (
+    DAILYMED_LABEL_URL,
+    MECHANISM_NAMES,
+    WARNING_SEVERITIES,
+    ClassInteractionRule,
+    DrugLabel,
+    EvidenceKind,
+    InteractionRule,
+    Mechanism,
+    Severity,
+)
 
 _SEVERITY_ORDER = {
-    Severity.AVOID: 0,
-    Severity.ADJUST: 1,
-    Severity.MONITOR: 2,
-    Severity.NOT_MEANINGFUL: 3,
-    Severity.NO_LABEL_GUIDANCE: 4,
+    Severity.CONTRAINDICATED: 0,
+    Severity.AVOID: 1,
+    Severity.ADJUST_DOSE: 2,
+    Severity.SEPARATE_IN_TIME: 3,
+    Severity.MONITOR: 4,
+    Severity.NOT_MEANINGFUL: 5,
+    Severity.NO_LABEL_GUIDANCE: 6,
 }
 
-
-UNVERIFIED_LABEL_NOTE = (
-    "Read from a copy or summary of the US prescribing information (see the source), not the FDA page itself: "
-    "confirm against the current label."
-)
+WORDING_NOT_READ = "Label wording not read: this rule was curated from {source}; confirm it in the DailyMed label before acting."
+WORDING_READ = "Label wording read on {source} (checked {checked})."
+_METHOD_SOURCE = {
+    "openFDA label record": "the openFDA label record",
+    "DailyMed label": "the DailyMed label",
+    "manufacturer's copy of the US label": "the label holder's copy of the US label",
+    "third-party copy of the US label": "a third-party copy of the US label",
+    "secondary sources only": "secondary sources (summaries, non-US product information, studies)",
+    "no US label": "non-US sources",
+}
 
 
 @dataclass(frozen=True)
 class PairFinding:
-    warning: InteractionWarning | None
-    cleared: InteractionCleared | None
+    """The one answer for a pair: its status, and the warning or clearance when there is one."""
+
+    status: str
+    detail: str
+    warning: InteractionWarning | None = None
+    cleared: InteractionCleared | None = None
+    mechanism: str | None = None
+    label_wording_read: bool | None = None
+    source: LabelCitation | None = None
 
 
-def _label_citation(label: DrugLabel, section: str | None) -> LabelCitation:
+def label_citation(label: DrugLabel, sections: list[str] | None = None, formulation: str | None = None) -> LabelCitation:
+    """The DailyMed label by set ID: the link a clinician is given, never the copy that was read.
+
+    A formulation with its own label (DANZITEN beside TASIGNA) is cited by its own set ID.
+    """
+    own = next((f for f in label.formulations if f.id == formulation and f.set_id), None)
+    if own is not None:
+        return LabelCitation(
+            title=own.name,
+            url=DAILYMED_LABEL_URL.format(set_id=own.set_id),
+            set_id=own.set_id,
+            section="; ".join(sections) if sections else None,
+        )
     return LabelCitation(
         title=label.label.title,
-        url=label.label.source_url,
+        url=label.label.dailymed_url,
         set_id=label.label.set_id,
         version=label.label.version,
-        section=section,
+        section="; ".join(sections) if sections else None,
+    )
+
+
+def _verification(label: DrugLabel, rule: InteractionRule) -> LabelVerification:
+    read = label.wording_read(rule)
+    method = label.verification.method
+    checked = label.verification.checked.isoformat()
+    statement = (WORDING_READ if read else WORDING_NOT_READ).format(source=_METHOD_SOURCE[method], checked=checked)
+    return LabelVerification(
+        label_wording_read=read,
+        method=method,
+        read_from=list(dict.fromkeys([*rule.read_from, *label.verification.read_from])),
+        checked=checked,
+        statement=statement,
     )
 
 
@@ -80,6 +139,18 @@ def _rule_index(kb: KnowledgeBase, label: DrugLabel, formulation: str | None) ->
     return index
 
 
+def rule_mechanism(kb: KnowledgeBase, rule: InteractionRule) -> Mechanism | None:
+    """A rule's mechanism: its own, else its class's, else that of the named drug's first class that has one."""
+    if rule.mechanism is not None:
+        return rule.mechanism
+    classes = [rule.with_class] if rule.with_class else list(kb.drug_classes(rule.with_drug)) if rule.with_drug in kb.drugs else []
+    for cls in classes:
+        mechanism = kb.class_mechanisms.get(cls)
+        if mechanism is not None:
+            return mechanism
+    return None
+
+
 def _formulation_note(kb: KnowledgeBase, subject: DrugRef, candidates: list[InteractionRule]) -> list[str]:
     if subject.formulation is not None or not any(r.formulation for r in candidates):
         return []
@@ -91,24 +162,38 @@ def _most_severe(rules: Iterable[InteractionRule]) -> InteractionRule:
     return min(rules, key=lambda r: _SEVERITY_ORDER[r.severity])
 
 
-def check_pair(kb: KnowledgeBase, subject: DrugRef, other: DrugRef) -> PairFinding | None:
-    """The one answer for `subject`'s label against `other`, or None when no rule at any level applies.
+def check_pair(kb: KnowledgeBase, subject: DrugRef, other: DrugRef) -> PairFinding:
+    """The one answer for `subject`'s label against `other`.
 
     The answer depends only on the drugs, so it is computed once per knowledge base and pair; only the
     caller's own spelling of the other medicine is filled in per request.
     """
     key = ("pair", subject.name, subject.formulation, other.name)
-    if key not in kb.memo:
-        kb.memo[key] = _decide_pair(kb, subject, other)
-    finding = kb.memo[key]
-    if isinstance(finding, PairFinding) and finding.warning is not None:
-        return PairFinding(warning=finding.warning.model_copy(update={"interacting_input": other.input}), cleared=None)
-    return finding  # type: ignore[return-value]
+    finding = kb.memo.get(key)
+    if not isinstance(finding, PairFinding):
+        finding = _with_duplicate_check(kb, subject, other, _decide_pair(kb, subject, other))
+        kb.memo[key] = finding
+    if finding.warning is not None:
+        return PairFinding(
+            status=finding.status,
+            detail=finding.detail,
+            warning=finding.warning.model_copy(update={"interacting_input": other.input}),
+            mechanism=finding.mechanism,
+            label_wording_read=finding.label_wording_read,
+            source=finding.source,
+        )
+    return finding
 
 
-def _decide_pair(kb: KnowledgeBase, subject: DrugRef, other: DrugRef) -> PairFinding | None:
+def _class_list(kb: KnowledgeBase, classes: Iterable[str]) -> str:
+    return ", ".join(kb.class_names.get(c, c) for c in classes)
+
+
+def _decide_pair(kb: KnowledgeBase, subject: DrugRef, other: DrugRef) -> PairFinding:
     label = kb.labels.get(subject.name)
     other_classes = kb.drug_classes(other.name)
+    if label is not None and not label.us_label:
+        return PairFinding(status="not_assessed", detail=f"{subject.name} has no US prescribing information: not assessed.")
     if label is not None:
         index = _rule_index(kb, label, subject.formulation)
         pair_rules = index.by_drug.get(other.name, [])
@@ -121,7 +206,16 @@ def _decide_pair(kb: KnowledgeBase, subject: DrugRef, other: DrugRef) -> PairFin
     general = [r for r in kb.class_rules if r.subject_class in subject_classes and r.with_class in other_classes]
     if general:
         return _finding_from_class_rule(subject, other, min(general, key=lambda r: _SEVERITY_ORDER[r.severity]))
-    return None
+    if label is None:
+        return PairFinding(status="not_assessed", detail=f"{subject.name} has no label record: not assessed.")
+    checked = [c for c in other_classes if kb.class_mechanisms.get(c)]
+    if checked:
+        detail = (
+            f"{subject.name}'s label record has no rule for {other.name}'s mechanisms ({_class_list(kb, checked)}): not assessed."
+        )
+    else:
+        detail = f"{other.name} has no interaction mechanism the service checks for {subject.name}: not assessed."
+    return PairFinding(status="not_assessed", detail=detail, source=label_citation(label))
 
 
 def _finding_from_label(
@@ -133,68 +227,158 @@ def _finding_from_label(
     level: str,
     notes: list[str],
 ) -> PairFinding:
-    if rule.severity == Severity.NO_LABEL_GUIDANCE:
-        return PairFinding(warning=None, cleared=None)
-    citation = _label_citation(label, rule.label_section)
+    citation = label_citation(label, rule.label_sections, subject.formulation or rule.formulation)
+    read = label.wording_read(rule)
+    mechanism = rule_mechanism(kb, rule)
+    mechanism_id = mechanism.value if mechanism else None
     interacting_class = kb.class_names.get(rule.with_class) if rule.with_class else None
+    through = f" ({interacting_class})" if interacting_class else ""
+    if rule.severity == Severity.NO_LABEL_GUIDANCE:
+        if read:
+            return PairFinding(
+                status="no_label_guidance",
+                detail=f"The {subject.name} label was read and gives no guidance for {other.name}{through}.",
+                mechanism=mechanism_id,
+                label_wording_read=True,
+                source=citation,
+            )
+        return PairFinding(
+            status="not_assessed",
+            detail=f"The {subject.name} label's wording for {other.name}{through} was not read: not assessed.",
+            mechanism=mechanism_id,
+            label_wording_read=False,
+            source=citation,
+        )
+    verification = _verification(label, rule)
     if rule.severity not in WARNING_SEVERITIES:
         return PairFinding(
-            warning=None,
+            status="not_meaningful",
+            detail=f"The {subject.name} label reports no clinically meaningful effect with {other.name}{through}.",
             cleared=InteractionCleared(
                 drug=subject.name,
                 interacting_drug=other.name,
                 interacting_class=interacting_class,
-                finding=rule.severity.value,
+                finding="not_meaningful",
+                mechanism=mechanism_id,
                 effect=rule.effect,
-                evidence=[citation] if label.label.source_url else [],
+                label_wording_read=read,
+                verification=verification,
+                evidence=[citation] if citation.url else [],
             ),
+            mechanism=mechanism_id,
+            label_wording_read=read,
+            source=citation,
         )
-    # `notes` are the curator's provenance notes; `note` is written for the clinician.
+    # `curator_notes` stay with the curators; `note` is written for the clinician.
     extra = [rule.note] if rule.note else []
-    if not label.verified:
-        extra.append(UNVERIFIED_LABEL_NOTE)
+    if not read:
+        extra.append(verification.statement)
+    warning = InteractionWarning(
+        drug=subject.name,
+        interacting_drug=other.name,
+        interacting_input=other.input,
+        interacting_class=interacting_class,
+        severity=rule.severity.value,
+        mechanism=mechanism_id or "label_named_drug",
+        evidence_kind=rule.evidence_kind.value if rule.evidence_kind else None,
+        effect=rule.effect,
+        exposure_change=ExposureChange(**rule.exposure_change.model_dump()) if rule.exposure_change else None,
+        management=rule.management,
+        dose_change=rule.dose_change,
+        separation_hours=rule.separation_hours,
+        rule_level=level,
+        formulation=subject.formulation or rule.formulation,
+        label_wording_read=read,
+        verification=verification,
+        notes=notes + extra,
+        evidence=[citation],
+    )
     return PairFinding(
-        warning=InteractionWarning(
-            drug=subject.name,
-            interacting_drug=other.name,
-            interacting_input=other.input,
-            interacting_class=interacting_class,
-            severity=rule.severity.value,
-            effect=rule.effect,
-            exposure_change=ExposureChange(**rule.exposure_change.model_dump()) if rule.exposure_change else None,
-            management=rule.management,
-            rule_level=level,
-            formulation=subject.formulation or rule.formulation,
-            notes=notes + extra,
-            evidence=[citation],
-        ),
-        cleared=None,
+        status="warning",
+        detail=f"{rule.severity.value.replace('_', ' ')}: {rule.management}",
+        warning=warning,
+        mechanism=mechanism_id,
+        label_wording_read=read,
+        source=citation,
     )
 
 
 def _finding_from_class_rule(subject: DrugRef, other: DrugRef, rule: ClassInteractionRule) -> PairFinding:
-    if rule.severity == Severity.NO_LABEL_GUIDANCE:
-        return PairFinding(warning=None, cleared=None)
     citation = LabelCitation(title=rule.source_title, url=rule.source_url)
+    if rule.severity == Severity.NO_LABEL_GUIDANCE:
+        return PairFinding(status="no_label_guidance", detail=f"{rule.source_title} gives no guidance for this pair.", source=citation)
     if rule.severity not in WARNING_SEVERITIES:
         return PairFinding(
-            warning=None,
+            status="not_meaningful",
+            detail=f"{rule.source_title} reports no clinically meaningful effect.",
             cleared=InteractionCleared(
-                drug=subject.name, interacting_drug=other.name, finding=rule.severity.value, effect=rule.effect, evidence=[citation]
+                drug=subject.name, interacting_drug=other.name, finding="not_meaningful", effect=rule.effect, evidence=[citation]
             ),
+            source=citation,
         )
+    warning = InteractionWarning(
+        drug=subject.name,
+        interacting_drug=other.name,
+        interacting_input=other.input,
+        severity=rule.severity.value,
+        mechanism="class_rule",
+        effect=rule.effect,
+        management=rule.management,
+        rule_level="class_class",
+        label_wording_read=False,
+        evidence=[citation],
+    )
+    return PairFinding(status="warning", detail=f"{rule.severity.value}: {rule.management}", warning=warning, source=citation)
+
+
+def _shared_specific_classes(kb: KnowledgeBase, subject: str, other: str) -> list[str]:
+    if subject == other or "tyrosine_kinase_inhibitor" not in kb.drug_classes(other):
+        return []
+    shared = set(kb.drug_classes(subject)) & set(kb.drug_classes(other))
+    return sorted(c for c in shared if c in kb.duplicate_therapy_classes)
+
+
+def _with_duplicate_check(kb: KnowledgeBase, subject: DrugRef, other: DrugRef, finding: PairFinding) -> PairFinding:
+    """Two TKIs of the same target class at once: flagged, unless a label rule already warns for the pair."""
+    shared = _shared_specific_classes(kb, subject.name, other.name)
+    if not shared:
+        return finding
+    names = _class_list(kb, shared)
+    if finding.warning is not None:
+        note = f"{subject.name} and {other.name} are both a {names}: check that one is not meant to replace the other."
+        return PairFinding(
+            status=finding.status,
+            detail=finding.detail,
+            warning=finding.warning.model_copy(update={"notes": [*finding.warning.notes, note]}),
+            mechanism=finding.mechanism,
+            label_wording_read=finding.label_wording_read,
+            source=finding.source,
+        )
+    management = (
+        f"Avoid giving two of the same kind of TKI ({names}) at once: confirm which one the patient is to take and "
+        "stop the other; no label supports taking them together."
+    )
+    warning = InteractionWarning(
+        drug=subject.name,
+        interacting_drug=other.name,
+        interacting_input=other.input,
+        interacting_class=names,
+        severity="avoid",
+        mechanism=Mechanism.DUPLICATE_TKI.value,
+        evidence_kind=EvidenceKind.CLASS_EXTRAPOLATION.value,
+        effect=f"Duplicate therapy: {subject.name} and {other.name} are both a {names}.",
+        management=management,
+        rule_level="duplicate_class",
+        label_wording_read=False,
+        notes=["A duplicate-therapy check by drug class, not a label rule."],
+        evidence=[],
+    )
     return PairFinding(
-        warning=InteractionWarning(
-            drug=subject.name,
-            interacting_drug=other.name,
-            interacting_input=other.input,
-            severity=rule.severity.value,
-            effect=rule.effect,
-            management=rule.management,
-            rule_level="class_class",
-            evidence=[citation],
-        ),
-        cleared=None,
+        status="warning",
+        detail=f"avoid: {management}",
+        warning=warning,
+        mechanism=Mechanism.DUPLICATE_TKI.value,
+        label_wording_read=False,
     )
 
 
@@ -202,13 +386,42 @@ def _finding_from_class_rule(subject: DrugRef, other: DrugRef, rule: ClassIntera
 class InteractionReport:
     warnings: list[InteractionWarning]
     cleared: list[InteractionCleared]
+    pairs: list[InteractionPair]
+    scope: list[InteractionScope]
 
 
-def check_interactions(kb: KnowledgeBase, subjects: list[DrugRef], medications: list[DrugRef]) -> InteractionReport:
-    """Every subject drug against every other medicine, one answer per ordered pair."""
+def mechanism_scope(kb: KnowledgeBase, subject: str) -> InteractionScope:
+    """The mechanisms the service checked for one drug (label rules read or stated) and those it did not."""
+    label = kb.labels.get(subject)
+    checked: set[Mechanism] = set()
+    if label is not None and label.us_label:
+        for rule in label.rules:
+            mechanism = rule_mechanism(kb, rule)
+            if mechanism is not None and (rule.severity != Severity.NO_LABEL_GUIDANCE or label.wording_read(rule)):
+                checked.add(mechanism)
+    if "tyrosine_kinase_inhibitor" in kb.drug_classes(subject):
+        checked.add(Mechanism.DUPLICATE_TKI)
+    return InteractionScope(
+        drug=subject,
+        label=label_citation(label) if label is not None and label.us_label else None,
+        label_wording_read=bool(label and label.verification.label_wording_read),
+        mechanisms_checked=[MECHANISM_NAMES[m] for m in Mechanism if m in checked],
+        mechanisms_not_checked=[MECHANISM_NAMES[m] for m in Mechanism if m not in checked],
+    )
+
+
+def check_interactions(
+    kb: KnowledgeBase,
+    subjects: list[DrugRef],
+    medications: list[DrugRef],
+    unrecognised: Iterable[str] = (),
+) -> InteractionReport:
+    """Every subject drug against every other medicine, one status per ordered pair."""
     warnings: list[InteractionWarning] = []
     cleared: list[InteractionCleared] = []
+    pairs: list[InteractionPair] = []
     seen: set[tuple[str, str]] = set()
+    unrecognised = list(dict.fromkeys(unrecognised))
     for subject in subjects:
         for other in medications:
             pair = (subject.name, other.name)
@@ -216,15 +429,37 @@ def check_interactions(kb: KnowledgeBase, subjects: list[DrugRef], medications: 
                 continue
             seen.add(pair)
             finding = check_pair(kb, subject, other)
-            if finding is None:
-                continue
             if finding.warning is not None:
                 warnings.append(finding.warning)
             if finding.cleared is not None:
                 cleared.append(finding.cleared)
+            pairs.append(
+                InteractionPair(
+                    drug=subject.name,
+                    interacting_input=other.input,
+                    interacting_drug=other.name,
+                    status=finding.status,  # type: ignore[arg-type]
+                    severity=finding.warning.severity if finding.warning else None,
+                    mechanism=finding.mechanism,
+                    detail=finding.detail,
+                    label_wording_read=finding.label_wording_read,
+                    source=finding.source,
+                )
+            )
+        for text in unrecognised:
+            pairs.append(
+                InteractionPair(
+                    drug=subject.name,
+                    interacting_input=text,
+                    status="not_assessed",
+                    detail="Not in the drug catalogue: its interactions were not checked.",
+                )
+            )
     warnings.sort(key=lambda w: (_SEVERITY_ORDER[Severity(w.severity)], w.drug, w.interacting_drug))
     cleared.sort(key=lambda c: (c.drug, c.interacting_drug))
-    return InteractionReport(warnings=warnings, cleared=cleared)
+    # the scope is only news for drugs actually checked against something
+    scope = [mechanism_scope(kb, name) for name in dict.fromkeys(p.drug for p in pairs)]
+    return InteractionReport(warnings=warnings, cleared=cleared, pairs=pairs, scope=scope)
 
 
 def interaction_subjects(kb: KnowledgeBase, drugs: Iterable[DrugRef]) -> list[DrugRef]:

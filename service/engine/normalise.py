@@ -1,492 +1,45 @@
-"""Normalisers: one per vocabulary, shared by every front door (JSON API, web form, CDS Hooks).
+"""The whole profile: every front door (JSON API, web form, CDS Hooks) produces one NormalisedProfile.
 
-Each turns what a caller wrote into the knowledge base's terms by exact lookup after folding
-case, spacing and notation. Nothing is mapped by similarity: input that does not resolve is
-returned as not recognised, with the reason, so the caller sees exactly what was not used.
+Each input kind has its own reader in `service.engine.readers`; this module puts their readings
+together, finds what contradicts itself, and says when the answer is provisional.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass, field
 
-from schemas.requests import MedicationInput, MutationInput, PatientProfileInput, PriorTherapyInput
+from schemas.requests import PatientProfileInput
 from schemas.responses import (
     BiomarkerUnderstood,
-    CancerTypeUnderstood,
     DrugUnderstood,
     MutationUnderstood,
+    PatientContextUnderstood,
     PriorTherapyUnderstood,
     ProfileUnderstood,
     StageUnderstood,
     Warning,
 )
+from service.engine.readers.biomarkers import normalise_biomarker, read_biomarker
+from service.engine.readers.cancer_type import CancerTypeReading, read_cancer_type
+from service.engine.readers.medicines import DrugRef, normalise_drug
+from service.engine.readers.patient import ConditionReading, PatientDetails, read_condition, read_ecog, read_stage
+from service.engine.readers.prior_therapy import PriorLine, normalise_prior_therapy
+from service.engine.readers.variants import VariantReading, read_mutation
 from service.knowledge.index import KnowledgeBase
-from service.knowledge.terms import fold
 from service.knowledge.records import Alteration, Setting
 
-
-class UnknownCancerTypeError(ValueError):
-    """The cancer type is not in the knowledge base; `suggestions` are the closest known types."""
-
-    def __init__(self, suggestions: list[tuple[str, str]]) -> None:
-        self.suggestions = suggestions
-        super().__init__("cancer_type is not a known OncoTree code, name or synonym")
-
-
-# --- cancer type --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CancerTypeResult:
-    understood: CancerTypeUnderstood
-    code: str  # the recognised code, or the nearest common ancestor of an ambiguous term
-    ambiguous: bool
-
-
-def normalise_cancer_type(kb: KnowledgeBase, text: str) -> CancerTypeResult:
-    key = fold(text)
-    code = kb.cancer_type_terms.get(key)
-    if code is not None:
-        cancer = kb.cancer_types[code]
-        return CancerTypeResult(
-            CancerTypeUnderstood(input=text, status="recognised", normalised=code, code=code, name=cancer.name),
-            code,
-            ambiguous=False,
-        )
-    ambiguous = kb.ambiguous_cancer_terms.get(key)
-    if ambiguous is not None:
-        names = [f"{c} ({kb.cancer_types[c].name})" for c in ambiguous.candidates]
-        return CancerTypeResult(
-            CancerTypeUnderstood(
-                input=text,
-                status="ambiguous",
-                normalised=ambiguous.ancestor,
-                code=ambiguous.ancestor,
-                name=kb.cancer_types[ambiguous.ancestor].name,
-                candidates=list(ambiguous.candidates),
-                detail="could be " + ", ".join(names) + "; options need a specific type are shown with a caveat",
-            ),
-            ambiguous.ancestor,
-            ambiguous=True,
-        )
-    raise UnknownCancerTypeError(suggest_cancer_types(kb, key))
-
-
-def suggest_cancer_types(kb: KnowledgeBase, key: str, limit: int = 5) -> list[tuple[str, str]]:
-    """Closest known types by spelling: offered to the caller in the error, never applied."""
-    close = difflib.get_close_matches(key, list(kb.cancer_type_terms), n=limit * 3, cutoff=0.5)
-    codes: list[str] = []
-    for term in close:
-        code = kb.cancer_type_terms[term]
-        if code not in codes:
-            codes.append(code)
-    return [(code, kb.cancer_types[code].name) for code in codes[:limit]]
-
-
-# --- stage --------------------------------------------------------------------------------
-
-_ROMAN_STAGE = re.compile(r"^(?:stage\s*)?(iv|iii|ii|i|4|3|2|1)(?:[abc][0-9]?)?$")
-_ROMAN_SETTING = {
-    "i": Setting.EARLY,
-    "1": Setting.EARLY,
-    "ii": Setting.EARLY,
-    "2": Setting.EARLY,
-    "iii": Setting.LOCALLY_ADVANCED,
-    "3": Setting.LOCALLY_ADVANCED,
-    "iv": Setting.METASTATIC,
-    "4": Setting.METASTATIC,
-}
-_STAGE_PHRASES: dict[str, tuple[Setting, ...]] = {
-    "early": (Setting.EARLY,),
-    "early stage": (Setting.EARLY,),
-    "localized": (Setting.EARLY,),
-    "localised": (Setting.EARLY,),
-    "locally advanced": (Setting.LOCALLY_ADVANCED,),
-    "unresectable": (Setting.ADVANCED,),
-    "advanced": (Setting.ADVANCED,),
-    "advanced or metastatic": (Setting.ADVANCED,),
-    "metastatic": (Setting.METASTATIC,),
-    "recurrent": (Setting.RECURRENT,),
-    "recurrent or metastatic": (Setting.RECURRENT, Setting.METASTATIC),
-    "chronic phase": (Setting.CHRONIC_PHASE,),
-    "cp": (Setting.CHRONIC_PHASE,),
-    "cml-cp": (Setting.CHRONIC_PHASE,),
-    "accelerated phase": (Setting.ACCELERATED_PHASE,),
-    "ap": (Setting.ACCELERATED_PHASE,),
-    "blast phase": (Setting.BLAST_PHASE,),
-    "blast crisis": (Setting.BLAST_PHASE,),
-    "bp": (Setting.BLAST_PHASE,),
-    "newly diagnosed": (Setting.NEWLY_DIAGNOSED,),
-    "relapsed": (Setting.RELAPSED,),
-    "refractory": (Setting.REFRACTORY,),
-    "relapsed or refractory": (Setting.RELAPSED, Setting.REFRACTORY),
-    "relapsed/refractory": (Setting.RELAPSED, Setting.REFRACTORY),
-}
-
-
-def normalise_stage(text: str) -> tuple[StageUnderstood, tuple[Setting, ...]]:
-    key = fold(text).replace("_", " ").strip(" .")
-    key = re.sub(r"\s*\(.*\)$", "", key)
-    settings = _STAGE_PHRASES.get(key) or _STAGE_PHRASES.get(key.removesuffix(" disease"))
-    if settings is None:
-        match = _ROMAN_STAGE.match(key)
-        if match:
-            settings = (_ROMAN_SETTING[match.group(1)],)
-    if settings is None:
-        return (
-            StageUnderstood(
-                input=text,
-                status="not_recognised",
-                detail="not a stage this service knows; options are not filtered by disease setting",
-            ),
-            (),
-        )
-    values = [s.value for s in settings]
-    return StageUnderstood(input=text, status="recognised", normalised=", ".join(values), settings=values), settings
-
-
-# --- alterations --------------------------------------------------------------------------
-
-_THREE_LETTER = {
-    "ala": "A", "arg": "R", "asn": "N", "asp": "D", "cys": "C", "gln": "Q", "glu": "E", "gly": "G",
-    "his": "H", "ile": "I", "leu": "L", "lys": "K", "met": "M", "phe": "F", "pro": "P", "ser": "S",
-    "thr": "T", "trp": "W", "tyr": "Y", "val": "V", "ter": "*",
-}  # fmt: skip
-_THREE_LETTER_CHANGE = re.compile(
-    r"\b(" + "|".join(_THREE_LETTER) + r")(\d{1,4})(" + "|".join(_THREE_LETTER) + r"|del|dup|fs)\b", re.IGNORECASE
-)
-_PROTEIN_CHANGE = re.compile(r"\b([acdefghiklmnpqrstvwy])(\d{1,4})([acdefghiklmnpqrstvwy*x])\b")
-_NEGATIVE_WORDS = re.compile(
-    r"\b(not detected|none detected|negative|wild[- ]?type|wt|absent|no mutation|not present)\b"
-)
-_POSITIVE_WORDS = re.compile(r"\b(detected|positive|present|mutated|mutation|mutant)\b|\+")
-_FILLER_WORDS = re.compile(r"\b(acquired|somatic|germline|activating|sensitizing|sensitising|variant|alteration|gene|p\.)\b")
-_KIND_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\bexon\s*(\d+)\s*(?:skipping|skip)\b|\bex(\d+)\s*skipping\b"), "exon_skipping"),
-    (re.compile(r"\bexon\s*(\d+)\s*(?:deletion|del|deletions)\b|\bex(\d+)\s*del\b"), "exon_deletion"),
-    (re.compile(r"\bexon\s*(\d+)\s*(?:insertion|ins|insertions)\b|\bex(\d+)\s*ins\b"), "exon_insertion"),
-    (re.compile(r"\b(?:fusion|fusions|rearrangement|rearranged|translocation)\b"), "fusion"),
-    (re.compile(r"\b(?:amplification|amplified|amp|copy number gain)\b"), "amplification"),
-    (re.compile(r"\bexon\s*(\d+)\b"), "exon_mutation"),
+__all__ = [
+    "DrugRef",
+    "NormalisedProfile",
+    "PriorLine",
+    "normalise_biomarker",
+    "normalise_drug",
+    "normalise_profile",
+    "read_cancer_type",
+    "read_mutation",
 ]
-_FUSION_SEPARATOR = re.compile(r"::|-|/")
 
-
-@dataclass(frozen=True)
-class AlterationFinding:
-    understood: MutationUnderstood
-    alteration: Alteration | None
-    gene: str | None
-    detected: bool
-
-
-def _to_one_letter(text: str) -> str:
-    def replace(match: re.Match[str]) -> str:
-        ref = _THREE_LETTER[match.group(1).lower()]
-        alt = match.group(3).lower()
-        return f"{ref}{match.group(2)}{_THREE_LETTER.get(alt, alt)}"
-
-    return _THREE_LETTER_CHANGE.sub(replace, text)
-
-
-def _find_gene(kb: KnowledgeBase, text: str) -> tuple[str | None, str, str | None]:
-    """Find the gene named in `text`; return (gene, the remaining text, fusion partner)."""
-    tokens = text.split()
-    # longest alias first, so "bcr-abl1" wins over "abl1"
-    for size in (3, 2, 1):
-        for start in range(len(tokens) - size + 1):
-            candidate = " ".join(tokens[start : start + size])
-            gene = kb.gene_terms.get(candidate)
-            if gene is not None:
-                rest = " ".join(tokens[:start] + tokens[start + size :])
-                return gene, rest, None
-    for start, token in enumerate(tokens):
-        parts = [p for p in _FUSION_SEPARATOR.split(token) if p]
-        if len(parts) == 2:
-            known = [kb.gene_terms.get(p) for p in parts]
-            for gene, partner in ((known[1], parts[0]), (known[0], parts[1])):
-                if gene is not None:
-                    rest = " ".join(tokens[:start] + ["fusion"] + tokens[start + 1 :])
-                    return gene, rest, partner.upper()
-    return None, text, None
-
-
-def _match_alteration(kb: KnowledgeBase, gene: str, text: str) -> tuple[Alteration | None, str | None]:
-    """Resolve `text` to one of `gene`'s alterations; return it or the reason it did not resolve."""
-    terms = kb.alteration_terms.get(gene, {})
-    cleaned = _FILLER_WORDS.sub(" ", text).replace("(", " ").replace(")", " ")
-    cleaned = re.sub(r"\s+", " ", cleaned).strip(" ,;.")
-    if cleaned in terms:
-        return kb.alterations[terms[cleaned]], None
-    change = _PROTEIN_CHANGE.search(_to_one_letter(cleaned))
-    if change:
-        name = "".join(change.groups())
-        if name in terms:
-            return kb.alterations[terms[name]], None
-        return None, f"{gene} {name.upper()} is not in the knowledge base"
-    for pattern, kind in _KIND_PATTERNS:
-        match = pattern.search(cleaned)
-        if not match:
-            continue
-        exon_text = next((g for g in match.groups() if g), None)
-        exon = int(exon_text) if exon_text else None
-        for alteration in kb.alterations_of(gene):
-            if alteration.kind == kind and (exon is None or alteration.exon == exon):
-                return alteration, None
-        return None, f"no {kind.replace('_', ' ')} of {gene}{f' exon {exon}' if exon else ''} is in the knowledge base"
-    return None, f"the {gene} alteration could not be read"
-
-
-def normalise_mutation(kb: KnowledgeBase, item: str | MutationInput) -> AlterationFinding:
-    if isinstance(item, MutationInput):
-        raw = f"{item.gene} {item.alteration or ''}".strip()
-        shown = raw if item.status == "detected" else f"{raw} (not detected)"
-        detected_by_field = item.status == "detected"
-    else:
-        raw = shown = item
-        detected_by_field = None
-    text = fold(_to_one_letter(raw)).replace("p.", "")
-    negative = _NEGATIVE_WORDS.search(text) is not None
-    detected = detected_by_field if detected_by_field is not None else not negative
-    text = _NEGATIVE_WORDS.sub(" ", text)
-    result = "detected" if detected else "not detected"
-
-    gene, rest, partner = _find_gene(kb, text)
-    if gene is None:
-        marker = next((kb.biomarker_terms[w] for w in re.split(r"[\s:=-]+", text) if w in kb.biomarker_terms), None)
-        detail = (
-            f"{marker} is a biomarker, not a mutation: send it in biomarkers as {{name, status}}"
-            if marker
-            else "no gene this service knows is named; write the gene with the change, e.g. 'EGFR T790M'"
-        )
-        return AlterationFinding(
-            MutationUnderstood(input=shown, status="not_recognised", result=result, detail=detail),
-            None,
-            None,
-            detected,
-        )
-    rest = rest.strip()
-    alteration_text = _POSITIVE_WORDS.sub(" ", rest).strip() if rest not in kb.alteration_terms.get(gene, {}) else rest
-    if not alteration_text:
-        # a gene-level result: "EGFR not detected" is a tested-negative gene, "EGFR positive" says too little
-        if not detected:
-            return AlterationFinding(
-                MutationUnderstood(
-                    input=shown, status="recognised", normalised=f"{gene} (no alteration detected)", gene=gene, result=result
-                ),
-                None,
-                gene,
-                detected,
-            )
-        return AlterationFinding(
-            MutationUnderstood(
-                input=shown,
-                status="not_recognised",
-                gene=gene,
-                result=result,
-                detail=f"{gene} is named without the alteration; give the change (e.g. a protein change, fusion or exon event)",
-            ),
-            None,
-            gene,
-            detected,
-        )
-    alteration, problem = _match_alteration(kb, gene, rest if rest in kb.alteration_terms.get(gene, {}) else alteration_text)
-    if alteration is None:
-        return AlterationFinding(
-            MutationUnderstood(input=shown, status="not_recognised", gene=gene, result=result, detail=problem),
-            None,
-            gene,
-            detected,
-        )
-    detail = f"fusion partner {partner}" if partner and alteration.kind == "fusion" else None
-    return AlterationFinding(
-        MutationUnderstood(
-            input=shown,
-            status="recognised",
-            normalised=alteration.id,
-            gene=gene,
-            alteration=alteration.name,
-            result=result,
-            categories=list(alteration.categories),
-            detail=detail,
-        ),
-        alteration,
-        gene,
-        detected,
-    )
-
-
-# --- biomarkers ---------------------------------------------------------------------------
-
-
-def normalise_biomarker(kb: KnowledgeBase, name: str, status: str) -> tuple[BiomarkerUnderstood, tuple[str, str] | None]:
-    shown = f"{name}: {status}"
-    marker_name = kb.biomarker_terms.get(fold(name))
-    if marker_name is None:
-        return BiomarkerUnderstood(input=shown, status="not_recognised", detail="biomarker not known to this service"), None
-    marker = kb.biomarkers[marker_name]
-    key = fold(status)
-    for canonical, spellings in marker.statuses.items():
-        if key == fold(canonical) or key in {fold(s) for s in spellings}:
-            return (
-                BiomarkerUnderstood(
-                    input=shown, status="recognised", normalised=f"{marker_name} {canonical}", name=marker_name, value=canonical
-                ),
-                (marker_name, canonical),
-            )
-    allowed = ", ".join(marker.statuses)
-    return (
-        BiomarkerUnderstood(
-            input=shown, status="not_recognised", name=marker_name, detail=f"status not recognised; use one of: {allowed}"
-        ),
-        None,
-    )
-
-
-# --- drugs --------------------------------------------------------------------------------
-
-_DOSE_NOISE = re.compile(r"[,;()\[\]]")
-
-# Words a medication line may carry beside the drug's name without changing which drug it is: dose units,
-# frequency, route, dosage form, release type and the small words of a sig. Any other word (a second drug,
-# "emtansine" after "trastuzumab") means the line names something this catalogue does not hold.
-_ADMINISTRATION_WORDS = frozenset(
-    """
-    mg mcg µg ug g gram grams kg ml l iu unit units mmol meq % day days week weeks
-    once twice daily a per x times every each weekly hourly hour hours h hr hrs
-    morning evening night nightly bedtime noon am pm
-    bid tid qid qd od bd tds qds qhs qam qpm prn
-    po oral orally by mouth iv intravenous sc subcutaneous
-    tab tabs tablet tablets cap caps capsule capsules solution suspension liquid chewable granules powder injection
-    dr er xr xl sr cr ec delayed extended modified sustained controlled release delayed-release extended-release
-    enteric coated enteric-coated film-coated
-    take with without before after food meals meal breakfast lunch dinner as needed at
-    """.split()
-)
-
-
-def _is_administration_word(word: str) -> bool:
-    parts = [part for part in word.split("/") if part]
-    return all(any(ch.isdigit() for ch in part) or part.rstrip(".") in _ADMINISTRATION_WORDS for part in parts)
-
-
-@dataclass(frozen=True)
-class DrugRef:
-    """A recognised drug, with its formulation when the caller named one."""
-
-    name: str
-    formulation: str | None
-    input: str
-
-
-def normalise_drug(kb: KnowledgeBase, item: str | MedicationInput) -> tuple[DrugUnderstood, DrugRef | None]:
-    if isinstance(item, MedicationInput):
-        text = item.name if item.formulation is None else f"{item.name} {item.formulation}"
-        shown = text
-    else:
-        text = shown = item
-    words = _DOSE_NOISE.sub(" ", fold(text)).split()
-    found: tuple[str, str | None] | None = None
-    # the longest run of words that is a known name, brand, salt or synonym
-    for size in range(min(kb.longest_drug_term_words, len(words)), 0, -1):
-        for start in range(len(words) - size + 1):
-            hit = kb.drug_terms.get(" ".join(words[start : start + size]))
-            if hit is not None:
-                found = hit
-                break
-        if found:
-            break
-    if found is None:
-        return (
-            DrugUnderstood(
-                input=shown, status="not_recognised", detail="not in the drug catalogue; its interactions were not checked"
-            ),
-            None,
-        )
-    unexplained = _unexplained_words(kb, words, found[0])
-    if unexplained:
-        return (
-            DrugUnderstood(
-                input=shown,
-                status="not_recognised",
-                detail=(
-                    f"names {found[0]} but also the words '{' '.join(unexplained)}', which are not a dose, "
-                    "route, form or frequency, so it may be another medicine; send the medicine's name alone "
-                    "to have its interactions checked"
-                ),
-            ),
-            None,
-        )
-    name, formulation = found
-    drug = kb.drugs[name]
-    if formulation is None and drug.formulations:
-        folded = " ".join(words)
-        for candidate in drug.formulations:
-            if any(re.search(rf"\b{re.escape(fold(word))}\b", folded) for word in (*candidate.names, *candidate.keywords)):
-                formulation = candidate.id
-                break
-    return (
-        DrugUnderstood(
-            input=shown,
-            status="recognised",
-            normalised=name,
-            name=name,
-            formulation=formulation,
-            classes=list(drug.classes),
-        ),
-        DrugRef(name=name, formulation=formulation, input=shown),
-    )
-
-
-def _unexplained_words(kb: KnowledgeBase, words: list[str], drug: str) -> list[str]:
-    """Words of a medication line that are neither administration words nor words of the same drug's names."""
-    own_words = kb.drug_own_words[drug]
-    return [word for word in words if word not in own_words and not _is_administration_word(word)]
-
-
-_REGIMEN_SEPARATOR = re.compile(r"\s*(?:\+|,|/|;|\band\b|\bwith\b|\bplus\b)\s*")
-
-
-@dataclass(frozen=True)
-class PriorLine:
-    number: int
-    drugs: tuple[str, ...]
-    outcome: str
-    # drugs named in this line that the catalogue does not hold: requirements they might meet stay open
-    unrecognised: int = 0
-
-
-def normalise_prior_therapy(
-    kb: KnowledgeBase, item: str | PriorTherapyInput, number: int
-) -> tuple[PriorTherapyUnderstood, PriorLine]:
-    if isinstance(item, PriorTherapyInput):
-        names, outcome = list(item.drugs), item.outcome
-    else:
-        names, outcome = [p for p in _REGIMEN_SEPARATOR.split(item) if p.strip()], "unknown"
-    understood = [found for name in names for found in _normalise_prior_drug(kb, name)]
-    drugs = tuple(ref.name for _, ref in understood if ref is not None)
-    unrecognised = sum(1 for _, ref in understood if ref is None)
-    return (
-        PriorTherapyUnderstood(line=number, drugs=[u for u, _ in understood], outcome=outcome),
-        PriorLine(number=number, drugs=drugs, outcome=outcome, unrecognised=unrecognised),
-    )
-
-
-def _normalise_prior_drug(kb: KnowledgeBase, name: str) -> list[tuple[DrugUnderstood, DrugRef | None]]:
-    """A drug, or a named combination (FOLFOX) expanded to the drugs it always stands for."""
-    combination = kb.combination_terms.get(fold(name).strip(" ."))
-    if combination is None:
-        return [normalise_drug(kb, name)]
-    expanded = []
-    for drug in combination.drugs:
-        understood, ref = normalise_drug(kb, drug)
-        expanded.append((understood.model_copy(update={"input": name, "detail": f"part of {combination.name}"}), ref))
-    return expanded
-
-
-# --- the whole profile --------------------------------------------------------------------
+_UNRESOLVED = ("pending", "equivocal", "uncertain significance")
 
 
 @dataclass
@@ -506,6 +59,21 @@ class NormalisedProfile:
     medications: list[DrugRef]
     understood: ProfileUnderstood
     warnings: list[Warning] = field(default_factory=list)
+    # alteration id -> (cis | trans, the other alteration's id)
+    allelic: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    # (alteration id or gene, status) for results that are pending, equivocal or of uncertain significance
+    unresolved: list[tuple[str, str]] = field(default_factory=list)
+    # genes with a detected variant the knowledge does not act on: they are not "tested negative"
+    uncurated_genes: set[str] = field(default_factory=set)
+    ecog: int | None = None
+    conditions: dict[str, ConditionReading] = field(default_factory=dict)
+    condition_groups: set[str] = field(default_factory=set)  # current conditions only
+    past_condition_groups: set[str] = field(default_factory=set)
+    brain_metastases: str | None = None
+    creatinine_clearance_ml_min: float | None = None
+    qtc_ms: float | None = None
+    covered: bool = True
+    provisional_reasons: list[str] = field(default_factory=list)
 
     @property
     def detected_terms(self) -> set[str]:
@@ -521,142 +89,348 @@ class NormalisedProfile:
         return [a for a in self.detected if a.id in wanted or wanted.intersection(a.categories)]
 
 
-def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> NormalisedProfile:
-    warnings: list[Warning] = []
-    cancer = normalise_cancer_type(kb, request.cancer_type)
+class _Collector:
+    """Warnings and provisional reasons, each said once."""
+
+    def __init__(self) -> None:
+        self.warnings: list[Warning] = []
+        self.provisional: list[str] = []
+
+    def warn(self, code: str, message: str, field_path: str | None = None) -> None:
+        self.warnings.append(Warning(code=code, field=field_path, message=message))
+
+    def provisional_because(self, reason: str) -> None:
+        if reason not in self.provisional:
+            self.provisional.append(reason)
+
+
+def _read_cancer(kb: KnowledgeBase, request: PatientProfileInput, out: _Collector) -> CancerTypeReading:
+    cancer = read_cancer_type(kb, request.cancer_type)
+    if not cancer.code:
+        out.warn(
+            "cancer_type_not_recognised",
+            f"The cancer type was not recognised ({cancer.understood.detail}): no option can be matched. "
+            "Send an OncoTree code (GET /v1/cancer-types lists them).",
+            "cancer_type",
+        )
+        out.provisional_because("the cancer type was not recognised")
+        return cancer
     if not cancer.ambiguous and kb.cancer_types[cancer.code].category == "tissue":
-        warnings.append(
-            Warning(
-                code="cancer_type_not_specific",
-                field="cancer_type",
-                message="The cancer type names a tissue, not a diagnosis: options studied in a specific type are shown "
-                "with a caveat. Give the histology (an OncoTree code) for a complete answer.",
-            )
+        out.warn(
+            "cancer_type_not_specific",
+            "The cancer type names a tissue, not a diagnosis: options studied in a specific type are shown "
+            "with a caveat. Give the histology (an OncoTree code) for a complete answer.",
+            "cancer_type",
         )
     if cancer.ambiguous:
-        warnings.append(
-            Warning(
-                code="ambiguous_cancer_type",
-                field="cancer_type",
-                message=f"The cancer type is ambiguous ({cancer.understood.detail}). Give a specific type.",
+        out.warn("ambiguous_cancer_type", f"The cancer type is ambiguous ({cancer.understood.detail}). Give a specific type.", "cancer_type")
+    if cancer.understood.detail and not cancer.ambiguous:
+        out.warn("cancer_type_partly_read", f"The cancer type was read only in part: {cancer.understood.detail}.", "cancer_type")
+        out.provisional_because("part of the cancer type was not understood")
+    return cancer
+
+
+def _read_mutations(
+    kb: KnowledgeBase, request: PatientProfileInput, cancer: CancerTypeReading, out: _Collector
+) -> tuple[list[MutationUnderstood], list[VariantReading]]:
+    understood: list[MutationUnderstood] = []
+    readings: list[VariantReading] = []
+    relevant = kb.genes_for_cancer_type(cancer.code) if cancer.code else frozenset()
+    for index, item in enumerate(request.mutations):
+        for reading in read_mutation(kb, item, cancer.code or None):
+            understood.append(reading.understood)
+            readings.append(reading)
+            where = f"mutations[{index}]"
+            if not reading.recognised:
+                out.warn("mutation_not_recognised", f"A mutation entry was not used: {reading.understood.detail}.", where)
+                out.provisional_because(f"{where} was not recognised")
+            elif reading.status in _UNRESOLVED and (reading.gene in relevant or reading.gene is None):
+                what = reading.alteration.id if reading.alteration else reading.gene
+                out.provisional_because(f"{what} is {reading.status}")
+            elif reading.uncurated_variant and reading.status == "detected" and reading.gene in relevant:
+                out.provisional_because(f"{reading.understood.normalised} is not in the knowledge base")
+    # the cancer type can state an alteration: a qualifier ("Ph+ ALL"), or a type defined by one (BLLBCRABL1)
+    stated = [(kb.alterations[q.alteration], "stated in the cancer type") for q in cancer.qualifiers if q.alteration]
+    defined_by = kb.cancer_types[cancer.code].defined_by if cancer.code else None
+    if defined_by is not None:
+        stated.append((kb.alterations[defined_by], "the cancer type is defined by it"))
+    for alteration, why in stated:
+        if not any(r.alteration and r.alteration.gene == alteration.gene and r.status == "detected" for r in readings):
+            readings.append(_stated_alteration(request.cancer_type, alteration, why))
+            understood.append(readings[-1].understood)
+    return understood, readings
+
+
+def _stated_alteration(shown: str, alteration: Alteration, why: str) -> VariantReading:
+    return VariantReading(
+        understood=MutationUnderstood(
+            input=shown,
+            status="recognised",
+            normalised=alteration.id,
+            read_as=f"{alteration.id}: detected ({why})",
+            gene=alteration.gene,
+            alteration=alteration.name,
+            result="detected",
+            categories=list(alteration.categories),
+        ),
+        alteration=alteration,
+        gene=alteration.gene,
+        status="detected",
+    )
+
+
+def _sort_results(
+    kb: KnowledgeBase, cancer_code: str, readings: list[VariantReading], out: _Collector
+) -> tuple[list[Alteration], set[str], set[str], dict[str, set[tuple[str, str]]], list[tuple[str, str]], set[str]]:
+    detected: dict[str, Alteration] = {}
+    negative_alterations: set[str] = set()
+    negative_genes: set[str] = set()
+    unresolved: list[tuple[str, str]] = []
+    uncurated: set[str] = set()
+    allelic: dict[str, set[tuple[str, str]]] = {}
+    for reading in (r for r in readings if r.recognised):
+        alteration = reading.alteration
+        if reading.status == "detected":
+            if alteration is not None:
+                detected.setdefault(alteration.id, alteration)
+                for relation, other in reading.allelic:
+                    allelic.setdefault(alteration.id, set()).add((relation, other))
+            elif reading.uncurated_variant and reading.gene:
+                uncurated.add(reading.gene)
+        elif reading.status == "not detected":
+            if reading.negative_alterations:
+                negative_alterations.update(reading.negative_alterations)
+            elif alteration is None and reading.gene is not None:
+                negative_genes.add(reading.gene)
+            elif alteration is not None:
+                negative_alterations.add(alteration.id)
+                if alteration.id in kb.genes[alteration.gene].driver_alterations:
+                    negative_genes.add(alteration.gene)
+        elif reading.status in _UNRESOLVED:
+            unresolved.append((alteration.id if alteration else (reading.gene or "?"), reading.status))
+    # contradictions are flagged, not settled by a guess: neither reading is used
+    both = sorted(set(detected) & negative_alterations)
+    genes_both = sorted({a.gene for a in detected.values() if a.gene in negative_genes and a.id not in both})
+    for alteration_id in both:
+        out.warn("contradictory_results", f"{alteration_id} is reported both detected and not detected: neither result is used.", "mutations")
+        out.provisional_because(f"{alteration_id} is reported both detected and not detected")
+        detected.pop(alteration_id)
+        negative_alterations.discard(alteration_id)
+        unresolved.append((alteration_id, "equivocal"))
+    for gene in genes_both:
+        out.warn(
+            "contradictory_results",
+            f"{gene} is reported tested negative, yet an alteration of it is detected: the gene is not counted as negative.",
+            "mutations",
+        )
+        out.provisional_because(f"{gene} is reported both negative and altered")
+        negative_genes.discard(gene)
+    negative_genes -= uncurated
+    for alteration in detected.values():
+        expected = kb.genes[alteration.gene].expected_in
+        if expected and cancer_code and not any(kb.is_within(cancer_code, c) for c in expected):
+            out.warn(
+                "unexpected_alteration",
+                f"{alteration.id} is not expected in this cancer type ({cancer_code}): check the cancer type and the result.",
+                "mutations",
+            )
+            out.provisional_because(f"{alteration.id} does not belong to {cancer_code}")
+    return list(detected.values()), negative_genes, negative_alterations, allelic, unresolved, uncurated
+
+
+def _read_biomarkers(
+    kb: KnowledgeBase, request: PatientProfileInput, details: PatientDetails, out: _Collector, cancer: CancerTypeReading
+) -> tuple[list[BiomarkerUnderstood], dict[str, str]]:
+    understood: list[BiomarkerUnderstood] = []
+    values: dict[str, str] = {}
+    for index, item in enumerate(request.biomarkers):
+        reading, value = read_biomarker(kb, item)
+        understood.append(reading)
+        if reading.status != "recognised":
+            out.warn("biomarker_not_recognised", f"A biomarker entry was not used: {reading.detail}.", f"biomarkers[{index}]")
+            out.provisional_because(f"biomarkers[{index}] was not recognised")
+        elif value is not None:
+            _set_value(values, value[0], value[1], out)
+        elif reading.result in _UNRESOLVED:
+            out.provisional_because(f"{reading.name} is {reading.result}")
+    for qualifier in cancer.qualifiers:
+        if qualifier.biomarker is not None and qualifier.status is not None:
+            understood.append(
+                BiomarkerUnderstood(
+                    input=request.cancer_type,
+                    status="recognised",
+                    normalised=f"{qualifier.biomarker} {qualifier.status}",
+                    name=qualifier.biomarker,
+                    value=qualifier.status,
+                    result="detected",
+                    read_as=f"{qualifier.biomarker} {qualifier.status} (stated in the cancer type)",
+                )
+            )
+            _set_value(values, qualifier.biomarker, qualifier.status, out)
+    for name, value in details.biomarkers.items():
+        understood.append(
+            BiomarkerUnderstood(
+                input=request.stage or name,
+                status="recognised",
+                normalised=f"{name} {value}",
+                name=name,
+                value=value,
+                result="detected",
+                read_as=f"{name} {value} (read from the stage)",
             )
         )
+        _set_value(values, name, value, out)
+    return understood, values
+
+
+def _set_value(values: dict[str, str], name: str, value: str, out: _Collector) -> None:
+    if name in values and values[name] != value:
+        out.warn("contradictory_results", f"{name} is given as both {values[name]} and {value}: neither is used.", "biomarkers")
+        out.provisional_because(f"{name} is given twice with different values")
+        values[name] = ""
+        return
+    values[name] = value
+
+
+def _read_prior_therapy(
+    kb: KnowledgeBase, request: PatientProfileInput, out: _Collector
+) -> tuple[list[PriorTherapyUnderstood] | None, list[PriorLine] | None, int, str]:
+    if request.prior_therapies is None:
+        out.warn(
+            "prior_therapy_missing",
+            "No prior therapy given: options are for first-line treatment. Send an empty list to say there was none.",
+            "prior_therapies",
+        )
+        return None, None, 1, "prior_therapies not given: first line assumed"
+    understood: list[PriorTherapyUnderstood] = []
+    lines: list[PriorLine] = []
+    for index, item in enumerate(request.prior_therapies):
+        reading, line = normalise_prior_therapy(kb, item, index + 1)
+        understood.append(reading)
+        lines.append(line)
+        where = f"prior_therapies[{index}]"
+        for drug in reading.drugs:
+            if drug.status != "recognised":
+                out.warn(
+                    "prior_drug_not_recognised",
+                    "A prior-therapy drug is not in the drug catalogue: the line counts, but its drug was not used for matching.",
+                    where,
+                )
+                out.provisional_because(f"a drug in {where} was not recognised")
+        if reading.outcome_reading is not None and reading.outcome_reading.status != "recognised":
+            out.warn("prior_outcome_not_recognised", f"The outcome was not used: {reading.outcome_reading.detail}.", where)
+            out.provisional_because(f"the outcome of {where} was not recognised")
+    numbers = [line.number for line in lines]
+    if len(set(numbers)) != len(numbers):
+        out.warn("prior_line_numbers", "Two prior lines have the same line number: they are kept in the order sent.", "prior_therapies")
+        out.provisional_because("two prior lines share a line number")
+    else:
+        order = sorted(range(len(lines)), key=lambda i: lines[i].number)
+        lines = [lines[i] for i in order]
+        understood = [understood[i] for i in order]
+    if sum(1 for line in lines if line.ongoing) > 1:
+        out.warn("prior_line_ongoing", "More than one line is marked ongoing.", "prior_therapies")
+        out.provisional_because("more than one line is marked ongoing")
+    line = len(lines) + 1
+    basis = f"{len(lines)} prior line(s) of systemic therapy" if lines else "no prior systemic therapy"
+    return understood, lines, line, basis
+
+
+def _read_medications(kb: KnowledgeBase, request: PatientProfileInput, out: _Collector) -> tuple[list[DrugUnderstood], list[DrugRef]]:
+    understood: list[DrugUnderstood] = []
+    medications: list[DrugRef] = []
+    for index, item in enumerate(request.current_medications):
+        reading, ref = normalise_drug(kb, item)
+        understood.append(reading)
+        if ref is None:
+            out.warn(
+                "medication_not_recognised",
+                "A current medication is not in the drug catalogue: its interactions were not checked.",
+                f"current_medications[{index}]",
+            )
+            out.provisional_because(f"current_medications[{index}] was not recognised, so its interactions were not checked")
+        elif ref.name not in {m.name for m in medications}:
+            medications.append(ref)
+    return understood, medications
+
+
+def _read_patient(
+    kb: KnowledgeBase, request: PatientProfileInput, details: PatientDetails, out: _Collector
+) -> tuple[PatientContextUnderstood, dict[str, ConditionReading], float | None, float | None]:
+    ecog_reading = read_ecog(request.ecog, details) if request.ecog is not None else None
+    if ecog_reading is not None and ecog_reading.status != "recognised":
+        out.warn("ecog_not_recognised", f"The performance status was not used: {ecog_reading.detail}.", "ecog")
+        out.provisional_because("the performance status was not recognised")
+    conditions: dict[str, ConditionReading] = {}
+    understood = []
+    creatinine = request.organ_function.creatinine_clearance_ml_min if request.organ_function else None
+    qtc = request.organ_function.qtc_ms if request.organ_function else None
+    for index, item in enumerate(request.conditions):
+        reading = read_condition(kb, item)
+        understood.append(reading.understood)
+        if reading.condition is None:
+            out.warn("condition_not_recognised", f"A condition was not used: {reading.understood.detail}.", f"conditions[{index}]")
+            out.provisional_because(f"conditions[{index}] was not recognised")
+            continue
+        conditions[reading.condition] = reading
+        creatinine = creatinine if creatinine is not None else reading.measurements.get("creatinine_clearance_ml_min")  # type: ignore[assignment]
+        qtc = qtc if qtc is not None else reading.measurements.get("qtc_ms")  # type: ignore[assignment]
+        child_pugh = reading.measurements.get("child_pugh")
+        if isinstance(child_pugh, str):
+            details.biomarkers.setdefault("Child-Pugh", child_pugh)
+    brain = request.brain_metastases
+    if brain is not None and details.brain_metastases is not None and brain != details.brain_metastases:
+        out.warn("contradictory_input", "brain_metastases and the stage text disagree: the stage text's reading is not used.", "brain_metastases")
+        out.provisional_because("brain metastases are described two ways")
+    brain = brain or details.brain_metastases
+    context = PatientContextUnderstood(
+        ecog=details.ecog,
+        ecog_reading=ecog_reading,
+        conditions=understood,
+        brain_metastases=brain,  # type: ignore[arg-type]
+        child_pugh=details.child_pugh_score or details.biomarkers.get("Child-Pugh"),
+        creatinine_clearance_ml_min=creatinine,
+        qtc_ms=qtc,
+        read_from_stage=details.read_from_stage,
+    )
+    return context, conditions, creatinine, qtc
+
+
+def _flag_contradictions(kb: KnowledgeBase, request: PatientProfileInput, medications: list[DrugRef], out: _Collector) -> None:
+    if request.prior_therapies == []:
+        tkis = [m.name for m in medications if "tyrosine_kinase_inhibitor" in kb.drugs[m.name].classes]
+        if tkis:
+            out.warn(
+                "contradictory_input",
+                f"Prior therapy says none, but the current medications include {', '.join(tkis)}: is this a current line of treatment?",
+                "prior_therapies",
+            )
+            out.provisional_because(f"prior therapy says none while {', '.join(tkis)} is a current medication")
+
+
+def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> NormalisedProfile:
+    out = _Collector()
+    details = PatientDetails()
+    cancer = _read_cancer(kb, request, out)
 
     stage_understood: StageUnderstood | None = None
     settings: tuple[Setting, ...] = ()
     if request.stage is None:
-        warnings.append(
-            Warning(code="stage_missing", field="stage", message="No stage given: options are not filtered by disease setting.")
-        )
+        out.warn("stage_missing", "No stage given: options are not filtered by disease setting.", "stage")
     else:
-        stage_understood, settings = normalise_stage(request.stage)
-        if not settings:
-            warnings.append(
-                Warning(
-                    code="stage_not_recognised",
-                    field="stage",
-                    message="The stage was not recognised: options are not filtered by disease setting.",
-                )
-            )
+        stage_understood, settings = read_stage(request.stage, details)
+        if stage_understood.status != "recognised":
+            out.warn("stage_not_recognised", f"The stage was not used: {stage_understood.detail}.", "stage")
+            out.provisional_because("the stage was not recognised")
 
-    mutations: list[MutationUnderstood] = []
-    detected: list[Alteration] = []
-    negative_genes: set[str] = set()
-    negative_alterations: set[str] = set()
-    for index, item in enumerate(request.mutations):
-        finding = normalise_mutation(kb, item)
-        mutations.append(finding.understood)
-        if finding.understood.status != "recognised":
-            warnings.append(
-                Warning(
-                    code="mutation_not_recognised",
-                    field=f"mutations[{index}]",
-                    message=f"A mutation entry was not used: {finding.understood.detail}.",
-                )
-            )
-            continue
-        if finding.alteration is None and finding.gene is not None:
-            negative_genes.add(finding.gene)
-        elif finding.alteration is not None and finding.detected:
-            if finding.alteration.id not in {a.id for a in detected}:
-                detected.append(finding.alteration)
-        elif finding.alteration is not None:
-            negative_alterations.add(finding.alteration.id)
-            if finding.alteration.id in kb.genes[finding.alteration.gene].driver_alterations:
-                negative_genes.add(finding.alteration.gene)
-    contradicted = sorted({a.gene for a in detected} & negative_genes)
-    for gene in contradicted:
-        warnings.append(
-            Warning(
-                code="contradictory_results",
-                field="mutations",
-                message=f"{gene} is reported both detected and not detected; it is treated as detected.",
-            )
-        )
-    negative_genes -= set(contradicted)
-
-    biomarkers_understood: list[BiomarkerUnderstood] = []
-    biomarkers: dict[str, str] = {}
-    for index, marker in enumerate(request.biomarkers):
-        understood, value = normalise_biomarker(kb, marker.name, marker.status)
-        biomarkers_understood.append(understood)
-        if value is None:
-            warnings.append(
-                Warning(
-                    code="biomarker_not_recognised",
-                    field=f"biomarkers[{index}]",
-                    message=f"A biomarker entry was not used: {understood.detail}.",
-                )
-            )
-        else:
-            biomarkers[value[0]] = value[1]
-
-    prior_understood: list[PriorTherapyUnderstood] | None = None
-    prior_lines: list[PriorLine] | None = None
-    if request.prior_therapies is None:
-        line = 1
-        basis = "prior_therapies not given: first line assumed"
-        warnings.append(
-            Warning(
-                code="prior_therapy_missing",
-                field="prior_therapies",
-                message="No prior therapy given: options are for first-line treatment. Send an empty list to say there was none.",
-            )
-        )
-    else:
-        prior_understood, prior_lines = [], []
-        for number, item in enumerate(request.prior_therapies, start=1):
-            understood, prior = normalise_prior_therapy(kb, item, number)
-            prior_understood.append(understood)
-            prior_lines.append(prior)
-            for drug in understood.drugs:
-                if drug.status != "recognised":
-                    warnings.append(
-                        Warning(
-                            code="prior_drug_not_recognised",
-                            field=f"prior_therapies[{number - 1}]",
-                            message="A prior-therapy drug is not in the drug catalogue: the line counts, but its drug "
-                            "was not used for matching.",
-                        )
-                    )
-        line = len(prior_lines) + 1
-        basis = f"{len(prior_lines)} prior line(s) of systemic therapy" if prior_lines else "no prior systemic therapy"
-
-    medications_understood: list[DrugUnderstood] = []
-    medications: list[DrugRef] = []
-    for index, item in enumerate(request.current_medications):
-        understood, ref = normalise_drug(kb, item)
-        medications_understood.append(understood)
-        if ref is None:
-            warnings.append(
-                Warning(
-                    code="medication_not_recognised",
-                    field=f"current_medications[{index}]",
-                    message="A current medication is not in the drug catalogue: its interactions were not checked.",
-                )
-            )
-        elif ref.name not in {m.name for m in medications}:
-            medications.append(ref)
+    mutations, readings = _read_mutations(kb, request, cancer, out)
+    detected, negative_genes, negative_alterations, allelic, unresolved, uncurated = _sort_results(kb, cancer.code, readings, out)
+    patient, conditions, creatinine, qtc = _read_patient(kb, request, details, out)
+    biomarkers_understood, biomarkers = _read_biomarkers(kb, request, details, out, cancer)
+    biomarkers = {k: v for k, v in biomarkers.items() if v}
+    prior_understood, prior_lines, line, basis = _read_prior_therapy(kb, request, out)
+    medications_understood, medications = _read_medications(kb, request, out)
+    _flag_contradictions(kb, request, medications, out)
 
     pd_l1 = request.pd_l1.scores() if request.pd_l1 is not None else None
     understood = ProfileUnderstood(
@@ -669,6 +443,7 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
         line_of_therapy=line,
         line_of_therapy_basis=basis,
         current_medications=medications_understood,
+        patient=patient if _has_patient_context(patient) else None,
     )
     return NormalisedProfile(
         cancer_type=cancer.code,
@@ -683,5 +458,21 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
         line=line,
         medications=medications,
         understood=understood,
-        warnings=warnings,
+        warnings=out.warnings,
+        allelic=allelic,
+        unresolved=unresolved,
+        uncurated_genes=uncurated,
+        ecog=patient.ecog,
+        conditions=conditions,
+        condition_groups={g for c in conditions.values() if c.current for g in c.groups},
+        past_condition_groups={g for c in conditions.values() if not c.current for g in c.groups},
+        brain_metastases=patient.brain_metastases,
+        creatinine_clearance_ml_min=creatinine,
+        qtc_ms=qtc,
+        covered=cancer.understood.covered,
+        provisional_reasons=out.provisional,
     )
+
+
+def _has_patient_context(patient: PatientContextUnderstood) -> bool:
+    return bool(patient.model_dump(exclude_defaults=True))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from schemas.requests import MedicationInput, PatientProfileInput
 from schemas.responses import (
     Component,
+    Coverage,
     DrugUnderstood,
     ExclusionReason,
     InteractionCheckResponse,
@@ -53,6 +54,7 @@ def knowledge_version(kb: KnowledgeBase) -> KnowledgeVersion:
         content_hash=kb.content_hash,
         released=release.released.isoformat(),
         label_region=release.label_region,
+        oncotree_release=kb.source.cancer_types.oncotree_release,
     )
 
 
@@ -201,7 +203,9 @@ def _missing_data_warnings(options: list[TreatmentOption]) -> list[Warning]:
 
 
 def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationResponse:
-    considered = [c for r in kb.regimens.values() if (c := _consider(kb, profile, r)) is not None]
+    considered = (
+        [c for r in kb.regimens.values() if (c := _consider(kb, profile, r)) is not None] if profile.cancer_type else []
+    )
     ranked = _rank([c.best_match for c in considered if c.best_match is not None])
     options = [_option(kb, profile, a, below) for a, below in ranked]
     not_recommended = sorted((_not_recommended(kb, c) for c in considered if c.exclusions), key=lambda n: n.name)
@@ -210,12 +214,16 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
     taken = {m.name: m for m in medications}
     option_drugs = [taken.get(d, DrugRef(name=d, formulation=None, input=d)) for o in options for d in o.drugs]
     subjects = list({d.name: d for d in interaction_subjects(kb, [*option_drugs, *medications])}.values())
-    report = check_interactions(kb, subjects, medications)
+    unrecognised = [m.input for m in profile.understood.current_medications if m.status != "recognised"]
+    report = check_interactions(kb, subjects, medications, unrecognised)
     for option in options:
         option.interactions = [w for w in report.warnings if w.drug in option.drugs]
 
     warnings = list(profile.warnings) + _missing_data_warnings(options)
-    if not options:
+    coverage = _coverage(kb, profile)
+    if not profile.covered:
+        warnings.append(Warning(code="not_covered", field="cancer_type", message=coverage.statement))
+    elif not options:
         warnings.append(
             Warning(
                 code="no_options",
@@ -225,14 +233,33 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         )
     return RecommendationResponse(
         knowledge_version=knowledge_version(kb),
+        provisional=bool(profile.provisional_reasons),
+        provisional_reasons=profile.provisional_reasons,
+        coverage=coverage,
         profile=profile.understood,
         options=options,
         not_recommended=not_recommended,
         interaction_warnings=report.warnings,
         interactions_cleared=report.cleared,
+        interaction_pairs=report.pairs,
+        interaction_scope=report.scope,
         warnings=warnings,
         intended_use=INTENDED_USE,
     )
+
+
+def _coverage(kb: KnowledgeBase, profile: NormalisedProfile) -> Coverage:
+    """Tell "nothing matched" from "not covered": whether any regimen or rule concerns this cancer type."""
+    if not profile.cancer_type:
+        return Coverage(covered=False, statement="The cancer type was not recognised, so no regimen could be matched.")
+    cancer = kb.cancer_types[profile.cancer_type]
+    if not profile.covered:
+        return Coverage(
+            covered=False,
+            statement=f"The knowledge base does not cover {cancer.name} ({cancer.code}): it holds no regimen or rule for "
+            "this cancer type, so no option is offered. This is not a finding about the patient.",
+        )
+    return Coverage(covered=True, statement=f"The knowledge base holds regimens or rules for {cancer.name} ({cancer.code}).")
 
 
 def recommend_for(kb: KnowledgeBase, request: PatientProfileInput) -> RecommendationResponse:
@@ -245,10 +272,12 @@ def check_medication_list(kb: KnowledgeBase, drugs: list[str | MedicationInput])
     understood: list[DrugUnderstood] = []
     refs: list[DrugRef] = []
     warnings: list[Warning] = []
+    unrecognised: list[str] = []
     for index, item in enumerate(drugs):
         result, ref = normalise_drug(kb, item)
         understood.append(result)
         if ref is None:
+            unrecognised.append(result.input)
             warnings.append(
                 Warning(
                     code="medication_not_recognised",
@@ -258,11 +287,13 @@ def check_medication_list(kb: KnowledgeBase, drugs: list[str | MedicationInput])
             )
         elif ref.name not in {r.name for r in refs}:
             refs.append(ref)
-    report = check_interactions(kb, interaction_subjects(kb, refs), refs)
+    report = check_interactions(kb, interaction_subjects(kb, refs), refs, unrecognised)
     return InteractionCheckResponse(
         knowledge_version=knowledge_version(kb),
         drugs=understood,
         interaction_warnings=report.warnings,
         interactions_cleared=report.cleared,
+        interaction_pairs=report.pairs,
+        interaction_scope=report.scope,
         warnings=warnings,
     )

@@ -30,6 +30,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     if unverified:
         print("not shown as evidence (unverified or no identifier): " + ", ".join(unverified))
+    us_labels = [label for label in source.labels if label.us_label]
+    no_set_id = sorted(label.drug for label in us_labels if label.label.set_id is None)
+    read = sum(1 for label in us_labels for rule in label.rules if label.wording_read(rule))
+    print(
+        f"label records: {len(us_labels)} US labels, {len(us_labels) - len(no_set_id)} with a DailyMed set ID; "
+        f"{read} of {sum(len(label.rules) for label in us_labels)} rules with the label's own wording read"
+    )
+    if no_set_id:
+        print("US labels without a verified DailyMed set ID (shown without a link): " + ", ".join(no_set_id))
     if args.command == "build":
         url = args.db_url or settings.knowledge_db_url
         if url.startswith("sqlite:///"):

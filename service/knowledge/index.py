@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -9,17 +10,22 @@ from service.knowledge.records import (
     Alteration,
     AmbiguousCancerTerm,
     Biomarker,
+    CancerQualifier,
     CancerType,
+    ConditionTerm,
     ClassInteractionRule,
     Drug,
     DrugLabel,
     Evidence,
     Gene,
+    GeneTranscript,
+    KnownCodingVariant,
+    Mechanism,
     NamedCombination,
     Regimen,
 )
 from service.knowledge.source import KnowledgeSource
-from service.knowledge.terms import fold
+from service.knowledge.terms import fold, phrase_pattern, tokens
 
 @dataclass(frozen=True)
 class KnowledgeBase:
@@ -50,38 +56,109 @@ class KnowledgeBase:
     # --- cancer types ---------------------------------------------------------------
 
     @cached_property
-    def cancer_type_terms(self) -> dict[str, str]:
-        """Folded code, name or synonym -> OncoTree code."""
-        terms: dict[str, str] = {}
+    def _cancer_term_owners(self) -> dict[str, list[str]]:
+        """Folded code, earlier code, name or synonym -> every OncoTree code it names."""
+        owners: dict[str, list[str]] = {}
         for cancer in self.source.cancer_types.cancer_types:
-            for term in (cancer.code, cancer.name, *cancer.synonyms):
-                terms[fold(term)] = cancer.code
-        return terms
+            for term in (cancer.code, *cancer.previous_codes, cancer.name, *cancer.synonyms):
+                codes = owners.setdefault(fold(term), [])
+                if cancer.code not in codes:
+                    codes.append(cancer.code)
+        return owners
+
+    @cached_property
+    def cancer_type_terms(self) -> dict[str, str]:
+        """Folded term -> OncoTree code, for terms that name exactly one type."""
+        return {term: codes[0] for term, codes in self._cancer_term_owners.items() if len(codes) == 1}
 
     @cached_property
     def ambiguous_cancer_terms(self) -> dict[str, AmbiguousCancerTerm]:
-        return {fold(t.term): t for t in self.source.cancer_types.ambiguous_terms}
+        """Curated lay terms, and OncoTree names shared by several types (a germ cell tumour of several sites)."""
+        terms = {fold(t.term): t for t in self.source.cancer_types.ambiguous_terms}
+        for term, codes in self._cancer_term_owners.items():
+            if len(codes) > 1 and term not in terms:
+                common = self.common_ancestor(codes)
+                if common is not None:
+                    terms[term] = AmbiguousCancerTerm(term=term, candidates=codes, ancestor=common)
+        return terms
+
+    @cached_property
+    def shared_cancer_terms(self) -> dict[str, list[str]]:
+        """Names several types share with no common ancestor: never resolved, their types are suggested."""
+        return {
+            term: codes
+            for term, codes in self._cancer_term_owners.items()
+            if len(codes) > 1 and term not in self.ambiguous_cancer_terms
+        }
+
+    @cached_property
+    def cancer_type_word_sets(self) -> dict[tuple[str, ...], list[str]]:
+        """The sorted words of every term -> the codes they name (word order and punctuation free)."""
+        found: dict[tuple[str, ...], list[str]] = {}
+        for term, codes in self._cancer_term_owners.items():
+            listed = found.setdefault(tokens(term), [])
+            listed.extend(c for c in codes if c not in listed)
+        return found
+
+    @cached_property
+    def cancer_qualifier_terms(self) -> dict[str, CancerQualifier]:
+        return {fold(term): q for q in self.source.cancer_types.qualifiers for term in q.terms}
 
     @cached_property
     def cancer_type_vocabulary(self) -> list[str]:
-        """Every accepted spelling, as published in the OpenAPI schema."""
-        spellings = set()
-        for cancer in self.source.cancer_types.cancer_types:
-            spellings.update((cancer.code, cancer.name, *cancer.synonyms))
-        spellings.update(t.term for t in self.source.cancer_types.ambiguous_terms)
-        return sorted(spellings, key=lambda s: (s.casefold(), s))
+        """Examples of accepted spellings for the OpenAPI document: the codes the knowledge acts on."""
+        return sorted(self.covered_cancer_types)
 
-    def ancestors(self, code: str) -> list[str]:
+    @cached_property
+    def _ancestor_chains(self) -> dict[str, tuple[str, ...]]:
+        chains: dict[str, tuple[str, ...]] = {}
+        for code in self.cancer_types:
+            chain = []
+            current: str | None = code
+            while current is not None:
+                chain.append(current)
+                current = self.cancer_types[current].parent
+            chains[code] = tuple(chain)
+        return chains
+
+    def ancestors(self, code: str) -> tuple[str, ...]:
         """`code` and its ancestors, nearest first."""
-        chain = []
-        current: str | None = code
-        while current is not None:
-            chain.append(current)
-            current = self.cancer_types[current].parent
-        return chain
+        return self._ancestor_chains[code]
 
     def is_within(self, code: str, ancestor: str) -> bool:
-        return ancestor in self.ancestors(code)
+        return ancestor in self._ancestor_chains[code]
+
+    def common_ancestor(self, codes: list[str]) -> str | None:
+        chains = [self.ancestors(c) for c in codes]
+        shared = set(chains[0]).intersection(*chains[1:])
+        return next((c for c in chains[0] if c in shared), None)
+
+    @cached_property
+    def children_of(self) -> dict[str, list[str]]:
+        children: dict[str, list[str]] = {code: [] for code in self.cancer_types}
+        for cancer in self.cancer_types.values():
+            if cancer.parent is not None:
+                children[cancer.parent].append(cancer.code)
+        return children
+
+    def descendants(self, code: str) -> list[str]:
+        found, stack = [], list(self.children_of[code])
+        while stack:
+            current = stack.pop()
+            found.append(current)
+            stack.extend(self.children_of[current])
+        return found
+
+    @cached_property
+    def covered_cancer_types(self) -> frozenset[str]:
+        """The types some indication or rule names: the knowledge's scope, each with its subtypes."""
+        named = {c for r in self.regimens.values() for i in r.indications for c in i.cancer_types}
+        named |= {c for rule in self.source.rules.resistance for c in rule.cancer_types}
+        return frozenset(named)
+
+    def covers(self, code: str) -> bool:
+        """True when some indication or rule concerns this type, one of its ancestors or descendants."""
+        return any(self.is_within(code, c) or self.is_within(c, code) for c in self.covered_cancer_types)
 
     # --- drugs ----------------------------------------------------------------------
 
@@ -96,6 +173,11 @@ class KnowledgeBase:
                 for name in formulation.names:
                     terms[fold(name)] = (drug.name, formulation.id)
         return terms
+
+    @cached_property
+    def drug_rxcuis(self) -> dict[str, str]:
+        """RxNorm RxCUI -> drug, for the codes the catalogue records."""
+        return {code: drug.name for drug in self.drugs.values() for code in drug.rxcuis}
 
     @cached_property
     def combination_terms(self) -> dict[str, NamedCombination]:
@@ -127,6 +209,15 @@ class KnowledgeBase:
     @cached_property
     def class_names(self) -> dict[str, str]:
         return {c.id: c.name for c in self.source.drugs.classes}
+
+    @cached_property
+    def class_mechanisms(self) -> dict[str, Mechanism]:
+        """Class -> the interaction mechanism a rule written for it checks."""
+        return {c.id: c.mechanism for c in self.source.drugs.classes if c.mechanism is not None}
+
+    @cached_property
+    def duplicate_therapy_classes(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.source.drugs.classes if c.duplicate_therapy)
 
     @cached_property
     def class_rules(self) -> list[ClassInteractionRule]:
@@ -173,3 +264,117 @@ class KnowledgeBase:
     def citable_evidence(self, ids: list[str]) -> list[Evidence]:
         """The verified records among `ids`: unverified ones are never shown as evidence."""
         return [self.evidence[i] for i in ids if self.evidence[i].citable]
+
+    # --- input vocabularies ---------------------------------------------------------
+
+    @cached_property
+    def result_words(self) -> dict[str, tuple[str, bool]]:
+        """Folded result word -> (result status, weak)."""
+        return {fold(w): (group.status, group.weak) for group in self.source.readings.result_statuses for w in group.words}
+
+    @cached_property
+    def result_pattern(self) -> re.Pattern[str]:
+        return phrase_pattern(self.result_words)
+
+    @cached_property
+    def variant_word_pattern(self) -> re.Pattern[str]:
+        readings = self.source.readings
+        return phrase_pattern(fold(w) for w in [*readings.variant_words, *readings.method_words])
+
+    @cached_property
+    def method_words(self) -> dict[str, str]:
+        return {fold(w): w for w in self.source.readings.method_words}
+
+    @cached_property
+    def method_pattern(self) -> re.Pattern[str]:
+        return phrase_pattern(self.method_words)
+
+    @cached_property
+    def outcome_words(self) -> dict[str, str]:
+        return {fold(w): group.outcome for group in self.source.readings.outcomes for w in group.words}
+
+    @cached_property
+    def outcome_pattern(self) -> re.Pattern[str]:
+        return phrase_pattern(self.outcome_words)
+
+    @cached_property
+    def ongoing_pattern(self) -> re.Pattern[str]:
+        return phrase_pattern(fold(w) for w in self.source.readings.ongoing_words)
+
+    @cached_property
+    def condition_terms(self) -> dict[str, ConditionTerm]:
+        return {fold(s): c for c in self.source.readings.conditions for s in (c.name, *c.synonyms)}
+
+    @cached_property
+    def condition_pattern(self) -> re.Pattern[str]:
+        return phrase_pattern(self.condition_terms)
+
+    @cached_property
+    def condition_codes(self) -> dict[tuple[str, str], ConditionTerm]:
+        """(system, code) -> condition, for exact codes; prefixes are looked up by `condition_for_code`."""
+        return {(code.system, code.code.upper()): c for c in self.source.readings.conditions for code in c.codes}
+
+    def condition_for_code(self, system: str, code: str) -> ConditionTerm | None:
+        code = code.upper()
+        found = self.condition_codes.get((system, code))
+        if found is not None:
+            return found
+        for c in self.source.readings.conditions:
+            for known in c.codes:
+                if known.prefix and known.system == system and code.startswith(known.code.upper()):
+                    return c
+        return None
+
+    @cached_property
+    def condition_groups(self) -> dict[str, str]:
+        return {g.id: g.name for g in self.source.readings.condition_groups}
+
+    @cached_property
+    def history_pattern(self) -> re.Pattern[str]:
+        return phrase_pattern(fold(w) for w in self.source.readings.history_words)
+
+    @cached_property
+    def active_pattern(self) -> re.Pattern[str]:
+        return phrase_pattern(fold(w) for w in self.source.readings.active_words)
+
+    # --- transcripts ----------------------------------------------------------------
+
+    @cached_property
+    def transcripts(self) -> dict[str, GeneTranscript]:
+        return {t.gene: t for t in self.source.transcripts.transcripts}
+
+    def exon_of(self, gene: str, codon: int) -> int | None:
+        transcript = self.transcripts.get(gene)
+        if transcript is None:
+            return None
+        exons = [e.exon for e in transcript.exons if e.first_codon <= codon <= e.last_codon]
+        return exons[0] if len(exons) == 1 else None  # a codon split across two exons is placed in neither
+
+    @cached_property
+    def coding_variants(self) -> dict[tuple[str, str], KnownCodingVariant]:
+        """(gene, c. change) -> the known protein change on the curated transcript."""
+        return {(v.gene, v.hgvs_c): v for v in self.source.transcripts.coding_variants}
+
+    def genes_for_cancer_type(self, code: str) -> frozenset[str]:
+        """Genes whose alterations some indication or rule for this type (or a related one) acts on."""
+        key = ("genes_for_cancer_type", code)
+        if key not in self.memo:
+            def related(codes: list[str]) -> bool:
+                return not codes or any(self.is_within(code, c) or self.is_within(c, code) for c in codes)
+
+            terms: set[str] = set()
+            genes: set[str] = set()
+            for regimen in self.regimens.values():
+                for i in regimen.indications:
+                    if related(i.cancer_types):
+                        terms.update(t for group in i.requires_alterations for t in group)
+                        terms.update(i.excludes_alterations)
+                        genes.update(i.requires_negative)
+            for rule in self.source.rules.resistance:
+                if related(rule.cancer_types):
+                    terms.update(rule.alterations)
+            for alteration in self.alterations.values():
+                if alteration.id in terms or terms.intersection(alteration.categories):
+                    genes.add(alteration.gene)
+            self.memo[key] = frozenset(genes)
+        return self.memo[key]  # type: ignore[return-value]

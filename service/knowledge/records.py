@@ -62,14 +62,74 @@ class Setting(StrEnum):
 
 
 class Severity(StrEnum):
+    """One graded scale (knowledge/README.md maps it to Lexicomp's and Micromedex's)."""
+
+    CONTRAINDICATED = "contraindicated"
     AVOID = "avoid"
-    ADJUST = "adjust"
+    ADJUST_DOSE = "adjust_dose"
+    SEPARATE_IN_TIME = "separate_in_time"
     MONITOR = "monitor"
     NOT_MEANINGFUL = "not_meaningful"
     NO_LABEL_GUIDANCE = "no_label_guidance"
 
 
-WARNING_SEVERITIES = (Severity.AVOID, Severity.ADJUST, Severity.MONITOR)
+WARNING_SEVERITIES = (
+    Severity.CONTRAINDICATED,
+    Severity.AVOID,
+    Severity.ADJUST_DOSE,
+    Severity.SEPARATE_IN_TIME,
+    Severity.MONITOR,
+)
+
+
+class EvidenceKind(StrEnum):
+    """What a rule rests on."""
+
+    DEDICATED_PK_STUDY = "dedicated_pk_study"
+    LABEL_STATEMENT = "label_statement"
+    PBPK_PREDICTION = "pbpk_prediction"
+    CLASS_EXTRAPOLATION = "class_extrapolation"
+
+
+class Mechanism(StrEnum):
+    """The interaction mechanisms the service can check; a label record says which it addresses."""
+
+    GASTRIC_ACID_REDUCTION = "gastric_acid_reduction"
+    CYP3A4_INDUCTION = "cyp3a4_induction"
+    CYP3A4_INHIBITION = "cyp3a4_inhibition"
+    PGP_INDUCTION = "pgp_induction"
+    PGP_INHIBITION = "pgp_inhibition"
+    CYP2C8_INHIBITION = "cyp2c8_inhibition"
+    CYP1A2_INDUCTION = "cyp1a2_induction"
+    CYP1A2_INHIBITION = "cyp1a2_inhibition"
+    TKI_INHIBITS_CYP3A4_SUBSTRATE = "tki_inhibits_cyp3a4_substrate"
+    TKI_INDUCES_CYP3A4_SUBSTRATE = "tki_induces_cyp3a4_substrate"
+    TKI_INHIBITS_PGP_SUBSTRATE = "tki_inhibits_pgp_substrate"
+    TKI_INHIBITS_BCRP_SUBSTRATE = "tki_inhibits_bcrp_substrate"
+    TKI_INHIBITS_UGT1A1_SUBSTRATE = "tki_inhibits_ugt1a1_substrate"
+    ANTICOAGULANT_EFFECT = "anticoagulant_effect"
+    QT_PROLONGATION = "qt_prolongation"
+    DUPLICATE_TKI = "duplicate_tki"
+
+
+MECHANISM_NAMES = {
+    Mechanism.GASTRIC_ACID_REDUCTION: "gastric acid reducers lowering TKI absorption",
+    Mechanism.CYP3A4_INDUCTION: "CYP3A4 inducers lowering TKI exposure",
+    Mechanism.CYP3A4_INHIBITION: "CYP3A4 inhibitors (grapefruit included) raising TKI exposure",
+    Mechanism.PGP_INDUCTION: "P-gp inducers lowering TKI exposure",
+    Mechanism.PGP_INHIBITION: "P-gp inhibitors raising TKI exposure",
+    Mechanism.CYP2C8_INHIBITION: "CYP2C8 inhibitors raising TKI exposure",
+    Mechanism.CYP1A2_INDUCTION: "CYP1A2 inducers (smoking included) lowering TKI exposure",
+    Mechanism.CYP1A2_INHIBITION: "CYP1A2 inhibitors raising TKI exposure",
+    Mechanism.TKI_INHIBITS_CYP3A4_SUBSTRATE: "the TKI raising CYP3A4 substrates",
+    Mechanism.TKI_INDUCES_CYP3A4_SUBSTRATE: "the TKI lowering CYP3A4 substrates",
+    Mechanism.TKI_INHIBITS_PGP_SUBSTRATE: "the TKI raising P-gp substrates",
+    Mechanism.TKI_INHIBITS_BCRP_SUBSTRATE: "the TKI raising BCRP substrates",
+    Mechanism.TKI_INHIBITS_UGT1A1_SUBSTRATE: "the TKI raising UGT1A1 substrates",
+    Mechanism.ANTICOAGULANT_EFFECT: "raised INR or bleeding with anticoagulants",
+    Mechanism.QT_PROLONGATION: "additive QT prolongation",
+    Mechanism.DUPLICATE_TKI: "two TKIs of the same class at once",
+}
 
 # The classes every oral TKI's label record must address (issue 4's coverage rule).
 REQUIRED_INTERACTION_CLASSES = (
@@ -82,16 +142,21 @@ REQUIRED_INTERACTION_CLASSES = (
     "moderate_cyp3a4_inhibitor",
 )
 
-
 # --- vocabularies -------------------------------------------------------------------------
 
 
 class CancerType(Record):
-    code: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")]
+    code: Annotated[str, Field(pattern=r"^[A-Z][A-Za-z0-9_/-]*$")]
     name: NonEmpty
     parent: str | None = None
-    category: Literal["solid", "leukemia", "tissue"]
+    category: Literal["solid", "haematological", "tissue"]
+    main_type: str | None = None
+    level: int | None = None
+    # codes this node had in earlier OncoTree releases, still accepted as input
+    previous_codes: list[str] = []
     synonyms: list[str] = []
+    # the alteration that defines this type (Ph+ B-ALL: BCR::ABL1 fusion); a qualifier naming it selects the type
+    defined_by: str | None = None
 
 
 class AmbiguousCancerTerm(Record):
@@ -100,16 +165,52 @@ class AmbiguousCancerTerm(Record):
     ancestor: str
 
 
+class CancerQualifier(Record):
+    """Words after a cancer type that state a biomarker ("HER2-positive") or an alteration ("Ph+")."""
+
+    terms: list[NonEmpty] = Field(min_length=1)
+    alteration: str | None = None
+    biomarker: str | None = None
+    status: str | None = None
+
+    @model_validator(mode="after")
+    def _names_one_finding(self) -> CancerQualifier:
+        if (self.alteration is None) == (self.biomarker is None) or (self.biomarker is not None and self.status is None):
+            raise ValueError("a qualifier names either an alteration, or a biomarker with its status")
+        return self
+
+
 class CancerTypeFile(Record):
+    """The whole OncoTree release, with the curated synonyms, qualifiers and ambiguous terms laid over it."""
+
     source_url: NonEmpty
     accessed: date
+    oncotree_release: str | None = None
     cancer_types: list[CancerType]
     ambiguous_terms: list[AmbiguousCancerTerm] = []
+    qualifiers: list[CancerQualifier] = []
+
+
+class CancerTypeOverlay(Record):
+    """`cancer_types.yaml`: what the curators add to the OncoTree release they name."""
+
+    oncotree_release: NonEmpty
+    oncotree_file: NonEmpty
+    source_url: NonEmpty
+    accessed: date
+    synonyms: dict[str, list[str]] = {}
+    defined_by: dict[str, str] = {}
+    ambiguous_terms: list[AmbiguousCancerTerm] = []
+    qualifiers: list[CancerQualifier] = []
 
 
 class DrugClass(Record):
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     name: NonEmpty
+    # the interaction mechanism a label rule written for this class checks
+    mechanism: Mechanism | None = None
+    # two drugs of this class at once are flagged as duplicate therapy (target classes of TKIs)
+    duplicate_therapy: bool = False
     source_url: str | None = None
     accessed: date | None = None
     notes: str = ""
@@ -130,7 +231,9 @@ class Drug(Record):
     classes: list[str] = []
     targets: list[str] = []
     route: Literal["oral", "intravenous", "subcutaneous", "oral or intravenous", "other"] = "oral"
-    rxnorm: Annotated[str, Field(pattern=r"^[0-9]+$")] | None = None
+    # RxNorm ingredient RxCUIs, only as read in an RxNorm source (rxnorm_source)
+    rxcuis: list[Annotated[str, Field(pattern=r"^[0-9]{1,9}$")]] = []
+    rxnorm_source: str | None = None
     formulations: list[Formulation] = []
     # Which formulation gets the cautious answer when the caller does not name one.
     default_formulation: str | None = None
@@ -162,6 +265,9 @@ class Gene(Record):
     aliases: list[str] = []
     # alterations whose tested-negative result means the gene's driver is absent (e.g. "ALK fusion")
     driver_alterations: list[str] = []
+    # where set, the cancer types (with subtypes) in which this gene's alterations are expected; a finding
+    # elsewhere (BCR::ABL1 in GIST) is reported as a likely mix-up, not silently used
+    expected_in: list[str] = []
 
 
 AlterationKind = Literal[
@@ -242,6 +348,8 @@ class Evidence(Record):
     id: Slug
     title: NonEmpty
     source_url: NonEmpty
+    # how the source was reached when not directly (a mirrored copy): provenance, never a link
+    read_via: str = ""
     accessed: date
     pmid: str | None = None
     nct_id: str | None = None
@@ -408,6 +516,13 @@ class Regimen(Record):
 # --- rules ------------------------------------------------------------------------------
 
 
+class AllelicRequirement(Record):
+    """The rule applies only when the alteration lies in cis, or in trans, with another one."""
+
+    relation: Literal["cis", "trans"]
+    with_alteration: NonEmpty  # an alteration id or category
+
+
 class ResistanceRule(Record):
     id: Slug
     alterations: list[str] = Field(min_length=1)  # ids or categories; any one triggers the rule
@@ -415,6 +530,7 @@ class ResistanceRule(Record):
     drug_classes: list[str] = []  # any drug of these classes, or a class component, triggers the rule
     cancer_types: list[str] = []  # empty: every cancer type
     kind: Literal["resistance", "biomarker"] = "resistance"
+    allelic_context: AllelicRequirement | None = None
     reason: NonEmpty
     evidence: list[str] = Field(min_length=1)
     alternatives: list[str] = []
@@ -445,12 +561,46 @@ class ExposureChange(Record):
     perpetrator: str | None = None
 
 
+DAILYMED_LABEL_URL = "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid={set_id}"
+SET_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+LABEL_SECTION_PATTERN = r"^(?:[1-9]|1[0-7])(?:\.[0-9]{1,2})?$"
+
+
 class LabelSource(Record):
+    """The US prescribing information, named by its DailyMed set ID: what the clinician is sent to."""
+
     title: NonEmpty
-    source_url: str | None
-    set_id: str | None = None
-    version: str | None = None
-    accessed: date | None = None
+    set_id: Annotated[str, Field(pattern=SET_ID_PATTERN)] | None = None
+    # the label's version date as seen (e.g. "2024-09"), when it was seen on the label or its record
+    version: Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")] | None = None
+    # where the set ID itself was seen (an openFDA or DailyMed record)
+    set_id_source: str | None = None
+    # why a US label has no set ID yet (shown to the clinician); the check requires one of the two
+    set_id_missing: str | None = None
+
+    @property
+    def dailymed_url(self) -> str | None:
+        return DAILYMED_LABEL_URL.format(set_id=self.set_id) if self.set_id else None
+
+
+VerificationMethod = Literal[
+    "openFDA label record",
+    "DailyMed label",
+    "manufacturer's copy of the US label",
+    "third-party copy of the US label",
+    "secondary sources only",
+    "no US label",
+]
+
+
+class Verification(Record):
+    """How the record was checked: provenance, never shown as the label."""
+
+    method: VerificationMethod
+    read_from: list[str] = []
+    checked: date
+    # True only when the label's own wording for these rules was read (on FDA, NLM or the manufacturer's copy)
+    label_wording_read: bool = False
 
 
 class InteractionRule(Record):
@@ -458,12 +608,19 @@ class InteractionRule(Record):
     with_drug: str | None = None
     formulation: str | None = None
     severity: Severity
+    mechanism: Mechanism | None = None  # defaults to the class's mechanism
+    evidence_kind: EvidenceKind | None = None
     effect: str = ""
     exposure_change: ExposureChange | None = None
     management: str = ""
-    label_section: str | None = None
-    note: str = ""
-    notes: str = ""
+    dose_change: str | None = None  # adjust_dose: the label's number ("reduce to 300 mg once daily")
+    separation_hours: list[float] = []  # separate_in_time: the label's hours
+    label_sections: list[Annotated[str, Field(pattern=LABEL_SECTION_PATTERN)]] = []
+    # overrides the record's verification for this rule (the wording of this rule was, or was not, read)
+    label_wording_read: bool | None = None
+    read_from: list[str] = []
+    note: str = ""  # for the clinician
+    curator_notes: str = ""  # for curators only: never in a response
 
     @model_validator(mode="after")
     def _one_target(self) -> InteractionRule:
@@ -475,20 +632,23 @@ class InteractionRule(Record):
 class LabelFormulation(Record):
     id: Slug
     name: NonEmpty
-    source_url: str | None = None
+    set_id: Annotated[str, Field(pattern=SET_ID_PATTERN)] | None = None
 
 
 class DrugLabel(Record):
     """Every interaction rule the prescribing information of one drug gives."""
 
     drug: NonEmpty
+    us_label: bool = True
     label: LabelSource
+    verification: Verification
     formulations: list[LabelFormulation] = []
     rules: list[InteractionRule]
-    # False when the label text was read from a copy or summary, not the FDA/DailyMed page itself.
-    verified: bool = False
     eu_note: str = ""
-    notes: str = ""
+    curator_notes: str = ""
+
+    def wording_read(self, rule: InteractionRule) -> bool:
+        return self.verification.label_wording_read if rule.label_wording_read is None else rule.label_wording_read
 
 
 class ClassInteractionRule(Record):
@@ -508,3 +668,93 @@ class Release(Record):
     version: NonEmpty
     released: date
     label_region: Literal["US"] = "US"
+
+
+# --- how input is read --------------------------------------------------------------------
+
+ResultStatus = Literal["detected", "not detected", "pending", "equivocal", "uncertain significance", "not tested"]
+PriorOutcome = Literal["progression", "intolerance", "response", "stable disease", "unknown"]
+
+
+class StatusWords(Record):
+    """Words of a lab report or letter that state a result; `weak` words yield to any other status word."""
+
+    status: ResultStatus
+    words: list[NonEmpty] = Field(min_length=1)
+    weak: bool = False
+
+
+class OutcomeWords(Record):
+    outcome: PriorOutcome
+    words: list[NonEmpty] = Field(min_length=1)
+
+
+class ConditionGroup(Record):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    name: NonEmpty
+    description: NonEmpty
+
+
+class ConditionCode(Record):
+    system: Literal["http://hl7.org/fhir/sid/icd-10-cm", "http://snomed.info/sct"]
+    code: NonEmpty
+    display: NonEmpty
+    # ICD-10-CM categories include their children: "G70.0" stands for G70.00 and G70.01
+    prefix: bool = False
+    source_url: NonEmpty
+
+
+class ConditionTerm(Record):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    name: NonEmpty
+    groups: list[str] = Field(min_length=1)
+    synonyms: list[str] = []
+    codes: list[ConditionCode] = []
+
+
+class ReadingsFile(Record):
+    """The vocabularies of the input readers: result words, prior-therapy outcomes, patient conditions."""
+
+    result_statuses: list[StatusWords] = []
+    variant_words: list[str] = []
+    method_words: list[str] = []
+    outcomes: list[OutcomeWords] = []
+    ongoing_words: list[str] = []
+    condition_groups: list[ConditionGroup] = []
+    conditions: list[ConditionTerm] = []
+    history_words: list[str] = []
+    active_words: list[str] = []
+
+
+class ExonRange(Record):
+    exon: int = Field(ge=1)
+    first_codon: int = Field(ge=1)
+    last_codon: int = Field(ge=1)
+
+
+class GeneTranscript(Record):
+    """A gene's canonical transcript and its exons in protein (codon) coordinates."""
+
+    gene: NonEmpty
+    transcript: Annotated[str, Field(pattern=r"^N[MR]_[0-9]+\.[0-9]+$")]
+    protein_length: int | None = Field(default=None, ge=1)
+    source_url: NonEmpty
+    accessed: date
+    how: NonEmpty
+    exons: list[ExonRange] = Field(min_length=1)
+
+
+class KnownCodingVariant(Record):
+    """A cDNA change on a curated transcript and the protein change it makes, as the source states it."""
+
+    gene: NonEmpty
+    transcript: NonEmpty
+    hgvs_c: Annotated[str, Field(pattern=r"^c\.\S+$")]
+    hgvs_p: Annotated[str, Field(pattern=r"^p\.\S+$")]
+    source_url: NonEmpty
+    accessed: date
+
+
+class TranscriptFile(Record):
+    transcripts: list[GeneTranscript] = []
+    coding_variants: list[KnownCodingVariant] = []

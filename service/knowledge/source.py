@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Iterable
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,18 +14,26 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from service.knowledge.hosts import evidence_host_problem, is_label_text_url, source_host_problem
 from service.knowledge.records import (
     REQUIRED_INTERACTION_CLASSES,
+    WARNING_SEVERITIES,
+    InteractionRule,
+    Severity,
     AlterationFile,
     CancerTypeFile,
+    CancerTypeOverlay,
     ClassInteractionRule,
     DrugFile,
     DrugLabel,
     Evidence,
+    ReadingsFile,
     Regimen,
     Release,
     RulesFile,
+    TranscriptFile,
 )
+from service.knowledge.oncotree import build_cancer_types
 from service.knowledge.terms import fold
 
 
@@ -47,6 +57,8 @@ class KnowledgeSource:
     evidence: list[Evidence]
     rules: RulesFile
     labels: list[DrugLabel]
+    readings: ReadingsFile = field(default_factory=ReadingsFile)
+    transcripts: TranscriptFile = field(default_factory=TranscriptFile)
     class_rules: list[ClassInteractionRule] = field(default_factory=list)
 
     def canonical_json(self) -> str:
@@ -59,6 +71,8 @@ class KnowledgeSource:
             "regimens": sorted((r.model_dump(mode="json") for r in self.regimens), key=lambda r: r["id"]),
             "evidence": sorted((e.model_dump(mode="json") for e in self.evidence), key=lambda e: e["id"]),
             "rules": self.rules.model_dump(mode="json"),
+            "readings": self.readings.model_dump(mode="json"),
+            "transcripts": self.transcripts.model_dump(mode="json"),
             "labels": sorted((label.model_dump(mode="json") for label in self.labels), key=lambda x: x["drug"]),
             "class_rules": sorted((c.model_dump(mode="json") for c in self.class_rules), key=lambda c: c["id"]),
         }
@@ -107,10 +121,13 @@ def read_knowledge(root: Path) -> KnowledgeSource:
     """Parse and validate every file under `root`; raise KnowledgeError listing all problems."""
     problems: list[str] = []
     release = _parse(Release, root / "release.yaml", _read_yaml(root / "release.yaml"), problems)
-    cancer_types = _parse(CancerTypeFile, root / "cancer_types.yaml", _read_yaml(root / "cancer_types.yaml"), problems)
+    overlay = _parse(CancerTypeOverlay, root / "cancer_types.yaml", _read_yaml(root / "cancer_types.yaml"), problems)
+    cancer_types = build_cancer_types(root, overlay, problems) if overlay is not None else None
     drugs = _parse(DrugFile, root / "drugs.yaml", _read_yaml(root / "drugs.yaml"), problems)
     alterations = _parse(AlterationFile, root / "alterations.yaml", _read_yaml(root / "alterations.yaml"), problems)
     rules = _parse(RulesFile, root / "rules.yaml", _read_yaml(root / "rules.yaml"), problems)
+    readings = _parse(ReadingsFile, root / "readings.yaml", _read_yaml(root / "readings.yaml"), problems)
+    transcripts = _parse(TranscriptFile, root / "transcripts.yaml", _read_yaml(root / "transcripts.yaml"), problems)
     regimens = [r for path in sorted((root / "regimens").glob("*.yaml")) for r in _parse_list(Regimen, path, problems)]
     evidence = [e for path in sorted((root / "evidence").glob("*.yaml")) for e in _parse_list(Evidence, path, problems)]
     labels = [
@@ -131,6 +148,8 @@ def read_knowledge(root: Path) -> KnowledgeSource:
         evidence=evidence,
         rules=rules,
         labels=labels,
+        readings=readings,
+        transcripts=transcripts,
         class_rules=class_rules,
     )
     problems = check_cross_references(source)
@@ -175,6 +194,7 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
         for code in [*term.candidates, term.ancestor]:
             if code not in cancer_codes:
                 problems.append(f"cancer_types.yaml: ambiguous term {term.term!r}: {code} does not exist")
+    problems.extend(_check_cancer_vocabulary(source))
 
     for drug in source.drugs.drugs:
         problems.extend(
@@ -209,6 +229,11 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
                 problems.append(f"{where}: evidence {evidence_id} does not exist")
         if ids and not any(evidence_by_id[e].citable for e in ids if e in evidence_by_id):
             problems.append(f"{where}: no verified evidence with a PMID, NCT ID or DOI")
+
+    for item in source.evidence:
+        why = evidence_host_problem(item.source_url)
+        if why:
+            problems.append(f"evidence {item.id}: source_url {why}")
 
     for regimen in source.regimens:
         where = f"regimens/{regimen.id}"
@@ -263,6 +288,69 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
         check_evidence(where, rule.evidence)
 
     problems.extend(_check_labels(source, drug_names, class_ids))
+    problems.extend(_check_readings(source, genes))
+    return problems
+
+
+def _check_readings(source: KnowledgeSource, genes: set[str]) -> list[str]:
+    """Each condition word and code names one condition; transcripts' exons are in order and their variants parse."""
+    problems = []
+    groups = {g.id for g in source.readings.condition_groups}
+    word_owner: dict[str, str] = {}
+    code_owner: dict[tuple[str, str], str] = {}
+    for condition in source.readings.conditions:
+        problems.extend(f"readings.yaml: {condition.id}: group {g} is not defined" for g in condition.groups if g not in groups)
+        for word in (condition.name, *condition.synonyms):
+            other = word_owner.setdefault(fold(word), condition.id)
+            if other != condition.id:
+                problems.append(f"readings.yaml: {word!r} names both {other} and {condition.id}")
+        for code in condition.codes:
+            other = code_owner.setdefault((code.system, code.code.upper()), condition.id)
+            if other != condition.id:
+                problems.append(f"readings.yaml: code {code.code} names both {other} and {condition.id}")
+    for transcript in source.transcripts.transcripts:
+        where = f"transcripts.yaml: {transcript.gene}"
+        if transcript.gene not in genes:
+            problems.append(f"{where}: gene is not defined in alterations.yaml")
+        previous = None
+        for exon in transcript.exons:
+            if exon.last_codon < exon.first_codon or (previous is not None and (exon.exon != previous.exon + 1 or exon.first_codon < previous.last_codon)):
+                problems.append(f"{where}: exon {exon.exon} is out of order")
+            previous = exon
+        if transcript.protein_length is not None and transcript.exons and transcript.exons[-1].last_codon > transcript.protein_length:
+            problems.append(f"{where}: the last exon ends beyond the protein")
+    curated = {t.gene: t.transcript for t in source.transcripts.transcripts}
+    for variant in source.transcripts.coding_variants:
+        if curated.get(variant.gene) != variant.transcript:
+            problems.append(f"transcripts.yaml: {variant.gene} {variant.hgvs_c} is not on the curated transcript of its gene")
+    return problems
+
+
+def _check_cancer_vocabulary(source: KnowledgeSource) -> list[str]:
+    """A curated synonym names one type; qualifiers and definitions name alterations and biomarkers that exist."""
+    problems = []
+    owner: dict[str, str] = {}
+    for cancer in source.cancer_types.cancer_types:
+        for term in (cancer.code, cancer.name):
+            owner.setdefault(fold(term), cancer.code)
+    for cancer in source.cancer_types.cancer_types:
+        for synonym in cancer.synonyms:
+            other = owner.get(fold(synonym))
+            if other is not None and other != cancer.code:
+                problems.append(f"cancer_types.yaml: synonym {synonym!r} of {cancer.code} already names {other}")
+            owner[fold(synonym)] = cancer.code
+    alterations = {a.id for a in source.alterations.alterations}
+    biomarkers = {b.name: b for b in source.alterations.biomarkers}
+    for cancer in source.cancer_types.cancer_types:
+        if cancer.defined_by is not None and cancer.defined_by not in alterations:
+            problems.append(f"cancer_types.yaml: {cancer.code} is defined by {cancer.defined_by}, which is not an alteration")
+    for qualifier in source.cancer_types.qualifiers:
+        if qualifier.alteration is not None and qualifier.alteration not in alterations:
+            problems.append(f"cancer_types.yaml: qualifier {qualifier.terms[0]!r}: alteration {qualifier.alteration} does not exist")
+        if qualifier.biomarker is not None:
+            marker = biomarkers.get(qualifier.biomarker)
+            if marker is None or qualifier.status not in marker.statuses:
+                problems.append(f"cancer_types.yaml: qualifier {qualifier.terms[0]!r}: {qualifier.biomarker} {qualifier.status} is not defined")
     return problems
 
 
@@ -285,17 +373,98 @@ def _check_drug_terms(source: KnowledgeSource) -> list[str]:
     return problems
 
 
+# Words that belong to curators' provenance notes, never to text a clinician reads.
+_CURATOR_WORDS = re.compile(r"UNVERIFIED|\bNOT read\b|this session|the brief|\bcurator|\bbelieved\b|see notes|\bNOT confirmed\b", re.IGNORECASE)
+_URL = re.compile(r"https?://[^\s\"')]+")
+
+
+def _url_problems(where: str, urls: Iterable[str]) -> list[str]:
+    problems = []
+    for url in urls:
+        why = source_host_problem(url.rstrip(".,;"))
+        if why is not None:
+            problems.append(f"{where}: source {url} {why}")
+    return problems
+
+
+def _check_rule_grade(where: str, rule: InteractionRule) -> list[str]:
+    """The severity, its fields and its text must agree (the scale in knowledge/README.md)."""
+    problems = []
+    text = rule.management.strip()
+    if rule.severity in WARNING_SEVERITIES or rule.severity == Severity.NOT_MEANINGFUL:
+        if not rule.label_sections:
+            problems.append(f"{where}: {rule.severity.value} rule without label_sections (e.g. ['7.1', '12.3'])")
+        if rule.evidence_kind is None:
+            problems.append(f"{where}: {rule.severity.value} rule without evidence_kind")
+    if rule.severity == Severity.CONTRAINDICATED and "4" not in rule.label_sections:
+        problems.append(f"{where}: contraindicated rule must cite section 4 (Contraindications)")
+    if rule.severity == Severity.ADJUST_DOSE and not (rule.dose_change and re.search(r"[0-9]", rule.dose_change)):
+        problems.append(f"{where}: adjust_dose rule without a dose_change carrying the label's number")
+    if rule.severity == Severity.SEPARATE_IN_TIME and not rule.separation_hours and "several hours" not in text:
+        problems.append(f"{where}: separate_in_time rule without separation_hours")
+    problems.extend(f"{where}: {problem}" for problem in management_problems(rule.severity, text, rule.separation_hours))
+    for field_name in ("effect", "management", "note"):
+        if _CURATOR_WORDS.search(getattr(rule, field_name)):
+            problems.append(f"{where}: curator wording in {field_name} (move it to curator_notes)")
+    return problems
+
+
+def management_problems(severity: Severity, text: str, hours: list[float]) -> list[str]:
+    """Why a rule's management text disagrees with its severity (empty when they agree)."""
+    lower = text.lower()
+    first = lower.split(":")[0].split(".")[0]
+    problems = []
+    if severity in WARNING_SEVERITIES and not text:
+        return ["a warning without management text"]
+    if severity == Severity.CONTRAINDICATED and not (lower.startswith("contraindicated") or lower.startswith("do not")):
+        problems.append("contraindicated management must start with 'Contraindicated' or 'Do not'")
+    if severity != Severity.CONTRAINDICATED and "contraindicated" in lower:
+        problems.append(f"{severity.value} management says 'contraindicated'")
+    if severity == Severity.AVOID and not (first.startswith("avoid") or first.startswith("do not")):
+        problems.append("avoid management must start with 'Avoid' or 'Do not'")
+    if severity == Severity.ADJUST_DOSE and not (re.match(r"^(reduce|increase|adjust|decrease|use \w+ \d)", lower) and re.search(r"[0-9]", text)):
+        problems.append("adjust_dose management must start with the dose change and carry its number")
+    if severity == Severity.SEPARATE_IN_TIME:
+        if not lower.startswith("separate"):
+            problems.append("separate_in_time management must start with 'Separate'")
+        if hours and not all(re.search(rf"\b{h:g} hours?\b", text) for h in hours):
+            problems.append("separate_in_time management must state each of its separation_hours")
+    if severity == Severity.MONITOR:
+        if not lower.startswith("monitor"):
+            problems.append("monitor management must start with 'Monitor'")
+        if re.search(r"\bavoid\b", first):
+            problems.append("monitor management says 'avoid'")
+    if severity == Severity.NOT_MEANINGFUL and re.search(r"\b(avoid|reduce|increase)\b", first):
+        problems.append("not_meaningful management asks for an action")
+    return problems
+
+
 def _check_labels(source: KnowledgeSource, drug_names: set[str], class_ids: set[str]) -> list[str]:
     problems = []
     drugs = {d.name: d for d in source.drugs.drugs}
+    mechanisms = {c.id: c.mechanism for c in source.drugs.classes if c.mechanism is not None}
     for label in source.labels:
         where = f"interactions: {label.drug}"
         if label.drug not in drug_names:
             problems.append(f"{where}: drug is not in drugs.yaml")
             continue
+        if label.us_label and label.label.set_id is None and not label.label.set_id_missing:
+            problems.append(f"{where}: no DailyMed set_id for the US label (or set_id_missing saying why)")
+        if label.label.set_id is not None and label.label.set_id_missing:
+            problems.append(f"{where}: set_id and set_id_missing both given")
+        if label.label.set_id is None and label.verification.label_wording_read:
+            problems.append(f"{where}: label wording read, but no set ID names the label that was read")
+        if label.us_label and label.label.set_id is not None and label.label.set_id_source is None:
+            problems.append(f"{where}: set_id without set_id_source (where the set ID was seen)")
+        urls = [*label.verification.read_from, *([label.label.set_id_source] if label.label.set_id_source else [])]
+        urls += _URL.findall(label.curator_notes) + _URL.findall(label.eu_note)
+        for rule in label.rules:
+            urls += rule.read_from + _URL.findall(rule.curator_notes) + _URL.findall(rule.management) + _URL.findall(rule.effect)
+        problems.extend(_url_problems(where, urls))
         formulations = {f.id for f in drugs[label.drug].formulations}
         covered = set()
         for rule in label.rules:
+            at = f"{where} / {rule.with_class or rule.with_drug}{' / ' + rule.formulation if rule.formulation else ''}"
             if rule.with_class is not None:
                 covered.add(rule.with_class)
                 if rule.with_class not in class_ids:
@@ -304,11 +473,21 @@ def _check_labels(source: KnowledgeSource, drug_names: set[str], class_ids: set[
                 problems.append(f"{where}: interacting drug {rule.with_drug} is not in drugs.yaml")
             if rule.formulation is not None and rule.formulation not in formulations:
                 problems.append(f"{where}: formulation {rule.formulation} is not in the drug catalogue")
+            problems.extend(_check_rule_grade(at, rule))
+            resolvable = rule.mechanism is not None or (rule.with_class in mechanisms) or any(
+                c in mechanisms for c in (drugs[rule.with_drug].classes if rule.with_drug in drugs else [])
+            )
+            if not resolvable:
+                problems.append(f"{at}: no mechanism (set mechanism, or give the class one in drugs.yaml)")
+            if label.wording_read(rule):
+                read = [*rule.read_from, *label.verification.read_from]
+                if not any(is_label_text_url(u) for u in read):
+                    problems.append(f"{at}: label_wording_read without a read_from on FDA, NLM or the label holder's site")
+            if label.wording_read(rule) and not label.us_label:
+                problems.append(f"{at}: label wording read, but the record has no US label")
         missing = [c for c in REQUIRED_INTERACTION_CLASSES if c not in covered]
         if missing:
             problems.append(f"{where}: no rule or 'no_label_guidance' note for {', '.join(missing)}")
-        if any(r.severity != "no_label_guidance" for r in label.rules) and not label.label.source_url:
-            problems.append(f"{where}: label rules without a source_url")
     for rule in source.class_rules:
         for cls in (rule.subject_class, rule.with_class):
             if cls not in class_ids:
@@ -316,4 +495,20 @@ def _check_labels(source: KnowledgeSource, drug_names: set[str], class_ids: set[
     oral_tkis = sorted(d.name for d in source.drugs.drugs if "tyrosine_kinase_inhibitor" in d.classes and "oral" in d.route)
     labelled = {label.drug for label in source.labels}
     problems.extend(f"interactions: oral TKI {name} has no label interaction record" for name in oral_tkis if name not in labelled)
+    problems.extend(_check_rxcuis(source))
+    return problems
+
+
+def _check_rxcuis(source: KnowledgeSource) -> list[str]:
+    problems = []
+    owner: dict[str, str] = {}
+    for drug in source.drugs.drugs:
+        if drug.rxcuis and not drug.rxnorm_source:
+            problems.append(f"drugs.yaml: {drug.name}: rxcuis without rxnorm_source (the RxNorm source read)")
+        if drug.rxnorm_source:
+            problems.extend(_url_problems(f"drugs.yaml: {drug.name}", [drug.rxnorm_source]))
+        for code in drug.rxcuis:
+            if code in owner and owner[code] != drug.name:
+                problems.append(f"drugs.yaml: RxCUI {code} names both {owner[code]} and {drug.name}")
+            owner[code] = drug.name
     return problems

@@ -7,11 +7,13 @@ PostgreSQL by URL) holds exactly what the YAML said.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, Column
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
 from service.knowledge.records import (
@@ -21,9 +23,11 @@ from service.knowledge.records import (
     DrugFile,
     DrugLabel,
     Evidence,
+    ReadingsFile,
     Regimen,
     Release,
     RulesFile,
+    TranscriptFile,
 )
 from service.knowledge.source import KnowledgeSource
 
@@ -80,11 +84,26 @@ _VOCABULARIES = {
     "drugs": DrugFile,
     "alterations": AlterationFile,
     "rules": RulesFile,
+    "readings": ReadingsFile,
+    "transcripts": TranscriptFile,
 }
 
 
-def make_engine(url: str) -> Engine:
-    return create_engine(url)
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite store URL, or None for any other database (or an in-memory one)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str, read_only: bool = False) -> Engine:
+    path = sqlite_path(url) if read_only else None
+    if path is None:
+        return create_engine(url)
+    # read-only, and never created: a missing file is an error, not a new empty store
+    uri = path.resolve().as_uri() + "?mode=ro"
+    return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
 
 
 def write_store(source: KnowledgeSource, url: str) -> str:
@@ -118,7 +137,7 @@ def write_store(source: KnowledgeSource, url: str) -> str:
                 )
             )
         for label in source.labels:
-            session.add(DrugLabelRow(drug=label.drug, source_url=label.label.source_url, payload=label.model_dump(mode="json")))
+            session.add(DrugLabelRow(drug=label.drug, source_url=label.label.dailymed_url, payload=label.model_dump(mode="json")))
         for rule in source.class_rules:
             session.add(ClassRuleRow(id=rule.id, payload=rule.model_dump(mode="json")))
         session.commit()
@@ -131,8 +150,8 @@ class StoreNotBuiltError(RuntimeError):
 
 
 def read_store(url: str) -> tuple[KnowledgeSource, str]:
-    """Read every record back from the store; return it with the content hash recorded at build."""
-    engine = make_engine(url)
+    """Read every record back from the store (read-only); return it with the content hash recorded at build."""
+    engine = make_engine(url, read_only=True)
     try:
         with Session(engine) as session:
             try:
@@ -148,6 +167,8 @@ def read_store(url: str) -> tuple[KnowledgeSource, str]:
                 drugs=DrugFile.model_validate(vocabularies["drugs"]),
                 alterations=AlterationFile.model_validate(vocabularies["alterations"]),
                 rules=RulesFile.model_validate(vocabularies["rules"]),
+                readings=ReadingsFile.model_validate(vocabularies["readings"]),
+                transcripts=TranscriptFile.model_validate(vocabularies["transcripts"]),
                 regimens=[Regimen.model_validate(r.payload) for r in session.exec(select(RegimenRow).order_by(RegimenRow.id))],
                 evidence=[Evidence.model_validate(r.payload) for r in session.exec(select(EvidenceRow).order_by(EvidenceRow.id))],
                 labels=[DrugLabel.model_validate(r.payload) for r in session.exec(select(DrugLabelRow).order_by(DrugLabelRow.drug))],

@@ -125,6 +125,11 @@ def _alteration_terms_relevant(kb: KnowledgeBase) -> dict[str, set[str]]:
     return relevant
 
 
+def _offered(kb: KnowledgeBase, code: str) -> bool:
+    """The form lists the types the knowledge names and their subtypes, not the whole OncoTree."""
+    return any(kb.is_within(code, covered) for covered in kb.covered_cancer_types)
+
+
 def form_choices(kb: KnowledgeBase) -> FormChoices:
     """Every choice the form offers, from the knowledge the service holds (computed once per knowledge base)."""
     cached = kb.memo.get("form-choices")
@@ -139,7 +144,8 @@ def form_choices(kb: KnowledgeBase) -> FormChoices:
             genes.append(GeneChoices(gene=gene, alterations=alterations, cancer_types=codes))
     choices = FormChoices(
         cancer_types=sorted(
-            ((c.code, c.name, c.category) for c in kb.cancer_types.values() if c.category != "tissue"), key=lambda c: c[1]
+            ((c.code, c.name, c.category) for c in kb.cancer_types.values() if c.category != "tissue" and _offered(kb, c.code)),
+            key=lambda c: c[1],
         ),
         genes=genes,
         relevance={k: sorted(v) for k, v in relevance.items()},

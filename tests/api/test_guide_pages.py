@@ -42,6 +42,7 @@ def test_form_maps_to_the_same_profile_as_the_json_api():
         "biomarkers": [],
         "prior_therapies": [{"drugs": ["imatinib", "interferon alfa"], "outcome": "progression"}],
         "current_medications": ["omeprazole 20 mg"],
+        "conditions": [],
     }
 
 
@@ -58,7 +59,7 @@ def test_out_of_range_pd_l1_is_named_on_the_page_not_echoed(client):
 
 def test_unknown_cancer_type_is_named_on_the_page(client):
     response = client.post("/guide/panel", data={"cancer_type": "not-a-type"})
-    assert "choose one from the list" in response.text
+    assert "not_recognised" in response.text or "not recognised" in response.text
 
 
 def test_no_javascript_post_returns_the_full_page_with_the_answer(client):
@@ -67,3 +68,26 @@ def test_no_javascript_post_returns_the_full_page_with_the_answer(client):
     assert 'data-excluded-id="imatinib-gist"' in response.text
     assert response.headers["cache-control"] == "no-store"
     assert "set-cookie" not in response.headers
+
+
+def test_interaction_grid_gives_every_cell_a_status_a_legend_and_a_source(client):
+    form = {
+        "cancer_type": "CML",
+        "stage": "chronic phase",
+        "prior_status": "none",
+        "medication_1": "omeprazole",
+        "medication_2": "simvastatin",
+        "medication_3": "unobtanium",
+    }
+    page = client.post("/guide/panel", data=form).text
+    grid = page[page.index('<table class="grid">') : page.index("</table>")]
+    states = re.findall(r'data-state="([a-z_]+)"', grid)
+    assert states and "not_assessed" in states  # the unrecognised medicine is never a blank cell
+    assert grid.count("<td") == len(states)
+    # a legend line for every state a cell can show
+    legend = page[page.index('<dl class="legend">') :]
+    for state in ("contraindicated", "avoid", "adjust dose", "separate in time", "monitor", "not meaningful", "no label guidance", "not assessed"):
+        assert f">{state}</dt>" in legend
+    assert "Not a sign of safety" in legend
+    assert "dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=" in grid
+    assert "No interaction warnings for these options and medications" not in page

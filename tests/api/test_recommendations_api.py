@@ -17,23 +17,26 @@ def test_answers_are_not_cacheable(client):
     assert response.headers["cache-control"] == "no-store"
 
 
-def test_unknown_cancer_type_is_a_422_with_suggestions_and_no_echo(client):
-    secret = "non-small cell lung cancr"
-    response = client.post("/v1/recommendations", json={"cancer_type": secret})
-    assert response.status_code == 422
-    assert response.headers["content-type"].startswith(PROBLEM)
+def test_unknown_cancer_type_is_not_recognised_with_suggestions_never_applied(client):
+    response = client.post("/v1/recommendations", json={"cancer_type": "non-small cell lung cancr", "current_medications": ["dasatinib", "omeprazole"]})
+    assert response.status_code == 200
     body = response.json()
-    assert body["errors"] == [{"field": "body.cancer_type", "message": "not a known cancer type"}]
-    assert "NSCLC" in [s["code"] for s in body["suggestions"]]
-    assert secret not in response.text
+    understood = body["profile"]["cancer_type"]
+    assert understood["status"] == "not_recognised" and "code" not in understood
+    assert "NSCLC" in [s["code"] for s in understood["suggestions"]]
+    assert body["options"] == [] and body["provisional"] is True
+    assert body["coverage"]["covered"] is False
+    # the medication check does not depend on the cancer type
+    assert body["interaction_warnings"]
 
 
 def test_validation_problem_names_the_field_and_never_echoes_values(client):
-    response = client.post("/v1/recommendations", json={"cancer_type": "NSCLC", "pd_l1": {"tps": 180}, "unknown": "Jane Doe"})
+    response = client.post("/v1/recommendations", json={"cancer_type": "NSCLC", "pd_l1": {"tps": 180}, "Jane Doe": "x"})
     assert response.status_code == 422
     assert response.headers["content-type"].startswith(PROBLEM)
     fields = {e["field"] for e in response.json()["errors"]}
-    assert fields == {"body.pd_l1.tps", "body.unknown"}
+    # the unknown key is reported at its object, without its name (a key may be patient data)
+    assert fields == {"body.pd_l1.tps", "body"}
     assert "Jane Doe" not in response.text and "180" not in response.text
 
 
@@ -44,7 +47,7 @@ def test_pd_l1_needs_a_scoring_system(client):
 
 def test_malformed_json_is_a_problem(client):
     response = client.post("/v1/recommendations", content=b"{not json", headers={"content-type": "application/json"})
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.headers["content-type"].startswith(PROBLEM)
 
 
@@ -76,7 +79,9 @@ def test_interactions_endpoint_dasatinib_pantoprazole_is_avoid_with_exposure_cha
     assert (warning["drug"], warning["interacting_drug"], warning["severity"]) == ("dasatinib", "pantoprazole", "avoid")
     assert warning["exposure_change"]["percent"] < 0
     assert warning["management"]
-    assert warning["evidence"][0]["url"]
+    # SPRYCEL's set ID was not seen on FDA or NLM: no link rather than a copy presented as the label
+    assert "url" not in warning["evidence"][0]
+    assert warning["label_wording_read"] is False and "not read" in warning["verification"]["statement"]
 
 
 def test_interactions_endpoint_imatinib_rifampin_warns(client):

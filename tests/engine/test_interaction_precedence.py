@@ -22,7 +22,7 @@ def test_class_rule_applies_when_no_pair_rule():
     kb = build_fixture_kb()
     report = check_interactions(kb, [ref("alphatinib")], [ref("inducerin")])
     [warning] = report.warnings
-    assert (warning.severity, warning.rule_level, warning.interacting_class) == ("adjust", "drug_class", "strong cyp3a4 inducer")
+    assert (warning.severity, warning.rule_level, warning.interacting_class) == ("adjust_dose", "drug_class", "strong cyp3a4 inducer")
 
 
 def test_class_class_rule_is_the_last_resort():

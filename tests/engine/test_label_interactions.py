@@ -34,7 +34,7 @@ def test_dasatinib_with_famotidine_follows_the_label(kb):
 
 def test_dasatinib_with_an_antacid_is_a_timing_rule(kb):
     warning = one_warning(kb, "dasatinib", "Maalox")
-    assert warning.severity == "adjust" and "2 hours" in warning.management
+    assert warning.severity == "separate_in_time" and warning.separation_hours == [2.0] and "2 hours" in warning.management
 
 
 @pytest.mark.parametrize("ppi", ["omeprazole", "Nexium", "pantoprazole sodium"])
@@ -44,14 +44,14 @@ def test_erlotinib_with_ppis_is_avoid(kb, ppi):
 
 def test_erlotinib_with_h2_blocker_gives_the_timing(kb):
     warning = one_warning(kb, "erlotinib", "famotidine")
-    assert warning.severity == "adjust" and "10 hours" in warning.management
+    assert warning.severity == "separate_in_time" and 10.0 in warning.separation_hours and "10 hours" in warning.management
 
 
 @pytest.mark.parametrize("tki", ["bosutinib", "imatinib", "dasatinib", "crizotinib", "lorlatinib", "cabozantinib", "erlotinib", "gefitinib"])
 @pytest.mark.parametrize("inducer", ["rifampin", "carbamazepine", "phenytoin", "enzalutamide", "St John's wort"])
 def test_strong_cyp3a4_inducers_warn_for_tkis_whose_labels_say_so(kb, tki, inducer):
     warning = one_warning(kb, tki, inducer)
-    assert warning.severity in ("avoid", "adjust") and warning.interacting_class == "strong CYP3A4 inducer"
+    assert warning.severity in ("contraindicated", "avoid", "adjust_dose") and warning.interacting_class == "strong CYP3A4 inducer"
 
 
 def test_bosutinib_rifampin_reports_the_exposure_loss(kb):

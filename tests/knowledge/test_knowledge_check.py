@@ -118,3 +118,102 @@ def test_check_fails_when_a_combination_names_a_drug_not_in_the_catalogue(knowle
     assert "drugs: [capecitabine, oxaliplatin]" in text
     path.write_text(text.replace("drugs: [capecitabine, oxaliplatin]", "drugs: [capecitabine, no-such-drug]"), encoding="utf-8")
     assert "drugs.yaml: combination CAPOX: drug no-such-drug is not in drugs.yaml" in _problems(knowledge_copy)
+
+
+# --- label records (issue 12): set ID, sections, source hosts, curator wording ---------------------
+
+
+def _edit_label(root: Path, drug: str, edit) -> None:  # type: ignore[no-untyped-def]
+    for path in sorted((root / "interactions").glob("labels_*.yaml")):
+        records = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for record in records:
+            if record["drug"] == drug:
+                edit(record)
+                path.write_text(yaml.safe_dump(records, sort_keys=False, allow_unicode=True), encoding="utf-8")
+                return
+    raise AssertionError(f"no label record for {drug}")
+
+
+def _rule(record: dict, target: str) -> dict:  # type: ignore[type-arg]
+    return next(r for r in record["rules"] if target in (r.get("with_class"), r.get("with_drug")))
+
+
+def test_every_us_label_record_names_its_set_id_or_says_why_not(kb):
+    for label in kb.labels.values():
+        if label.us_label:
+            assert label.label.set_id or label.label.set_id_missing, label.drug
+            assert not label.label.set_id or label.label.dailymed_url.endswith(label.label.set_id)
+
+
+def test_check_fails_on_a_us_label_without_a_set_id(knowledge_copy):
+    def drop(record):  # type: ignore[no-untyped-def]
+        record["label"].pop("set_id")
+        record["label"].pop("set_id_source")
+
+    _edit_label(knowledge_copy, "lorlatinib", drop)
+    assert any("lorlatinib: no DailyMed set_id" in p for p in _problems(knowledge_copy))
+
+
+def test_check_fails_on_a_rule_without_label_sections(knowledge_copy):
+    _edit_label(knowledge_copy, "bosutinib", lambda record: _rule(record, "strong_cyp3a4_inducer").pop("label_sections"))
+    assert any("bosutinib / strong_cyp3a4_inducer: avoid rule without label_sections" in p for p in _problems(knowledge_copy))
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://47.251.13.51:8081/19395585", "bare IP address"),
+        ("https://pubmed.ncbi.nlm.nih.gov:8443/1", "non-standard port"),
+        ("https://uat.mims.com/thailand/drug/info/tasigna", "not an accepted source host"),
+        ("https://proxy.weglot.com/x", "not an accepted source host"),
+    ],
+)
+def test_check_rejects_proxies_bare_ips_and_test_hosts(knowledge_copy, url, why):
+    _edit_label(knowledge_copy, "bosutinib", lambda record: record["verification"]["read_from"].append(url))
+    assert any(url in p and why in p for p in _problems(knowledge_copy))
+
+
+def test_check_rejects_a_bad_host_hidden_in_curator_notes(knowledge_copy):
+    _edit_label(knowledge_copy, "bosutinib", lambda record: record.update(curator_notes="read at https://sit.mimsdev.com/x"))
+    assert any("sit.mimsdev.com" in p for p in _problems(knowledge_copy))
+
+
+def test_check_rejects_curator_wording_in_clinical_text(knowledge_copy):
+    def edit(record):  # type: ignore[no-untyped-def]
+        rule = _rule(record, "strong_cyp3a4_inducer")
+        rule["management"] += " UNVERIFIED: the brief cites a number."
+
+    _edit_label(knowledge_copy, "bosutinib", edit)
+    assert any("curator wording in management" in p for p in _problems(knowledge_copy))
+
+
+def test_check_rejects_wording_read_without_a_label_text_source(knowledge_copy):
+    _edit_label(knowledge_copy, "bosutinib", lambda record: record["verification"].update(label_wording_read=True))
+    assert any("label_wording_read without a read_from on FDA, NLM" in p for p in _problems(knowledge_copy))
+
+
+def test_check_rejects_an_adjust_dose_rule_without_its_number(knowledge_copy):
+    def edit(record):  # type: ignore[no-untyped-def]
+        rule = _rule(record, "strong_cyp3a4_inducer")
+        rule.update(severity="adjust_dose", dose_change="increase the dose", management="Increase the dose.")
+
+    _edit_label(knowledge_copy, "bosutinib", edit)
+    problems = _problems(knowledge_copy)
+    assert any("adjust_dose rule without a dose_change carrying the label's number" in p for p in problems)
+
+
+def test_check_rejects_an_rxcui_without_its_rxnorm_source(knowledge_copy):
+    path = knowledge_copy / "drugs.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "rxnorm_source:" in text
+    path.write_text(text.replace('rxnorm_source: "https://build.fhir.org/ig/HL7/PDDI-CDS/ValueSet-valueset-warfarin.html"', ""), encoding="utf-8")
+    assert any("warfarin: rxcuis without rxnorm_source" in p for p in _problems(knowledge_copy))
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://47.251.13.51:8081/22025146", "https://proxy.weglot.com/wg_1/en/pubmed.ncbi.nlm.nih.gov/1", "https://app.example.org/proxy?url=https%3A%2F%2Fpubmed"],
+)
+def test_check_rejects_evidence_read_through_a_proxy_or_a_bare_ip(knowledge_copy, url):
+    _edit_evidence(knowledge_copy, lambda records: records[0].update(source_url=url))
+    assert any("source_url" in p and ("proxy" in p or "IP" in p) for p in _problems(knowledge_copy))

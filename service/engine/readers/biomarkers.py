@@ -1,0 +1,76 @@
+"""Non-genomic biomarkers: a name and a status in the report's words, or one line of text ("MSI-H")."""
+
+from __future__ import annotations
+
+import re
+
+from schemas.requests import BiomarkerInput
+from schemas.responses import BiomarkerUnderstood
+from service.knowledge.index import KnowledgeBase
+from service.knowledge.terms import fold
+
+_NAME_STATUS = re.compile(r"^(.+?)\s*(?:[:=]\s*|\s+)(\S.*)$", re.ASCII)
+# result words that say no value is known yet: the biomarker is reported with that status, never valued
+_NO_VALUE = ("pending", "equivocal", "not tested")
+
+
+def read_biomarker(kb: KnowledgeBase, item: str | BiomarkerInput) -> tuple[BiomarkerUnderstood, tuple[str, str] | None]:
+    if isinstance(item, BiomarkerInput):
+        return normalise_biomarker(kb, item.name, item.status)
+    text = fold(item)
+    # "MSI-H", "dMMR", "HER2 3+": a qualifier spelling names the biomarker and its value at once
+    qualifier = kb.cancer_qualifier_terms.get(text)
+    if qualifier is not None and qualifier.biomarker is not None:
+        return _valued(item, qualifier.biomarker, qualifier.status or "")
+    words = re.sub(r"\s*[:=]\s*", " ", text).split()
+    for size in range(len(words) - 1, 0, -1):  # the longest biomarker name first: "hormone receptor positive"
+        name = " ".join(words[:size])
+        if name in kb.biomarker_terms:
+            return normalise_biomarker(kb, name, " ".join(words[size:]).lstrip(":= "), shown=item)
+    match = _NAME_STATUS.match(text)
+    if match:
+        return normalise_biomarker(kb, match.group(1), match.group(2), shown=item)
+    return BiomarkerUnderstood(input=item, status="not_recognised", detail="write the biomarker with its result, e.g. 'MSI high'"), None
+
+
+def _valued(shown: str, name: str, value: str) -> tuple[BiomarkerUnderstood, tuple[str, str]]:
+    return (
+        BiomarkerUnderstood(
+            input=shown, status="recognised", normalised=f"{name} {value}", name=name, value=value, result="detected", read_as=f"{name} {value}"
+        ),
+        (name, value),
+    )
+
+
+def normalise_biomarker(
+    kb: KnowledgeBase, name: str, status: str, shown: str | None = None
+) -> tuple[BiomarkerUnderstood, tuple[str, str] | None]:
+    shown = shown or f"{name}: {status}"
+    marker_name = kb.biomarker_terms.get(fold(name))
+    if marker_name is None:
+        return BiomarkerUnderstood(input=shown, status="not_recognised", detail="biomarker not known to this service"), None
+    marker = kb.biomarkers[marker_name]
+    key = fold(status).strip(" .")
+    for canonical, spellings in marker.statuses.items():
+        if key == fold(canonical) or key in {fold(s) for s in spellings}:
+            return _valued(shown, marker_name, canonical)
+    result = kb.result_words.get(key)
+    if result is not None and result[0] in (*_NO_VALUE, "uncertain significance"):
+        return (
+            BiomarkerUnderstood(
+                input=shown,
+                status="recognised",
+                normalised=f"{marker_name} {result[0]}",
+                name=marker_name,
+                result=result[0],  # type: ignore[arg-type]
+                read_as=f"{marker_name}: {result[0]}; not used until a value is reported",
+            ),
+            None,
+        )
+    allowed = ", ".join(marker.statuses)
+    return (
+        BiomarkerUnderstood(
+            input=shown, status="not_recognised", name=marker_name, detail=f"status not recognised; use one of: {allowed}"
+        ),
+        None,
+    )

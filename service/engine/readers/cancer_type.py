@@ -1,0 +1,221 @@
+"""Cancer types: the whole OncoTree, read exactly; clinician phrasing resolved by rule, never by likeness.
+
+"renal cell carcinoma, clear cell" and "non-small cell lung cancer (adenocarcinoma)" resolve because
+the words of the qualifier name a descendant of the type they follow; "breast cancer, HER2-positive"
+and "Ph+ ALL" carry a biomarker or alteration, which is read into the profile. A miss gets
+suggestions, which are never applied.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from schemas.responses import CancerTypeUnderstood, Suggestion
+from service.knowledge.index import KnowledgeBase
+from service.knowledge.records import CancerQualifier
+from service.knowledge.terms import fold, tokens
+
+
+@dataclass(frozen=True)
+class CancerTypeReading:
+    understood: CancerTypeUnderstood
+    code: str  # the recognised code, the nearest common ancestor of an ambiguous term, or "" when not recognised
+    ambiguous: bool
+    qualifiers: tuple[CancerQualifier, ...] = field(default=())
+
+
+_SPLIT = re.compile(r"\s*[,;]\s*|\s*\(\s*|\s*\)\s*|\s+-\s+|\s+with\s+", re.ASCII)
+
+
+def _exact(kb: KnowledgeBase, text: str) -> str | None:
+    code = kb.cancer_type_terms.get(fold(text))
+    if code is not None:
+        return code
+    codes = kb.cancer_type_word_sets.get(tokens(text), [])
+    return codes[0] if len(codes) == 1 else None
+
+
+def _descendant_named(kb: KnowledgeBase, code: str, words: tuple[str, ...]) -> str | None:
+    """The one descendant of `code` whose name uses the qualifier's words and no word beyond the type's own."""
+    base = set(words) | set(tokens(kb.cancer_types[code].name))
+    for term in (fold(s) for s in kb.cancer_types[code].synonyms):
+        base |= set(tokens(term))
+    found = []
+    for child in kb.descendants(code):
+        cancer = kb.cancer_types[child]
+        for term in (cancer.name, *cancer.synonyms):
+            term_words = set(tokens(term))
+            if set(words) <= term_words <= base:
+                found.append(child)
+                break
+    return found[0] if len(set(found)) == 1 else None
+
+
+def _split_qualifiers(kb: KnowledgeBase, text: str) -> tuple[str, list[CancerQualifier], list[str]]:
+    """Take qualifier phrases (biomarkers, Ph+) out of the text; return the rest, the qualifiers, other clauses."""
+    folded = fold(text)
+    found: list[CancerQualifier] = []
+    for term in sorted(kb.cancer_qualifier_terms, key=len, reverse=True):
+        pattern = re.compile(r"(?<![a-z0-9])" + re.escape(term) + r"(?![a-z0-9+])", re.ASCII)
+        if pattern.search(folded):
+            found.append(kb.cancer_qualifier_terms[term])
+            folded = pattern.sub(" ", folded)
+    clauses = [c for c in _SPLIT.split(folded) if c and c.strip(" .")]
+    return folded, found, clauses
+
+
+def read_cancer_type(kb: KnowledgeBase, text: str) -> CancerTypeReading:
+    code = _exact(kb, text)
+    if code is not None:
+        return _recognised(kb, text, code, ())
+    ambiguous = kb.ambiguous_cancer_terms.get(fold(text))
+    if ambiguous is not None:
+        return _ambiguous(kb, text, ambiguous.ancestor, list(ambiguous.candidates), ())
+    _, qualifiers, clauses = _split_qualifiers(kb, text)
+    if clauses:
+        resolved = _resolve_clauses(kb, clauses)
+        if resolved is not None:
+            code, how = resolved
+            code = _defined_descendant(kb, code, qualifiers)
+            return _recognised(kb, text, code, tuple(qualifiers), how)
+        rest = " ".join(clauses)
+        ambiguous = kb.ambiguous_cancer_terms.get(fold(rest))
+        if ambiguous is not None and qualifiers:
+            return _ambiguous(kb, text, ambiguous.ancestor, list(ambiguous.candidates), tuple(qualifiers))
+    shared = kb.shared_cancer_terms.get(fold(text))
+    if shared:
+        return _not_recognised(text, "names a type of several sites: give the OncoTree code", [(c, kb.cancer_types[c].name) for c in shared])
+    return _not_recognised(text, "not an OncoTree code, name or synonym this service knows", suggest_cancer_types(kb, text))
+
+
+def _not_recognised(text: str, reason: str, suggestions: list[tuple[str, str]]) -> CancerTypeReading:
+    hint = "; closest known types (not applied): " + ", ".join(f"{c} ({n})" for c, n in suggestions) if suggestions else ""
+    return CancerTypeReading(
+        CancerTypeUnderstood(
+            input=text,
+            status="not_recognised",
+            detail=reason + hint,
+            suggestions=[Suggestion(code=c, name=n) for c, n in suggestions],
+        ),
+        "",
+        ambiguous=False,
+    )
+
+
+def _resolve_clauses(kb: KnowledgeBase, clauses: list[str]) -> tuple[str, str] | None:
+    """"X, Y" / "X (Y)" / "Y X": the most specific type the clauses name together, or None."""
+    whole = " ".join(clauses)
+    code = _exact(kb, whole)
+    if code is not None:
+        return code, "read in any word order"
+    codes = [_exact(kb, c) for c in clauses]
+    known = [c for c in codes if c is not None]
+    unknown = [clause for clause, c in zip(clauses, codes, strict=True) if c is None]
+    if known and not unknown:
+        deepest = max(known, key=lambda c: len(kb.ancestors(c)))
+        if all(kb.is_within(deepest, c) for c in known):
+            return deepest, "the most specific of the types named"
+        return None
+    if len(known) == 1 and len(unknown) >= 1:
+        base = known[0]
+        words = tuple(w for clause in unknown for w in tokens(clause))
+        child = _descendant_named(kb, base, words)
+        if child is not None:
+            return child, f"'{' '.join(unknown)}' names a subtype of {base}"
+        return base, UNUSED_WORDS + "'" + " ".join(unknown) + "'"
+    return None
+
+
+# how an entry reads when part of it named no subtype: the broader type is used, and the answer is provisional
+UNUSED_WORDS = "the words not used: "
+
+
+def _defined_descendant(kb: KnowledgeBase, code: str, qualifiers: list[CancerQualifier]) -> str:
+    """B-ALL qualified Ph+ is the OncoTree type defined by BCR::ABL1."""
+    alterations = {q.alteration for q in qualifiers if q.alteration}
+    if not alterations:
+        return code
+    defined = [c for c in kb.descendants(code) if kb.cancer_types[c].defined_by in alterations]
+    return defined[0] if len(defined) == 1 else code
+
+
+def _recognised(kb: KnowledgeBase, text: str, code: str, qualifiers: tuple[CancerQualifier, ...], how: str | None = None) -> CancerTypeReading:
+    cancer = kb.cancer_types[code]
+    covered = kb.covers(code)
+    unused = how is not None and how.startswith(UNUSED_WORDS)
+    read_as = f"{code} ({cancer.name})" + (f"; {how}" if unused else f": {how}" if how else "")
+    if qualifiers:
+        read_as += "; with " + ", ".join(_qualifier_text(q) for q in qualifiers)
+    return CancerTypeReading(
+        CancerTypeUnderstood(
+            input=text,
+            status="recognised",
+            normalised=code,
+            code=code,
+            name=cancer.name,
+            read_as=read_as,
+            covered=covered,
+            detail=f"only part of the entry was understood ({how}); give the subtype as an OncoTree code" if unused else None,
+        ),
+        code,
+        ambiguous=False,
+        qualifiers=qualifiers,
+    )
+
+
+def _ambiguous(
+    kb: KnowledgeBase, text: str, ancestor: str, candidates: list[str], qualifiers: tuple[CancerQualifier, ...]
+) -> CancerTypeReading:
+    names = [f"{c} ({kb.cancer_types[c].name})" for c in candidates]
+    return CancerTypeReading(
+        CancerTypeUnderstood(
+            input=text,
+            status="ambiguous",
+            normalised=ancestor,
+            code=ancestor,
+            name=kb.cancer_types[ancestor].name,
+            candidates=candidates,
+            covered=kb.covers(ancestor),
+            read_as=f"{ancestor} ({kb.cancer_types[ancestor].name}), the type all candidates share",
+            detail="could be " + ", ".join(names) + "; options that need a specific type are shown with a caveat",
+        ),
+        ancestor,
+        ambiguous=True,
+        qualifiers=qualifiers,
+    )
+
+
+def _qualifier_text(qualifier: CancerQualifier) -> str:
+    return qualifier.alteration if qualifier.alteration else f"{qualifier.biomarker} {qualifier.status}"
+
+
+def suggest_cancer_types(kb: KnowledgeBase, text: str, limit: int = 5) -> list[tuple[str, str]]:
+    """Closest known types, offered in the error and never applied: types whose every word the text uses
+    come first, then spellings close to it. A type that shares words only by dropping "non-" is never one."""
+    words = set(tokens(text))
+    contained = sorted(
+        {codes[0] for term_words, codes in kb.cancer_type_word_sets.items() if len(codes) == 1 and set(term_words) <= words},
+        key=lambda c: -len(kb.ancestors(c)),
+    )
+    close = difflib.get_close_matches(fold(text), list(kb.cancer_type_terms), n=limit * 3, cutoff=0.6)
+    found: list[str] = []
+    for code in [*contained, *(kb.cancer_type_terms[t] for t in close)]:
+        if code not in found and _compatible(words, kb.cancer_types[code].name):
+            found.append(code)
+    return [(code, kb.cancer_types[code].name) for code in found[:limit]]
+
+
+def _compatible(words: set[str], name: str) -> bool:
+    """False for a type of the opposite histology: "small cell" offered for "non-small cell"."""
+    name_words = set(tokens(name))
+    for word in words:
+        if word.startswith("non") and word[3:] in name_words:
+            return False
+        if "non" + word in name_words and word not in name_words:
+            return False
+    return True
+
+
+__all__ = ["CancerTypeReading", "read_cancer_type", "suggest_cancer_types"]

@@ -1,0 +1,330 @@
+"""The rest of the patient: stage and the details written with it, performance status, conditions.
+
+Stage text often carries more than the stage ("IV (active brain metastases)", "BCLC C, Child-Pugh
+A5"): each clause is read into its own field. A clause the service does not understand makes the
+stage not recognised, with the words it could not use.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from schemas.requests import ConditionInput
+from schemas.responses import ConditionUnderstood, RecognisedTerm, StageUnderstood
+from service.knowledge.index import KnowledgeBase
+from service.knowledge.records import Setting
+from service.knowledge.terms import fold, leftover_words
+
+_ROMAN_STAGE = re.compile(r"^(?:stage\s*)?(iv|iii|ii|i|4|3|2|1)(?:[abc][0-9]?)?$", re.ASCII)
+_ROMAN_SETTING = {
+    "i": Setting.EARLY, "1": Setting.EARLY, "ii": Setting.EARLY, "2": Setting.EARLY,
+    "iii": Setting.LOCALLY_ADVANCED, "3": Setting.LOCALLY_ADVANCED, "iv": Setting.METASTATIC, "4": Setting.METASTATIC,
+}  # fmt: skip
+_TNM_METASTATIC = re.compile(r"^[cpy]{0,2}t[0-4x][a-d]?[0-9]?n[0-3x][a-c]?m1[a-d]?$", re.ASCII)
+_STAGE_PHRASES: dict[str, tuple[Setting, ...]] = {
+    "early": (Setting.EARLY,),
+    "early stage": (Setting.EARLY,),
+    "localized": (Setting.EARLY,),
+    "localised": (Setting.EARLY,),
+    "locally advanced": (Setting.LOCALLY_ADVANCED,),
+    "unresectable": (Setting.ADVANCED,),
+    "inoperable": (Setting.ADVANCED,),
+    "advanced": (Setting.ADVANCED,),
+    "advanced or metastatic": (Setting.ADVANCED,),
+    "metastatic": (Setting.METASTATIC,),
+    "metastatic disease": (Setting.METASTATIC,),
+    "recurrent": (Setting.RECURRENT,),
+    "recurrent or metastatic": (Setting.RECURRENT, Setting.METASTATIC),
+    "chronic phase": (Setting.CHRONIC_PHASE,),
+    "cp": (Setting.CHRONIC_PHASE,),
+    "cml-cp": (Setting.CHRONIC_PHASE,),
+    "accelerated phase": (Setting.ACCELERATED_PHASE,),
+    "ap": (Setting.ACCELERATED_PHASE,),
+    "blast phase": (Setting.BLAST_PHASE,),
+    "blast crisis": (Setting.BLAST_PHASE,),
+    "bp": (Setting.BLAST_PHASE,),
+    "newly diagnosed": (Setting.NEWLY_DIAGNOSED,),
+    "new diagnosis": (Setting.NEWLY_DIAGNOSED,),
+    "relapsed": (Setting.RELAPSED,),
+    "refractory": (Setting.REFRACTORY,),
+    "relapsed or refractory": (Setting.RELAPSED, Setting.REFRACTORY),
+    "relapsed/refractory": (Setting.RELAPSED, Setting.REFRACTORY),
+    "r/r": (Setting.RELAPSED, Setting.REFRACTORY),
+}
+_CLAUSES = re.compile(r"\s*[,;]\s*|\s*\(\s*|\s*\)\s*|\s+with\s+", re.ASCII)
+_SITES = (
+    "bone|bony|liver|hepatic|lung|pulmonary|pleural|adrenal|nodal|lymph node|peritoneal|skin|soft tissue|"
+    "contralateral lung|distant|visceral|osseous|multiple"
+)
+# "pleural and bone metastases": the sites of metastatic disease say the disease is metastatic
+_METASTATIC_SITES = re.compile(
+    rf"^(?:(?:{_SITES})(?:\s*,\s*|\s+and\s+|\s+or\s+|\s+))+(?:metastases|metastasis|mets|metastatic disease|deposits)$", re.ASCII
+)
+_BRAIN = re.compile(
+    r"^(?:(?P<state>active|untreated|progressing|progressive|symptomatic|new|treated|stable|controlled|irradiated|"
+    r"previously treated|resected|no|without|known)\s+)?(?:brain|cns|cerebral|intracranial)\s+"
+    r"(?:metastases|metastasis|mets|disease|involvement)(?:\s+(?P<after>treated|stable|active|untreated|progressing))?$",
+    re.ASCII,
+)
+_BRAIN_STATES = {
+    "active": "active", "untreated": "active", "progressing": "active", "progressive": "active", "symptomatic": "active",
+    "new": "active", "treated": "treated", "stable": "treated", "controlled": "treated", "irradiated": "treated",
+    "previously treated": "treated", "resected": "treated", "no": "none", "without": "none", "known": "present",
+}  # fmt: skip
+# BCLC 0/A are early, C/D advanced; B (intermediate) is not one of the settings the knowledge uses
+_BCLC_SETTINGS = {"0": Setting.EARLY, "a": Setting.EARLY, "c": Setting.ADVANCED, "d": Setting.ADVANCED}
+_BCLC = re.compile(r"^bclc\s*(?:stage\s*)?([0abcd])$", re.ASCII)
+_CHILD_PUGH = re.compile(r"^(?:child[- ]?pugh|cp)[- ]?(?:class\s*|score\s*)?([abc])[- ]?(\d{1,2})?$", re.ASCII)
+_ECOG = re.compile(r"^(?:ecog|ps|ecog ps|who ps|who|performance status|ecog performance status)\s*(?:of|=|:)?\s*([0-4])$", re.ASCII)
+_IMDC = re.compile(r"^(?:imdc\s*(?:risk\s*)?(?:[:=]\s*)?(favou?rable|good|intermediate|poor)(?:\s+risk)?|(favou?rable|intermediate|poor)[- ]risk(?:\s+imdc)?)$", re.ASCII)
+_CREATININE_CLEARANCE = re.compile(r"\b(?:crcl|creatinine clearance|egfr|gfr)\s*(?:of|=|:|<|>)?\s*(\d{1,3}(?:\.\d+)?)\s*(?:ml/min(?:/1\.73\s*m2)?)?", re.ASCII)
+_QTC = re.compile(r"\bqtc[fb]?\s*(?:of|=|:|>)?\s*(\d{3})\s*(?:ms|msec)?\b", re.ASCII)
+_CKD_STAGE = re.compile(r"\b(?:ckd|chronic kidney disease)\s*(?:stage\s*)?([1-5])[ab]?\b", re.ASCII)
+_NYHA = re.compile(r"\bnyha\s*(?:class\s*)?(i{1,3}v?|iv|[1-4])\b", re.ASCII)
+_DRUG_AFTER_ON = re.compile(r"\bon\s+(.+)$", re.ASCII)
+
+
+@dataclass
+class PatientDetails:
+    """What the stage text and the patient fields say beyond the stage itself."""
+
+    ecog: int | None = None
+    brain_metastases: str | None = None
+    biomarkers: dict[str, str] = field(default_factory=dict)  # BCLC, Child-Pugh, IMDC risk read from text
+    child_pugh_score: str | None = None
+    read_from_stage: list[str] = field(default_factory=list)
+    settings: list[Setting] = field(default_factory=list)  # settings a detail implies (BCLC C is advanced)
+
+
+def read_stage(text: str, details: PatientDetails) -> tuple[StageUnderstood, tuple[Setting, ...]]:
+    key = fold(text).replace("_", " ").strip(" .")
+    settings = _STAGE_PHRASES.get(key) or _STAGE_PHRASES.get(key.removesuffix(" disease"))
+    if settings is not None:
+        return _stage(text, settings), settings
+    found: list[Setting] = []
+    unknown: list[str] = []
+    for clause in (c.strip(" .") for c in _CLAUSES.split(key)):
+        if not clause:
+            continue
+        phrase = _STAGE_PHRASES.get(clause) or _STAGE_PHRASES.get(clause.removesuffix(" disease"))
+        roman = _ROMAN_STAGE.match(clause)
+        if phrase:
+            found.extend(phrase)
+        elif roman:
+            found.append(_ROMAN_SETTING[roman.group(1)])
+        elif _TNM_METASTATIC.match(clause.replace(" ", "")):
+            found.append(Setting.METASTATIC)
+        elif not read_detail(clause, details):
+            unknown.append(clause)
+    if unknown:
+        return (
+            StageUnderstood(
+                input=text,
+                status="not_recognised",
+                detail=f"the words '{'; '.join(unknown)}' were not understood; options are not filtered by disease setting",
+            ),
+            (),
+        )
+    found.extend(details.settings)
+    if not found:
+        # only details: no stage was stated
+        return StageUnderstood(input=text, status="recognised", read_as="no stage stated; " + "; ".join(details.read_from_stage)), ()
+    settings = tuple(dict.fromkeys(found))
+    return _stage(text, settings, details.read_from_stage), settings
+
+
+def _stage(text: str, settings: tuple[Setting, ...], details: list[str] | None = None) -> StageUnderstood:
+    values = [s.value for s in settings]
+    read_as = ", ".join(v.replace("_", " ") for v in values)
+    if details:
+        read_as += "; also read: " + "; ".join(details)
+    return StageUnderstood(input=text, status="recognised", normalised=", ".join(values), read_as=read_as, settings=values)
+
+
+def read_detail(clause: str, details: PatientDetails) -> bool:
+    """Read one clause of stage text into the patient's details; False when it is none of them."""
+    brain = _BRAIN.match(clause)
+    if brain:
+        state = brain.group("state") or brain.group("after")
+        details.brain_metastases = _BRAIN_STATES.get(state or "", "present")
+        details.read_from_stage.append(f"brain metastases: {details.brain_metastases}")
+        return True
+    if _METASTATIC_SITES.match(clause):
+        details.settings.append(Setting.METASTATIC)
+        details.read_from_stage.append(f"metastatic sites: {clause}")
+        return True
+    if clause in ("leptomeningeal disease", "leptomeningeal metastases"):
+        details.brain_metastases = "active"
+        details.read_from_stage.append("brain metastases: active (leptomeningeal)")
+        return True
+    bclc = _BCLC.match(clause)
+    if bclc:
+        details.biomarkers["BCLC"] = bclc.group(1).upper()
+        details.read_from_stage.append(f"BCLC {bclc.group(1).upper()}")
+        setting = _BCLC_SETTINGS.get(bclc.group(1))
+        if setting is not None:
+            details.settings.append(setting)
+        return True
+    child_pugh = _CHILD_PUGH.match(clause)
+    if child_pugh:
+        details.biomarkers["Child-Pugh"] = child_pugh.group(1).upper()
+        details.child_pugh_score = child_pugh.group(1).upper() + (child_pugh.group(2) or "")
+        details.read_from_stage.append(f"Child-Pugh {details.child_pugh_score}")
+        return True
+    ecog = _ECOG.match(clause)
+    if ecog:
+        details.ecog = int(ecog.group(1))
+        details.read_from_stage.append(f"ECOG {details.ecog}")
+        return True
+    imdc = _IMDC.match(clause)
+    if imdc:
+        risk = (imdc.group(1) or imdc.group(2)).replace("favourable", "favorable").replace("good", "favorable")
+        details.biomarkers["IMDC risk"] = risk
+        details.read_from_stage.append(f"IMDC {risk} risk")
+        return True
+    return False
+
+
+def read_ecog(value: float | str | None, details: PatientDetails) -> RecognisedTerm | None:
+    if value is None:
+        return None
+    if isinstance(value, float | int):
+        details.ecog = int(value)
+        return RecognisedTerm(input=str(details.ecog), status="recognised", normalised=str(details.ecog), read_as=f"ECOG {details.ecog}")
+    match = _ECOG.match(fold(value)) or re.match(r"^([0-4])$", fold(value), re.ASCII)
+    if match is None:
+        return RecognisedTerm(
+            input=value,
+            status="not_recognised",
+            detail="give the ECOG performance status as a number from 0 to 4 (a Karnofsky score is not converted)",
+        )
+    details.ecog = int(match.group(1))
+    return RecognisedTerm(input=value, status="recognised", normalised=str(details.ecog), read_as=f"ECOG {details.ecog}")
+
+
+@dataclass(frozen=True)
+class ConditionReading:
+    understood: ConditionUnderstood
+    condition: str | None
+    groups: tuple[str, ...]
+    current: bool
+    measurements: dict[str, float | str] = field(default_factory=dict)
+
+
+def read_condition(kb: KnowledgeBase, item: str | ConditionInput) -> ConditionReading:
+    if isinstance(item, ConditionInput):
+        return _read_coded_condition(kb, item)
+    return _read_condition_text(kb, item, item)
+
+
+def _read_coded_condition(kb: KnowledgeBase, item: ConditionInput) -> ConditionReading:
+    shown = " ".join(p for p in (item.code, item.text) if p) or "condition"
+    current = item.clinical_status == "active"
+    if item.code is not None and item.system is not None:
+        found = kb.condition_for_code(item.system, item.code)
+        if found is not None:
+            return ConditionReading(
+                ConditionUnderstood(
+                    input=shown,
+                    status="recognised",
+                    normalised=found.id,
+                    condition=found.name,
+                    groups=list(found.groups),
+                    current=current,
+                    read_as=f"{found.name} ({'current' if current else 'in the past'}), from code {item.code}",
+                ),
+                found.id,
+                tuple(found.groups),
+                current,
+            )
+    if item.text:
+        reading = _read_condition_text(kb, item.text, shown)
+        if item.clinical_status != "active" and reading.condition is not None:
+            understood = reading.understood.model_copy(update={"current": False, "read_as": f"{reading.understood.condition} (in the past)"})
+            return ConditionReading(understood, reading.condition, reading.groups, False, reading.measurements)
+        return reading
+    return ConditionReading(
+        ConditionUnderstood(input=shown, status="not_recognised", detail="the code is not in the condition vocabulary, and no text was given"),
+        None,
+        (),
+        current,
+    )
+
+
+def _read_condition_text(kb: KnowledgeBase, text: str, shown: str) -> ConditionReading:
+    folded = fold(text)
+    measurements: dict[str, float | str] = {}
+    values: list[str] = []
+    for pattern, name in ((_CREATININE_CLEARANCE, "creatinine_clearance_ml_min"), (_QTC, "qtc_ms")):
+        match = pattern.search(folded)
+        if match:
+            measurements[name] = float(match.group(1))
+            values.append(match.group(0).strip())
+            folded = pattern.sub(" ", folded)
+    for pattern, name in ((_CKD_STAGE, "ckd_stage"), (_NYHA, "nyha_class")):
+        match = pattern.search(folded)
+        if match:
+            measurements[name] = match.group(1).upper()
+            values.append(match.group(0).strip())
+            folded = pattern.sub(" " + ("chronic kidney disease" if name == "ckd_stage" else "") + " ", folded)
+    child_pugh = re.search(r"\b(?:child[- ]?pugh|cp)[- ]?(?:class\s*)?([abc])(\d{1,2})?\b", folded, re.ASCII)
+    if child_pugh:
+        measurements["child_pugh"] = child_pugh.group(1).upper()
+        values.append(f"Child-Pugh {child_pugh.group(1).upper()}{child_pugh.group(2) or ''}")
+        folded = folded.replace(child_pugh.group(0), " ")
+    drugs = _DRUG_AFTER_ON.search(folded)
+    treatment = None
+    if drugs:
+        treatment = drugs.group(1).strip()
+        folded = folded[: drugs.start()]
+    matches = list(kb.condition_pattern.finditer(folded))
+    conditions = {kb.condition_terms[m.group(0)].id: kb.condition_terms[m.group(0)] for m in matches}
+    rest = kb.condition_pattern.sub(" ", folded)
+    history = bool(kb.history_pattern.search(rest))
+    rest = kb.history_pattern.sub(" ", rest)
+    active = bool(kb.active_pattern.search(rest))
+    rest = kb.active_pattern.sub(" ", rest)
+    if not conditions and measurements:
+        # "CrCl 25 mL/min", "QTc 510 ms": a measurement names its condition
+        if "creatinine_clearance_ml_min" in measurements or "ckd_stage" in measurements:
+            conditions = {"renal_impairment": kb.condition_terms["renal impairment"]}
+        elif "qtc_ms" in measurements:
+            conditions = {"qtc_prolongation": kb.condition_terms["qtc prolongation"]}
+        elif "child_pugh" in measurements:
+            conditions = {"hepatic_impairment": kb.condition_terms["hepatic impairment"]}
+    leftover = [w for w in leftover_words(rest) if w not in {"of", "the", "a", "with", "and", "on", "in", "for", "since", "grade"}]
+    if len(conditions) != 1 or leftover or (history and active):
+        if len(conditions) > 1:
+            detail = "names more than one condition: send each as its own entry"
+        elif history and active:
+            detail = "says both that the condition is current and that it is past"
+        elif leftover:
+            detail = f"the words '{' '.join(leftover)}' were not understood"
+        else:
+            detail = "not a condition this service knows"
+        return ConditionReading(ConditionUnderstood(input=shown, status="not_recognised", detail=detail), None, (), True)
+    condition = next(iter(conditions.values()))
+    current = not history
+    value = ", ".join(values) or None
+    read_as = f"{condition.name} ({'current' if current else 'in the past'})"
+    if value:
+        read_as += f": {value}"
+    if treatment:
+        read_as += f"; treated with {treatment}"
+    return ConditionReading(
+        ConditionUnderstood(
+            input=shown,
+            status="recognised",
+            normalised=condition.id,
+            condition=condition.name,
+            groups=list(condition.groups),
+            current=current,
+            value=value,
+            read_as=read_as,
+        ),
+        condition.id,
+        tuple(condition.groups),
+        current,
+        measurements,
+    )

@@ -1,0 +1,111 @@
+"""Which hosts a knowledge record may name as a source: an allowlist, so proxies, bare IP addresses,
+test or staging hosts and unknown copies are refused by the knowledge check."""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlparse
+
+# Hosts whose pages are the US label itself (FDA, NLM) or the label holder's own copy of it: wording read
+# there counts as the label's wording.
+LABEL_TEXT_HOSTS = frozenset(
+    {
+        "dailymed.nlm.nih.gov",
+        "api.fda.gov",
+        "www.accessdata.fda.gov",
+        "labeling.pfizer.com",
+        "pfizermedicalinformation.com",
+        "www.pfizermedicalinformation.com",
+        "www.pfizermedical.com",
+        "www.tukysahcp.com",
+        "www.imbruvicahcp.com",
+        "ayvakithcp.com",
+        "www.gavreto-hcp.com",
+        "hcp.vitrakvi-us.com",
+        "dailymed-us-east-1.awsprod.nlm.nih.gov",
+    }
+)
+
+# Further hosts accepted as provenance (what a curator read), never as the label: registries, literature,
+# regulators, drug references and full copies of the US label whose version must be checked.
+PROVENANCE_HOSTS = frozenset(
+    {
+        "www.fda.gov",
+        "rxnav.nlm.nih.gov",
+        "mor.nlm.nih.gov",
+        "www.nlm.nih.gov",
+        "pubmed.ncbi.nlm.nih.gov",
+        "pubmed.gov",
+        "www.pubmed.gov",
+        "pmc.ncbi.nlm.nih.gov",
+        "www.ncbi.nlm.nih.gov",
+        "doi.org",
+        "www.ema.europa.eu",
+        "cardiooncologyjournal.biomedcentral.com",
+        "rd.springer.com",
+        "www.springermedizin.de",
+        "oncologypro.esmo.org",
+        "www.drugs.com",
+        "reference.medscape.com",
+        "www.druglib.com",
+        "medlibrary.org",
+        "www.120ty.net",
+        "m.laoslucius.com",
+        "www.laoslucius.com",
+        "www.pfizermedicalinformation.ca",
+        "www.pfizermedicalinformation.co.nz",
+        "www.pfizerpro.co.za",
+        "ch.oddb.org",
+        "www.ncoda.org",
+        "www.accp1.org",
+        "pro.boehringer-ingelheim.com",
+        "www.renalandurologynews.com",
+        "www.cigna.com",
+        "www.rxreasoner.com",
+        "rxreasoner.com",
+        "blackboxrx.com",
+        "build.fhir.org",
+        "www.hl7.org",
+    }
+)
+
+ALLOWED_SOURCE_HOSTS = LABEL_TEXT_HOSTS | PROVENANCE_HOSTS
+
+
+def source_host_problem(url: str) -> str | None:
+    """Why `url` may not be named as a source, or None when it may."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("https", "http"):
+        return "is not an http(s) address"
+    host = (parsed.hostname or "").lower()
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return "is a bare IP address"
+    if parsed.port not in (None, 80, 443):
+        return "names a non-standard port (a proxy or test server)"
+    if host not in ALLOWED_SOURCE_HOSTS:
+        return f"is on {host}, which is not an accepted source host"
+    return None
+
+
+def is_label_text_url(url: str) -> bool:
+    return (urlparse(url).hostname or "").lower() in LABEL_TEXT_HOSTS
+
+
+def evidence_host_problem(url: str) -> str | None:
+    """Evidence may come from any journal or registry, but never through a proxy or a bare IP address."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("https", "http"):
+        return "is not an http(s) address"
+    host = (parsed.hostname or "").lower()
+    try:
+        ipaddress.ip_address(host)
+        return "is a bare IP address"
+    except ValueError:
+        pass
+    if parsed.port is not None or "proxy" in host or "weglot" in host or "translate.goog" in host or "url=" in parsed.query:
+        return "goes through a proxy or an unusual port"
+    return None
