@@ -1,6 +1,6 @@
 """HTTP benchmark: the real recommendation route against the same app returning pre-serialised bytes.
 
-Starts one uvicorn worker on loopback with TKI_CDS_BENCH_ENDPOINTS=1, then for each route runs
+Starts the service (`python -m service.serve`, one worker) on loopback with TKI_CDS_BENCH_ENDPOINTS=1, then for each route runs
   - closed-loop load with Debian's `wrk` (N connections, each sends as soon as its answer arrives):
     throughput, latency percentiles, and the server's CPU time per request;
   - constant-rate open-loop load with scripts/loadgen.py (latency from each request's scheduled send
@@ -73,11 +73,9 @@ def cpu_seconds(pid: int) -> float:
 
 def start_server(port: int, extra_env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     env = {**os.environ, "TKI_CDS_BENCH_ENDPOINTS": "1", **(extra_env or {})}
-    command = [
-        sys.executable, "-m", "uvicorn", "service.main:app", "--host", HOST, "--port", str(port),
-        "--no-access-log", "--log-level", "warning", "--log-config", str(ROOT / "service" / "ops" / "logging.json"),
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    # As deployed: the launcher, one worker, its limits and JSON logs (one line per request, discarded here).
+    command = [sys.executable, "-m", "service.serve", "--host", HOST, "--port", str(port), "--workers", "1"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_ready(port, server)
     return server
 
@@ -164,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
 
     loop_name = "uvloop" if _has("uvloop") else "asyncio"
     http_name = "httptools" if _has("httptools") else "h11"
-    print(f"tki-cds HTTP benchmark: one uvicorn worker ({loop_name}, {http_name}) on {HOST}, {os.cpu_count()} CPUs shared with the load tools")
+    print(f"tki-cds HTTP benchmark: python -m service.serve, one uvicorn worker ({loop_name}, {http_name}) on {HOST}, {os.cpu_count()} CPUs shared with the load tools")
     print(f"profile: service/api/bench.py BENCH_PROFILE; answer {sizes['real']} bytes ({'gzip' if headers else 'identity'}), static {sizes['static']} bytes")
     print(f"\nclosed loop: wrk -t1 -c{args.connections} -d{args.seconds:g}s (latency from send; hides queueing)")
     print(f"{'route':8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'p99.9 ms':>9} {'CPU ms/req':>11} {'errors':>7}")

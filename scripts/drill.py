@@ -92,11 +92,8 @@ def wait_ready(port: int, process: subprocess.Popen[bytes], path: str = "/ready"
 
 
 def start_replica(port: int, store_url: str, log: Path) -> subprocess.Popen[bytes]:
-    command = [
-        sys.executable, "-m", "uvicorn", "service.main:app", "--host", HOST, f"--port={port}", "--no-access-log",
-        "--log-config=service/ops/logging.json", "--timeout-graceful-shutdown=20",
-    ]
-    env = {**os.environ, "TKI_CDS_KNOWLEDGE_DB_URL": store_url}
+    command = [sys.executable, "-m", "service.serve", "--host", HOST, "--port", str(port), "--workers", "1"]
+    env = {**os.environ, "TKI_CDS_KNOWLEDGE_DB_URL": store_url, "TKI_CDS_TIMEOUT_GRACEFUL_SHUTDOWN": "20"}
     with log.open("wb") as out:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
@@ -171,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         p99 = result.percentile(99, (start, start + FAULT_WINDOW_SECONDS)) * 1000
         return f"{p99:.1f} ms", len(inside), failed
 
-    print(f"tki-cds scale-out drill: 3 uvicorn replicas (1 worker each) behind HAProxy on {HOST}, sharing a throwaway PostgreSQL store")
+    print(f"tki-cds scale-out drill: 3 replicas (python -m service.serve, 1 worker each) behind HAProxy on {HOST}, sharing a throwaway PostgreSQL store")
     print(f"load: scripts/loadgen.py open loop, {args.rate:g} req/s for {seconds:g} s, POST /v1/recommendations (gzip), latency from the scheduled send time")
     print(f"faults: replica-1 SIGKILL at {kill_at:g} s; replica-2 SIGTERM (drain) at {drain_at:g} s, "
           f"{'finished its in-flight requests and exited' if drained_cleanly else 'did NOT shut down cleanly'}")

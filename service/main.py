@@ -16,7 +16,7 @@ from service.api.problems import install_problem_handlers
 from service.config import Settings, get_settings
 from service.knowledge.index import KnowledgeBase
 from service.knowledge.loader import load_knowledge
-from service.ops import install_operations
+from service.ops import install_bench_endpoints, install_compression, install_observability
 
 DESCRIPTION = (
     "Clinical decision support for tyrosine kinase inhibitor (TKI) combination therapy. Takes a cancer patient's "
@@ -55,7 +55,9 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
     app.state.knowledge = kb
     app.state.ready = False  # GET /ready says 503 until the lifespan has bound the knowledge
     install_problem_handlers(app)
-    install_operations(app, bench_endpoints=settings.bench_endpoints)
+    install_compression(app)  # inside the guard, so it sees each whole response and its size
+    if settings.bench_endpoints:
+        install_bench_endpoints(app)
     app.include_router(health.router)
     app.include_router(recommendations.router)
     app.include_router(knowledge.router)
@@ -64,6 +66,7 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
     install_openapi(app, kb)
 
     install_guard(app, max_body_bytes=settings.max_body_bytes, body_timeout=settings.body_timeout)
+    install_observability(app)  # outermost: the guard's own 408/413 answers are counted and logged too
 
     return app
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp
 
-from service.ops.metrics import install_metrics
-from service.ops.request_log import install_request_log
+from service.ops.metrics import MetricsMiddleware, install_metrics
+from service.ops.request_log import RequestLogMiddleware
 
 # Answers are 24-33 kB of mostly repeated citation text; below this size compression costs more than it saves.
 GZIP_MINIMUM_BYTES = 1024
@@ -23,10 +26,13 @@ def install_bench_endpoints(app: FastAPI) -> None:
     app.include_router(bench_router(app.state.knowledge))
 
 
-def install_operations(app: FastAPI, bench_endpoints: bool = False) -> None:
-    """Compression (innermost, so it sees whole responses), request logs, then metrics around both."""
-    if bench_endpoints:
-        install_bench_endpoints(app)
-    install_compression(app)
-    install_request_log(app)
-    install_metrics(app)
+def install_observability(app: FastAPI) -> None:
+    """Metrics, then request logs, around the whole built stack (the guard included), so every answer is
+    counted and logged, the guard's own 408/413 too. Call it after install_guard."""
+    metrics = install_metrics(app)
+    build: Callable[[], ASGIApp] = app.build_middleware_stack
+
+    def build_observed() -> ASGIApp:
+        return MetricsMiddleware(RequestLogMiddleware(build()), metrics)
+
+    app.build_middleware_stack = build_observed  # type: ignore[method-assign]

@@ -1,17 +1,18 @@
 """Structured JSON logs: one object per line, with the request id, and no exception messages.
 
-uvicorn takes the configuration as a file: `--log-config service/ops/logging.json` (access log off,
-since the request log replaces it without the raw path). `configure_logging()` applies the same file.
+The configuration is service/ops/logging.json: the launcher (`python -m service.serve`) uses it, and plain
+uvicorn takes it as `--log-config service/ops/logging.json`. The access log is off: the request log
+replaces it without the raw path.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import logging.config
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from service.ops.request_log import current_request_id
 
@@ -42,5 +43,5 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure_logging() -> None:
-    logging.config.dictConfig(json.loads(LOGGING_CONFIG_FILE.read_text(encoding="utf-8")))
+def load_logging_config() -> dict[str, Any]:
+    return json.loads(LOGGING_CONFIG_FILE.read_text(encoding="utf-8"))

@@ -79,7 +79,8 @@ class MetricsMiddleware:
 
 
 def install_metrics(app: FastAPI) -> ServiceMetrics:
-    """Add the metrics middleware and GET /metrics (Prometheus text format, kept out of the OpenAPI contract)."""
+    """Add GET /metrics (Prometheus text format, kept out of the OpenAPI contract); the caller places the
+    middleware (service.ops.install_observability)."""
     metrics = ServiceMetrics()
     knowledge = app.state.knowledge
     metrics.knowledge.labels(release=knowledge.source.release.version, content_hash=knowledge.content_hash).set(1)
@@ -90,6 +91,5 @@ def install_metrics(app: FastAPI) -> ServiceMetrics:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(router)
-    app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.state.metrics = metrics
     return metrics

@@ -14,7 +14,6 @@ import uuid
 from contextvars import ContextVar
 from time import perf_counter
 
-from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.ops.metrics import KNOWN_METHODS, route_template
@@ -67,7 +66,3 @@ class RequestLogMiddleware:
                     },
                 )
             current_request_id.reset(token)
-
-
-def install_request_log(app: FastAPI) -> None:
-    app.add_middleware(RequestLogMiddleware)

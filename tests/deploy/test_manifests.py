@@ -88,28 +88,28 @@ def test_pods_run_unprivileged_on_a_read_only_root():  # type: ignore[no-untyped
             assert container["resources"]["requests"] and container["resources"]["limits"]
 
 
-def _flag(command: list[str], name: str) -> str:
-    (value,) = [c.split("=", 1)[1] for c in command if c.startswith(f"--{name}=")]
-    return value
+def _env(container: dict) -> dict[str, dict]:
+    return {item["name"]: item for item in container.get("env", [])}
+
+
+def test_pods_run_the_launcher_with_one_worker():  # type: ignore[no-untyped-def]
+    command = _api_container()["command"]
+    assert command[:3] == ["python", "-m", "service.serve"]
+    assert command[command.index("--workers") + 1] == "1"  # one worker per pod: each /metrics scrape is whole
 
 
 def test_shutdown_drains_within_the_grace_period():  # type: ignore[no-untyped-def]
     pod = _by_kind()["Deployment"]["spec"]["template"]["spec"]
     container = pod["containers"][0]
     pre_stop = int(container["lifecycle"]["preStop"]["exec"]["command"][-1])
-    drain = int(_flag(container["command"], "timeout-graceful-shutdown"))
+    drain = int(_env(container)["TKI_CDS_TIMEOUT_GRACEFUL_SHUTDOWN"]["value"])
     assert pre_stop + drain < pod["terminationGracePeriodSeconds"]
-
-
-def test_the_log_config_named_is_shipped():  # type: ignore[no-untyped-def]
-    assert (PROJECT_ROOT / _flag(_api_container()["command"], "log-config")).is_file()
 
 
 def test_one_variable_selects_the_store():  # type: ignore[no-untyped-def]
     kinds = _by_kind()
-    (api_env,) = _api_container()["env"]
-    (job_env,) = kinds["Job"]["spec"]["template"]["spec"]["containers"][0]["env"]
-    assert api_env["name"] == job_env["name"] == "TKI_CDS_KNOWLEDGE_DB_URL"
+    api_env = _env(_api_container())["TKI_CDS_KNOWLEDGE_DB_URL"]
+    job_env = _env(kinds["Job"]["spec"]["template"]["spec"]["containers"][0])["TKI_CDS_KNOWLEDGE_DB_URL"]
     # Without the Secret the pods use the store baked into the image; the Job needs it.
     assert api_env["valueFrom"]["secretKeyRef"]["optional"] is True
     assert "optional" not in job_env["valueFrom"]["secretKeyRef"]
@@ -127,14 +127,22 @@ def test_compose_has_the_same_shape():  # type: ignore[no-untyped-def]
     assert api["depends_on"]["build-knowledge"]["condition"] == "service_completed_successfully"
     assert services["build-knowledge"]["command"] == _by_kind()["Job"]["spec"]["template"]["spec"]["containers"][0]["command"]
     assert api["environment"]["TKI_CDS_KNOWLEDGE_DB_URL"].startswith("postgresql+psycopg://")
+    assert api["environment"]["TKI_CDS_TIMEOUT_GRACEFUL_SHUTDOWN"] == _env(_api_container())["TKI_CDS_TIMEOUT_GRACEFUL_SHUTDOWN"]["value"]
     assert "./nginx.conf:/etc/nginx/nginx.conf:ro" in services["proxy"]["volumes"]
 
 
 def test_the_proxy_bounds_slow_and_idle_clients_and_bodies():  # type: ignore[no-untyped-def]
+    from service.config import Settings
+
     conf = (COMPOSE / "nginx.conf").read_text(encoding="utf-8")
-    directives = dict(re.findall(r"^\s*(\w+)\s+([^;{]+);", conf, flags=re.MULTILINE))
+    directives: dict[str, str] = {}
+    for name, value in re.findall(r"^\s*(\w+)\s+([^;{]+);", conf, flags=re.MULTILINE):
+        directives.setdefault(name, value)  # the http-level value comes before the upstream's
     for name in ("client_header_timeout", "client_body_timeout", "send_timeout", "keepalive_timeout",
                  "client_max_body_size", "proxy_read_timeout", "proxy_connect_timeout"):
         assert name in directives, name
-    assert directives["client_max_body_size"] == "64k"
+    settings = Settings()
+    # At the service's own limits (README "Limits"), so the proxy refuses nothing the service accepts.
+    assert directives["client_max_body_size"] == f"{settings.max_body_bytes // 1024}k"
+    assert directives["keepalive_timeout"] == f"{settings.timeout_keep_alive}s"
     assert "server api:8000" in conf and "proxy_pass http://api;" in conf

@@ -48,11 +48,18 @@ def test_the_knowledge_release_is_exported(client, kb):  # type: ignore[no-untyp
     assert f'tki_cds_knowledge_info{{content_hash="{kb.content_hash}",release="{kb.source.release.version}"}} 1.0' in text
 
 
-def test_metrics_middleware_is_pure_asgi(app):  # type: ignore[no-untyped-def]
-    classes = [m.cls for m in app.user_middleware]
-    assert MetricsMiddleware in classes
-    assert not issubclass(MetricsMiddleware, BaseHTTPMiddleware)
+def test_metrics_middleware_is_pure_asgi_and_outermost(app):  # type: ignore[no-untyped-def]
+    outermost = app.build_middleware_stack()
+    assert type(outermost) is MetricsMiddleware
+    assert not isinstance(outermost, BaseHTTPMiddleware)
+    assert not any(issubclass(m.cls, BaseHTTPMiddleware) for m in app.user_middleware)  # type: ignore[arg-type]
 
 
 def test_metrics_is_not_part_of_the_contract(app):  # type: ignore[no-untyped-def]
     assert "/metrics" not in app.openapi()["paths"]
+
+
+def test_answers_the_guard_gives_itself_are_counted(client):  # type: ignore[no-untyped-def]
+    response = client.post("/v1/recommendations", content=b" " * (300 * 1024), headers={"content-type": "application/json"})
+    assert response.status_code == 413  # refused by the guard before any route runs
+    assert 'status="413"' in _metrics(client)
