@@ -95,3 +95,21 @@ class AlterationView(Contract):
 class AlterationList(Contract):
     knowledge_version: KnowledgeVersion
     items: list[AlterationView]
+
+
+class CancerTypeCoverage(Contract):
+    """What the knowledge holds for one cancer type: regimens, the lines they cover, and how many are withheld."""
+
+    code: str
+    name: str
+    regimens: int
+    indications: int
+    lines: str = Field(description="The lines of therapy its indications cover, e.g. 'line 1, lines 2+'.")
+    without_tki: int = Field(description="Regimens without a TKI: the standard options the TKI regimens are weighed against.")
+    withheld: int = Field(description="Indications withheld until their evidence, dose or label is verified.")
+
+
+class KnowledgeOverview(KnowledgeVersion):
+    coverage: list[CancerTypeCoverage] = Field(
+        default=[], description="Per cancer type named by an indication: what is covered. Types not listed are not covered."
+    )

@@ -27,6 +27,8 @@ class EvidenceCitation(Contract):
     pmid: str | None = None
     nct_id: str | None = None
     doi: str | None = None
+    dailymed_set_id: str | None = Field(default=None, description="For prescribing information: the DailyMed set ID.")
+    label_sections: str | None = Field(default=None, description="For prescribing information: the label sections read.")
     url: str
     source_url: str = Field(description="The page the curators read to verify this record.")
     accessed: str
@@ -157,11 +159,30 @@ class EvidenceLevelInfo(Contract):
     low_level: bool
 
 
+class DoseLabelShown(Contract):
+    """The prescribing information a dose was read from. `url` is the DailyMed page (by set ID) when known;
+    `read_from` is the page the curators actually read (provenance, possibly a copy), never presented as the label."""
+
+    title: str
+    url: str | None = None
+    set_id: str | None = None
+    section: str | None = None
+    read_from: str
+
+
+class DoseSourceShown(Contract):
+    """Where a dose comes from: the trial that gave it, or the prescribing information that states it."""
+
+    evidence: list[EvidenceCitation] = []
+    label: DoseLabelShown | None = None
+
+
 class Component(Contract):
     drug: str | None = Field(default=None, description="Generic name; absent when the evidence allowed any drug of a class.")
     drug_class: str | None = Field(default=None, description="The class, when any of its drugs may be used.")
     role: str
-    dose: str | None = None
+    dose: str | None = Field(default=None, description="The dose for the matched indication (phase, line, mutation or weight band).")
+    dose_source: DoseSourceShown | None = Field(default=None, description="The trial or label the dose was read from, where recorded.")
 
 
 class OverallSurvivalShown(Contract):
@@ -173,10 +194,28 @@ class OverallSurvivalShown(Contract):
     evidence: list[EvidenceCitation]
 
 
+class OptionCaution(Contract):
+    """A reason to think twice that its source does not make an exclusion (a trial population, a label warning)."""
+
+    detail: str
+    evidence: list[EvidenceCitation] = []
+
+
+class RankingNote(Contract):
+    rank: int = Field(description="1 for the first option; options whose order is not a preference share a rank.")
+    tied_with: list[str] = Field(default=[], description="Options tied with this one: listed by name, not by preference.")
+    above_next: str | None = Field(
+        default=None,
+        description="Why this option is listed above the next one: evidence level, completeness, regulatory status, "
+        "overall survival shown (against what), or head-to-head evidence; or that the two are tied.",
+    )
+
+
 class TreatmentOption(Contract):
     id: str
     name: str
     drugs: list[str]
+    contains_tki: bool = Field(description="False for standard-of-care options without a tyrosine kinase inhibitor, so a client can filter them.")
     components: list[Component]
     indication_id: str
     indication: str
@@ -188,13 +227,56 @@ class TreatmentOption(Contract):
     rationale: list[Criterion]
     caveats: list[str] = Field(default=[], description="Criteria the profile did not answer; confirm before use.")
     ranked_below: list[str] = Field(default=[], description="Options that head-to-head evidence ranks above this one.")
+    continues_current_therapy: bool | None = Field(
+        default=None, description="True for the regimen the patient is on and responding to: continue it (omitted otherwise)."
+    )
     overall_survival: OverallSurvivalShown | None = None
     interactions: list[InteractionWarning] = []
+    cautions: list[OptionCaution] = Field(default=[], description="Cautions from trial exclusions or label warnings, with their evidence; shown first among the caveats.")
     notes: str | None = None
+    ranking: RankingNote
+
+
+class WithheldRegimen(Contract):
+    """A regimen the knowledge holds for this situation but does not offer until what it waits on is verified."""
+
+    id: str
+    name: str
+    drugs: list[str]
+    contains_tki: bool
+    indication_id: str
+    indication: str
+    reason: str = Field(description="What is pending, e.g. 'evidence pending verification: MARIPOSA'. Never a citation.")
+    pending_evidence: list[str] = Field(default=[], description="Short names of the evidence records awaiting verification.")
+
+
+class ExcludedRegimenRef(Contract):
+    id: str
+    name: str
+
+
+class ExclusionGroup(Contract):
+    """One reason, its targeted citation, and the regimens it rules out for this patient."""
+
+    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy", "histology", "contraindication"]
+    reason: str
+    evidence: list[EvidenceCitation] = []
+    regimens: list[ExcludedRegimenRef]
+    alternatives: list[str] = []
+
+
+class Coverage(Contract):
+    covered: bool
+    statement: str
+    cancer_type: str | None = Field(default=None, description="The OncoTree code the statement is about.")
+    line: int | None = Field(default=None, description="The line of therapy the statement is about.")
+    regimens_for_type: int = Field(default=0, description="Regimens with an indication for this cancer type (or a type above or below it).")
+    regimens_for_line: int = Field(default=0, description="Of those, regimens with an indication for this line.")
+    withheld_for_line: int = Field(default=0, description="Of those, regimens withheld until their evidence, dose or label is verified.")
 
 
 class ExclusionReason(Contract):
-    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy"]
+    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy", "histology", "contraindication"]
     detail: str
     evidence: list[EvidenceCitation] = []
 
@@ -319,11 +401,6 @@ class ProfileUnderstood(Contract):
     patient: PatientContextUnderstood | None = None
 
 
-class Coverage(Contract):
-    covered: bool
-    statement: str
-
-
 class RecommendationResponse(Contract):
     knowledge_version: KnowledgeVersion
     provisional: bool = Field(description="True while an entry that could change the answer is not recognised, pending or contradictory.")
@@ -331,7 +408,9 @@ class RecommendationResponse(Contract):
     coverage: Coverage
     profile: ProfileUnderstood
     options: list[TreatmentOption]
+    withheld: list[WithheldRegimen] = Field(default=[], description="Regimens held back until their evidence, dose or label is verified: never options.")
     not_recommended: list[NotRecommended]
+    exclusion_groups: list[ExclusionGroup] = Field(default=[], description="The exclusions grouped by reason: one reason, one citation, the regimens it rules out.")
     interaction_warnings: list[InteractionWarning]
     interactions_cleared: list[InteractionCleared] = []
     interaction_pairs: list[InteractionPair] = Field(default=[], description="Every (TKI, medicine) pair with its one status.")

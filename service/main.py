@@ -9,10 +9,14 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from service.api import guide, health, knowledge, recommendations
+from service.api import docs, guide, health, knowledge, recommendations
 from service.api.guard import install_guard
 from service.api.openapi import install_openapi
 from service.api.problems import install_problem_handlers
+from service.cdshooks import routes as cdshooks
+from service.cdshooks.cors import CdsHooksCors
+from service.cdshooks.outcome import CdsError
+from service.cdshooks.security import NotAuthenticated
 from service.config import Settings, get_settings
 from service.knowledge.index import KnowledgeBase
 from service.knowledge.loader import load_knowledge
@@ -45,6 +49,9 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
         lifespan=lifespan,
         # A slash redirect would be built from the Host header the client sent.
         redirect_slashes=False,
+        # FastAPI's own pages load from a CDN with inline script; service/api/docs.py serves vendored ones.
+        docs_url=None,
+        redoc_url=None,
         openapi_tags=[
             {"name": "clinical decision support", "description": "Recommendations and interaction checks."},
             {"name": "knowledge", "description": "What the service knows, and its sources."},
@@ -54,7 +61,10 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
     # Bound before startup too, so an app used without its lifespan still answers.
     app.state.knowledge = kb
     app.state.ready = False  # GET /ready says 503 until the lifespan has bound the knowledge
+    app.state.cds = cdshooks.make_runtime(settings)
     install_problem_handlers(app)
+    app.add_exception_handler(CdsError, cdshooks.cds_error)  # type: ignore[arg-type]
+    app.add_exception_handler(NotAuthenticated, cdshooks.not_authenticated)  # type: ignore[arg-type]
     install_compression(app)  # inside the guard, so it sees each whole response and its size
     if settings.bench_endpoints:
         install_bench_endpoints(app)
@@ -62,12 +72,21 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
     app.include_router(recommendations.router)
     app.include_router(knowledge.router)
     app.include_router(guide.router)
+    app.include_router(docs.router)
+    app.include_router(cdshooks.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "web" / "static"), name="static")
     install_openapi(app, kb)
 
-    install_guard(app, max_body_bytes=settings.max_body_bytes, body_timeout=settings.body_timeout)
+    install_guard(
+        app,
+        max_body_bytes=settings.max_body_bytes,
+        body_timeout=settings.body_timeout,
+        path_limits={"/cds-services": settings.cds_max_body_bytes},
+    )
     install_observability(app)  # outermost: the guard's own 408/413 answers are counted and logged too
 
+    # added last, so it runs first: a browser CDS client's preflight is answered before anything else
+    app.add_middleware(CdsHooksCors, origins=settings.cds_cors_origins)
     return app
 
 

@@ -15,9 +15,12 @@ from service.api.problems import PROBLEM_BASE, problem_response, route_template
 
 logger = logging.getLogger("tki_cds")
 
+# Two inline stylesheets are allowed by hash, both ReDoc's (vendored 2.5.4): the empty <style> element it
+# fills through the CSSOM, and its fixed scrollbar stylesheet. No other inline style, and no inline script.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    "default-src 'self'; script-src 'self'; "
+    "style-src 'self' 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=' 'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='; "
+    "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 SECURITY_HEADERS = [
     # Answers are about a patient: no cache may keep them.
@@ -72,10 +75,16 @@ def _declared_length(scope: Scope) -> int | None:
 class GuardMiddleware:
     """Pure ASGI, so it wraps Starlette's error middleware and its headers reach a 500 too."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int, body_timeout: float) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, body_timeout: float, path_limits: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.body_timeout = body_timeout
+        self.path_limits = path_limits or {}
+
+    def _limit(self, scope: Scope) -> int:
+        # CDS Hooks calls carry a patient's FHIR prefetch, far larger than any /v1 profile
+        path = scope.get("path", "")
+        return next((limit for prefix, limit in self.path_limits.items() if path == prefix or path.startswith(prefix + "/")), self.max_body_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -113,9 +122,10 @@ class GuardMiddleware:
 
     async def _read_body(self, scope: Scope, receive: Receive) -> Receive:
         """Read the whole body, within the size and time limits, and return a receive that replays it."""
+        limit = self._limit(scope)
         declared = _declared_length(scope)
-        if declared is not None and declared > self.max_body_bytes:
-            raise _BodyRefused(_too_large(self.max_body_bytes))
+        if declared is not None and declared > limit:
+            raise _BodyRefused(_too_large(limit))
         chunks: list[bytes] = []
         size = 0
         try:
@@ -126,8 +136,8 @@ class GuardMiddleware:
                         return _replay([message], receive)  # the client left
                     chunk = message.get("body", b"")
                     size += len(chunk)
-                    if size > self.max_body_bytes:
-                        raise _BodyRefused(_too_large(self.max_body_bytes))
+                    if size > limit:
+                        raise _BodyRefused(_too_large(limit))
                     chunks.append(chunk)
                     if not message.get("more_body", False):
                         break
@@ -145,11 +155,11 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
     return replayed
 
 
-def install_guard(app: FastAPI, max_body_bytes: int, body_timeout: float) -> None:
+def install_guard(app: FastAPI, max_body_bytes: int, body_timeout: float, path_limits: dict[str, int] | None = None) -> None:
     """Wrap the whole middleware stack (Starlette's error middleware included) in the guard."""
     build: Callable[[], ASGIApp] = app.build_middleware_stack
 
     def build_guarded() -> ASGIApp:
-        return GuardMiddleware(build(), max_body_bytes=max_body_bytes, body_timeout=body_timeout)
+        return GuardMiddleware(build(), max_body_bytes=max_body_bytes, body_timeout=body_timeout, path_limits=path_limits)
 
     app.build_middleware_stack = build_guarded  # type: ignore[method-assign]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,12 +11,23 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from schemas.problems import Problem
-from schemas.responses import RecommendationResponse
+from schemas.responses import NotRecommended, RecommendationResponse
 from service.api.body import unsupported_media_type
 from service.api.deps import KnowledgeDep
 from service.api.problems import PROBLEM_BASE, problem_response, route_template
 from service.engine.recommend import INTENDED_USE, knowledge_version, recommend_for
-from service.web.form import LEUKAEMIA_STAGES, MEDICATION_ROWS, OUTCOMES, PRIOR_LINES, SOLID_STAGES, FormResult, form_choices, profile_from_form
+from service.web.form import (
+    LEUKAEMIA_STAGES,
+    MAX_MEDICATIONS,
+    MEDICATION_LIST,
+    MEDICATION_ROWS,
+    OUTCOMES,
+    PRIOR_LINES,
+    SOLID_STAGES,
+    FormResult,
+    form_choices,
+    profile_from_form,
+)
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "web" / "templates")
 router = APIRouter(include_in_schema=False)
@@ -30,7 +42,9 @@ GRID_STATES = {
     "not_meaningful": "No meaningful effect: the label studied the pair and found no clinically meaningful effect.",
     "no_label_guidance": "No label guidance: the label was read and says nothing for this medicine's mechanisms.",
     "not_assessed": "Not assessed: nothing was checked (medicine not recognised, mechanism not curated, or label wording not read). Not a sign of safety.",
+    "same_drug": "Same drug: the medicine is the option's own drug, so the pair is not checked.",
 }
+WARNING_STATES = ("contraindicated", "avoid", "adjust_dose", "separate_in_time", "monitor")
 
 
 def interaction_grid(answer: RecommendationResponse) -> dict[str, object]:
@@ -52,7 +66,83 @@ def interaction_grid(answer: RecommendationResponse) -> dict[str, object]:
                 continue
             state = pair.severity if pair.status == "warning" and pair.severity else pair.status
             cells[(row, column)] = {"state": state, "detail": pair.detail, "source": pair.source, "read": pair.label_wording_read}
-    return {"rows": rows, "columns": columns, "cells": cells, "states": GRID_STATES}
+    for number, key in enumerate(cells, start=1):
+        cells[key]["anchor"] = f"pair-{number}"
+    present = {cell["state"] for cell in cells.values()}
+    return {
+        "rows": rows,
+        "columns": columns,
+        "cells": cells,
+        "states": GRID_STATES,
+        "present": [state for state in GRID_STATES if state in present],
+        "not_assessed": sum(1 for cell in cells.values() if cell["state"] == "not_assessed"),
+    }
+
+
+def options_heading(answer: RecommendationResponse) -> str:
+    """Say what the options are: monotherapies, combinations, or both, never 'combinations' for single drugs."""
+    combinations = sum(1 for o in answer.options if len(o.components) > 1)
+    single = len(answer.options) - combinations
+
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 'ies' if word.endswith('y') else 's'}"
+
+    if not answer.options:
+        return "No treatment option matches this profile"
+    if combinations and single:
+        return f"{len(answer.options)} treatment options: {count(combinations, 'combination')}, {count(single, 'monotherapy')}"
+    kind = "combination" if combinations else "monotherapy"
+    return f"{len(answer.options)} {kind} option{'' if len(answer.options) == 1 else 's'}"
+
+
+KIND_WORDS = {"resistance": "resistance", "biomarker": "a biomarker result", "toxicity": "toxicity", "prior_therapy": "prior therapy"}
+
+
+def exclusion_summary(answer: RecommendationResponse) -> str | None:
+    """How many regimens were excluded, and the reason most of them share, in one sentence."""
+    if not answer.not_recommended:
+        return None
+    kinds = Counter(kind for n in answer.not_recommended for kind in dict.fromkeys(r.kind for r in n.reasons))
+    kind, times = kinds.most_common(1)[0]
+    subjects = Counter(r.detail.split(": ", 1)[0] for n in answer.not_recommended for r in n.reasons if r.kind == kind and ": " in r.detail)
+    subject = f" ({subjects.most_common(1)[0][0]})" if subjects else ""
+    total = len(answer.not_recommended)
+    share = "all" if times == total else f"{times} of {total}"
+    return f"{total} regimen{'' if total == 1 else 's'} not recommended; main reason: {KIND_WORDS.get(kind, kind)}{subject}, {share}."
+
+
+def short_exclusion(entry: NotRecommended) -> str:
+    """One printed line per excluded regimen: its reasons' kinds and subjects (the page gives the full text)."""
+    parts = list(dict.fromkeys(f"{KIND_WORDS.get(r.kind, r.kind)}" + (f" ({r.detail.split(': ', 1)[0]})" if ": " in r.detail else "") for r in entry.reasons))
+    return "; ".join(parts) or entry.reason
+
+
+def inputs_line(answer: RecommendationResponse) -> list[tuple[str, str]]:
+    """The inputs as read, compactly, for the printed summary."""
+    profile = answer.profile
+    rows = [("Cancer type", profile.cancer_type.name or profile.cancer_type.input)]
+    if profile.stage:
+        rows.append(("Stage", profile.stage.input))
+    if profile.mutations:
+        rows.append(("Alterations", "; ".join(f"{m.normalised or m.input} ({m.result})" if m.status == "recognised" else f"{m.input} (not recognised)" for m in profile.mutations)))
+    markers = [b.normalised or b.input for b in profile.biomarkers] + [f"PD-L1 {k.upper()} {v:g}" for k, v in (profile.pd_l1 or {}).items()]
+    if markers:
+        rows.append(("Biomarkers", "; ".join(markers)))
+    patient = getattr(profile, "patient", None)
+    if patient is not None:
+        facts = [f"ECOG {patient.ecog}" if patient.ecog is not None else "", f"brain metastases {patient.brain_metastases}" if patient.brain_metastases else "",
+                 f"Child-Pugh {patient.child_pugh}" if patient.child_pugh else "",
+                 f"CrCl {patient.creatinine_clearance_ml_min:g} mL/min" if patient.creatinine_clearance_ml_min is not None else "",
+                 f"QTc {patient.qtc_ms:g} ms" if patient.qtc_ms is not None else ""]
+        facts += [c.normalised or c.input for c in patient.conditions]
+        if any(facts):
+            rows.append(("Patient", "; ".join(f for f in facts if f)))
+    if profile.prior_therapies is None:
+        rows.append(("Prior therapy", "not stated"))
+    else:
+        rows.append(("Prior therapy", "; ".join(f"line {p.line}: {' + '.join(d.name or d.input for d in p.drugs)} ({p.outcome})" for p in profile.prior_therapies) or "none"))
+    rows.append(("Current medications", "; ".join(m.input for m in profile.current_medications) or "none given"))
+    return rows
 
 
 def _answer(kb: KnowledgeDep, form: FormResult) -> tuple[RecommendationResponse | None, list[str]]:
@@ -70,6 +160,11 @@ def _context(request: Request, kb: KnowledgeDep, form: FormResult | None) -> dic
         "answer": answer,
         "problems": problems,
         "grid": interaction_grid(answer) if answer is not None else None,
+        "heading": options_heading(answer) if answer is not None else "Treatment options",
+        "exclusions": exclusion_summary(answer) if answer is not None else None,
+        "short_exclusion": short_exclusion,
+        "inputs": inputs_line(answer) if answer is not None else [],
+        "warning_states": WARNING_STATES,
         "version": knowledge_version(kb),
         "intended_use": INTENDED_USE,
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -77,8 +172,18 @@ def _context(request: Request, kb: KnowledgeDep, form: FormResult | None) -> dic
         "leukaemia_stages": LEUKAEMIA_STAGES,
         "outcomes": OUTCOMES,
         "prior_lines": range(1, PRIOR_LINES + 1),
-        "medication_rows": range(1, MEDICATION_ROWS + 1),
+        "medication_rows": range(1, max(MEDICATION_ROWS, _last_medication_row(form) + 1) + 1),
+        "medication_list": MEDICATION_LIST,
+        "selected_type": (form.values.get("cancer_type", "") if form is not None else ""),
     }
+
+
+def _last_medication_row(form: FormResult | None) -> int:
+    """Medication rows posted back are all shown again (with one empty row), however many the page added."""
+    if form is None:
+        return 0
+    numbers = [int(k.removeprefix("medication_")) for k, v in form.values.items() if k.startswith("medication_") and k.removeprefix("medication_").isdigit() and v.strip()]
+    return min(max(numbers, default=0), MAX_MEDICATIONS)
 
 
 async def _read_form(request: Request) -> dict[str, str] | Response:

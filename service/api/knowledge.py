@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
@@ -14,7 +14,9 @@ from schemas.knowledge import (
     DrugList,
     DrugView,
     EvidenceList,
+    CancerTypeCoverage,
     IndicationView,
+    KnowledgeOverview,
     RegimenList,
     RegimenSummary,
     RegimenView,
@@ -23,6 +25,7 @@ from schemas.responses import Component, EvidenceRecord, KnowledgeVersion
 from service.api.deps import KnowledgeDep
 from service.api.problems import NotFoundError, problem_responses
 from service.engine.evidence import to_citation, to_record
+from service.engine.coverage import coverage_by_cancer_type
 from service.engine.recommend import knowledge_version
 from service.knowledge.index import KnowledgeBase
 from service.knowledge.terms import fold
@@ -30,8 +33,29 @@ from service.knowledge.records import Indication, Regimen
 
 router = APIRouter(prefix="/v1", tags=["knowledge"])
 
-Identifier = Annotated[str, Path(min_length=1, max_length=120)]
-Filter = Annotated[str | None, Query(min_length=1, max_length=100)]
+
+
+def _example(value: str, summary: str) -> dict[str, dict[str, str]]:
+    """One named example, shown in /docs and /redoc."""
+    return {value: {"summary": summary, "value": value}}
+
+
+def _identifier(value: str, summary: str) -> Any:
+    return Path(min_length=1, max_length=120, openapi_examples=_example(value, summary))
+
+
+def _filter(value: str, summary: str) -> Any:
+    return Query(min_length=1, max_length=100, openapi_examples=_example(value, summary))
+
+
+RegimenId = Annotated[str, _identifier("ponatinib-cml", "Ponatinib in CML")]
+DrugName = Annotated[str, _identifier("ponatinib", "A drug by generic name")]
+CancerTypeCode = Annotated[str, _identifier("CML", "An OncoTree code")]
+EvidenceId = Annotated[str, _identifier("pace", "The PACE trial")]
+CancerTypeFilter = Annotated[str | None, _filter("CML", "Regimens for chronic myeloid leukaemia")]
+DrugFilter = Annotated[str | None, _filter("ponatinib", "Regimens containing ponatinib")]
+DrugClassFilter = Annotated[str | None, _filter("bcr_abl1_tki", "BCR::ABL1 tyrosine kinase inhibitors")]
+GeneFilter = Annotated[str | None, _filter("EGFR", "Alterations of one gene")]
 
 
 def _criteria(indication: Indication) -> list[str]:
@@ -72,13 +96,19 @@ def _regimen_view(kb: KnowledgeBase, regimen: Regimen) -> RegimenView:
     )
 
 
-@router.get("/knowledge", operation_id="getKnowledgeVersion", summary="The knowledge release and content hash served", response_model=KnowledgeVersion)
-def get_knowledge_version(knowledge: KnowledgeDep) -> KnowledgeVersion:
-    return knowledge_version(knowledge)
+@router.get(
+    "/knowledge",
+    operation_id="getKnowledgeVersion",
+    summary="The knowledge release and content hash served, and what it covers per cancer type",
+    response_model=KnowledgeOverview,
+)
+def get_knowledge_version(knowledge: KnowledgeDep) -> KnowledgeOverview:
+    coverage = [CancerTypeCoverage(**row) for row in coverage_by_cancer_type(knowledge)]
+    return KnowledgeOverview(**knowledge_version(knowledge).model_dump(), coverage=coverage)
 
 
 @router.get("/regimens", operation_id="listRegimens", summary="List regimens, optionally for a cancer type or containing a drug", response_model=RegimenList, response_model_exclude_none=True)
-def list_regimens(knowledge: KnowledgeDep, cancer_type: Filter = None, drug: Filter = None) -> RegimenList:
+def list_regimens(knowledge: KnowledgeDep, cancer_type: CancerTypeFilter = None, drug: DrugFilter = None) -> RegimenList:
     code = knowledge.cancer_type_terms.get(fold(cancer_type)) if cancer_type else None
     items = []
     for regimen in knowledge.regimens.values():
@@ -92,7 +122,7 @@ def list_regimens(knowledge: KnowledgeDep, cancer_type: Filter = None, drug: Fil
 
 
 @router.get("/regimens/{regimen_id}", operation_id="getRegimen", summary="One regimen with its indications and evidence", response_model=RegimenView, response_model_exclude_none=True, responses=problem_responses(404, 422))
-def get_regimen(regimen_id: Identifier, knowledge: KnowledgeDep) -> RegimenView:
+def get_regimen(regimen_id: RegimenId, knowledge: KnowledgeDep) -> RegimenView:
     regimen = knowledge.regimens.get(regimen_id)
     if regimen is None:
         raise NotFoundError("regimen")
@@ -116,13 +146,13 @@ def _drug_view(kb: KnowledgeBase, name: str) -> DrugView:
 
 
 @router.get("/drugs", operation_id="listDrugs", summary="The drug catalogue, optionally filtered by class", response_model=DrugList, response_model_exclude_none=True)
-def list_drugs(knowledge: KnowledgeDep, drug_class: Filter = None) -> DrugList:
+def list_drugs(knowledge: KnowledgeDep, drug_class: DrugClassFilter = None) -> DrugList:
     names = [n for n, d in knowledge.drugs.items() if drug_class is None or drug_class in d.classes]
     return DrugList(knowledge_version=knowledge_version(knowledge), items=[_drug_view(knowledge, n) for n in names])
 
 
 @router.get("/drugs/{name}", operation_id="getDrug", summary="One drug, found by generic name, brand, salt or synonym", response_model=DrugView, response_model_exclude_none=True, responses=problem_responses(404, 422))
-def get_drug(name: Identifier, knowledge: KnowledgeDep) -> DrugView:
+def get_drug(name: DrugName, knowledge: KnowledgeDep) -> DrugView:
     hit = knowledge.drug_terms.get(fold(name))
     if hit is None:
         raise NotFoundError("drug")
@@ -141,7 +171,7 @@ def list_cancer_types(knowledge: KnowledgeDep) -> CancerTypeList:
 
 
 @router.get("/cancer-types/{code}", operation_id="getCancerType", summary="One cancer type, found by code, name or synonym", response_model=CancerTypeView, response_model_exclude_none=True, responses=problem_responses(404, 422))
-def get_cancer_type(code: Identifier, knowledge: KnowledgeDep) -> CancerTypeView:
+def get_cancer_type(code: CancerTypeCode, knowledge: KnowledgeDep) -> CancerTypeView:
     found = knowledge.cancer_type_terms.get(fold(code))
     if found is None:
         raise NotFoundError("cancer type")
@@ -149,7 +179,7 @@ def get_cancer_type(code: Identifier, knowledge: KnowledgeDep) -> CancerTypeView
 
 
 @router.get("/alterations", operation_id="listAlterations", summary="Alterations the knowledge base can act on, optionally for one gene", response_model=AlterationList, response_model_exclude_none=True)
-def list_alterations(knowledge: KnowledgeDep, gene: Filter = None) -> AlterationList:
+def list_alterations(knowledge: KnowledgeDep, gene: GeneFilter = None) -> AlterationList:
     symbol = knowledge.gene_terms.get(fold(gene)) if gene else None
     items = [
         AlterationView(id=a.id, gene=a.gene, name=a.name, kind=a.kind, exon=a.exon, aliases=a.aliases, categories=a.categories)
@@ -166,7 +196,7 @@ def list_evidence(knowledge: KnowledgeDep) -> EvidenceList:
 
 
 @router.get("/evidence/{evidence_id}", operation_id="getEvidence", summary="One verified evidence record", response_model=EvidenceRecord, response_model_exclude_none=True, responses=problem_responses(404, 422))
-def get_evidence(evidence_id: Identifier, knowledge: KnowledgeDep) -> EvidenceRecord:
+def get_evidence(evidence_id: EvidenceId, knowledge: KnowledgeDep) -> EvidenceRecord:
     evidence = knowledge.evidence.get(evidence_id)
     if evidence is None or not evidence.citable:
         raise NotFoundError("evidence record")

@@ -47,6 +47,8 @@ def citation_url(evidence: Evidence) -> str:
         return f"https://clinicaltrials.gov/study/{evidence.nct_id}"
     if evidence.doi:
         return f"https://doi.org/{evidence.doi}"
+    if evidence.dailymed_set_id:
+        return f"https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid={evidence.dailymed_set_id}"
     return evidence.source_url
 
 
@@ -57,6 +59,8 @@ def to_citation(evidence: Evidence) -> EvidenceCitation:
         pmid=evidence.pmid,
         nct_id=evidence.nct_id,
         doi=evidence.doi,
+        dailymed_set_id=evidence.dailymed_set_id,
+        label_sections=evidence.label_sections,
         url=citation_url(evidence),
         source_url=evidence.source_url,
         accessed=evidence.accessed.isoformat(),

@@ -7,15 +7,15 @@ its basis line by line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from schemas.responses import Criterion
+from schemas.responses import Criterion, Warning
 from service.engine.normalise import NormalisedProfile
 from service.knowledge.index import KnowledgeBase
-from service.knowledge.records import BiomarkerCriterion, Indication, PriorTherapyCriterion, Regimen, Setting
+from service.knowledge.records import Alteration, BiomarkerCriterion, Indication, PriorTherapyCriterion, Regimen, Setting
 
-ExclusionKind = Literal["resistance", "biomarker", "toxicity", "prior_therapy"]
+ExclusionKind = Literal["resistance", "biomarker", "toxicity", "prior_therapy", "histology", "contraindication"]
 
 # Settings are compared within one axis: a patient's extent of disease says nothing about a leukaemia phase.
 _SETTING_AXES: tuple[frozenset[Setting], ...] = (
@@ -35,17 +35,31 @@ class Exclusion:
     alternatives: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Caution:
+    """A reason to think twice that the source does not make an exclusion: shown first among the caveats."""
+
+    detail: str
+    evidence: tuple[str, ...] = ()
+
+
 @dataclass
 class IndicationAssessment:
     regimen: Regimen
     indication: Indication
     criteria: list[Criterion] = field(default_factory=list)
     exclusions: list[Exclusion] = field(default_factory=list)
+    cautions: list[Caution] = field(default_factory=list)
     applicable: bool = True
 
     @property
     def unknowns(self) -> list[Criterion]:
         return [c for c in self.criteria if c.result == "unknown"]
+
+    @property
+    def incomplete(self) -> bool:
+        """Shown with caveats: an open criterion or a caution ranks an option after its complete equals."""
+        return bool(self.unknowns or self.cautions)
 
     def met(self, criterion: str, requirement: str, finding: str) -> None:
         self.criteria.append(Criterion(criterion=criterion, requirement=requirement, finding=finding, result="met"))
@@ -130,6 +144,8 @@ def _assess_line(profile: NormalisedProfile, a: IndicationAssessment) -> None:
 def _prior_lines_matching(kb: KnowledgeBase, profile: NormalisedProfile, criterion: PriorTherapyCriterion) -> list[str]:
     found = []
     for line in profile.prior_lines or []:
+        if line.outcome in criterion.excluded_outcomes:
+            continue
         hits = [
             d
             for d in line.drugs
@@ -270,21 +286,36 @@ def assess_indication(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Re
         step()
         if not a.applicable:
             return a
+    _assess_histology(kb, profile, a)
+    if not a.applicable:
+        return a
     _assess_biomarkers(profile, a)
     _assess_pd_l1(profile, a)
+    apply_patient_rules(kb, profile, a)
+    a.cautions.extend(pending_resistance_cautions(kb, profile, a.regimen))
     return a
+
+
+def _resistance_hits(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tuple[object, list[Alteration]]]:
+    """The resistance rules this profile's detected alterations fire, with their hits: found once per profile."""
+    if "resistance_hits" not in profile.memo:
+        fired = []
+        for rule in kb.source.rules.resistance:
+            if rule.cancer_types and not any(kb.is_within(profile.cancer_type, c) for c in rule.cancer_types):
+                continue
+            hits = [h for h in profile.alterations_matching(rule.alterations) if allelic_context_holds(kb, profile, rule, h.id)]
+            if hits:
+                fired.append((rule, hits))
+        profile.memo["resistance_hits"] = fired
+    return profile.memo["resistance_hits"]  # type: ignore[return-value]
 
 
 def resistance_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Exclusion]:
     """Exclusions from detected resistance alterations against the regimen's drugs."""
     exclusions = []
-    for rule in kb.source.rules.resistance:
-        if rule.cancer_types and not any(kb.is_within(profile.cancer_type, c) for c in rule.cancer_types):
-            continue
-        hits = profile.alterations_matching(rule.alterations)
-        regimen_classes = set(regimen.component_classes).union(*(kb.drug_classes(d) for d in regimen.drugs))
-        affected = [d for d in regimen.drugs if d in rule.drugs] or sorted(regimen_classes.intersection(rule.drug_classes))
-        if hits and affected:
+    for rule, hits in _resistance_hits(kb, profile):
+        affected = _rule_affects(kb, rule, regimen)
+        if affected:
             found = ", ".join(h.id for h in hits)
             exclusions.append(
                 Exclusion(
@@ -333,3 +364,244 @@ def repeat_caveats(profile: NormalisedProfile, regimen: Regimen) -> list[str]:
         if line.outcome not in ("progression", "intolerance")
         for drug in sorted(drugs.intersection(line.drugs))
     ]
+
+
+# --- histology and excluded subtypes ------------------------------------------------------
+
+
+def profile_histology(kb: KnowledgeBase, profile: NormalisedProfile) -> tuple[str | None, str]:
+    """The histology the profile states, or its cancer type implies (LUSC is squamous), with how it was read."""
+    given = profile.biomarkers.get("Histology")
+    implied = next(
+        (h for code, h in kb.source.rules.histology_by_cancer_type.items() if kb.is_within(profile.cancer_type, code)),
+        None,
+    )
+    if given is not None and implied is not None and given != implied:
+        return None, f"histology given as {given}, but cancer type {profile.cancer_type} is {implied}: the two disagree"
+    if given is not None:
+        return given, f"Histology {given}"
+    if implied is not None:
+        return implied, f"{profile.cancer_type} ({kb.cancer_types[profile.cancer_type].name}) is {implied}"
+    return None, "histology not reported"
+
+
+def _assess_histology(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    indication = a.indication
+    for code in indication.excluded_cancer_types:
+        if kb.is_within(profile.cancer_type, code):
+            finding = f"{profile.cancer_type} ({kb.cancer_types[profile.cancer_type].name})"
+            requirement = f"not {code} ({kb.cancer_types[code].name})"
+            a.exclude(
+                "cancer type",
+                requirement,
+                finding,
+                Exclusion("histology", f"{finding}: the evidence for this regimen excludes {kb.cancer_types[code].name}", tuple(indication.evidence)),
+            )
+            return
+    if not indication.histology:
+        return
+    wanted = " or ".join(indication.histology)
+    requirement = f"{wanted} histology"
+    histology, finding = profile_histology(kb, profile)
+    if histology is None:
+        a.unknown("histology", requirement, f"{finding}; confirm {wanted} histology")
+    elif histology in indication.histology:
+        a.met("histology", requirement, finding)
+    else:
+        a.exclude(
+            "histology",
+            requirement,
+            finding,
+            Exclusion("histology", f"{finding}: the evidence for this regimen enrolled {wanted} histology only", tuple(indication.evidence)),
+        )
+
+
+# --- contraindications and cautions from the patient context ------------------------------
+
+
+def _regimen_classes(kb: KnowledgeBase, regimen: Regimen) -> frozenset[str]:
+    return kb.regimen_classes(regimen.id)
+
+
+def _group_names(kb: KnowledgeBase, groups: set[str]) -> str:
+    return ", ".join(kb.condition_groups.get(g, g.replace("_", " ")) for g in sorted(groups))
+
+
+def _rule_concerns(kb: KnowledgeBase, profile: NormalisedProfile, rule, regimen: Regimen, indication: Indication) -> bool:  # type: ignore[no-untyped-def]
+    if not any(r is rule for r in kb.patient_rules_for(regimen.id, indication.id)):
+        return False
+    return not rule.cancer_types or any(kb.is_within(profile.cancer_type, c) for c in rule.cancer_types)
+
+
+def unchecked_patient_context(kb: KnowledgeBase, profile: NormalisedProfile, assessments: list[IndicationAssessment]) -> list[Warning]:
+    """Say what was not checked: the patient rules of the options shown whose input was not given."""
+    missing: dict[str, list[str]] = {}
+    for a in assessments:
+        for rule in kb.patient_rules_for(a.regimen.id, a.indication.id):
+            if not _rule_concerns(kb, profile, rule, a.regimen, a.indication):
+                continue
+            when = rule.when
+            needed = []
+            if (when.condition_groups or when.past_condition_groups) and not profile.conditions:
+                needed.append("conditions")
+            if when.ecog_min is not None and profile.ecog is None:
+                needed.append("ECOG performance status")
+            if when.brain_metastases and profile.brain_metastases is None:
+                needed.append("brain metastases")
+            for what in needed:
+                names = missing.setdefault(what, [])
+                if a.regimen.name not in names:
+                    names.append(a.regimen.name)
+    return [
+        Warning(
+            code="patient_context_not_checked",
+            field={"conditions": "conditions", "ECOG performance status": "ecog", "brain metastases": "brain_metastases"}[what],
+            message=f"{what[0].upper() + what[1:]} not given: the contraindications and cautions that depend on it were not checked "
+            f"for {', '.join(names)}.",
+        )
+        for what, names in missing.items()
+    ]
+
+
+def patient_rule_matches(kb: KnowledgeBase, profile: NormalisedProfile, rule, regimen: Regimen, indication: Indication) -> str | None:  # type: ignore[no-untyped-def]
+    """What in the profile triggers the rule for this regimen and indication, or None when it does not apply."""
+    if not _rule_concerns(kb, profile, rule, regimen, indication):
+        return None
+    when = rule.when
+    found: list[str] = []
+    if when.condition_groups:
+        hits = set(when.condition_groups) & profile.condition_groups
+        past = set(when.condition_groups) & profile.past_condition_groups if when.or_history else set()
+        if not hits and not past:
+            return None
+        found.append(_group_names(kb, hits) if hits else "history of " + _group_names(kb, past))
+    if when.past_condition_groups:
+        hits = set(when.past_condition_groups) & profile.past_condition_groups
+        if not hits:
+            return None
+        found.append("history of " + _group_names(kb, hits))
+    if when.ecog_min is not None:
+        if profile.ecog is None or profile.ecog < when.ecog_min:
+            return None
+        found.append(f"ECOG {profile.ecog}")
+    if when.brain_metastases:
+        if profile.brain_metastases not in when.brain_metastases:
+            return None
+        found.append(f"brain metastases {profile.brain_metastases}")
+    return "; ".join(found)
+
+
+def apply_patient_rules(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    """Contraindications exclude the indication with the source's reason; cautions are attached to it."""
+    for rule in kb.patient_rules_for(a.regimen.id, a.indication.id):
+        finding = patient_rule_matches(kb, profile, rule, a.regimen, a.indication)
+        if finding is None:
+            continue
+        if rule.action == "exclude":
+            a.exclude(
+                "patient context",
+                f"no {rule.id.replace('-', ' ')}",
+                finding,
+                Exclusion("contraindication", f"{finding}: {rule.reason}", tuple(rule.evidence)),
+            )
+        else:
+            a.cautions.append(Caution(f"{finding}: {rule.reason}", tuple(rule.evidence)))
+
+
+# --- resistance: allelic context and results not yet known --------------------------------
+
+
+def _term_matches(kb: KnowledgeBase, alteration_id: str, terms: list[str] | set[str]) -> bool:
+    alteration = kb.alterations.get(alteration_id)
+    wanted = set(terms)
+    return alteration_id in wanted or (alteration is not None and bool(wanted.intersection(alteration.categories)))
+
+
+def allelic_context_holds(kb: KnowledgeBase, profile: NormalisedProfile, rule, hit_id: str) -> bool:  # type: ignore[no-untyped-def]
+    """A rule limited to cis (or trans) applies only when the report states that relation to the other alteration."""
+    context = rule.allelic_context
+    if context is None:
+        return True
+    return any(
+        relation == context.relation and _term_matches(kb, other, [context.with_alteration])
+        for relation, other in profile.allelic.get(hit_id, set())
+    )
+
+
+def _rule_affects(kb: KnowledgeBase, rule, regimen: Regimen) -> list[str]:  # type: ignore[no-untyped-def]
+    return [d for d in regimen.drugs if d in rule.drugs] or sorted(_regimen_classes(kb, regimen).intersection(rule.drug_classes))
+
+
+def pending_resistance_cautions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Caution]:
+    """A resistance alteration reported pending or equivocal leaves the drug it defeats shown only with a caution."""
+    cautions = []
+    for rule in kb.source.rules.resistance:
+        if rule.kind != "resistance":
+            continue
+        if rule.cancer_types and not any(kb.is_within(profile.cancer_type, c) for c in rule.cancer_types):
+            continue
+        affected = _rule_affects(kb, rule, regimen)
+        if not affected:
+            continue
+        for subject, status in profile.unresolved:
+            if _term_matches(kb, subject, rule.alterations):
+                cautions.append(
+                    Caution(
+                        f"{subject} is reported {status}: if confirmed, {rule.reason} Confirm the result before relying on {', '.join(affected)}.",
+                        tuple(rule.evidence),
+                    )
+                )
+    return cautions
+
+
+# --- continue what works -------------------------------------------------------------------
+
+RESPONDING_OUTCOMES = ("response", "stable disease")
+
+
+def responding_current_line(profile: NormalisedProfile):  # type: ignore[no-untyped-def]
+    """The one ongoing line with a response or stable disease, or None (none, or more than one, is ongoing)."""
+    ongoing = [line for line in profile.prior_lines or [] if line.ongoing]
+    if len(ongoing) != 1 or ongoing[0].outcome not in RESPONDING_OUTCOMES:
+        return None
+    return ongoing[0]
+
+
+def continue_current_therapy(kb: KnowledgeBase, profile: NormalisedProfile, best_key) -> IndicationAssessment | None:  # type: ignore[no-untyped-def]
+    """The regimen the patient is responding to, assessed as when it was started, if nothing now rules it out.
+
+    A line is continued only when a curated regimen has exactly its drugs; the indication is judged against
+    the profile at the time the line began (earlier lines only), and today's resistance and toxicity rules
+    still apply, so a newly detected resistance mutation ends the answer "continue".
+    """
+    line = responding_current_line(profile)
+    if line is None or line.unrecognised:
+        return None
+    started = replace(
+        profile,
+        prior_lines=[earlier for earlier in profile.prior_lines or [] if earlier.number < line.number],
+        line=line.number,
+    )
+    found: list[IndicationAssessment] = []
+    for regimen in kb.regimens.values():
+        if regimen.component_classes or set(regimen.drugs) != set(line.drugs):
+            continue
+        if resistance_exclusions(kb, profile, regimen) or toxicity_exclusions(kb, profile, regimen):
+            continue
+        for indication in regimen.indications:
+            a = assess_indication(kb, started, regimen, indication)
+            if a.applicable and not a.exclusions:
+                found.append(a)
+    if not found:
+        return None
+    chosen = sorted(found, key=best_key)[0]
+    chosen.criteria.insert(
+        0,
+        Criterion(
+            criterion="current therapy",
+            requirement="an ongoing line with a response or stable disease",
+            finding=f"line {line.number}: {' + '.join(line.drugs)}, ongoing, {line.outcome}",
+            result="met",
+        ),
+    )
+    return chosen

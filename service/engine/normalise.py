@@ -74,6 +74,8 @@ class NormalisedProfile:
     qtc_ms: float | None = None
     covered: bool = True
     provisional_reasons: list[str] = field(default_factory=list)
+    # answers derived from this profile alone, found once per request (e.g. the resistance rules it fires)
+    memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def detected_terms(self) -> set[str]:

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from schemas.requests import MedicationInput, PatientProfileInput
 from schemas.responses import (
     Component,
-    Coverage,
+    DoseLabelShown,
+    DoseSourceShown,
+    OptionCaution,
     DrugUnderstood,
+    ExcludedRegimenRef,
+    ExclusionGroup,
     ExclusionReason,
     InteractionCheckResponse,
     KnowledgeVersion,
     NotRecommended,
     OverallSurvivalShown,
+    RankingNote,
     RecommendationResponse,
     TreatmentOption,
     Warning,
+    WithheldRegimen,
 )
 from service.engine.evidence import EVIDENCE_LEVELS, to_citation
 from service.engine.interactions import check_interactions, interaction_subjects
@@ -25,6 +31,8 @@ from service.engine.matching import (
     IndicationAssessment,
     assess_indication,
     cancer_type_relation,
+    continue_current_therapy,
+    unchecked_patient_context,
     prior_failure_exclusions,
     repeat_caveats,
     resistance_exclusions,
@@ -32,7 +40,9 @@ from service.engine.matching import (
 )
 from service.engine.normalise import DrugRef, NormalisedProfile, normalise_drug, normalise_profile
 from service.knowledge.index import KnowledgeBase
-from service.knowledge.records import Indication, Regimen, RegulatoryStatus
+from service.engine.coverage import coverage_for
+from service.knowledge.records import Component as ComponentRecord
+from service.knowledge.records import DoseSource, Indication, Regimen, RegulatoryStatus
 
 INTENDED_USE = (
     "For use by healthcare professionals. This service supports, and does not replace, clinical judgement: "
@@ -61,7 +71,7 @@ def knowledge_version(kb: KnowledgeBase) -> KnowledgeVersion:
 def _best_indication_key(a: IndicationAssessment) -> tuple[int, str, int, str]:
     """Within one regimen, the indication the profile answers fully beats a better-evidenced one with caveats."""
     return (
-        1 if a.unknowns else 0,
+        1 if a.incomplete else 0,
         a.indication.evidence_level.value,
         _REGULATORY_ORDER[a.indication.regulatory_status],
         a.regimen.name,
@@ -73,23 +83,45 @@ class _Considered:
     regimen: Regimen
     best_match: IndicationAssessment | None
     exclusions: list[Exclusion]
+    withheld: list[tuple[IndicationAssessment, str, list[str]]] = field(default_factory=list)
 
 
 def _concerns_patient(kb: KnowledgeBase, profile: NormalisedProfile, indication: Indication) -> bool:
     """An indication for the patient's cancer type whose required alterations the patient has, whatever
-    the line or setting: the regimens a clinician would weigh, and so the ones an exclusion must explain."""
+    the line or setting: a cheap first filter before the full assessment."""
     if cancer_type_relation(kb, profile.cancer_type, indication.cancer_types) == "other":
         return False
     return all(profile.alterations_matching(group) for group in indication.requires_alterations)
 
 
+def _fails_only_on_line(profile: NormalisedProfile, a: IndicationAssessment) -> bool:
+    """The indication fits the patient's type, setting and drivers and fails only on line or prior therapy."""
+    failed = [c.criterion for c in a.criteria if c.result == "not_met"]
+    if not failed or not all(c in ("line of therapy", "prior therapy") for c in failed):
+        return False
+    if any(alt.gene in a.indication.requires_negative for alt in profile.detected):
+        return False  # evidence in driver-negative disease does not concern a patient with that driver
+    return all(profile.alterations_matching(group) for group in a.indication.requires_alterations)
+
+
 def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> _Considered | None:
-    """Assess one regimen; None when none of its indications concerns this patient."""
+    """Assess one regimen; None when no indication applies to this patient's type, setting, line, prior therapy
+    and drivers: a regimen no clinician would weigh for the patient is neither offered nor listed as excluded."""
     if not any(_concerns_patient(kb, profile, i) for i in regimen.indications):
         return None
     assessments = [assess_indication(kb, profile, regimen, indication) for indication in regimen.indications]
-    matched = sorted((a for a in assessments if a.applicable and not a.exclusions), key=_best_indication_key)
-    excluded = sorted((a for a in assessments if a.applicable and a.exclusions), key=_best_indication_key)
+    applicable = [a for a in assessments if a.applicable]
+    if not applicable:
+        # A resistance or driver rule says the drug will not work whatever the line: that still concerns a
+        # regimen for this type, setting and driver that the patient's line or prior therapy rules out.
+        if any(_fails_only_on_line(profile, a) for a in assessments):
+            driver_level = [e for e in resistance_exclusions(kb, profile, regimen) if e.kind in ("resistance", "biomarker")]
+            return _Considered(regimen, None, driver_level) if driver_level else None
+        return None
+    withheld = [(a, *reason) for a in applicable if (reason := kb.withheld_reason(regimen, a.indication)) is not None]
+    offerable = [a for a in applicable if kb.withheld_reason(regimen, a.indication) is None]
+    matched = sorted((a for a in offerable if not a.exclusions), key=_best_indication_key)
+    excluded = sorted((a for a in offerable if a.exclusions), key=_best_indication_key)
     best = matched[0] if matched else None
     regimen_level = [
         *resistance_exclusions(kb, profile, regimen),
@@ -102,11 +134,19 @@ def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -
         return _Considered(regimen, best, [])
     if excluded:
         return _Considered(regimen, None, excluded[0].exclusions)
-    return _Considered(regimen, None, [])
+    return _Considered(regimen, None, [], withheld)
 
 
 def _citations(kb: KnowledgeBase, ids: tuple[str, ...] | list[str]):
-    return [to_citation(e) for e in kb.citable_evidence(list(dict.fromkeys(ids)))]
+    return [_citation(kb, e) for e in kb.citable_evidence(list(dict.fromkeys(ids)))]
+
+
+def _citation(kb: KnowledgeBase, evidence):  # type: ignore[no-untyped-def]
+    # built once per record: the knowledge is immutable, and responses never modify a citation
+    key = ("citation", evidence.id)
+    if key not in kb.memo:
+        kb.memo[key] = to_citation(evidence)
+    return kb.memo[key]
 
 
 def _not_recommended(kb: KnowledgeBase, item: _Considered) -> NotRecommended:
@@ -124,13 +164,47 @@ def _not_recommended(kb: KnowledgeBase, item: _Considered) -> NotRecommended:
     )
 
 
-def _option(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment, ranked_below: list[str]) -> TreatmentOption:
+def _dose_source(kb: KnowledgeBase, source: DoseSource | None) -> DoseSourceShown | None:
+    if source is None:
+        return None
+    label = None
+    if source.label is not None:
+        set_id = source.label.set_id
+        label = DoseLabelShown(
+            title=source.label.title,
+            url=f"https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid={set_id}" if set_id else None,
+            set_id=set_id,
+            section=source.label.section,
+            read_from=source.label.source_url,
+        )
+    return DoseSourceShown(evidence=_citations(kb, source.evidence), label=label)
+
+
+def components_for(kb: KnowledgeBase, regimen: Regimen, indication: Indication) -> list[Component]:
+    """The regimen's components with the dose for this indication and where that dose was read."""
+    shown = []
+    for component in regimen.components:
+        dose, source = indication.dose_for(component)
+        shown.append(_component(kb, component, dose, source))
+    return shown
+
+
+def _component(kb: KnowledgeBase, component: ComponentRecord, dose: str | None, source: DoseSource | None) -> Component:
+    return Component(
+        drug=component.drug, drug_class=component.drug_class, role=component.role, dose=dose, dose_source=_dose_source(kb, source)
+    )
+
+
+def _option(
+    kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment, ranked_below: list[str], ranking: RankingNote
+) -> TreatmentOption:
     indication = a.indication
     return TreatmentOption(
         id=a.regimen.id,
         name=a.regimen.name,
         drugs=a.regimen.drugs,
-        components=[Component(drug=c.drug, drug_class=c.drug_class, role=c.role, dose=c.dose) for c in a.regimen.components],
+        contains_tki=a.regimen.contains_tki,
+        components=components_for(kb, a.regimen, indication),
         indication_id=indication.id,
         indication=indication.summary,
         evidence_level=indication.evidence_level.value,
@@ -139,10 +213,14 @@ def _option(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessme
         approval_year=indication.approval_year,
         evidence=_citations(kb, indication.evidence),
         rationale=a.criteria,
-        caveats=[f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns] + repeat_caveats(profile, a.regimen),
+        caveats=[f"caution: {c.detail}" for c in a.cautions]
+        + [f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns]
+        + repeat_caveats(profile, a.regimen),
+        cautions=[OptionCaution(detail=c.detail, evidence=_citations(kb, c.evidence)) for c in a.cautions],
         ranked_below=ranked_below,
         overall_survival=_overall_survival(kb, indication),
         notes=indication.notes or None,
+        ranking=ranking,
     )
 
 
@@ -153,24 +231,52 @@ def _overall_survival(kb: KnowledgeBase, indication: Indication) -> OverallSurvi
     return OverallSurvivalShown(result=shown.result, comparator=shown.comparator, evidence=_citations(kb, shown.evidence))
 
 
+def _rank_key(a: IndicationAssessment, record: dict[str, tuple[int, int]] | None = None) -> tuple[str, int, int, int, int, int]:
+    """Evidence level, completeness, regulatory status, shown overall survival, then the head-to-head record
+    (how deep its chain of randomised wins reaches among the options, and over how many): the order before moves."""
+    depth, wins = (record or {}).get(a.regimen.id, (0, 0))
+    return (
+        a.indication.evidence_level.value,
+        1 if a.incomplete else 0,
+        _REGULATORY_ORDER[a.indication.regulatory_status],
+        0 if a.indication.overall_survival is not None else 1,
+        -depth,
+        -wins,
+    )
+
+
+def _population_unknown(a: IndicationAssessment) -> bool:
+    """A biomarker, PD-L1, driver or cancer-type criterion is unanswered: the trial population may not be the patient's."""
+    return bool(a.cautions) or any(c.criterion not in ("line of therapy", "disease setting", "prior therapy") for c in a.unknowns)
+
+
+def _head_to_head_record(matches: list[IndicationAssessment]) -> dict[str, tuple[int, int]]:
+    """Per option: the length of its chain of randomised wins over other options, and how many it beat."""
+    present = {a.regimen.id: a for a in matches}
+    beaten = {
+        rid: [] if _population_unknown(a) else [l for l in a.indication.outranks if l in present and l != rid] for rid, a in present.items()
+    }
+    depth: dict[str, int] = {}
+
+    def chain(rid: str, seen: frozenset[str]) -> int:
+        if rid not in depth:
+            depth[rid] = max((1 + chain(l, seen | {rid}) for l in beaten[rid] if l not in seen), default=0)
+        return depth[rid]
+
+    return {rid: (chain(rid, frozenset()), len(beaten[rid])) for rid in present}
+
+
 def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessment, list[str]]]:
     """Order by evidence level, completeness, regulatory status and shown overall survival; then head-to-head
     evidence moves each option below every option shown superior to it in a randomised comparison."""
     outranked_by: dict[str, list[str]] = {}
     for a in matches:
+        if _population_unknown(a):
+            continue  # the win was in a population the profile does not show the patient belongs to
         for loser in a.indication.outranks:
             outranked_by.setdefault(loser, []).append(a.regimen.id)
-    ranked = sorted(
-        matches,
-        key=lambda a: (
-            a.indication.evidence_level.value,
-            1 if a.unknowns else 0,
-            _REGULATORY_ORDER[a.indication.regulatory_status],
-            0 if a.indication.overall_survival is not None else 1,
-            a.regimen.name,
-            a.regimen.id,
-        ),
-    )
+    record = _head_to_head_record(matches)
+    ranked = sorted(matches, key=lambda a: (*_rank_key(a, record), a.regimen.name, a.regimen.id))
     for _ in range(len(ranked) ** 2):  # bounded: the outranks graph is acyclic, so this settles
         moved = False
         for index, a in enumerate(ranked):
@@ -183,6 +289,122 @@ def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessmen
             break
     names = {a.regimen.id: a.regimen.name for a in matches}
     return [(a, sorted(names[w] for w in outranked_by.get(a.regimen.id, []) if w in names)) for a in ranked]
+
+
+_STATUS_WORDS = {
+    RegulatoryStatus.FDA_APPROVED: "FDA-approved for this indication",
+    RegulatoryStatus.FDA_APPROVED_OTHER_SETTING: "FDA-approved only in another setting",
+    RegulatoryStatus.NOT_FDA_APPROVED: "not FDA-approved",
+    RegulatoryStatus.INVESTIGATIONAL: "investigational",
+}
+
+
+def _why_above(
+    kb: KnowledgeBase, upper: IndicationAssessment, lower: IndicationAssessment, record: dict[str, tuple[int, int]]
+) -> str | None:
+    """Why `upper` is listed above `lower`; None when nothing separates them (a tie)."""
+    u, l = upper.indication, lower.indication
+    if lower.regimen.id in u.outranks and not _population_unknown(upper):
+        trials = ", ".join(kb.evidence_short_name(e) for e in u.outranks_evidence) or "randomised evidence"
+        return f"{upper.regimen.name} was superior to {lower.regimen.name} head to head ({trials})."
+    uk, lk = _rank_key(upper, record), _rank_key(lower, record)
+    if uk > lk:
+        return "Placed here by head-to-head evidence elsewhere in the list, not by its own evidence level."
+    if uk[0] != lk[0]:
+        return f"Evidence level {u.evidence_level.value} against level {l.evidence_level.value}."
+    if uk[1] != lk[1]:
+        return "The profile answers every criterion of this option; the next is shown with caveats."
+    if uk[2] != lk[2]:
+        return f"{_STATUS_WORDS[u.regulatory_status].capitalize()}; the next is {_STATUS_WORDS[l.regulatory_status]}."
+    if uk[3] != lk[3] and u.overall_survival is not None:
+        shown = "longer overall survival than" if u.overall_survival.result == "superior" else "overall survival non-inferior to"
+        return (
+            f"Same evidence level and regulatory status; randomised evidence showed {shown} "
+            f"{u.overall_survival.comparator}, which the next option has not shown."
+        )
+    if uk[4] != lk[4]:
+        if lk[4] == 0:
+            return (
+                "Same evidence level, regulatory status and overall-survival evidence; it was superior head to head "
+                "to another option listed here, the next was not."
+            )
+        return (
+            "Same evidence level, regulatory status and overall-survival evidence; its chain of head-to-head wins "
+            "among these options is longer (it beat an option that itself beat another)."
+        )
+    if uk[5] != lk[5]:
+        return (
+            f"Same evidence level, regulatory status and overall-survival evidence; it was superior head to head to "
+            f"{-uk[5]} of these options, the next to {-lk[5]}."
+        )
+    return None
+
+
+def _ranking_notes(
+    kb: KnowledgeBase, ranked: list[IndicationAssessment], continued: IndicationAssessment | None = None
+) -> list[RankingNote]:
+    """Each option's rank, the options tied with it, and why it sits above the next one."""
+    record = _head_to_head_record(ranked)
+    reasons = [
+        "It continues the current line, which is responding: shown first." if a is continued else _why_above(kb, a, b, record)
+        for a, b in zip(ranked, ranked[1:])
+    ]
+    ranks = [1]
+    for reason in reasons:
+        ranks.append(ranks[-1] if reason is None else len(ranks) + 1)
+    notes = []
+    for index, a in enumerate(ranked):
+        tied = [b.regimen.name for j, b in enumerate(ranked) if j != index and ranks[j] == ranks[index]]
+        if index == len(ranked) - 1:
+            above = None
+        elif reasons[index] is None:
+            above = (
+                f"Tied with {ranked[index + 1].regimen.name}: same evidence level, completeness, regulatory status and "
+                "overall-survival evidence, and no head-to-head result; listed by name, not by preference."
+            )
+        else:
+            above = reasons[index]
+        notes.append(RankingNote(rank=ranks[index], tied_with=tied, above_next=above))
+    return notes
+
+
+def _withheld(kb: KnowledgeBase, considered: list[_Considered]) -> list[WithheldRegimen]:
+    """Regimens held for this situation whose evidence, dose or label is not yet verified: named, never cited."""
+    items = []
+    for item in considered:
+        for assessment, reason, pending in item.withheld:
+            items.append(
+                WithheldRegimen(
+                    id=item.regimen.id,
+                    name=item.regimen.name,
+                    drugs=item.regimen.drugs,
+                    contains_tki=item.regimen.contains_tki,
+                    indication_id=assessment.indication.id,
+                    indication=assessment.indication.summary,
+                    reason=reason,
+                    pending_evidence=pending,
+                )
+            )
+    return sorted(items, key=lambda w: (w.name, w.indication_id))
+
+
+def _exclusion_groups(kb: KnowledgeBase, considered: list[_Considered]) -> list[ExclusionGroup]:
+    """One entry per reason, with its citation and the regimens it rules out, instead of one per regimen."""
+    groups: dict[tuple[str, str, tuple[str, ...]], tuple[Exclusion, list[Regimen]]] = {}
+    for item in considered:
+        for exclusion in dict.fromkeys(item.exclusions):
+            key = (exclusion.kind, exclusion.detail, exclusion.evidence)
+            groups.setdefault(key, (exclusion, []))[1].append(item.regimen)
+    return [
+        ExclusionGroup(
+            kind=exclusion.kind,
+            reason=exclusion.detail,
+            evidence=_citations(kb, exclusion.evidence),
+            regimens=[ExcludedRegimenRef(id=r.id, name=r.name) for r in sorted(regimens, key=lambda r: r.name)],
+            alternatives=list(exclusion.alternatives),
+        )
+        for exclusion, regimens in sorted(groups.values(), key=lambda g: (g[0].kind, g[0].detail))
+    ]
 
 
 def _missing_data_warnings(options: list[TreatmentOption]) -> list[Warning]:
@@ -204,10 +426,19 @@ def _missing_data_warnings(options: list[TreatmentOption]) -> list[Warning]:
 
 def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationResponse:
     considered = (
-        [c for r in kb.regimens.values() if (c := _consider(kb, profile, r)) is not None] if profile.cancer_type else []
+        [c for r in kb.regimens_for_cancer_type(profile.cancer_type) if (c := _consider(kb, profile, r)) is not None]
+        if profile.cancer_type
+        else []
     )
     ranked = _rank([c.best_match for c in considered if c.best_match is not None])
-    options = [_option(kb, profile, a, below) for a, below in ranked]
+    continued = continue_current_therapy(kb, profile, _best_indication_key)
+    in_order = [a for a, _ in ranked]
+    if continued is not None:
+        in_order = [continued, *(a for a in in_order if a.regimen.id != continued.regimen.id)]
+    notes = {id(a): note for a, note in zip(in_order, _ranking_notes(kb, in_order, continued))}
+    options = [_option(kb, profile, a, below, notes[id(a)]) for a, below in ranked if continued is None or a.regimen.id != continued.regimen.id]
+    if continued is not None:
+        options = [continue_option(_option(kb, profile, continued, [], notes[id(continued)])), *options]
     not_recommended = sorted((_not_recommended(kb, c) for c in considered if c.exclusions), key=lambda n: n.name)
 
     medications = profile.medications
@@ -218,17 +449,28 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
     report = check_interactions(kb, subjects, medications, unrecognised)
     for option in options:
         option.interactions = [w for w in report.warnings if w.drug in option.drugs]
+    options, withheld = keep_alternatives_only_if_unmanageable(options)
 
-    warnings = list(profile.warnings) + _missing_data_warnings(options)
-    coverage = _coverage(kb, profile)
+    if len(options) == 1:
+        options[0].ranking = RankingNote(rank=1)
+    shown = {o.id for o in options}
+    warnings = list(profile.warnings) + _missing_data_warnings(options) + withheld
+    warnings += unchecked_patient_context(kb, profile, [a for a, _ in ranked if a.regimen.id in shown] + ([continued] if continued else []))
+    coverage = coverage_for(kb, profile)
     if not profile.covered:
         warnings.append(Warning(code="not_covered", field="cancer_type", message=coverage.statement))
     elif not options:
+        withheld_count = sum(len(c.withheld) for c in considered)
+        pending = (
+            f" {withheld_count} regimen(s) for this situation are withheld until their evidence, dose or label is verified."
+            if withheld_count
+            else ""
+        )
         warnings.append(
             Warning(
                 code="no_options",
-                message="No regimen in the knowledge base matches this profile. Check the excluded regimens and the "
-                "inputs marked not recognised; the knowledge base may not cover this situation.",
+                message="No regimen in the knowledge base can be offered for this profile. Check the excluded regimens and "
+                "the inputs marked not recognised; the knowledge base may not cover this situation." + pending,
             )
         )
     return RecommendationResponse(
@@ -238,7 +480,9 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         coverage=coverage,
         profile=profile.understood,
         options=options,
+        withheld=_withheld(kb, considered),
         not_recommended=not_recommended,
+        exclusion_groups=_exclusion_groups(kb, considered),
         interaction_warnings=report.warnings,
         interactions_cleared=report.cleared,
         interaction_pairs=report.pairs,
@@ -248,18 +492,39 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
     )
 
 
-def _coverage(kb: KnowledgeBase, profile: NormalisedProfile) -> Coverage:
-    """Tell "nothing matched" from "not covered": whether any regimen or rule concerns this cancer type."""
-    if not profile.cancer_type:
-        return Coverage(covered=False, statement="The cancer type was not recognised, so no regimen could be matched.")
-    cancer = kb.cancer_types[profile.cancer_type]
-    if not profile.covered:
-        return Coverage(
-            covered=False,
-            statement=f"The knowledge base does not cover {cancer.name} ({cancer.code}): it holds no regimen or rule for "
-            "this cancer type, so no option is offered. This is not a finding about the patient.",
+def continue_option(option: TreatmentOption) -> TreatmentOption:
+    """The regimen the patient responds to, shown first as "continue" with its evidence."""
+    option.name = f"Continue {option.name}"
+    option.continues_current_therapy = True
+    option.ranked_below = []
+    # the repeat flag ("already given") describes this very line: not a caveat for continuing it
+    option.caveats = [c for c in option.caveats if not c.startswith("prior therapy: ")]
+    return option
+
+
+def keep_alternatives_only_if_unmanageable(options: list[TreatmentOption]) -> tuple[list[TreatmentOption], list[Warning]]:
+    """A responder keeps the regimen that works; switching is listed only when an interaction cannot be managed
+    (the label says avoid and gives no management: no replacement of the medicine, no dose change). Otherwise the
+    alternatives are withheld, and named, and the interaction is managed as its label says."""
+    if not options or not options[0].continues_current_therapy:
+        return options, []
+    current, alternatives = options[0], options[1:]
+    avoid = [w for w in current.interactions if w.severity == "avoid" and not w.management.strip()]
+    if not alternatives:
+        return options, []
+    if avoid:
+        medicines = ", ".join(sorted({w.interacting_drug for w in avoid}))
+        for option in alternatives:
+            option.caveats.insert(0, f"an alternative to continuing {current.drugs and ' + '.join(current.drugs)}: only if {medicines} cannot be stopped or replaced")
+        return options, []
+    names = "; ".join(o.name for o in alternatives)
+    return [current], [
+        Warning(
+            code="responding_on_current_therapy",
+            message=f"The current line is ongoing with a response, so continuing it is the option shown; any interaction with "
+            f"a new medicine has label guidance to manage it (see the option's interactions). Alternatives not listed: {names}.",
         )
-    return Coverage(covered=True, statement=f"The knowledge base holds regimens or rules for {cancer.name} ({cancer.code}).")
+    ]
 
 
 def recommend_for(kb: KnowledgeBase, request: PatientProfileInput) -> RecommendationResponse:

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from service.config import get_settings
-from service.knowledge.source import KnowledgeError, read_knowledge
+from service.knowledge.source import KnowledgeError, is_withheld, read_knowledge
 from service.knowledge.store import write_store
 
 
@@ -26,10 +26,15 @@ def main(argv: list[str] | None = None) -> int:
         f"knowledge {source.release.version}: {len(source.regimens)} regimens, "
         f"{sum(len(r.indications) for r in source.regimens)} indications, {len(source.evidence)} evidence records "
         f"({len(unverified)} not citable), {sum(len(label.rules) for label in source.labels)} label interaction rules, "
-        f"{len(source.rules.resistance)} resistance rules, {len(source.rules.toxicity)} toxicity rules"
+        f"{len(source.rules.resistance)} resistance rules, {len(source.rules.toxicity)} toxicity rules, "
+        f"{len(source.rules.patient)} patient rules (contraindications and cautions)"
     )
     if unverified:
         print("not shown as evidence (unverified or no identifier): " + ", ".join(unverified))
+    evidence_by_id = {e.id: e for e in source.evidence}
+    withheld = sorted(f"{r.id}/{i.id}" for r in source.regimens for i in r.indications if is_withheld(r, i, evidence_by_id))
+    if withheld:
+        print("withheld until verified (listed in answers, never offered): " + ", ".join(withheld))
     us_labels = [label for label in source.labels if label.us_label]
     no_set_id = sorted(label.drug for label in us_labels if label.label.set_id is None)
     read = sum(1 for label in us_labels for rule in label.rules if label.wording_read(rule))

@@ -19,12 +19,13 @@ from service.knowledge.records import (
     Evidence,
     Gene,
     GeneTranscript,
+    Indication,
     KnownCodingVariant,
     Mechanism,
     NamedCombination,
     Regimen,
 )
-from service.knowledge.source import KnowledgeSource
+from service.knowledge.source import KnowledgeSource, pending_evidence
 from service.knowledge.terms import fold, phrase_pattern, tokens
 
 @dataclass(frozen=True)
@@ -265,6 +266,64 @@ class KnowledgeBase:
         """The verified records among `ids`: unverified ones are never shown as evidence."""
         return [self.evidence[i] for i in ids if self.evidence[i].citable]
 
+    def evidence_short_name(self, evidence_id: str) -> str:
+        """The trial acronym a clinician knows (the title's closing parenthesis), else the record id."""
+        record = self.evidence.get(evidence_id)
+        match = _ACRONYM.search(record.title) if record else None
+        return match.group(1) if match else evidence_id
+
+    def withheld_reason(self, regimen: Regimen, indication: Indication) -> tuple[str, list[str]] | None:
+        """Why an indication is withheld (and the evidence it waits on), or None when it can be offered."""
+        pending = [self.evidence_short_name(e) for e in pending_evidence(indication, self.evidence)]
+        reasons = []
+        if pending:
+            reasons.append("evidence pending verification: " + ", ".join(pending))
+        if regimen.withheld_reason:
+            reasons.append(regimen.withheld_reason)
+        return ("; ".join(reasons), pending) if reasons else None
+
+    # --- regimens, indexed once ----------------------------------------------------
+
+    @cached_property
+    def _regimen_classes(self) -> dict[str, frozenset[str]]:
+        return {
+            r.id: frozenset(r.component_classes).union(*(self.drugs[d].classes for d in r.drugs)) for r in self.regimens.values()
+        }
+
+    def regimen_classes(self, regimen_id: str) -> frozenset[str]:
+        """Every class a regimen's components belong to (class components and its drugs' classes)."""
+        return self._regimen_classes[regimen_id]
+
+    @cached_property
+    def _patient_rules_by_indication(self) -> dict[tuple[str, str], tuple[object, ...]]:
+        rules = self.source.rules.patient
+        found: dict[tuple[str, str], tuple[object, ...]] = {}
+        for regimen in self.regimens.values():
+            classes = self._regimen_classes[regimen.id]
+            for indication in regimen.indications:
+                found[(regimen.id, indication.id)] = tuple(
+                    rule
+                    for rule in rules
+                    if indication.id in rule.indications or set(regimen.drugs) & set(rule.drugs) or classes & set(rule.drug_classes)
+                )
+        return found
+
+    def patient_rules_for(self, regimen_id: str, indication_id: str) -> tuple[object, ...]:
+        """The patient rules whose indication, drugs or drug classes concern this indication of this regimen."""
+        return self._patient_rules_by_indication[(regimen_id, indication_id)]
+
+    def regimens_for_cancer_type(self, code: str) -> list[Regimen]:
+        """Regimens with an indication for this type, one of its ancestors or descendants: the only ones a
+        profile of this type can concern (the OncoTree hierarchy walked once per type, not per request)."""
+        key = ("regimens_for_cancer_type", code)
+        if key not in self.memo:
+            self.memo[key] = [
+                r
+                for r in self.regimens.values()
+                if any(self.is_within(code, c) or self.is_within(c, code) for i in r.indications for c in i.cancer_types)
+            ]
+        return self.memo[key]  # type: ignore[return-value]
+
     # --- input vocabularies ---------------------------------------------------------
 
     @cached_property
@@ -378,3 +437,6 @@ class KnowledgeBase:
                     genes.add(alteration.gene)
             self.memo[key] = frozenset(genes)
         return self.memo[key]  # type: ignore[return-value]
+
+
+_ACRONYM = re.compile(r"\(([^()]+)\)\s*$")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cached_property
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -354,6 +355,9 @@ class Evidence(Record):
     pmid: str | None = None
     nct_id: str | None = None
     doi: str | None = None
+    # prescribing information: the DailyMed set ID and the label sections read (e.g. "Boxed Warning; 5.3")
+    dailymed_set_id: Annotated[str, Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")] | None = None
+    label_sections: str | None = None
     design: StudyDesign
     n: int | None = Field(default=None, ge=1)
     population: str = ""
@@ -400,7 +404,7 @@ class Evidence(Record):
 
     @property
     def has_identifier(self) -> bool:
-        return any((self.pmid, self.nct_id, self.doi))
+        return any((self.pmid, self.nct_id, self.doi, self.dailymed_set_id))
 
     @property
     def citable(self) -> bool:
@@ -413,6 +417,38 @@ class Evidence(Record):
 ComponentRole = Literal["tki", "immunotherapy", "chemotherapy", "antibody", "targeted", "other"]
 
 
+class DoseLabel(Record):
+    """The prescribing information a dose was read from (section 2 of the US label, or a copy of it)."""
+
+    title: NonEmpty
+    source_url: NonEmpty
+    set_id: str | None = None
+    section: str | None = None
+    accessed: date
+    # False when the label text was read on a copy (drugs.com, Medscape), not on DailyMed or the FDA page.
+    verified: bool = False
+
+
+class DoseSource(Record):
+    """Where a dose comes from: the trial that gave it (evidence ids) or the label that states it."""
+
+    evidence: list[str] = []
+    label: DoseLabel | None = None
+
+    @model_validator(mode="after")
+    def _names_a_source(self) -> DoseSource:
+        if not self.evidence and self.label is None:
+            raise ValueError("a dose source names evidence ids or a label")
+        return self
+
+
+class IndicationDose(Record):
+    """A component's dose for one indication (phase, line, mutation or weight band), with its source."""
+
+    dose: NonEmpty
+    source: DoseSource
+
+
 class Component(Record):
     """One drug of a regimen, or a class where the evidence allowed any member (e.g. any PD-1 inhibitor)."""
 
@@ -420,6 +456,12 @@ class Component(Record):
     drug_class: str | None = None
     role: ComponentRole
     dose: str | None = None
+    dose_source: DoseSource | None = None
+
+    @property
+    def key(self) -> str:
+        """The name an indication's `doses` uses for this component: the drug, or the class."""
+        return self.drug or self.drug_class or ""
 
     @model_validator(mode="after")
     def _drug_or_class(self) -> Component:
@@ -452,6 +494,8 @@ class PriorTherapyCriterion(Record):
     drugs: list[str] = []
     classes: list[str] = []
     min_count: int = Field(default=1, ge=1)
+    # prior lines with these outcomes do not count (RESORCE required sorafenib to have been tolerated)
+    excluded_outcomes: list[Literal["progression", "intolerance", "response", "stable disease", "unknown"]] = []
     description: NonEmpty
 
     @model_validator(mode="after")
@@ -467,10 +511,17 @@ class OverallSurvival(Record):
     evidence: list[str] = Field(min_length=1)
 
 
+HISTOLOGIES = ("squamous", "non-squamous")
+
+
 class Indication(Record):
     id: Slug
     summary: NonEmpty
     cancer_types: list[str] = Field(min_length=1)
+    # OncoTree codes (with their subtypes) the evidence does not cover, as OncoKB's levelExcludedCancerTypes
+    excluded_cancer_types: list[str] = []
+    # the histologies the evidence enrolled (the profile's "Histology" biomarker); empty: any
+    histology: list[Literal["squamous", "non-squamous"]] = []
     settings: list[Setting] = Field(min_length=1)
     lines: LineRange = LineRange()
     # all-of groups, each satisfied by any one of its alteration ids or categories
@@ -494,7 +545,16 @@ class Indication(Record):
     # overall survival shown in randomised evidence: longer than the comparator, or non-inferior to a
     # standard that had shown it; ranks the option first among options otherwise level
     overall_survival: OverallSurvival | None = None
+    # per-indication doses, keyed by component drug (or class): they override the component's default dose
+    doses: dict[str, IndicationDose] = {}
     notes: str = ""
+
+    def dose_for(self, component: Component) -> tuple[str | None, DoseSource | None]:
+        """The dose of `component` for this indication: the indication's own, else the component's default."""
+        own = self.doses.get(component.key)
+        if own is not None:
+            return own.dose, own.source
+        return component.dose, component.dose_source
 
 
 class Regimen(Record):
@@ -502,13 +562,21 @@ class Regimen(Record):
     name: NonEmpty
     components: list[Component] = Field(min_length=1)
     indications: list[Indication] = Field(min_length=1)
+    # Set while something the regimen needs is not yet verified (e.g. a label's interaction section): the
+    # regimen is then listed as withheld, never offered. Indications without citable evidence are withheld
+    # on their own, without this field.
+    withheld_reason: str = ""
 
     @property
+    def contains_tki(self) -> bool:
+        return any(c.role == "tki" for c in self.components)
+
+    @cached_property
     def drugs(self) -> list[str]:
         """The named drugs (class components are not drugs a patient can be checked against)."""
         return [c.drug for c in self.components if c.drug is not None]
 
-    @property
+    @cached_property
     def component_classes(self) -> list[str]:
         return [c.drug_class for c in self.components if c.drug_class is not None]
 
@@ -549,9 +617,53 @@ class ToxicityRule(Record):
     evidence: list[str] = Field(min_length=1)
 
 
+class PatientCriterion(Record):
+    """What in the patient context triggers a patient rule; every field given must hold."""
+
+    condition_groups: list[str] = []  # any one current condition group
+    # also match those groups in the history (a transplant, a past severe irAE stay relevant once over)
+    or_history: bool = False
+    past_condition_groups: list[str] = []  # any one condition group in the history
+    ecog_min: int | None = Field(default=None, ge=0, le=4)
+    brain_metastases: list[Literal["present", "treated", "active"]] = []
+
+    @model_validator(mode="after")
+    def _says_something(self) -> PatientCriterion:
+        if not (self.condition_groups or self.past_condition_groups or self.ecog_min is not None or self.brain_metastases):
+            raise ValueError("a patient criterion names a condition group, ECOG or brain metastases")
+        return self
+
+
+class PatientRule(Record):
+    """A contraindication or caution from a label's warnings or a pivotal trial's exclusion criteria."""
+
+    id: Slug
+    when: PatientCriterion
+    # the regimens it concerns: any of these drugs or classes in the regimen, or these indications
+    drugs: list[str] = []
+    drug_classes: list[str] = []
+    indications: list[str] = []
+    cancer_types: list[str] = []  # empty: every cancer type
+    # exclude: the regimen is not offered, with the reason; caution: offered, with the caution shown first
+    action: Literal["exclude", "caution"]
+    # where the source says so: "label" (warnings and precautions) or "trial" (exclusion criteria)
+    basis: Literal["label", "trial", "study"]
+    reason: NonEmpty
+    evidence: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _names_regimens(self) -> PatientRule:
+        if not (self.drugs or self.drug_classes or self.indications):
+            raise ValueError("a patient rule needs drugs, drug_classes or indications")
+        return self
+
+
 class RulesFile(Record):
     resistance: list[ResistanceRule]
     toxicity: list[ToxicityRule]
+    patient: list[PatientRule] = []
+    # the histology a cancer type implies (LUSC is squamous), for indications restricted by histology
+    histology_by_cancer_type: dict[str, Literal["squamous", "non-squamous"]] = {}
 
 
 class ExposureChange(Record):

@@ -27,6 +27,7 @@ from service.knowledge.records import (
     DrugFile,
     DrugLabel,
     Evidence,
+    Indication,
     ReadingsFile,
     Regimen,
     Release,
@@ -34,6 +35,7 @@ from service.knowledge.records import (
     TranscriptFile,
 )
 from service.knowledge.oncotree import build_cancer_types
+from service.knowledge.restrictions import check_patient_rules, check_structured_restrictions
 from service.knowledge.terms import fold
 
 
@@ -243,6 +245,7 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
         problems.extend(f"{where}: class {c} is not defined" for c in regimen.component_classes if c not in class_ids)
         for indication in regimen.indications:
             at = f"{where}/{indication.id}"
+            problems.extend(_check_doses(at, regimen, indication, evidence_by_id))
             problems.extend(f"{at}: cancer type {c} does not exist" for c in indication.cancer_types if c not in cancer_codes)
             for group in indication.requires_alterations:
                 problems.extend(f"{at}: alteration {a!r} does not exist" for a in group if a not in alteration_terms)
@@ -261,7 +264,10 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
             for prior in [*indication.requires_prior, *indication.excludes_prior]:
                 problems.extend(f"{at}: prior-therapy drug {d} is not in drugs.yaml" for d in prior.drugs if d not in drug_names)
                 problems.extend(f"{at}: prior-therapy class {c} is not defined" for c in prior.classes if c not in class_ids)
-            check_evidence(at, indication.evidence)
+            for evidence_id in indication.evidence:
+                if evidence_id not in evidence_by_id:
+                    problems.append(f"{at}: evidence {evidence_id} does not exist")
+            # An indication without citable evidence is not an error: it is withheld, naming what is pending.
             problems.extend(
                 f"{at}: continued drug {d} is not in the regimen" for d in indication.continued_after_progression if d not in regimen.drugs
             )
@@ -289,6 +295,8 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
 
     problems.extend(_check_labels(source, drug_names, class_ids))
     problems.extend(_check_readings(source, genes))
+    problems.extend(check_structured_restrictions(source))
+    problems.extend(check_patient_rules(source))
     return problems
 
 
@@ -494,7 +502,14 @@ def _check_labels(source: KnowledgeSource, drug_names: set[str], class_ids: set[
                 problems.append(f"class_rules.yaml: {rule.id}: class {cls} is not defined")
     oral_tkis = sorted(d.name for d in source.drugs.drugs if "tyrosine_kinase_inhibitor" in d.classes and "oral" in d.route)
     labelled = {label.drug for label in source.labels}
-    problems.extend(f"interactions: oral TKI {name} has no label interaction record" for name in oral_tkis if name not in labelled)
+    withheld_only = {
+        d for r in source.regimens if r.withheld_reason for d in r.drugs
+    } - {d for r in source.regimens if not r.withheld_reason for d in r.drugs}
+    problems.extend(
+        f"interactions: oral TKI {name} has no label interaction record"
+        for name in oral_tkis
+        if name not in labelled and name not in withheld_only
+    )
     problems.extend(_check_rxcuis(source))
     return problems
 
@@ -511,4 +526,52 @@ def _check_rxcuis(source: KnowledgeSource) -> list[str]:
             if code in owner and owner[code] != drug.name:
                 problems.append(f"drugs.yaml: RxCUI {code} names both {owner[code]} and {drug.name}")
             owner[code] = drug.name
+    return problems
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def pending_evidence(indication: Indication, evidence_by_id: dict[str, Evidence]) -> list[str]:
+    """The evidence ids an indication waits on: all of them when none is citable, else none."""
+    records = [evidence_by_id[e] for e in indication.evidence if e in evidence_by_id]
+    if any(r.citable for r in records):
+        return []
+    return list(indication.evidence)
+
+
+def is_withheld(regimen: Regimen, indication: Indication, evidence_by_id: dict[str, Evidence]) -> bool:
+    return bool(regimen.withheld_reason or pending_evidence(indication, evidence_by_id))
+
+
+def _evidence_text(evidence: Evidence) -> str:
+    parts = [evidence.title, evidence.population, evidence.intervention, evidence.comparator or "", evidence.regulatory or "", *evidence.key_figures]
+    return " ".join(parts)
+
+
+def _check_doses(at: str, regimen: Regimen, indication: Indication, evidence_by_id: dict[str, Evidence]) -> list[str]:
+    """Every component of an indication that can be offered has a dose; every dose given here names its source,
+    and a dose taken from a trial states no number that the trial's record does not."""
+    problems = []
+    keys = {c.key for c in regimen.components}
+    problems.extend(f"{at}: dose for {k}, which is not a component" for k in indication.doses if k not in keys)
+    sources = [(k, d.dose, d.source) for k, d in indication.doses.items()]
+    sources += [(c.key, c.dose, c.dose_source) for c in regimen.components if c.dose_source is not None and c.dose]
+    for key, dose, dose_source in sources:
+        for evidence_id in dose_source.evidence:
+            record = evidence_by_id.get(evidence_id)
+            if record is None:
+                problems.append(f"{at}: dose of {key}: evidence {evidence_id} does not exist")
+            elif not record.citable:
+                problems.append(f"{at}: dose of {key}: evidence {evidence_id} is not citable")
+        if dose_source.evidence and dose_source.label is None:
+            text = " ".join(_evidence_text(evidence_by_id[e]) for e in dose_source.evidence if e in evidence_by_id)
+            unseen = [n for n in _NUMBER.findall(dose) if n not in _NUMBER.findall(text)]
+            if unseen:
+                problems.append(f"{at}: dose of {key} ({dose!r}) states {', '.join(unseen)}, not in its evidence")
+        if dose_source.label is not None and not dose_source.label.source_url.startswith("http"):
+            problems.append(f"{at}: dose of {key}: label source_url is not an http(s) address")
+    if not is_withheld(regimen, indication, evidence_by_id):
+        missing = [c.key for c in regimen.components if indication.dose_for(c)[0] is None]
+        problems.extend(f"{at}: no dose for {k} (give the component a dose or the indication a doses entry)" for k in missing)
     return problems

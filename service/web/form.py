@@ -19,7 +19,9 @@ ALTERATION_PREFIX = "alt::"
 GENE_PREFIX = "gene::"
 BIOMARKER_PREFIX = "biomarker::"
 PRIOR_LINES = 4
-MEDICATION_ROWS = 6
+MEDICATION_ROWS = 4  # shown at first; the page adds rows with JavaScript, and the free-text list takes any number
+MEDICATION_LIST = "more_medications"
+MAX_MEDICATIONS = 60  # the request schema's bound
 
 SOLID_STAGES = ["I", "II", "III", "IV", "early", "locally advanced", "unresectable", "advanced", "metastatic", "recurrent"]
 LEUKAEMIA_STAGES = ["chronic phase", "accelerated phase", "blast phase", "newly diagnosed", "relapsed", "refractory"]
@@ -37,6 +39,17 @@ class FormResult:
 
 def _lines(value: str) -> list[str]:
     return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+
+
+def medications_from_form(values: dict[str, str]) -> list[str]:
+    """Every medication row (medication_1, medication_2, ... however many the page added), then the free-text list."""
+    rows = sorted(
+        (int(number), value.strip())
+        for key, value in values.items()
+        if key.startswith("medication_") and (number := key.removeprefix("medication_")).isdigit() and value.strip()
+    )
+    listed = [line.strip() for line in values.get(MEDICATION_LIST, "").splitlines() if line.strip()]
+    return [value for _, value in rows] + listed
 
 
 def profile_from_form(values: dict[str, str]) -> FormResult:
@@ -74,7 +87,23 @@ def profile_from_form(values: dict[str, str]) -> FormResult:
             for n in range(1, PRIOR_LINES + 1)
             if (drugs := [d for d in (p.strip() for p in values.get(f"prior_{n}_drugs", "").replace("+", ",").split(",")) if d])
         ]
-    body["current_medications"] = [m for n in range(1, MEDICATION_ROWS + 1) if (m := values.get(f"medication_{n}", "").strip())]
+    body["current_medications"] = medications_from_form(values)
+    if values.get("ecog", "").strip():
+        body["ecog"] = int(values["ecog"]) if values["ecog"].strip().isdigit() else values["ecog"].strip()
+    if values.get("brain_metastases", "").strip():
+        body["brain_metastases"] = values["brain_metastases"].strip()
+    conditions = [line.strip() for line in values.get("conditions", "").splitlines() if line.strip()]
+    if conditions:
+        body["conditions"] = conditions
+    organ_function: dict[str, float] = {}
+    for key, label in (("creatinine_clearance_ml_min", "Creatinine clearance"), ("qtc_ms", "QTc")):
+        if values.get(key, "").strip():
+            try:
+                organ_function[key] = float(values[key])
+            except ValueError:
+                problems.append(f"{label}: the value must be a number.")
+    if organ_function:
+        body["organ_function"] = organ_function
     if problems:
         return FormResult(profile=None, values=values, problems=problems)
     try:
@@ -96,7 +125,9 @@ class FormChoices:
     cancer_types: list[tuple[str, str, str]]  # code, name, category
     genes: list[GeneChoices]
     relevance: dict[str, list[str]]  # alteration id -> cancer codes where the knowledge acts on it
-    biomarkers: list[tuple[str, list[str]]]
+    biomarkers: list[tuple[str, list[str], list[str]]]  # name, statuses, cancer codes whose indications name it
+    pd_l1_cancer_types: list[str]
+    patient_fields: dict[str, list[str]]  # patient field -> cancer codes where a patient rule reads it
     drugs: list[str]
 
 
@@ -118,16 +149,72 @@ def _alteration_terms_relevant(kb: KnowledgeBase) -> dict[str, set[str]]:
             terms += [a.id for a in kb.alterations.values() if a.gene in indication.requires_negative and a.id in kb.genes[a.gene].driver_alterations]
             for alteration in expand(terms):
                 relevant.setdefault(alteration, set()).update(with_subtypes(indication.cancer_types))
-    all_codes = set(kb.cancer_types)
     for rule in kb.source.rules.resistance:
+        # a rule for every cancer type matters where a regimen it acts on is indicated
+        codes = with_subtypes(rule.cancer_types) if rule.cancer_types else set()
+        if not rule.cancer_types:
+            for regimen in kb.regimens.values():
+                classes = {c for d in regimen.drugs if d in kb.drugs for c in kb.drug_classes(d)} | {c.drug_class for c in regimen.components if c.drug_class}
+                if set(rule.drugs) & set(regimen.drugs) or set(rule.drug_classes) & classes:
+                    for indication in regimen.indications:
+                        codes |= with_subtypes(indication.cancer_types)
         for alteration in expand(rule.alterations):
-            relevant.setdefault(alteration, set()).update(with_subtypes(rule.cancer_types) if rule.cancer_types else all_codes)
+            relevant.setdefault(alteration, set()).update(codes)
     return relevant
+
+
+def _with_subtypes(kb: KnowledgeBase, codes: list[str]) -> set[str]:
+    return {c for c in kb.cancer_types if any(kb.is_within(c, code) for code in codes)}
+
+
+def _biomarkers_relevant(kb: KnowledgeBase) -> tuple[dict[str, set[str]], set[str]]:
+    """Biomarker name -> cancer codes (with subtypes) whose indications name it; and the codes that use PD-L1."""
+    biomarkers: dict[str, set[str]] = {}
+    pd_l1: set[str] = set()
+    for regimen in kb.regimens.values():
+        for indication in regimen.indications:
+            codes = _with_subtypes(kb, indication.cancer_types)
+            for group in indication.biomarkers:
+                for criterion in group:
+                    biomarkers.setdefault(criterion.name, set()).update(codes)
+            if indication.pd_l1 is not None:
+                pd_l1 |= codes
+    return biomarkers, pd_l1
 
 
 def _offered(kb: KnowledgeBase, code: str) -> bool:
     """The form lists the types the knowledge names and their subtypes, not the whole OncoTree."""
     return any(kb.is_within(code, covered) for covered in kb.covered_cancer_types)
+
+
+# Organ-function measurements are read into these condition groups; the field is shown where a rule uses one.
+MEASUREMENT_GROUPS = {"qtc_ms": {"qtc_prolongation", "congenital_long_qt"}, "creatinine_clearance_ml_min": {"renal_impairment"}}
+PATIENT_FIELDS = ("ecog", "brain_metastases", "conditions", *MEASUREMENT_GROUPS)
+
+
+def _patient_fields_relevant(kb: KnowledgeBase) -> dict[str, set[str]]:
+    """Patient field -> the cancer codes (with subtypes) of the regimens a patient rule reading that field concerns."""
+    relevant: dict[str, set[str]] = {name: set() for name in PATIENT_FIELDS}
+    for rule in kb.source.rules.patient:
+        when = rule.when
+        groups = set(when.condition_groups) | set(when.past_condition_groups)
+        fields = {"conditions"} if groups else set()
+        fields |= {name for name, measured in MEASUREMENT_GROUPS.items() if measured & set(when.condition_groups)}
+        if when.ecog_min is not None:
+            fields.add("ecog")
+        if when.brain_metastases:
+            fields.add("brain_metastases")
+        for regimen in kb.regimens.values():
+            classes = {c for d in regimen.drugs if d in kb.drugs for c in kb.drug_classes(d)} | {c.drug_class for c in regimen.components if c.drug_class}
+            by_drug = bool(set(rule.drugs) & set(regimen.drugs) or set(rule.drug_classes) & classes)
+            for indication in regimen.indications:
+                if by_drug or indication.id in rule.indications:
+                    codes = _with_subtypes(kb, indication.cancer_types)
+                    if rule.cancer_types:
+                        codes = {c for c in codes if any(kb.is_within(c, t) for t in rule.cancer_types)}
+                    for name in fields:
+                        relevant[name] |= codes
+    return relevant
 
 
 def form_choices(kb: KnowledgeBase) -> FormChoices:
@@ -136,12 +223,17 @@ def form_choices(kb: KnowledgeBase) -> FormChoices:
     if isinstance(cached, FormChoices):
         return cached
     relevance = _alteration_terms_relevant(kb)
+    biomarker_codes, pd_l1_codes = _biomarkers_relevant(kb)
     genes = []
     for gene in kb.genes:
         alterations = [a for a in kb.alterations.values() if a.gene == gene and a.id in relevance]
         if alterations:
             codes = sorted(set().union(*(relevance[a.id] for a in alterations)))
-            genes.append(GeneChoices(gene=gene, alterations=alterations, cancer_types=codes))
+            # Where the knowledge acts on a gene, every variant of it it knows is offered (KIT exon 11 beside exon 9).
+            every = [a for a in kb.alterations.values() if a.gene == gene]
+            for alteration in every:
+                relevance.setdefault(alteration.id, set()).update(codes)
+            genes.append(GeneChoices(gene=gene, alterations=every, cancer_types=codes))
     choices = FormChoices(
         cancer_types=sorted(
             ((c.code, c.name, c.category) for c in kb.cancer_types.values() if c.category != "tissue" and _offered(kb, c.code)),
@@ -149,7 +241,9 @@ def form_choices(kb: KnowledgeBase) -> FormChoices:
         ),
         genes=genes,
         relevance={k: sorted(v) for k, v in relevance.items()},
-        biomarkers=[(b.name, list(b.statuses)) for b in kb.biomarkers.values()],
+        biomarkers=[(b.name, list(b.statuses), sorted(biomarker_codes.get(b.name, ()))) for b in kb.biomarkers.values()],
+        pd_l1_cancer_types=sorted(pd_l1_codes),
+        patient_fields={name: sorted(codes) for name, codes in _patient_fields_relevant(kb).items()},
         drugs=sorted(kb.drugs),
     )
     kb.memo["form-choices"] = choices

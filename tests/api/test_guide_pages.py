@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import markupsafe
+
 from service.web.form import profile_from_form
 
 
@@ -17,7 +19,7 @@ def test_guide_page_offers_the_knowledge_base_choices(client, kb):
 
 def test_alteration_choices_carry_the_cancer_types_they_matter_for(client):
     page = client.get("/guide").text
-    row = re.search(r'<div class="row alteration" data-cancer-types="([^"]*)">\s*<label for="alt::BCR::ABL1 T315I">', page)
+    row = re.search(r'<div class="row alteration" data-cancer-types="([^"]*)"[^>]*>\s*<label for="alt::BCR::ABL1 T315I">', page)
     assert row and "CML" in row.group(1).split() and "NSCLC" not in row.group(1).split()
 
 
@@ -85,9 +87,80 @@ def test_interaction_grid_gives_every_cell_a_status_a_legend_and_a_source(client
     assert states and "not_assessed" in states  # the unrecognised medicine is never a blank cell
     assert grid.count("<td") == len(states)
     # a legend line for every state a cell can show
-    legend = page[page.index('<dl class="legend">') :]
+    legend = page[page.index('<dl class="legend') :]
     for state in ("contraindicated", "avoid", "adjust dose", "separate in time", "monitor", "not meaningful", "no label guidance", "not assessed"):
         assert f">{state}</dt>" in legend
     assert "Not a sign of safety" in legend
     assert "dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=" in grid
     assert "No interaction warnings for these options and medications" not in page
+
+
+def _hidden_rows(page: str) -> dict[str, bool]:
+    """Label text of each fitted row -> whether the server rendered it hidden."""
+    rows = re.findall(r'<div class="row[^"]*" data-cancer-types="[^"]*"( hidden)?[^>]*>\s*<label for="([^"]+)"', page)
+    return {name: bool(hidden) for hidden, name in rows}
+
+
+def test_the_cancer_type_step_shows_only_the_fields_the_knowledge_uses_for_it(client):
+    cml = _hidden_rows(client.post("/guide", data={"cancer_type": "CML", "step": "cancer_type"}).text)
+    for name in ("biomarker::MSI", "biomarker::HER2", "biomarker::ER", "biomarker::IMDC risk", "biomarker::RAI", "pd_l1_scoring", "brain_metastases"):
+        assert cml[name], name
+    assert not cml["alt::BCR::ABL1 T315I"] and not cml["qtc_ms"] and not cml["conditions"]
+    # a resistance rule written for every cancer type matters only where its drugs are indicated
+    assert all(hidden for name, hidden in cml.items() if name.startswith(("alt::RET", "alt::EGFR", "alt::KIT")))
+    hcc = _hidden_rows(client.post("/guide", data={"cancer_type": "HCC", "step": "cancer_type"}).text)
+    assert not hcc["biomarker::Child-Pugh"] and hcc["biomarker::MSI"] and hcc["biomarker::HER2"]
+
+
+def test_gist_offers_every_kit_variant_the_knowledge_holds(client):
+    gist = _hidden_rows(client.post("/guide", data={"cancer_type": "GIST", "step": "cancer_type"}).text)
+    assert not gist["alt::KIT exon 11 mutation"] and not gist["alt::KIT exon 9 mutation"]
+
+
+def test_the_cancer_type_list_is_what_the_knowledge_covers(client, kb):
+    page = client.get("/guide").text
+    select = page[page.index('<select id="cancer_type"') : page.index("</select>", page.index('<select id="cancer_type"'))]
+    offered = re.findall(r'<option value="([^"]+)"', select)
+    assert "CML" in offered and "NSCLC" in offered and len(offered) < len(kb.cancer_types) / 4
+
+
+def test_patient_fields_and_any_number_of_medications_reach_the_profile():
+    values = {
+        "cancer_type": "NSCLC",
+        "ecog": "1",
+        "brain_metastases": "treated",
+        "conditions": "myasthenia gravis\n\nhistory of pneumonitis",
+        "qtc_ms": "470",
+        "medication_1": "omeprazole",
+        "medication_9": "rifampin",
+        "more_medications": "simvastatin 20 mg\nwarfarin",
+    }
+    profile = profile_from_form(values).profile
+    assert profile.ecog == 1 and profile.brain_metastases == "treated"
+    assert profile.conditions == ["myasthenia gravis", "history of pneumonitis"]
+    assert profile.organ_function.qtc_ms == 470
+    assert profile.current_medications == ["omeprazole", "rifampin", "simvastatin 20 mg", "warfarin"]
+    assert profile_from_form({"cancer_type": "NSCLC", "qtc_ms": "long"}).problems == ["QTc: the value must be a number."]
+
+
+def test_posted_medication_rows_all_come_back(client):
+    page = client.post("/guide", data={"cancer_type": "CML", "medication_7": "omeprazole"}).text
+    assert 'id="medication_7"' in page and 'id="medication_8"' in page and 'value="omeprazole"' in page
+
+
+def test_the_heading_says_what_the_options_are(client):
+    cml = client.post("/guide/panel", data={"cancer_type": "CML", "stage": "chronic phase", "alt::BCR::ABL1 T315I": "detected"}).text
+    heading = re.search(r'<h2 id="panel-title">([^<]*)</h2>', cml).group(1)
+    assert "monotherapy" in heading and "combination" not in heading
+    rcc = client.post("/guide/panel", data={"cancer_type": "CCRCC", "stage": "IV", "prior_status": "none"}).text
+    assert "combination" in re.search(r'<h2 id="panel-title">([^<]*)</h2>', rcc).group(1)
+
+
+def test_details_are_collapsed_and_every_key_figure_is_there(client, recommend):
+    page = client.post("/guide/panel", data={"cancer_type": "CML", "stage": "chronic phase", "alt::BCR::ABL1 T315I": "detected"}).text
+    assert "<details open" not in page and '<details id="understood"' in page
+    answer = recommend(cancer_type="CML", stage="chronic phase", mutations=["BCR::ABL1 T315I"])
+    figures = [f for o in answer.options for e in o.evidence for f in e.key_figures]
+    assert len(figures) > 3 * len(answer.options)
+    for figure in figures:
+        assert str(markupsafe.escape(figure)) in page, figure

@@ -34,11 +34,20 @@ def test_cancer_type_lookup_by_synonym_shows_hierarchy(client):
 
 def test_evidence_list_holds_only_citable_records(client, kb):
     items = client.get("/v1/evidence").json()["items"]
-    assert items and all(i["verified"] and (i.get("pmid") or i.get("nct_id") or i.get("doi")) for i in items)
+    assert items and all(i["verified"] and (i.get("pmid") or i.get("nct_id") or i.get("doi") or i.get("dailymed_set_id")) for i in items)
     hidden = [e.id for e in kb.evidence.values() if not e.citable]
     if hidden:
         assert client.get(f"/v1/evidence/{hidden[0]}").status_code == 404
 
 
 def test_knowledge_version_matches_health(client):
-    assert client.get("/v1/knowledge").json() == client.get("/health").json()["knowledge_version"]
+    body = client.get("/v1/knowledge").json()
+    assert {k: v for k, v in body.items() if k != "coverage"} == client.get("/health").json()["knowledge_version"]
+
+
+def test_knowledge_lists_coverage_per_cancer_type(client):
+    coverage = {row["code"]: row for row in client.get("/v1/knowledge").json()["coverage"]}
+    assert coverage["NSCLC"]["regimens"] > 10 and "line 1" in coverage["NSCLC"]["lines"]
+    assert coverage["NSCLC"]["withheld"] >= 1  # MARIPOSA pending verification
+    assert coverage["BILIARY_TRACT"]["without_tki"] >= 2  # TOPAZ-1, ABC-06
+    assert "SCLC" not in coverage

@@ -69,6 +69,7 @@ def browser():  # type: ignore[no-untyped-def]
 def page(browser):  # type: ignore[no-untyped-def]
     # bypass_csp lets the test harness evaluate its own probes; the page itself still runs under the CSP
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
     context.close()

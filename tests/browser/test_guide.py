@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
@@ -57,8 +59,11 @@ SCENARIOS = {
 }
 
 
-def fill_guide(page, form) -> None:  # type: ignore[no-untyped-def]
+def fill_guide(page, form, javascript: bool = True) -> None:  # type: ignore[no-untyped-def]
     page.select_option("#cancer_type", form["cancer_type"])
+    if not javascript:  # the first step posts the cancer type; the page comes back with the fields that fit it
+        page.click("button[name=step]")
+        page.wait_for_load_state()
     page.select_option("#stage", form["stage"])
     for alteration, status in form["alterations"].items():
         page.select_option(f"[id='alt::{alteration}']", status)
@@ -101,7 +106,7 @@ def wait_for_update(page) -> None:  # type: ignore[no-untyped-def]
 def submit_and_wait(page) -> None:  # type: ignore[no-untyped-def]
     """Ask for the panel explicitly and wait for that answer (the newest request always wins in the page)."""
     with page.expect_response("**/guide/panel"):
-        page.click("button[type=submit]")
+        page.click("#show-recommendations")
     wait_for_update(page)
 
 
@@ -135,10 +140,10 @@ def test_works_without_javascript(browser, base_url):  # type: ignore[no-untyped
     context = browser.new_context(java_script_enabled=False, bypass_csp=True)
     page = context.new_page()
     page.goto(f"{base_url}/guide")
-    fill_guide(page, SCENARIOS["cml-t315i"]["form"])
-    page.click("button[type=submit]")
+    fill_guide(page, SCENARIOS["cml-t315i"]["form"], javascript=False)
+    page.click("#show-recommendations")
     page.wait_for_load_state()
-    assert page.url == f"{base_url}/guide"  # the answer came back from a POST: no inputs in the URL
+    assert page.url == f"{base_url}/guide#summary"  # the answer came back from a POST, opened at its summary: no inputs in the URL
     assert panel_answer(page) == api_answer(base_url, SCENARIOS["cml-t315i"]["api"])
     context.close()
 
@@ -212,13 +217,35 @@ def test_no_horizontal_scrolling_at_phone_width(browser, base_url):  # type: ign
     context.close()
 
 
-def test_print_view_shows_intended_use_version_and_time(page, base_url, artifacts):  # type: ignore[no-untyped-def]
+def pdf_pages(pdf: bytes) -> int:
+    """Page objects in the PDF Chromium printed (Skia writes each as an uncompressed /Type /Page dictionary)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+def test_print_is_one_a4_page_with_intended_use_once_version_and_time(page, base_url, artifacts):  # type: ignore[no-untyped-def]
     page.goto(f"{base_url}/guide")
     fill_guide(page, SCENARIOS["cml-t315i"]["form"])
     submit_and_wait(page)
     page.emulate_media(media="print")
     assert not page.is_visible("#guide-form")
     assert page.is_visible(".intended-use")
-    stamp = page.locator(".print-only").inner_text()
+    printed = page.inner_text("body")
+    assert printed.count("Intended use") == 1
+    stamp = page.locator(".stamp").inner_text()
     assert "Knowledge release" in stamp and "generated" in stamp
-    page.pdf(path=str(artifacts / "print-cml-t315i.pdf"))
+    inputs = page.locator(".print-inputs").inner_text()
+    assert "Chronic Myelogenous Leukemia" in inputs or "CML" in inputs
+    assert "T315I" in inputs and "omeprazole" in inputs and "imatinib" in inputs
+    for excluded in ("imatinib-cml", "dasatinib-cml"):
+        line = page.locator(f"[data-excluded-id='{excluded}']")
+        assert "resistance" in line.inner_text() and line.evaluate("e => e.getClientRects().length") == 1
+    # no whole block in bold: only labels are
+    bold_blocks = page.evaluate(
+        """() => [...document.querySelectorAll('#panel p, #panel li, #panel div')]
+              .filter(e => e.offsetParent !== null && e.innerText.trim() && Number(getComputedStyle(e).fontWeight) >= 600)
+              .map(e => e.innerText.slice(0, 60))"""
+    )
+    assert bold_blocks == []
+    pdf = page.pdf(path=str(artifacts / "print-cml-t315i.pdf"), format="A4", prefer_css_page_size=True)
+    assert pdf_pages(pdf) == 1
+    page.screenshot(path=str(artifacts / "print-cml-t315i.png"), full_page=True)

@@ -18,3 +18,11 @@ def test_every_operation_has_id_summary_tags_and_declared_errors(app):
             for status, response in operation["responses"].items():
                 if status.startswith("4"):
                     assert list(response["content"]) == ["application/problem+json"], (method, path, status)
+
+
+def test_cds_hooks_routes_are_left_to_the_hl7_specification(app):
+    # deliberate: CDS Hooks 2.0 is that door's contract and its errors are OperationOutcomes, not problem details
+    assert not [path for path in app.openapi()["paths"] if path.startswith("/cds-services")]
+    from fastapi.testclient import TestClient
+
+    assert TestClient(app).get("/cds-services").status_code == 200

@@ -108,7 +108,10 @@ def test_gist_lines_follow_prior_therapy(recommend):
 def test_rcc_first_line_lists_the_io_tki_combinations(recommend):
     result = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=[])
     assert {"nivolumab-cabozantinib", "pembrolizumab-axitinib", "pembrolizumab-lenvatinib", "avelumab-axitinib"} <= set(option_ids(result))
-    assert all(o.evidence_level == "1" for o in result.options)
+    combinations = [o for o in result.options if o.id in {"nivolumab-cabozantinib", "pembrolizumab-axitinib", "pembrolizumab-lenvatinib"}]
+    assert all(o.evidence_level == "1" and o.overall_survival for o in combinations)
+    sunitinib = next(o for o in result.options if o.id == "sunitinib-rcc")
+    assert "Pembrolizumab + axitinib" in sunitinib.ranked_below  # the comparator of KEYNOTE-426 sits below it
 
 
 def test_unspecified_rcc_histology_gives_caveated_options(recommend):
@@ -139,7 +142,7 @@ def test_endometrial_dmmr_excludes_lenvatinib_pembrolizumab_for_the_biomarker(re
     result = recommend(
         cancer_type="UCEC", stage="recurrent", biomarkers=[{"name": "MMR", "status": "deficient"}], prior_therapies=["carboplatin + paclitaxel"]
     )
-    assert result.options == []
+    assert option_ids(result) == ["dostarlimab-endometrial"]  # GARNET: dMMR after platinum
     reasons = excluded(result)["pembrolizumab-lenvatinib"].reasons
     assert reasons[0].kind == "biomarker" and "MMR deficient" in reasons[0].detail
 
@@ -178,9 +181,20 @@ def test_unverified_evidence_is_never_cited(recommend, kb):
 
 def test_her2_breast_after_trastuzumab(recommend):
     result = recommend(
-        cancer_type="BRCA", stage="metastatic", biomarkers=[{"name": "HER2", "status": "positive"}], prior_therapies=["trastuzumab + docetaxel"]
+        cancer_type="BRCA",
+        stage="metastatic",
+        biomarkers=[{"name": "HER2", "status": "positive"}],
+        prior_therapies=["doxorubicin", "trastuzumab + docetaxel"],
     )
     assert {"tucatinib-trastuzumab-capecitabine", "lapatinib-capecitabine"} <= set(option_ids(result))
+
+
+def test_lapatinib_needs_the_anthracycline_and_taxane_its_label_names(recommend):
+    result = recommend(
+        cancer_type="BRCA", stage="metastatic", biomarkers=[{"name": "HER2", "status": "positive"}], prior_therapies=["trastuzumab + docetaxel"]
+    )
+    assert "tucatinib-trastuzumab-capecitabine" in option_ids(result)
+    assert "lapatinib-capecitabine" not in option_ids(result)
 
 
 def test_egfr_l858r_nsclc_puts_osimertinib_first_and_excludes_checkpoint_inhibitors(recommend):
@@ -192,7 +206,9 @@ def test_egfr_l858r_nsclc_puts_osimertinib_first_and_excludes_checkpoint_inhibit
         current_medications=["Nexium"],
     )
     ids = option_ids(result)
-    assert ids[:2] and all(i.startswith("osimertinib") for i in ids[:2])
+    assert ids[0] == "osimertinib-nsclc"  # histology not given: the pemetrexed combination is shown with a caveat
+    assert "osimertinib-pemetrexed-platinum" in ids
+    assert ids.index("gefitinib-nsclc") > ids.index("dacomitinib-nsclc")  # ARCHER 1050
     exclusions = excluded(result)
     for regimen in ("pembrolizumab-nsclc", "pembrolizumab-pemetrexed-platinum"):
         assert regimen in exclusions
@@ -220,11 +236,11 @@ def test_driver_negative_nsclc_after_immunotherapy_gets_low_level_anlotinib_rech
         pd_l1={"tps": 20},
         prior_therapies=[{"drugs": ["pembrolizumab", "carboplatin", "pemetrexed"], "outcome": "progression"}],
     )
-    option = next(o for o in result.options if o.id == "anlotinib-ici-rechallenge")
-    assert option.evidence_level == "4" and option.evidence_level_detail.low_level
-    assert all(e.low_level for e in option.evidence)
-    assert not option.caveats
-    assert option_ids(result)[-1] == "anlotinib-ici-rechallenge" or all(o.evidence_level != "4" for o in result.options if o.id != option.id)
+    assert "anlotinib-ici-rechallenge" not in option_ids(result)  # its dose was not in the record read
+    [withheld] = [w for w in result.withheld if w.id == "anlotinib-ici-rechallenge"]
+    assert withheld.reason.startswith("dose pending verification")
+    assert {"docetaxel-ramucirumab", "docetaxel-nsclc"} <= set(option_ids(result))  # REVEL after platinum
+    assert option_ids(result).index("docetaxel-ramucirumab") < option_ids(result).index("docetaxel-nsclc")
 
 
 def test_untested_drivers_leave_checkpoint_options_with_a_caveat(recommend):
@@ -299,7 +315,8 @@ def test_alk_g1202r_excludes_second_generation_tkis_and_points_to_lorlatinib(rec
 def test_cml_after_imatinib_failure_offers_second_generation_tkis(recommend):
     result = recommend(cancer_type="CML", stage="chronic phase", prior_therapies=[{"drugs": ["imatinib"], "outcome": "progression"}])
     assert {o.indication_id for o in result.options} >= {"dasatinib-cml-after-imatinib", "bosutinib-cml-after-prior-tki"}
-    assert excluded(result)["imatinib-cml"].reasons[0].kind == "prior_therapy"
+    assert "imatinib-cml" not in option_ids(result)
+    assert "imatinib-cml" not in excluded(result)  # first-line only: no clinician weighs it in line 2
 
 
 def test_accelerated_phase_cml_after_imatinib(recommend):
@@ -349,7 +366,7 @@ def test_a_drug_the_evidence_continues_after_progression_is_not_excluded_for_it(
         prior_therapies=[{"drugs": ["osimertinib"], "outcome": "progression"}],
     )
     assert "osimertinib-savolitinib" in option_ids(result)
-    assert "osimertinib-nsclc" in excluded(result)
+    assert "osimertinib-nsclc" not in option_ids(result)
 
 
 def test_a_drug_given_before_without_progression_is_flagged_not_hidden(recommend):
@@ -425,4 +442,95 @@ def test_blast_phase_cml_after_a_second_generation_tki_points_to_ponatinib(recom
     )
     ponatinib = next(o for o in result.options if o.id == "ponatinib-cml")
     assert ponatinib.indication_id == "ponatinib-cml-advanced-after-second-generation-tki"
-    assert "dasatinib-cml" in excluded(result)
+    assert "dasatinib-cml" not in option_ids(result)
+
+
+# --- issue 11: standard options, doses, withheld, coverage, grouped exclusions, ranking explained ---------------
+
+GOLDEN_PROFILES = __import__("json").loads(
+    (__import__("pathlib").Path(__file__).parents[1] / "golden" / "profiles.json").read_text(encoding="utf-8")
+)
+
+
+def test_every_option_component_has_a_dose_for_its_indication(recommend):
+    for name, profile in GOLDEN_PROFILES.items():
+        for option in recommend(**profile).options:
+            for component in option.components:
+                assert component.dose, (name, option.indication_id, component.drug or component.drug_class)
+                if component.dose_source is not None:
+                    assert component.dose_source.evidence or component.dose_source.label, (name, option.id)
+
+
+def test_withheld_regimens_name_what_they_wait_on_and_are_never_options(recommend):
+    seen = 0
+    for profile in GOLDEN_PROFILES.values():
+        result = recommend(**profile)
+        offered = {(o.id, o.indication_id) for o in result.options}
+        for item in result.withheld:
+            seen += 1
+            assert (item.id, item.indication_id) not in offered
+            assert item.reason
+            for name in item.pending_evidence:
+                assert f"evidence pending verification: {name}" in item.reason or name in item.reason
+    assert seen, "the golden profiles include withheld regimens (MARIPOSA, MARIPOSA-2)"
+
+
+def test_mariposa_is_withheld_with_its_name_not_cited(recommend):
+    result = recommend(cancer_type="NSCLC", stage="IV", mutations=["EGFR L858R"], prior_therapies=[])
+    [item] = [w for w in result.withheld if w.id == "amivantamab-lazertinib"]
+    assert item.reason.startswith("evidence pending verification: MARIPOSA")
+    assert "amivantamab-lazertinib" not in option_ids(result)
+
+
+def test_after_osimertinib_platinum_pemetrexed_is_offered_and_mariposa_2_withheld(recommend):
+    result = recommend(cancer_type="NSCLC", stage="IV", mutations=["EGFR exon 19 deletion"], prior_therapies=[{"drugs": ["osimertinib"], "outcome": "progression"}])
+    assert "pemetrexed-platinum-after-egfr-tki" in option_ids(result)
+    option = next(o for o in result.options if o.id == "pemetrexed-platinum-after-egfr-tki")
+    assert option.contains_tki is False
+    assert [w.reason for w in result.withheld if w.indication_id == "amivantamab-chemotherapy-egfr-after-osimertinib"] == [
+        "evidence pending verification: MARIPOSA-2"
+    ]
+
+
+def test_doses_follow_the_indication(recommend):
+    second = recommend(cancer_type="CML", stage="chronic phase", prior_therapies=[{"drugs": ["imatinib"], "outcome": "progression"}])
+    bosutinib = next(o for o in second.options if o.id == "bosutinib-cml")
+    assert bosutinib.components[0].dose.startswith("500 mg") and bosutinib.components[0].dose_source.evidence
+    first = recommend(cancer_type="CML", stage="chronic phase", prior_therapies=[])
+    assert next(o for o in first.options if o.id == "bosutinib-cml").components[0].dose.startswith("400 mg")
+    hcc = recommend(cancer_type="HCC", stage="advanced", biomarkers=[{"name": "Child-Pugh", "status": "A"}], prior_therapies=[])
+    lenvatinib = next(o for o in hcc.options if o.id == "lenvatinib-hcc").components[0]
+    assert "12 mg" in lenvatinib.dose and "60 kg" in lenvatinib.dose and "8 mg" in lenvatinib.dose
+
+
+def test_t315i_exclusions_give_the_reason_and_its_citations_once(recommend):
+    result = recommend(cancer_type="CML", stage="chronic phase", mutations=["BCR-ABL1 T315I"], prior_therapies=["imatinib"])
+    [group] = [g for g in result.exclusion_groups if "T315I" in g.reason]
+    assert group.kind == "resistance" and group.evidence
+    assert {"dasatinib-cml", "nilotinib-cml", "bosutinib-cml"} <= {r.id for r in group.regimens}
+    assert len(result.exclusion_groups) == 1
+
+
+def test_ranking_says_why_and_marks_ties(recommend):
+    result = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR L858R"], prior_therapies=[])
+    first, second = result.options[:2]
+    assert first.ranking.rank == 1 and "head to head" in first.ranking.above_next and "FLAURA2" in first.ranking.above_next
+    assert second.ranking.rank == 2
+    tied = [o for o in result.options if o.ranking.tied_with]
+    assert tied and all(o.ranking.rank == tied[0].ranking.rank for o in tied if o.ranking.rank == tied[0].ranking.rank)
+    assert any("Tied with" in (o.ranking.above_next or "") for o in tied)
+
+
+def test_coverage_says_what_is_held_for_the_type_and_line(recommend):
+    result = recommend(cancer_type="cholangiocarcinoma", stage="metastatic", mutations=["FGFR2 fusion"], prior_therapies=["gemcitabine + cisplatin"])
+    assert result.coverage.covered and result.coverage.line == 2
+    assert result.coverage.regimens_for_line >= 3 and result.coverage.withheld_for_line == 2  # pemigatinib, futibatinib
+    assert "line 2" in result.coverage.statement
+
+
+def test_squamous_nsclc_gets_keynote_407_and_adenocarcinoma_does_not(recommend):
+    squamous = recommend(cancer_type="squamous NSCLC", stage="IV", mutations=["EGFR negative", "ALK negative"], prior_therapies=[])
+    assert "pembrolizumab-carboplatin-taxane" in option_ids(squamous)
+    adeno = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR exon 20 insertion"], prior_therapies=[])
+    assert "pembrolizumab-carboplatin-taxane" not in option_ids(adeno)
+    assert option_ids(adeno)[0] == "amivantamab-carboplatin-pemetrexed"  # PAPILLON

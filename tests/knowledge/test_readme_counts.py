@@ -18,6 +18,7 @@ def test_readme_counts_match_the_release(kb):
         "drug label records": len(kb.labels),
         "resistance and biomarker rules": len(kb.source.rules.resistance),
         "toxicity rules": len(kb.source.rules.toxicity),
+        "patient rules": len(kb.source.rules.patient),
     }
     for what, count in expected.items():
         assert re.search(rf"\*\*{count}\*\* {re.escape(what)}\b", text), f"README should say **{count}** {what}"

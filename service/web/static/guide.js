@@ -27,13 +27,39 @@
       var codes = element.getAttribute("data-cancer-types").split(" ");
       var off = !code || codes.indexOf(code) === -1;
       element.hidden = off;
-      Array.prototype.forEach.call(element.querySelectorAll("select, input"), function (control) {
-        if (!control.closest("[data-cancer-types][hidden]")) { control.disabled = false; } else { control.disabled = true; }
-      });
+      if (element.tagName === "FIELDSET") { element.disabled = off; }
+    });
+    Array.prototype.forEach.call(form.querySelectorAll("[data-cancer-types] select, [data-cancer-types] input, [data-cancer-types] textarea"), function (control) {
+      control.disabled = Boolean(control.closest("[data-cancer-types][hidden]"));
     });
   }
 
+  function addMedicationRow() {
+    var rows = document.getElementById("medication-rows");
+    var last = rows.querySelector(".medication:last-child");
+    var n = rows.querySelectorAll(".medication").length + 1;
+    if (!last || n > 60) { return; }
+    var row = last.cloneNode(true);
+    var label = row.querySelector("label");
+    var input = row.querySelector("input");
+    label.setAttribute("for", "medication_" + n);
+    label.textContent = "Medication " + n;
+    input.id = "medication_" + n;
+    input.name = "medication_" + n;
+    input.value = "";
+    rows.appendChild(row);
+    input.focus();
+  }
+
   function announce(text) { status.textContent = text; }
+
+  function showSummary() {
+    var summary = document.getElementById("summary");
+    if (!summary) { return; }
+    // the heading says what the options are: keep it in view above the summary
+    (document.getElementById("panel-title") || summary).scrollIntoView({ block: "start" });
+    summary.focus({ preventScroll: true });
+  }
 
   function bindPanel() {
     var button = document.getElementById("print-button");
@@ -43,7 +69,7 @@
     }
   }
 
-  function refresh() {
+  function refresh(focusSummary) {
     var mine = ++generation;
     var body = new URLSearchParams(new FormData(form));
     panel.setAttribute("aria-busy", "true");
@@ -61,11 +87,15 @@
       panel.innerHTML = html;
       panel.setAttribute("aria-busy", "false");
       bindPanel();
-      var summary = panel.querySelector(".summary");
-      if (summary) {
-        announce("Recommendations updated: " + summary.getAttribute("data-options") + " options, " +
-          summary.getAttribute("data-excluded") + " not recommended, " +
-          summary.getAttribute("data-warnings") + " interaction warnings.");
+      var answer = panel.querySelector(".answer");
+      var title = document.getElementById("panel-title");
+      if (answer) {
+        announce("Recommendations updated: " + (title ? title.textContent + ". " : "") +
+          answer.getAttribute("data-options") + " options, " +
+          answer.getAttribute("data-excluded") + " not recommended, " +
+          answer.getAttribute("data-warnings") + " interaction warnings.");
+        // Only an explicit request moves focus: live updates while typing leave it in the form.
+        if (focusSummary) { showSummary(); }
       } else {
         announce("Recommendations not available: see the panel.");
       }
@@ -78,19 +108,26 @@
 
   function schedule() {
     window.clearTimeout(timer);
-    timer = window.setTimeout(refresh, 250);
+    timer = window.setTimeout(function () { refresh(false); }, 250);
   }
 
   cancerType.addEventListener("change", applyCancerType);
   form.addEventListener("change", schedule);
   form.addEventListener("input", function (event) {
-    if (event.target.type === "text" || event.target.type === "number") { schedule(); }
+    if (event.target.type === "text" || event.target.type === "number" || event.target.tagName === "TEXTAREA") { schedule(); }
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     window.clearTimeout(timer);
-    refresh();
+    refresh(true);
   });
+  var step = form.querySelector(".no-js-step");
+  if (step) { step.hidden = true; }
+  var add = document.getElementById("add-medication");
+  if (add) {
+    add.hidden = false;
+    add.addEventListener("click", addMedicationRow);
+  }
   applyCancerType();
   bindPanel();
 }());
