@@ -12,7 +12,7 @@ COPY pyproject.toml README.md ./
 COPY service ./service
 COPY schemas ./schemas
 COPY knowledge ./knowledge
-RUN pip install . \
+RUN pip install ".[postgres]" \
     && python -m service.knowledge build \
     && useradd --system --uid 10001 --no-create-home tki \
     && chown -R tki /app/build

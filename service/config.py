@@ -17,6 +17,9 @@ ASYMMETRIC_ALGORITHMS = {"ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TKI_CDS_", extra="ignore")
 
+    # Mounts the benchmark's pre-serialised yardstick route (scripts/bench-http); never set in production.
+    bench_endpoints: bool = False
+
     # Any SQLAlchemy URL; the default is the embedded SQLite store built from knowledge/.
     knowledge_db_url: str = f"sqlite:///{PROJECT_ROOT / 'build' / 'knowledge.sqlite'}"
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"

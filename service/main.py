@@ -20,6 +20,7 @@ from service.cdshooks.security import NotAuthenticated
 from service.config import Settings, get_settings
 from service.knowledge.index import KnowledgeBase
 from service.knowledge.loader import load_knowledge
+from service.ops import install_bench_endpoints, install_compression, install_observability
 
 DESCRIPTION = (
     "Clinical decision support for tyrosine kinase inhibitor (TKI) combination therapy. Takes a cancer patient's "
@@ -37,7 +38,9 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.knowledge = kb
+        app.state.ready = True
         yield
+        app.state.ready = False
 
     app = FastAPI(
         title="tki-cds",
@@ -57,10 +60,14 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
     )
     # Bound before startup too, so an app used without its lifespan still answers.
     app.state.knowledge = kb
+    app.state.ready = False  # GET /ready says 503 until the lifespan has bound the knowledge
     app.state.cds = cdshooks.make_runtime(settings)
     install_problem_handlers(app)
     app.add_exception_handler(CdsError, cdshooks.cds_error)  # type: ignore[arg-type]
     app.add_exception_handler(NotAuthenticated, cdshooks.not_authenticated)  # type: ignore[arg-type]
+    install_compression(app)  # inside the guard, so it sees each whole response and its size
+    if settings.bench_endpoints:
+        install_bench_endpoints(app)
     app.include_router(health.router)
     app.include_router(recommendations.router)
     app.include_router(knowledge.router)
@@ -76,6 +83,7 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
         body_timeout=settings.body_timeout,
         path_limits={"/cds-services": settings.cds_max_body_bytes},
     )
+    install_observability(app)  # outermost: the guard's own 408/413 answers are counted and logged too
 
     # added last, so it runs first: a browser CDS client's preflight is answered before anything else
     app.add_middleware(CdsHooksCors, origins=settings.cds_cors_origins)

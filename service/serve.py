@@ -23,6 +23,7 @@ from uvicorn.supervisors import Multiprocess
 from service.api.guard import SECURITY_HEADERS
 from service.config import Settings, get_settings
 from service.knowledge.loader import KnowledgeStoreError, load_knowledge
+from service.ops.logging_config import load_logging_config
 
 
 class _HeadersTooLarge(Exception):
@@ -163,27 +164,9 @@ class WithoutExceptionText(logging.Filter):
         return True
 
 
-LOG_CONFIG: dict[str, Any] = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"without_exception_text": {"()": WithoutExceptionText}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {
-        "stderr": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stderr",
-            "formatter": "plain",
-            "filters": ["without_exception_text"],
-        }
-    },
-    "loggers": {
-        "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
-        "uvicorn.error": {"level": "INFO"},
-        # the access log would record paths and query strings (drug names, cancer types): off
-        "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
-        "tki_cds": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
-    },
-}
+# One JSON object per line on stderr (service/ops/logging.json): request lines with their request id and
+# route template, no access log (it would record paths and query strings), no exception text.
+LOG_CONFIG: dict[str, Any] = load_logging_config()
 
 
 def verified_app() -> FastAPI:

@@ -9,7 +9,8 @@ from fastapi import Depends, Request
 from service.knowledge.index import KnowledgeBase
 
 
-def get_knowledge(request: Request) -> KnowledgeBase:
+# Async, so FastAPI calls it on the event loop instead of hopping to the threadpool for an attribute read.
+async def get_knowledge(request: Request) -> KnowledgeBase:
     return request.app.state.knowledge
 
 

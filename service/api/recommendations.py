@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Response
 
 from schemas.requests import InteractionCheckInput, PatientProfileInput
 from schemas.responses import InteractionCheckResponse, RecommendationResponse
 from service.api.body import JSONBodyRoute
 from service.api.deps import KnowledgeDep
 from service.api.problems import problem_responses
+from service.api.answers import json_answer
 from service.engine.recommend import check_medication_list, recommend_for
 
 router = APIRouter(prefix="/v1", tags=["clinical decision support"], route_class=JSONBodyRoute)
@@ -63,10 +64,12 @@ MEDICATION_LIST_EXAMPLES = {
     response_model_exclude_none=True,
     responses=problem_responses(400, 413, 415, 422),
 )
-def create_recommendations(
+async def create_recommendations(
     profile: Annotated[PatientProfileInput, Body(openapi_examples=PROFILE_EXAMPLES)], knowledge: KnowledgeDep
-) -> RecommendationResponse:
-    return recommend_for(knowledge, profile)
+) -> Response:
+    # Run on the event loop: the engine is pure CPU for a few milliseconds, and a threadpool hop would
+    # add cost without letting anything else run (the GIL is held either way).
+    return json_answer(recommend_for(knowledge, profile))
 
 
 @router.post(
@@ -77,7 +80,7 @@ def create_recommendations(
     response_model_exclude_none=True,
     responses=problem_responses(400, 413, 415, 422),
 )
-def check_interactions(
+async def check_interactions(
     body: Annotated[InteractionCheckInput, Body(openapi_examples=MEDICATION_LIST_EXAMPLES)], knowledge: KnowledgeDep
-) -> InteractionCheckResponse:
-    return check_medication_list(knowledge, body.drugs)
+) -> Response:
+    return json_answer(check_medication_list(knowledge, body.drugs))

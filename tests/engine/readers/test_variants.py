@@ -120,6 +120,11 @@ def test_the_exon_follows_from_the_position_on_the_named_transcript(kb):
     assert reading.understood.variant == "p.V560D"
 
 
+@pytest.mark.parametrize(("text", "exon"), [("ERBB2 p.A775_G776insYVMA", 20), ("RET M918T", 16), ("EGFR T790M", 20)])
+def test_each_curated_transcript_places_its_variants(kb, text, exon):
+    assert one(kb, text).understood.exon == exon
+
+
 def test_an_exon_that_contradicts_the_position_is_not_recognised(kb):
     reading = one(kb, "KIT exon 9 p.V560D", "GIST")
     assert not reading.recognised and "exon 11" in (reading.understood.detail or "")
