@@ -285,8 +285,12 @@ def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessmen
         for loser in a.indication.outranks:
             outranked_by.setdefault(loser, []).append(a.regimen.id)
     record = _head_to_head_record(matches)
-    # a tumour-agnostic indication comes after every option made for the patient's tumour type
-    ranked = sorted(matches, key=lambda a: (_is_tumour_agnostic(a), *_rank_key(a, record), a.regimen.name, a.regimen.id))
+    # within one evidence level, a tumour-agnostic indication comes after the options made for the patient's
+    # tumour type; it is not put below weaker evidence (an approved agnostic TKI above an investigational combination)
+    ranked = sorted(
+        matches,
+        key=lambda a: (_rank_key(a, record)[0], _is_tumour_agnostic(a), *_rank_key(a, record)[1:], a.regimen.name, a.regimen.id),
+    )
     for _ in range(len(ranked) ** 2):  # bounded: the outranks graph is acyclic, so this settles
         moved = False
         for index, a in enumerate(ranked):
@@ -317,9 +321,9 @@ def _why_above(
     if lower.regimen.id in u.outranks and not _population_unknown(upper):
         trials = ", ".join(kb.evidence_short_name(e) for e in u.outranks_evidence) or "randomised evidence"
         return f"{upper.regimen.name} was superior to {lower.regimen.name} head to head ({trials})."
-    if _is_tumour_agnostic(upper) < _is_tumour_agnostic(lower):
-        return "It is an indication for this tumour type; the next is tumour-agnostic, ranked after tumour-specific options."
     uk, lk = _rank_key(upper, record), _rank_key(lower, record)
+    if uk[0] == lk[0] and _is_tumour_agnostic(upper) < _is_tumour_agnostic(lower):
+        return "It is an indication for this tumour type; the next is tumour-agnostic, ranked after tumour-specific options of the same level."
     if uk > lk:
         return "Placed here by head-to-head evidence elsewhere in the list, not by its own evidence level."
     if uk[0] != lk[0]:

@@ -36,11 +36,17 @@ def test_ntrk_fusion_in_a_tumour_without_specific_regimens_gets_tumour_agnostic_
     assert "not_covered" not in {w.code for w in result.warnings}
 
 
-def test_tumour_agnostic_option_ranks_below_tumour_specific_options(recommend):
+def test_tumour_agnostic_option_ranks_below_tumour_specific_options_of_its_level_only(recommend):
     result = recommend(cancer_type="COADREAD", stage="metastatic", mutations=["RET fusion"], prior_therapies=["FOLFOX", "FOLFIRI"])
     ids = option_ids(result)
-    assert ids[-1] == "selpercatinib-ret-fusion-tumour-agnostic"
     assert "regorafenib-crc" in ids
+    agnostic = ids.index("selpercatinib-ret-fusion-tumour-agnostic")
+    level = result.options[agnostic].evidence_level
+    for index, option in enumerate(result.options):
+        if option.evidence_level <= level and index != agnostic:
+            assert index < agnostic, option.id  # same or stronger evidence, made for this tumour type: above
+        elif option.evidence_level > level:
+            assert index > agnostic, option.id  # weaker evidence is never above an approved agnostic option
 
 
 def test_tumour_agnostic_ret_indication_leaves_nsclc_to_its_own_indication(recommend):
