@@ -72,23 +72,29 @@ PROVENANCE_HOSTS = frozenset(
 ALLOWED_SOURCE_HOSTS = LABEL_TEXT_HOSTS | PROVENANCE_HOSTS
 
 
-def source_host_problem(url: str) -> str | None:
-    """Why `url` may not be named as a source, or None when it may."""
+def _address_problem(url: str) -> tuple[str | None, str]:
+    """What is wrong with the address itself (scheme, bare IP, odd port), and its lower-cased host."""
     parsed = urlparse(url)
-    if parsed.scheme not in ("https", "http"):
-        return "is not an http(s) address"
     host = (parsed.hostname or "").lower()
+    if parsed.scheme not in ("https", "http"):
+        return "is not an http(s) address", host
     try:
         ipaddress.ip_address(host)
     except ValueError:
         pass
     else:
-        return "is a bare IP address"
+        return "is a bare IP address", host
     if parsed.port not in (None, 80, 443):
-        return "names a non-standard port (a proxy or test server)"
-    if host not in ALLOWED_SOURCE_HOSTS:
+        return "names a non-standard port (a proxy or test server)", host
+    return None, host
+
+
+def source_host_problem(url: str) -> str | None:
+    """Why `url` may not be named as a label source, or None when it may: only allowlisted hosts."""
+    problem, host = _address_problem(url)
+    if problem is None and host not in ALLOWED_SOURCE_HOSTS:
         return f"is on {host}, which is not an accepted source host"
-    return None
+    return problem
 
 
 def is_label_text_url(url: str) -> bool:
@@ -97,15 +103,7 @@ def is_label_text_url(url: str) -> bool:
 
 def evidence_host_problem(url: str) -> str | None:
     """Evidence may come from any journal or registry, but never through a proxy or a bare IP address."""
-    parsed = urlparse(url)
-    if parsed.scheme not in ("https", "http"):
-        return "is not an http(s) address"
-    host = (parsed.hostname or "").lower()
-    try:
-        ipaddress.ip_address(host)
-        return "is a bare IP address"
-    except ValueError:
-        pass
-    if parsed.port is not None or "proxy" in host or "weglot" in host or "translate.goog" in host or "url=" in parsed.query:
-        return "goes through a proxy or an unusual port"
-    return None
+    problem, host = _address_problem(url)
+    if problem is None and ("proxy" in host or "weglot" in host or "translate.goog" in host or "url=" in urlparse(url).query):
+        return "goes through a proxy"
+    return problem
