@@ -13,6 +13,8 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.api.problems import route_template as matched_route
+
 UNMATCHED_ROUTE = "unmatched"
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
@@ -37,8 +39,7 @@ class ServiceMetrics:
 
 def route_template(scope: Scope) -> str:
     """The matched route's path template, or a fixed word: never the path the client sent."""
-    path = getattr(scope.get("route"), "path", None)
-    return path if isinstance(path, str) and path else UNMATCHED_ROUTE
+    return matched_route(scope) or UNMATCHED_ROUTE
 
 
 def _release(scope: Scope) -> str:

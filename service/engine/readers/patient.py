@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from schemas.requests import ConditionInput
 from schemas.responses import ConditionUnderstood, RecognisedTerm, StageUnderstood
 from service.knowledge.index import KnowledgeBase
-from service.knowledge.records import Setting
+from service.knowledge.records import ConditionTerm, Setting
 from service.knowledge.terms import fold, leftover_words
 
 _ROMAN_STAGE = re.compile(r"^(?:stage\s*)?(iv|iii|ii|i|4|3|2|1)(?:[abc][0-9]?)?$", re.ASCII)
@@ -224,20 +224,7 @@ def _read_coded_condition(kb: KnowledgeBase, item: ConditionInput) -> ConditionR
     if item.code is not None and item.system is not None:
         found = kb.condition_for_code(item.system, item.code)
         if found is not None:
-            return ConditionReading(
-                ConditionUnderstood(
-                    input=shown,
-                    status="recognised",
-                    normalised=found.id,
-                    condition=found.name,
-                    groups=list(found.groups),
-                    current=current,
-                    read_as=f"{found.name} ({'current' if current else 'in the past'}), from code {item.code}",
-                ),
-                found.id,
-                tuple(found.groups),
-                current,
-            )
+            return _recognised_condition(shown, found, current, f", from code {item.code}")
     if item.text:
         reading = _read_condition_text(kb, item.text, shown)
         if item.clinical_status != "active" and reading.condition is not None:
@@ -304,14 +291,21 @@ def _read_condition_text(kb: KnowledgeBase, text: str, shown: str) -> ConditionR
         else:
             detail = "not a condition this service knows"
         return ConditionReading(ConditionUnderstood(input=shown, status="not_recognised", detail=detail), None, (), True)
-    condition = next(iter(conditions.values()))
-    current = not history
     value = ", ".join(values) or None
-    read_as = f"{condition.name} ({'current' if current else 'in the past'})"
-    if value:
-        read_as += f": {value}"
-    if treatment:
-        read_as += f"; treated with {treatment}"
+    how = (f": {value}" if value else "") + (f"; treated with {treatment}" if treatment else "")
+    return _recognised_condition(shown, next(iter(conditions.values())), not history, how, value, measurements)
+
+
+def _recognised_condition(
+    shown: str,
+    condition: ConditionTerm,
+    current: bool,
+    how: str,
+    value: str | None = None,
+    measurements: dict[str, float | str] | None = None,
+) -> ConditionReading:
+    """A recognised condition; `how` is what follows its name in read_as (", from code G70.00", ": CrCl 25")."""
+    read_as = f"{condition.name} ({'current' if current else 'in the past'}){how}"
     return ConditionReading(
         ConditionUnderstood(
             input=shown,
@@ -326,5 +320,5 @@ def _read_condition_text(kb: KnowledgeBase, text: str, shown: str) -> ConditionR
         condition.id,
         tuple(condition.groups),
         current,
-        measurements,
+        measurements or {},
     )
