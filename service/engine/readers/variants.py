@@ -214,7 +214,7 @@ def read_coding_change(text: str) -> CodingChange | None:
     codons = [(p.position + 2) // 3 for p in positions]
     intronic = any(getattr(p, "intronic_position", None) for p in positions)
     return CodingChange(
-        transcript.upper().replace("NM_", "NM_") if transcript else None,
+        transcript.upper() if transcript else None,
         change,
         str(variant.variant_type),
         min(codons),
@@ -446,9 +446,8 @@ def _read_change(kb: KnowledgeBase, gene: str, rest: str) -> _Reading:
             reading.exon = exon
             reading.variant = f"{coding.hgvs_c} (codons {coding.first_codon}-{coding.last_codon})"
             kind = {"del": "exon_deletion", "dup": "exon_insertion", "ins": "exon_insertion"}.get(coding.kind, "exon_mutation")
-            in_frame = coding.kind in ("del", "dup", "ins")  # in-frame is not known from c. alone: say so
-            reading.alteration = _curated_for_exon_event(kb, gene, kind, exon) if kind != "exon_mutation" else _curated_for_exon_event(kb, gene, "exon_mutation", exon)
-            if in_frame:
+            reading.alteration = _curated_for_exon_event(kb, gene, kind, exon)
+            if kind != "exon_mutation":  # whether an indel is in frame is not known from c. alone: say so
                 reading.notes.append("placed by its cDNA position; confirm it is in frame")
             return reading
 
