@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,10 +19,14 @@ class KnowledgeVersion(Contract):
     oncotree_release: str | None = Field(default=None, description="The OncoTree release whose every node is accepted as a cancer type.")
 
 
+CITATION_REF = "Keys of the response's `citations`, where each source is given once in full."
+
+
 class EvidenceCitation(Contract):
     """A citable source: a title, at least one of pmid / nct_id / doi, and a link."""
 
-    id: str
+    kind: Literal["evidence"] = "evidence"
+    id: str = Field(description="The evidence record's id: stable across requests and releases.")
     title: str
     pmid: str | None = None
     nct_id: str | None = None
@@ -50,11 +54,20 @@ class EvidenceRecord(EvidenceCitation):
 class LabelCitation(Contract):
     """The US prescribing information on DailyMed, by set ID: the label itself, never a copy."""
 
+    kind: Literal["label"] = "label"
+    id: str = Field(description="Stable: derived from what is cited (label, version, sections), the same in every response.")
     title: str
     url: str | None = Field(default=None, description="The DailyMed page of the label (by set ID).")
     set_id: str | None = None
     version: str | None = None
     section: str | None = None
+    read_from: str | None = Field(
+        default=None, description="For a dose: the page the curators actually read (provenance, possibly a copy), never presented as the label."
+    )
+
+
+Citation = Annotated[EvidenceCitation | LabelCitation, Field(discriminator="kind")]
+CitationIds = Annotated[list[str], Field(description=CITATION_REF)]
 
 
 class LabelVerification(Contract):
@@ -96,7 +109,7 @@ class InteractionWarning(Contract):
     label_wording_read: bool
     verification: LabelVerification | None = None
     notes: list[str] = []
-    evidence: list[LabelCitation]
+    evidence: CitationIds
 
 
 class InteractionCleared(Contract):
@@ -110,7 +123,7 @@ class InteractionCleared(Contract):
     effect: str = ""
     label_wording_read: bool = False
     verification: LabelVerification | None = None
-    evidence: list[LabelCitation] = []
+    evidence: CitationIds = []
 
 
 PairStatus = Literal["warning", "not_meaningful", "no_label_guidance", "not_assessed"]
@@ -131,14 +144,14 @@ class InteractionPair(Contract):
     mechanism: str | None = None
     detail: str
     label_wording_read: bool | None = None
-    source: LabelCitation | None = None
+    source: str | None = Field(default=None, description="Key of the response's `citations`: the label the status rests on.")
 
 
 class InteractionScope(Contract):
     """For one drug with label rules: the mechanisms checked and those not checked."""
 
     drug: str
-    label: LabelCitation | None = None
+    label: str | None = Field(default=None, description="Key of the response's `citations`: the drug's label.")
     label_wording_read: bool
     mechanisms_checked: list[str]
     mechanisms_not_checked: list[str]
@@ -159,22 +172,13 @@ class EvidenceLevelInfo(Contract):
     low_level: bool
 
 
-class DoseLabelShown(Contract):
-    """The prescribing information a dose was read from. `url` is the DailyMed page (by set ID) when known;
-    `read_from` is the page the curators actually read (provenance, possibly a copy), never presented as the label."""
-
-    title: str
-    url: str | None = None
-    set_id: str | None = None
-    section: str | None = None
-    read_from: str
-
-
 class DoseSourceShown(Contract):
     """Where a dose comes from: the trial that gave it, or the prescribing information that states it."""
 
-    evidence: list[EvidenceCitation] = []
-    label: DoseLabelShown | None = None
+    evidence: CitationIds = []
+    label: str | None = Field(
+        default=None, description="Key of the response's `citations`: the label stating the dose, with the page the curators read it from."
+    )
 
 
 class Component(Contract):
@@ -191,14 +195,14 @@ class OverallSurvivalShown(Contract):
         "survival to a standard that had shown it. Ranks the option first among options otherwise level."
     )
     comparator: str
-    evidence: list[EvidenceCitation]
+    evidence: CitationIds
 
 
 class OptionCaution(Contract):
     """A reason to think twice that its source does not make an exclusion (a trial population, a label warning)."""
 
     detail: str
-    evidence: list[EvidenceCitation] = []
+    evidence: CitationIds = []
 
 
 class RankingNote(Contract):
@@ -223,7 +227,7 @@ class TreatmentOption(Contract):
     evidence_level_detail: EvidenceLevelInfo
     regulatory_status: str
     approval_year: int | None = None
-    evidence: list[EvidenceCitation]
+    evidence: CitationIds
     rationale: list[Criterion]
     caveats: list[str] = Field(default=[], description="Criteria the profile did not answer; confirm before use.")
     ranked_below: list[str] = Field(default=[], description="Options that head-to-head evidence ranks above this one.")
@@ -260,7 +264,7 @@ class ExclusionGroup(Contract):
 
     kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy", "histology", "contraindication", "withdrawn"]
     reason: str
-    evidence: list[EvidenceCitation] = []
+    evidence: CitationIds = []
     regimens: list[ExcludedRegimenRef]
     alternatives: list[str] = []
 
@@ -278,7 +282,7 @@ class Coverage(Contract):
 class ExclusionReason(Contract):
     kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy", "histology", "contraindication", "withdrawn"]
     detail: str
-    evidence: list[EvidenceCitation] = []
+    evidence: CitationIds = []
 
 
 class NotRecommended(Contract):
@@ -287,7 +291,7 @@ class NotRecommended(Contract):
     drugs: list[str]
     reason: str
     reasons: list[ExclusionReason]
-    evidence: list[EvidenceCitation]
+    evidence: CitationIds
     alternatives: list[str] = []
 
 
@@ -416,6 +420,9 @@ class RecommendationResponse(Contract):
     interaction_pairs: list[InteractionPair] = Field(default=[], description="Every (TKI, medicine) pair with its one status.")
     interaction_scope: list[InteractionScope] = Field(default=[], description="Mechanisms checked and not checked, per TKI.")
     warnings: list[Warning]
+    citations: dict[str, Citation] = Field(
+        default={}, description="Every source cited anywhere in the answer, once, by its id: items carry only the ids."
+    )
     intended_use: str
 
 
@@ -427,6 +434,9 @@ class InteractionCheckResponse(Contract):
     interaction_pairs: list[InteractionPair] = Field(default=[], description="Every (TKI, medicine) pair with its one status.")
     interaction_scope: list[InteractionScope] = Field(default=[], description="Mechanisms checked and not checked, per TKI.")
     warnings: list[Warning] = []
+    citations: dict[str, Citation] = Field(
+        default={}, description="Every label cited anywhere in the answer, once, by its id: items carry only the ids."
+    )
 
 
 class Health(Contract):

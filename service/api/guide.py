@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from schemas.problems import Problem
-from schemas.responses import NotRecommended, RecommendationResponse
+from schemas.responses import EvidenceCitation, LabelCitation, NotRecommended, RecommendationResponse
 from service.api.body import unsupported_media_type
 from service.api.deps import KnowledgeDep
 from service.api.problems import PROBLEM_BASE, problem_response, route_template
@@ -65,7 +66,8 @@ def interaction_grid(answer: RecommendationResponse) -> dict[str, object]:
                 cells[(row, column)] = {"state": "same_drug" if same else "not_assessed", "detail": detail, "source": None, "read": None}
                 continue
             state = pair.severity if pair.status == "warning" and pair.severity else pair.status
-            cells[(row, column)] = {"state": state, "detail": pair.detail, "source": pair.source, "read": pair.label_wording_read}
+            source = answer.citations[pair.source] if pair.source is not None else None
+            cells[(row, column)] = {"state": state, "detail": pair.detail, "source": source, "read": pair.label_wording_read}
     for number, key in enumerate(cells, start=1):
         cells[key]["anchor"] = f"pair-{number}"
     present = {cell["state"] for cell in cells.values()}
@@ -77,6 +79,11 @@ def interaction_grid(answer: RecommendationResponse) -> dict[str, object]:
         "present": [state for state in GRID_STATES if state in present],
         "not_assessed": sum(1 for cell in cells.values() if cell["state"] == "not_assessed"),
     }
+
+
+def cited_in(answer: RecommendationResponse) -> Callable[[list[str]], list[EvidenceCitation | LabelCitation]]:
+    """The answer gives each source once; the page shows each in full beside every item that cites it."""
+    return lambda ids: [answer.citations[i] for i in ids]
 
 
 def options_heading(answer: RecommendationResponse) -> str:
@@ -160,6 +167,7 @@ def _context(request: Request, kb: KnowledgeDep, form: FormResult | None) -> dic
         "answer": answer,
         "problems": problems,
         "grid": interaction_grid(answer) if answer is not None else None,
+        "cited": cited_in(answer) if answer is not None else None,
         "heading": options_heading(answer) if answer is not None else "Treatment options",
         "exclusions": exclusion_summary(answer) if answer is not None else None,
         "short_exclusion": short_exclusion,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from schemas.cdshooks import Card, Coding, Link, Source
@@ -108,14 +108,15 @@ class CardMaker:
             for warning in option.interactions:
                 lines += ["", f"Interaction: {md(warning.drug)} with {md(warning.interacting_input)}: "
                               f"{md(SEVERITY_WORDS[warning.severity])}. {md(warning.management)}"]  # fmt: skip
-            lines += ["", "**Evidence**", ""] + [f"- {md(_citation(e))}" for e in option.evidence]
+            evidence = [answer.citations[i] for i in option.evidence]
+            lines += ["", "**Evidence**", ""] + [f"- {md(_citation(e))}" for e in evidence]
             cards.append(
                 self.card(
                     f"Option {rank} of {total}: {option.name} (evidence level {option.evidence_level})",
                     "info",
                     lines,
                     OPTION_OVERRIDES,
-                    _links((f"Evidence: {e.title}", e.url) for e in option.evidence),
+                    _links((f"Evidence: {e.title}", e.url) for e in evidence),
                 )
             )
         return cards
@@ -126,14 +127,14 @@ class CardMaker:
         lines = []
         for item in answer.not_recommended:
             lines.append(f"- **{md(item.name)}**: {md(item.reason)}")
-            lines += [f"  - {md(_citation(e))}" for e in item.evidence]
+            lines += [f"  - {md(_citation(answer.citations[i]))}" for i in item.evidence]
         names = ", ".join(n.name for n in answer.not_recommended)
         return self.card(
             f"Not recommended for this patient: {names}",
             "info",
             lines,
             OPTION_OVERRIDES,
-            _links((f"Evidence: {e.title}", e.url) for n in answer.not_recommended for e in n.evidence),
+            _links((f"Evidence: {e.title}", e.url) for n in answer.not_recommended for e in (answer.citations[i] for i in n.evidence)),
         )
 
     def reading_card(self, answer: RecommendationResponse | None, reading: FhirReading, missing: list[str],
@@ -175,7 +176,9 @@ class CardMaker:
              "was checked and what was not."],  # fmt: skip
         )
 
-    def interaction_card(self, warning: InteractionWarning, why: str) -> Card:
+    def interaction_card(self, warning: InteractionWarning, why: str, citations: Mapping[str, Any]) -> Card:
+        """`citations` is the answer's: the warning refers to its labels by id."""
+        labels = [citations[i] for i in warning.evidence]
         indicator = INDICATORS[warning.severity]
         lines = [
             f"**{md(warning.drug)}** with **{md(warning.interacting_drug)}**"
@@ -201,13 +204,13 @@ class CardMaker:
         elif not warning.label_wording_read:
             lines.append("- Source: the label's own wording for this rule was not read by the curators")
         lines += ["", "**Label**", ""]
-        lines += [f"- {md(_label(label))}" for label in warning.evidence]
+        lines += [f"- {md(_label(label))}" for label in labels]
         return self.card(
             f"{warning.drug} + {warning.interacting_drug}: {SEVERITY_WORDS[warning.severity]}",
             indicator,
             lines,
             INTERACTION_OVERRIDES,
-            _links((f"Label: {label.title}", _label_url(label)) for label in warning.evidence),
+            _links((f"Label: {label.title}", _label_url(label)) for label in labels),
         )
 
     def checked_card(self, drafts: list[str], check: InteractionCheckResponse, active: list[str], not_recognised: list[str],

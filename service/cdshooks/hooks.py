@@ -56,7 +56,7 @@ def patient_view_cards(kb: KnowledgeBase, runtime: Any, gathered: Any, cards: Ca
     if exclusion is not None:
         result.append(exclusion)
     for warning in answer.interaction_warnings:
-        result.append(cards.interaction_card(warning, f"{warning.interacting_input} is an active medicine in the record"))
+        result.append(cards.interaction_card(warning, f"{warning.interacting_input} is an active medicine in the record", answer.citations))
     result.append(cards.reading_card(answer, reading, gathered.missing))
     return result
 
@@ -111,7 +111,7 @@ def order_cards(kb: KnowledgeBase, runtime: Any, gathered: Any, drafts: list[Any
         if warning.drug in draft_generics or warning.interacting_drug in draft_generics:
             other = warning.interacting_input
             why = f"{other} is {'another draft order' if other in from_other_draft else 'an active medicine in the record'}"
-            result.append(cards.interaction_card(warning, why))
+            result.append(cards.interaction_card(warning, why, check.citations))
     if not result and not draft_generics & set(kb.labels):
         return []  # no drafted drug has label rules here and none interacts: nothing this service can say
     if not result:

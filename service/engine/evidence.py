@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from schemas.responses import EvidenceCitation, EvidenceLevelInfo, EvidenceRecord
+import hashlib
+from collections.abc import Iterable
+
+from schemas.responses import EvidenceCitation, EvidenceLevelInfo, EvidenceRecord, LabelCitation
+from service.knowledge.index import KnowledgeBase
 from service.knowledge.records import Evidence, EvidenceLevel
 
 LOW_LEVEL_DESIGNS = frozenset({"retrospective", "case report", "preclinical"})
@@ -74,10 +78,55 @@ def to_citation(evidence: Evidence) -> EvidenceCitation:
 
 def to_record(evidence: Evidence) -> EvidenceRecord:
     return EvidenceRecord(
-        **to_citation(evidence).model_dump(),
+        **to_citation(evidence).model_dump(exclude={"kind"}),
         population=evidence.population,
         intervention=evidence.intervention,
         comparator=evidence.comparator,
         verified=evidence.verified,
         notes=evidence.notes,
     )
+
+
+# Responses cite each source once, in their top-level `citations`, and items carry the ids. A citation is
+# built once per knowledge base (the knowledge is immutable) and kept under its id for every later answer.
+def _cited_key(citation_id: str) -> tuple[str, str]:
+    return ("cited", citation_id)
+
+
+def cite_evidence(kb: KnowledgeBase, ids: Iterable[str]) -> list[str]:
+    """The ids of the citable (verified) evidence among `ids`, in order, once each."""
+    cited = []
+    for evidence in kb.citable_evidence(list(dict.fromkeys(ids))):
+        key = _cited_key(evidence.id)
+        if key not in kb.memo:
+            kb.memo[key] = to_citation(evidence)
+        cited.append(evidence.id)
+    return cited
+
+
+def cite_label(
+    kb: KnowledgeBase,
+    title: str,
+    url: str | None = None,
+    set_id: str | None = None,
+    version: str | None = None,
+    section: str | None = None,
+    read_from: str | None = None,
+) -> LabelCitation:
+    """A label citation with an id derived from what it cites, so the same label and sections get the same id."""
+    fields = (title, url, set_id, version, section, read_from)
+    key = ("label-citation", fields)
+    citation = kb.memo.get(key)
+    if not isinstance(citation, LabelCitation):
+        digest = hashlib.sha256("\x1f".join(f or "" for f in fields).encode()).hexdigest()[:12]
+        citation = LabelCitation(
+            id=f"label:{digest}", title=title, url=url, set_id=set_id, version=version, section=section, read_from=read_from
+        )
+        kb.memo[key] = citation
+        kb.memo[_cited_key(citation.id)] = citation
+    return citation
+
+
+def citations_for(kb: KnowledgeBase, ids: Iterable[str]) -> dict[str, EvidenceCitation | LabelCitation]:
+    """The citations an answer refers to, by id, in the order first referred to."""
+    return {i: kb.memo[_cited_key(i)] for i in dict.fromkeys(ids)}  # type: ignore[misc]

@@ -21,6 +21,7 @@ from schemas.responses import (
     LabelCitation,
     LabelVerification,
 )
+from service.engine.evidence import cite_label
 from service.engine.normalise import DrugRef
 from service.knowledge.index import KnowledgeBase
 from service.knowledge.records import (
@@ -67,23 +68,25 @@ class PairFinding:
     cleared: InteractionCleared | None = None
     mechanism: str | None = None
     label_wording_read: bool | None = None
-    source: LabelCitation | None = None
+    source: str | None = None  # the id of the label citation the status rests on
 
 
-def label_citation(label: DrugLabel, sections: list[str] | None = None, formulation: str | None = None) -> LabelCitation:
+def label_citation(kb: KnowledgeBase, label: DrugLabel, sections: list[str] | None = None, formulation: str | None = None) -> LabelCitation:
     """The DailyMed label by set ID: the link a clinician is given, never the copy that was read.
 
     A formulation with its own label (DANZITEN beside TASIGNA) is cited by its own set ID.
     """
     own = next((f for f in label.formulations if f.id == formulation and f.set_id), None)
     if own is not None:
-        return LabelCitation(
+        return cite_label(
+            kb,
             title=own.name,
             url=DAILYMED_LABEL_URL.format(set_id=own.set_id),
             set_id=own.set_id,
             section="; ".join(sections) if sections else None,
         )
-    return LabelCitation(
+    return cite_label(
+        kb,
         title=label.label.title,
         url=label.label.dailymed_url,
         set_id=label.label.set_id,
@@ -205,7 +208,7 @@ def _decide_pair(kb: KnowledgeBase, subject: DrugRef, other: DrugRef) -> PairFin
     subject_classes = kb.drug_classes(subject.name)
     general = [r for r in kb.class_rules if r.subject_class in subject_classes and r.with_class in other_classes]
     if general:
-        return _finding_from_class_rule(subject, other, min(general, key=lambda r: _SEVERITY_ORDER[r.severity]))
+        return _finding_from_class_rule(kb, subject, other, min(general, key=lambda r: _SEVERITY_ORDER[r.severity]))
     if label is None:
         return PairFinding(status="not_assessed", detail=f"{subject.name} has no label record: not assessed.")
     checked = [c for c in other_classes if kb.class_mechanisms.get(c)]
@@ -215,7 +218,7 @@ def _decide_pair(kb: KnowledgeBase, subject: DrugRef, other: DrugRef) -> PairFin
         )
     else:
         detail = f"{other.name} has no interaction mechanism the service checks for {subject.name}: not assessed."
-    return PairFinding(status="not_assessed", detail=detail, source=label_citation(label))
+    return PairFinding(status="not_assessed", detail=detail, source=label_citation(kb, label).id)
 
 
 def _finding_from_label(
@@ -227,7 +230,7 @@ def _finding_from_label(
     level: str,
     notes: list[str],
 ) -> PairFinding:
-    citation = label_citation(label, rule.label_sections, subject.formulation or rule.formulation)
+    citation = label_citation(kb, label, rule.label_sections, subject.formulation or rule.formulation)
     read = label.wording_read(rule)
     mechanism = rule_mechanism(kb, rule)
     mechanism_id = mechanism.value if mechanism else None
@@ -240,14 +243,14 @@ def _finding_from_label(
                 detail=f"The {subject.name} label was read and gives no guidance for {other.name}{through}.",
                 mechanism=mechanism_id,
                 label_wording_read=True,
-                source=citation,
+                source=citation.id,
             )
         return PairFinding(
             status="not_assessed",
             detail=f"The {subject.name} label's wording for {other.name}{through} was not read: not assessed.",
             mechanism=mechanism_id,
             label_wording_read=False,
-            source=citation,
+            source=citation.id,
         )
     verification = _verification(label, rule)
     if rule.severity not in WARNING_SEVERITIES:
@@ -263,11 +266,11 @@ def _finding_from_label(
                 effect=rule.effect,
                 label_wording_read=read,
                 verification=verification,
-                evidence=[citation] if citation.url else [],
+                evidence=[citation.id] if citation.url else [],
             ),
             mechanism=mechanism_id,
             label_wording_read=read,
-            source=citation,
+            source=citation.id,
         )
     # `curator_notes` stay with the curators; `note` is written for the clinician.
     extra = [rule.note] if rule.note else []
@@ -291,7 +294,7 @@ def _finding_from_label(
         label_wording_read=read,
         verification=verification,
         notes=notes + extra,
-        evidence=[citation],
+        evidence=[citation.id],
     )
     return PairFinding(
         status="warning",
@@ -299,22 +302,22 @@ def _finding_from_label(
         warning=warning,
         mechanism=mechanism_id,
         label_wording_read=read,
-        source=citation,
+        source=citation.id,
     )
 
 
-def _finding_from_class_rule(subject: DrugRef, other: DrugRef, rule: ClassInteractionRule) -> PairFinding:
-    citation = LabelCitation(title=rule.source_title, url=rule.source_url)
+def _finding_from_class_rule(kb: KnowledgeBase, subject: DrugRef, other: DrugRef, rule: ClassInteractionRule) -> PairFinding:
+    citation = cite_label(kb, title=rule.source_title, url=rule.source_url)
     if rule.severity == Severity.NO_LABEL_GUIDANCE:
-        return PairFinding(status="no_label_guidance", detail=f"{rule.source_title} gives no guidance for this pair.", source=citation)
+        return PairFinding(status="no_label_guidance", detail=f"{rule.source_title} gives no guidance for this pair.", source=citation.id)
     if rule.severity not in WARNING_SEVERITIES:
         return PairFinding(
             status="not_meaningful",
             detail=f"{rule.source_title} reports no clinically meaningful effect.",
             cleared=InteractionCleared(
-                drug=subject.name, interacting_drug=other.name, finding="not_meaningful", effect=rule.effect, evidence=[citation]
+                drug=subject.name, interacting_drug=other.name, finding="not_meaningful", effect=rule.effect, evidence=[citation.id]
             ),
-            source=citation,
+            source=citation.id,
         )
     warning = InteractionWarning(
         drug=subject.name,
@@ -326,9 +329,9 @@ def _finding_from_class_rule(subject: DrugRef, other: DrugRef, rule: ClassIntera
         management=rule.management,
         rule_level="class_class",
         label_wording_read=False,
-        evidence=[citation],
+        evidence=[citation.id],
     )
-    return PairFinding(status="warning", detail=f"{rule.severity.value}: {rule.management}", warning=warning, source=citation)
+    return PairFinding(status="warning", detail=f"{rule.severity.value}: {rule.management}", warning=warning, source=citation.id)
 
 
 def _shared_specific_classes(kb: KnowledgeBase, subject: str, other: str) -> list[str]:
@@ -403,7 +406,7 @@ def mechanism_scope(kb: KnowledgeBase, subject: str) -> InteractionScope:
         checked.add(Mechanism.DUPLICATE_TKI)
     return InteractionScope(
         drug=subject,
-        label=label_citation(label) if label is not None and label.us_label else None,
+        label=label_citation(kb, label).id if label is not None and label.us_label else None,
         label_wording_read=bool(label and label.verification.label_wording_read),
         mechanisms_checked=[MECHANISM_NAMES[m] for m in Mechanism if m in checked],
         mechanisms_not_checked=[MECHANISM_NAMES[m] for m in Mechanism if m not in checked],

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from schemas.requests import MedicationInput, PatientProfileInput
 from schemas.responses import (
     Component,
     Coverage,
-    DoseLabelShown,
     DoseSourceShown,
     OptionCaution,
     DrugUnderstood,
@@ -25,8 +25,8 @@ from schemas.responses import (
     Warning,
     WithheldRegimen,
 )
-from service.engine.evidence import EVIDENCE_LEVELS, to_citation
-from service.engine.interactions import check_interactions, interaction_subjects
+from service.engine.evidence import EVIDENCE_LEVELS, cite_evidence, cite_label, citations_for
+from service.engine.interactions import InteractionReport, check_interactions, interaction_subjects
 from service.engine.matching import (
     Exclusion,
     IndicationAssessment,
@@ -142,20 +142,8 @@ def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -
     return _Considered(regimen, None, [], withheld)
 
 
-def _citations(kb: KnowledgeBase, ids: tuple[str, ...] | list[str]):
-    return [_citation(kb, e) for e in kb.citable_evidence(list(dict.fromkeys(ids)))]
-
-
-def _citation(kb: KnowledgeBase, evidence):  # type: ignore[no-untyped-def]
-    # built once per record: the knowledge is immutable, and responses never modify a citation
-    key = ("citation", evidence.id)
-    if key not in kb.memo:
-        kb.memo[key] = to_citation(evidence)
-    return kb.memo[key]
-
-
 def _not_recommended(kb: KnowledgeBase, item: _Considered) -> NotRecommended:
-    reasons = [ExclusionReason(kind=e.kind, detail=e.detail, evidence=_citations(kb, e.evidence)) for e in item.exclusions]
+    reasons = [ExclusionReason(kind=e.kind, detail=e.detail, evidence=cite_evidence(kb, e.evidence)) for e in item.exclusions]
     evidence_ids = [i for e in item.exclusions for i in e.evidence]
     alternatives = list(dict.fromkeys(a for e in item.exclusions for a in e.alternatives))
     return NotRecommended(
@@ -164,7 +152,7 @@ def _not_recommended(kb: KnowledgeBase, item: _Considered) -> NotRecommended:
         drugs=item.regimen.drugs,
         reason="; ".join(dict.fromkeys(e.detail for e in item.exclusions)),
         reasons=reasons,
-        evidence=_citations(kb, evidence_ids),
+        evidence=cite_evidence(kb, evidence_ids),
         alternatives=alternatives,
     )
 
@@ -175,14 +163,15 @@ def _dose_source(kb: KnowledgeBase, source: DoseSource | None) -> DoseSourceShow
     label = None
     if source.label is not None:
         set_id = source.label.set_id
-        label = DoseLabelShown(
+        label = cite_label(
+            kb,
             title=source.label.title,
             url=f"https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid={set_id}" if set_id else None,
             set_id=set_id,
             section=source.label.section,
             read_from=source.label.source_url,
-        )
-    return DoseSourceShown(evidence=_citations(kb, source.evidence), label=label)
+        ).id
+    return DoseSourceShown(evidence=cite_evidence(kb, source.evidence), label=label)
 
 
 def components_for(kb: KnowledgeBase, regimen: Regimen, indication: Indication) -> list[Component]:
@@ -216,12 +205,12 @@ def _option(
         evidence_level_detail=EVIDENCE_LEVELS[indication.evidence_level],
         regulatory_status=indication.regulatory_status.value,
         approval_year=indication.approval_year,
-        evidence=_citations(kb, indication.evidence),
+        evidence=cite_evidence(kb, indication.evidence),
         rationale=a.criteria,
         caveats=[f"caution: {c.detail}" for c in a.cautions]
         + [f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns]
         + repeat_caveats(profile, a.regimen),
-        cautions=[OptionCaution(detail=c.detail, evidence=_citations(kb, c.evidence)) for c in a.cautions],
+        cautions=[OptionCaution(detail=c.detail, evidence=cite_evidence(kb, c.evidence)) for c in a.cautions],
         ranked_below=ranked_below,
         overall_survival=_overall_survival(kb, indication),
         notes=indication.notes or None,
@@ -233,7 +222,7 @@ def _overall_survival(kb: KnowledgeBase, indication: Indication) -> OverallSurvi
     shown = indication.overall_survival
     if shown is None:
         return None
-    return OverallSurvivalShown(result=shown.result, comparator=shown.comparator, evidence=_citations(kb, shown.evidence))
+    return OverallSurvivalShown(result=shown.result, comparator=shown.comparator, evidence=cite_evidence(kb, shown.evidence))
 
 
 def _is_tumour_agnostic(a: IndicationAssessment) -> int:
@@ -415,12 +404,48 @@ def _exclusion_groups(kb: KnowledgeBase, considered: list[_Considered]) -> list[
         ExclusionGroup(
             kind=exclusion.kind,
             reason=exclusion.detail,
-            evidence=_citations(kb, exclusion.evidence),
+            evidence=cite_evidence(kb, exclusion.evidence),
             regimens=[ExcludedRegimenRef(id=r.id, name=r.name) for r in sorted(regimens, key=lambda r: r.name)],
             alternatives=list(exclusion.alternatives),
         )
         for exclusion, regimens in sorted(groups.values(), key=lambda g: (g[0].kind, g[0].detail))
     ]
+
+
+def _cited_by_options(options: list[TreatmentOption]) -> Iterator[str]:
+    for option in options:
+        yield from option.evidence
+        for component in option.components:
+            if component.dose_source is not None:
+                yield from component.dose_source.evidence
+                if component.dose_source.label is not None:
+                    yield component.dose_source.label
+        if option.overall_survival is not None:
+            yield from option.overall_survival.evidence
+        for caution in option.cautions:
+            yield from caution.evidence
+
+
+def _cited_by_exclusions(not_recommended: list[NotRecommended], groups: list[ExclusionGroup]) -> Iterator[str]:
+    for item in not_recommended:
+        yield from item.evidence
+        for reason in item.reasons:
+            yield from reason.evidence
+    for group in groups:
+        yield from group.evidence
+
+
+def _cited_by_interactions(report: InteractionReport) -> Iterator[str]:
+    for warning in report.warnings:
+        yield from warning.evidence
+    for cleared in report.cleared:
+        yield from cleared.evidence
+    for pair in report.pairs:
+        if pair.source is not None:
+            yield pair.source
+    for scope in report.scope:
+        if scope.label is not None:
+            yield scope.label
 
 
 def _missing_data_warnings(options: list[TreatmentOption]) -> list[Warning]:
@@ -491,6 +516,8 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
                 "the inputs marked not recognised; the knowledge base may not cover this situation." + pending,
             )
         )
+    exclusion_groups = _exclusion_groups(kb, considered)
+    cited = [*_cited_by_options(options), *_cited_by_exclusions(not_recommended, exclusion_groups), *_cited_by_interactions(report)]
     return RecommendationResponse(
         knowledge_version=knowledge_version(kb),
         provisional=bool(profile.provisional_reasons),
@@ -500,12 +527,13 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         options=options,
         withheld=_withheld(kb, considered),
         not_recommended=not_recommended,
-        exclusion_groups=_exclusion_groups(kb, considered),
+        exclusion_groups=exclusion_groups,
         interaction_warnings=report.warnings,
         interactions_cleared=report.cleared,
         interaction_pairs=report.pairs,
         interaction_scope=report.scope,
         warnings=warnings,
+        citations=citations_for(kb, cited),
         intended_use=INTENDED_USE,
     )
 
@@ -599,4 +627,5 @@ def check_medication_list(kb: KnowledgeBase, drugs: list[str | MedicationInput])
         interaction_pairs=report.pairs,
         interaction_scope=report.scope,
         warnings=warnings,
+        citations=citations_for(kb, _cited_by_interactions(report)),
     )

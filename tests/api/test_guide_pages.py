@@ -160,7 +160,7 @@ def test_details_are_collapsed_and_every_key_figure_is_there(client, recommend):
     page = client.post("/guide/panel", data={"cancer_type": "CML", "stage": "chronic phase", "alt::BCR::ABL1 T315I": "detected"}).text
     assert "<details open" not in page and '<details id="understood"' in page
     answer = recommend(cancer_type="CML", stage="chronic phase", mutations=["BCR::ABL1 T315I"])
-    figures = [f for o in answer.options for e in o.evidence for f in e.key_figures]
+    figures = [f for o in answer.options for e in o.evidence for f in answer.citations[e].key_figures]
     assert len(figures) > 3 * len(answer.options)
     for figure in figures:
         assert str(markupsafe.escape(figure)) in page, figure

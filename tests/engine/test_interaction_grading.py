@@ -23,6 +23,13 @@ def the_warning(kb, subject, other):  # type: ignore[no-untyped-def]
     return found[0]
 
 
+def the_label(kb, subject, other):  # type: ignore[no-untyped-def]
+    """The label citation of the one warning for the pair, from the answer's citations."""
+    result = answer(kb, subject, other)
+    [warning] = [w for w in result.interaction_warnings if w.drug == subject]
+    return result.citations[warning.evidence[0]]
+
+
 def pair_status(kb, subject, other):  # type: ignore[no-untyped-def]
     [pair] = [p for p in answer(kb, subject, other).interaction_pairs if p.drug == subject]
     return pair
@@ -44,9 +51,10 @@ def test_lorlatinib_with_rifampin_is_contraindicated_from_section_4(kb):
     warning = the_warning(kb, "lorlatinib", "rifampin")
     assert warning.severity == "contraindicated"
     assert warning.management.startswith("Contraindicated")
-    assert "4" in (warning.evidence[0].section or "").split("; ")
+    label = the_label(kb, "lorlatinib", "rifampin")
+    assert "4" in (label.section or "").split("; ")
     assert warning.label_wording_read is True
-    assert warning.evidence[0].url == "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=2b34d62d-e02a-4af3-bc0d-1571dd4ee76d"
+    assert label.url == "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=2b34d62d-e02a-4af3-bc0d-1571dd4ee76d"
 
 
 def test_erlotinib_with_a_ppi_lists_the_labels_alternatives(kb):
@@ -89,7 +97,8 @@ def test_nilotinib_with_ciprofloxacin_is_not_assessed_not_silently_safe(kb):
 def test_nintedanib_with_rifampin_is_avoid_through_p_gp_induction(kb):
     warning = the_warning(kb, "nintedanib", "rifampin")
     assert warning.severity == "avoid" and warning.mechanism == "pgp_induction"
-    assert warning.evidence[0].url and "da1c9f37-779e-4682-816f-93d0faa4cfc9" in warning.evidence[0].url
+    label = the_label(kb, "nintedanib", "rifampin")
+    assert label.url and "da1c9f37-779e-4682-816f-93d0faa4cfc9" in label.url
 
 
 def test_tucatinib_with_gemfibrozil_is_avoid_through_cyp2c8(kb):
@@ -132,8 +141,9 @@ def test_two_tkis_of_different_classes_are_not_duplicates(kb):
 
 def test_every_label_link_is_the_dailymed_label(kb):
     result = answer(kb, "imatinib", "dasatinib", "bosutinib", "erlotinib", "rifampin", "omeprazole", "grapefruit juice")
-    citations = [e for w in result.interaction_warnings for e in w.evidence] + [p.source for p in result.interaction_pairs if p.source]
-    assert citations
+    cited = [e for w in result.interaction_warnings for e in w.evidence] + [p.source for p in result.interaction_pairs if p.source]
+    citations = [result.citations[i] for i in cited]
+    assert citations and all(c.kind == "label" for c in citations)
     for citation in citations:
         assert citation.url is None or citation.url.startswith("https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=")
 
@@ -238,10 +248,11 @@ def test_adjust_dose_rules_carry_the_number_and_timing_rules_the_hours(kb):
 
 
 def test_a_formulation_with_its_own_label_is_cited_by_its_own_set_id(kb):
-    [danziten] = answer(kb, "Danziten", "ketoconazole").interaction_warnings
-    [tasigna] = answer(kb, "Tasigna", "ketoconazole").interaction_warnings
-    assert danziten.evidence[0].set_id == "d288d165-3505-49bb-9b2e-124490d65f49"
-    assert tasigna.evidence[0].set_id == "6093952a-5248-45cb-ad17-33716a411146"
+    assert the_label(kb, "nilotinib", "ketoconazole") is not None
+    danziten, tasigna = answer(kb, "Danziten", "ketoconazole"), answer(kb, "Tasigna", "ketoconazole")
+    assert danziten.citations[danziten.interaction_warnings[0].evidence[0]].set_id == "d288d165-3505-49bb-9b2e-124490d65f49"
+    assert tasigna.citations[tasigna.interaction_warnings[0].evidence[0]].set_id == "6093952a-5248-45cb-ad17-33716a411146"
+    assert len(danziten.interaction_warnings) == len(tasigna.interaction_warnings) == 1
 
 
 def test_a_name_and_an_rxcui_that_disagree_are_reported_not_guessed(kb):

@@ -22,7 +22,7 @@ def test_t315i_cml_points_to_ponatinib_and_asciminib(recommend):
     assert set(option_ids(result)) == {"ponatinib-cml", "asciminib-cml"}
     assert {o.indication_id for o in result.options} == {"ponatinib-cml-t315i", "asciminib-cml-t315i"}
     for option in result.options:
-        assert option.evidence and all(e.pmid or e.nct_id or e.doi for e in option.evidence)
+        assert option.evidence and all(result.citations[e].pmid or result.citations[e].nct_id or result.citations[e].doi for e in option.evidence)
         assert any(c.criterion == "alteration" and c.result == "met" for c in option.rationale)
 
 
@@ -174,7 +174,7 @@ def test_crc_msi_high_excludes_the_mss_only_combination(recommend):
 
 def test_unverified_evidence_is_never_cited(recommend, kb):
     result = recommend(cancer_type="COADREAD", stage="metastatic", biomarkers=[{"name": "MSI", "status": "MSS"}], prior_therapies=["capecitabine"])
-    cited = {e.id for o in result.options for e in o.evidence}
+    cited = {e for o in result.options for e in o.evidence}
     assert cited and all(kb.evidence[i].citable for i in cited)
     assert "regonivo-epoc1603-crc" not in cited
 

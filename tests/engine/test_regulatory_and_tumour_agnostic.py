@@ -18,7 +18,8 @@ def test_withdrawn_pralsetinib_mtc_indication_is_not_offered_and_says_withdrawn(
     reason = excluded(result)["pralsetinib-mtc"]
     assert [r.kind for r in reason.reasons] == ["withdrawn"]
     assert "withdrawn on 2023-06-30" in reason.reason
-    assert reason.evidence and all(e.pmid or e.nct_id or e.doi for e in reason.evidence)
+    evidence = [result.citations[i] for i in reason.evidence]
+    assert evidence and all(e.pmid or e.nct_id or e.doi for e in evidence)
 
 
 def test_withdrawn_indication_is_silent_when_the_patient_does_not_fit_it(recommend):

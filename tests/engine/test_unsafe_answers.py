@@ -124,7 +124,7 @@ def test_vandetanib_is_excluded_in_long_qt_syndrome_by_its_boxed_warning(recomme
     result = recommend(cancer_type="THME", stage="metastatic", mutations=["RET M918T"], prior_therapies=[], conditions=["congenital long QT syndrome"])
     assert "vandetanib-mtc" not in option_ids(result)
     reason = excluded(result)["vandetanib-mtc"]
-    assert reason.reasons[0].kind == "contraindication" and reason.evidence[0].dailymed_set_id
+    assert reason.reasons[0].kind == "contraindication" and result.citations[reason.evidence[0]].dailymed_set_id
 
 
 def test_nilotinib_carries_the_qt_caution(recommend):
@@ -174,7 +174,7 @@ def test_ros1_g2032r_after_crizotinib_names_repotrectinib(recommend):
     assert "crizotinib-ros1" not in option_ids(result)
     crizotinib = excluded(result)["crizotinib-ros1"]
     assert "repotrectinib" in crizotinib.reason
-    assert {e.nct_id for e in crizotinib.evidence} >= {"NCT03093116"}
+    assert {result.citations[e].nct_id for e in crizotinib.evidence} >= {"NCT03093116"}
 
 
 @pytest.mark.parametrize(
@@ -342,7 +342,7 @@ def test_what_was_not_checked_is_said(recommend):
 def test_osimertinib_with_a_history_of_pneumonitis_carries_the_label_caution(recommend):
     result = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR L858R"], prior_therapies=[], conditions=["history of radiation pneumonitis"])
     osimertinib = next(o for o in result.options if o.id == "osimertinib-nsclc")
-    assert osimertinib.cautions and osimertinib.cautions[0].evidence[0].dailymed_set_id == "5e81b4a7-b971-45e1-9c31-29cea8c87ce7"
+    assert osimertinib.cautions and result.citations[osimertinib.cautions[0].evidence[0]].dailymed_set_id == "5e81b4a7-b971-45e1-9c31-29cea8c87ce7"
 
 
 def test_alternatives_to_continuing_are_listed_only_when_the_interaction_cannot_be_managed(recommend):
