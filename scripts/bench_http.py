@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
 import json
 import os
 import re
@@ -111,6 +112,52 @@ def run_wrk(wrk: str, url: str, script: Path, connections: int, seconds: float) 
     }
 
 
+def answer_costs(rounds: int = 200) -> dict[str, float]:
+    """In this process, CPU ms per answer of BENCH_PROFILE: the engine, serialisation, and gzip at the served level."""
+    from schemas.requests import PatientProfileInput
+    from service.api.answers import json_answer
+    from service.config import get_settings
+    from service.engine.recommend import recommend_for
+    from service.knowledge.loader import load_knowledge
+    from service.ops import GZIP_LEVEL
+
+    kb = load_knowledge(get_settings().knowledge_db_url)
+    profile = PatientProfileInput.model_validate(BENCH_PROFILE)
+    answer = recommend_for(kb, profile)
+    data = json_answer(answer).body
+    steps = {
+        "engine": lambda: recommend_for(kb, profile),
+        "serialisation": lambda: json_answer(answer),
+        f"gzip level {GZIP_LEVEL}": lambda: gzip.compress(data, compresslevel=GZIP_LEVEL),
+    }
+    costs = {}
+    for name, step in steps.items():
+        step()
+        started = time.process_time()
+        for _ in range(rounds):
+            step()
+        costs[name] = (time.process_time() - started) * 1000 / rounds
+    return costs
+
+
+def fetch(port: int, path: str, body: bytes) -> tuple[bytes, dict[str, int]]:
+    """The answer's bytes, and its size as sent without and with gzip."""
+    sizes = {}
+    plain = b""
+    for encoding in ("identity", "gzip"):
+        request = urllib.request.Request(
+            f"http://{HOST}:{port}{path}", data=body, headers={"Content-Type": "application/json", "Accept-Encoding": encoding}
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            sent = answer.read()
+            sizes[encoding] = len(sent)
+            if encoding == "identity":
+                plain = sent
+            elif answer.headers.get("content-encoding") == "gzip" and gzip.decompress(sent) != plain:
+                sys.exit(f"{path}: the gzip answer differs from the plain one")
+    return plain, sizes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/bench-http", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10, help="length of each load phase (default 10)")
@@ -131,12 +178,12 @@ def main(argv: list[str] | None = None) -> int:
             script = Path(scratch) / "post.lua"
             lua_headers = "\n".join(f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items())
             script.write_text(WRK_SCRIPT.format(body="[[" + body.decode() + "]]", headers=lua_headers))
-            sizes = {}
+            sizes, answers = {}, {}
             for name, path in ROUTES.items():
-                request = urllib.request.Request(f"http://{HOST}:{port}{path}", data=body, headers={"Content-Type": "application/json", **headers})
-                with urllib.request.urlopen(request, timeout=10) as answer:
-                    sizes[name] = len(answer.read())
+                answers[name], sizes[name] = fetch(port, path, body)
                 run_wrk(wrk, f"http://{HOST}:{port}{path}", script, args.connections, 2)  # warm-up
+            if answers["real"] != answers["static"]:
+                sys.exit("the static route does not send the real route's bytes: the comparison would be unfair")
             closed = {}
             for name, path in ROUTES.items():
                 before = cpu_seconds(server.pid)
@@ -163,7 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     loop_name = "uvloop" if _has("uvloop") else "asyncio"
     http_name = "httptools" if _has("httptools") else "h11"
     print(f"tki-cds HTTP benchmark: python -m service.serve, one uvicorn worker ({loop_name}, {http_name}) on {HOST}, {os.cpu_count()} CPUs shared with the load tools")
-    print(f"profile: service/api/bench.py BENCH_PROFILE; answer {sizes['real']} bytes ({'gzip' if headers else 'identity'}), static {sizes['static']} bytes")
+    print(f"load tools: wrk {wrk_version(wrk)} (closed loop), scripts/loadgen.py (open loop); responses {'gzip' if headers else 'identity'}")
+    print(
+        f"profile: service/api/bench.py BENCH_PROFILE; answer {sizes['real']['identity']} bytes, {sizes['real']['gzip']} bytes gzip; "
+        f"the static route sends the same bytes ({sizes['static']['identity']} / {sizes['static']['gzip']})"
+    )
     print(f"\nclosed loop: wrk -t1 -c{args.connections} -d{args.seconds:g}s (latency from send; hides queueing)")
     print(f"{'route':8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'p99.9 ms':>9} {'CPU ms/req':>11} {'errors':>7}")
     for name, row in closed.items():
@@ -176,11 +227,21 @@ def main(argv: list[str] | None = None) -> int:
         if row["errors"] or row["stale_retries"]:
             kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(row["errors"].items())) or "none"
             print(f"  {name}: failures by kind: {kinds}; resent after the server closed an idle kept-alive connection: {row['stale_retries']}")
+    costs = answer_costs()
+    print("\nin-process CPU per answer (this process, 200 rounds): " + ", ".join(f"{k} {v:.2f} ms" for k, v in costs.items()))
+    print(f"real minus static server CPU per request (closed loop): {closed['real']['cpu_ms'] - closed['static']['cpu_ms']:.2f} ms")
     ratio = closed["real"]["rps"] / closed["static"]["rps"]
     print(f"\nratio real/static throughput (closed loop): {ratio:.2f}")
     # CPU per request is steadier than throughput on a machine shared with other work.
     print(f"ratio static/real server CPU per request (closed loop): {closed['static']['cpu_ms'] / closed['real']['cpu_ms']:.2f}")
     return 0
+
+
+def wrk_version(wrk: str) -> str:
+    ran = subprocess.run([wrk, "--version"], capture_output=True, text=True)
+    shown = ran.stdout + ran.stderr
+    match = re.search(r"wrk (\S+)", shown)
+    return match.group(1) if match else "(version unknown)"
 
 
 def _has(module: str) -> bool:

@@ -1,9 +1,10 @@
 """The benchmark's yardstick: the recommendation route's request handling with the answer pre-serialised.
 
 Mounted only when TKI_CDS_BENCH_ENDPOINTS is set (scripts/bench-http does), and never in the OpenAPI
-document. It validates the same request body as POST /v1/recommendations, then returns the bytes of
-the answer for BENCH_PROFILE computed once at startup, so the difference between the two routes is
-what answering costs beyond the HTTP path (engine, model building, serialisation).
+document. It reads and validates the request body as POST /v1/recommendations does (same route class,
+same model, same dependency), then returns the bytes POST /v1/recommendations sends for BENCH_PROFILE,
+computed once at startup, so the difference between the two routes is what answering costs beyond the
+HTTP path (engine, model building, serialisation).
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from schemas.requests import PatientProfileInput
+from service.api.answers import json_answer
+from service.api.body import JSONBodyRoute
+from service.api.deps import KnowledgeDep
 from service.engine.recommend import recommend_for
 from service.knowledge.index import KnowledgeBase
 
@@ -26,11 +30,13 @@ BENCH_PROFILE: dict[str, object] = {
 
 
 def bench_router(knowledge: KnowledgeBase) -> APIRouter:
-    answer = recommend_for(knowledge, PatientProfileInput.model_validate(BENCH_PROFILE)).model_dump_json(exclude_none=True).encode()
-    router = APIRouter(include_in_schema=False)
+    # the bytes json_answer sends for BENCH_PROFILE: the same serialisation as the real route
+    answer = json_answer(recommend_for(knowledge, PatientProfileInput.model_validate(BENCH_PROFILE))).body
+    # the real route's strict body reading (JSONBodyRoute) and dependency, so only the answering differs
+    router = APIRouter(include_in_schema=False, route_class=JSONBodyRoute)
 
     @router.post("/bench/static-recommendations")
-    async def static_recommendations(profile: PatientProfileInput) -> Response:
+    async def static_recommendations(profile: PatientProfileInput, knowledge: KnowledgeDep) -> Response:
         return Response(answer, media_type="application/json")
 
     return router

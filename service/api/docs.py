@@ -11,10 +11,10 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/docs", response_class=HTMLResponse)
-def swagger_ui(request: Request) -> HTMLResponse:
+async def swagger_ui(request: Request) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(request, "docs.html", {"openapi_url": request.app.openapi_url})
 
 
 @router.get("/redoc", response_class=HTMLResponse)
-def redoc(request: Request) -> HTMLResponse:
+async def redoc(request: Request) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(request, "redoc.html", {"openapi_url": request.app.openapi_url})

@@ -218,12 +218,12 @@ async def _read_form(request: Request) -> dict[str, str] | Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(request: Request, knowledge: KnowledgeDep) -> HTMLResponse:
+async def index(request: Request, knowledge: KnowledgeDep) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(request, "index.html", {"version": knowledge_version(knowledge), "intended_use": INTENDED_USE})
 
 
 @router.get("/guide", response_class=HTMLResponse)
-def guide(request: Request, knowledge: KnowledgeDep) -> HTMLResponse:
+async def guide(request: Request, knowledge: KnowledgeDep) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(request, "guide.html", _context(request, knowledge, None))
 
 

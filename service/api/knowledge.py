@@ -31,6 +31,7 @@ from service.knowledge.index import KnowledgeBase
 from service.knowledge.terms import fold
 from service.knowledge.records import Indication, Regimen
 
+# Routes are async: they read the in-memory knowledge only, so a threadpool hop would add cost and no concurrency.
 router = APIRouter(prefix="/v1", tags=["knowledge"])
 
 
@@ -106,13 +107,13 @@ def _regimen_view(kb: KnowledgeBase, regimen: Regimen) -> RegimenView:
     summary="The knowledge release and content hash served, and what it covers per cancer type",
     response_model=KnowledgeOverview,
 )
-def get_knowledge_version(knowledge: KnowledgeDep) -> KnowledgeOverview:
+async def get_knowledge_version(knowledge: KnowledgeDep) -> KnowledgeOverview:
     coverage = [CancerTypeCoverage(**row) for row in coverage_by_cancer_type(knowledge)]
     return KnowledgeOverview(**knowledge_version(knowledge).model_dump(), coverage=coverage)
 
 
 @router.get("/regimens", operation_id="listRegimens", summary="List regimens, optionally for a cancer type or containing a drug", response_model=RegimenList, response_model_exclude_none=True)
-def list_regimens(knowledge: KnowledgeDep, cancer_type: CancerTypeFilter = None, drug: DrugFilter = None) -> RegimenList:
+async def list_regimens(knowledge: KnowledgeDep, cancer_type: CancerTypeFilter = None, drug: DrugFilter = None) -> RegimenList:
     code = knowledge.cancer_type_terms.get(fold(cancer_type)) if cancer_type else None
     items = []
     for regimen in knowledge.regimens.values():
@@ -126,7 +127,7 @@ def list_regimens(knowledge: KnowledgeDep, cancer_type: CancerTypeFilter = None,
 
 
 @router.get("/regimens/{regimen_id}", operation_id="getRegimen", summary="One regimen with its indications and evidence", response_model=RegimenView, response_model_exclude_none=True, responses=problem_responses(404, 422))
-def get_regimen(regimen_id: RegimenId, knowledge: KnowledgeDep) -> RegimenView:
+async def get_regimen(regimen_id: RegimenId, knowledge: KnowledgeDep) -> RegimenView:
     regimen = knowledge.regimens.get(regimen_id)
     if regimen is None:
         raise NotFoundError("regimen")
@@ -150,13 +151,13 @@ def _drug_view(kb: KnowledgeBase, name: str) -> DrugView:
 
 
 @router.get("/drugs", operation_id="listDrugs", summary="The drug catalogue, optionally filtered by class", response_model=DrugList, response_model_exclude_none=True)
-def list_drugs(knowledge: KnowledgeDep, drug_class: DrugClassFilter = None) -> DrugList:
+async def list_drugs(knowledge: KnowledgeDep, drug_class: DrugClassFilter = None) -> DrugList:
     names = [n for n, d in knowledge.drugs.items() if drug_class is None or drug_class in d.classes]
     return DrugList(knowledge_version=knowledge_version(knowledge), items=[_drug_view(knowledge, n) for n in names])
 
 
 @router.get("/drugs/{name}", operation_id="getDrug", summary="One drug, found by generic name, brand, salt or synonym", response_model=DrugView, response_model_exclude_none=True, responses=problem_responses(404, 422))
-def get_drug(name: DrugName, knowledge: KnowledgeDep) -> DrugView:
+async def get_drug(name: DrugName, knowledge: KnowledgeDep) -> DrugView:
     hit = knowledge.drug_terms.get(fold(name))
     if hit is None:
         raise NotFoundError("drug")
@@ -170,12 +171,12 @@ def _cancer_type_view(kb: KnowledgeBase, code: str) -> CancerTypeView:
 
 
 @router.get("/cancer-types", operation_id="listCancerTypes", summary="Cancer types (OncoTree codes) with synonyms and hierarchy", response_model=CancerTypeList, response_model_exclude_none=True)
-def list_cancer_types(knowledge: KnowledgeDep) -> CancerTypeList:
+async def list_cancer_types(knowledge: KnowledgeDep) -> CancerTypeList:
     return CancerTypeList(knowledge_version=knowledge_version(knowledge), items=[_cancer_type_view(knowledge, c) for c in sorted(knowledge.cancer_types)])
 
 
 @router.get("/cancer-types/{code}", operation_id="getCancerType", summary="One cancer type, found by code, name or synonym", response_model=CancerTypeView, response_model_exclude_none=True, responses=problem_responses(404, 422))
-def get_cancer_type(code: CancerTypeCode, knowledge: KnowledgeDep) -> CancerTypeView:
+async def get_cancer_type(code: CancerTypeCode, knowledge: KnowledgeDep) -> CancerTypeView:
     found = knowledge.cancer_type_terms.get(fold(code))
     if found is None:
         raise NotFoundError("cancer type")
@@ -183,7 +184,7 @@ def get_cancer_type(code: CancerTypeCode, knowledge: KnowledgeDep) -> CancerType
 
 
 @router.get("/alterations", operation_id="listAlterations", summary="Alterations the knowledge base can act on, optionally for one gene", response_model=AlterationList, response_model_exclude_none=True)
-def list_alterations(knowledge: KnowledgeDep, gene: GeneFilter = None) -> AlterationList:
+async def list_alterations(knowledge: KnowledgeDep, gene: GeneFilter = None) -> AlterationList:
     symbol = knowledge.gene_terms.get(fold(gene)) if gene else None
     items = [
         AlterationView(id=a.id, gene=a.gene, name=a.name, kind=a.kind, exon=a.exon, aliases=a.aliases, categories=a.categories)
@@ -194,13 +195,13 @@ def list_alterations(knowledge: KnowledgeDep, gene: GeneFilter = None) -> Altera
 
 
 @router.get("/evidence", operation_id="listEvidence", summary="Verified evidence records with their sources", response_model=EvidenceList, response_model_exclude_none=True)
-def list_evidence(knowledge: KnowledgeDep) -> EvidenceList:
+async def list_evidence(knowledge: KnowledgeDep) -> EvidenceList:
     items = [to_record(e) for e in sorted(knowledge.evidence.values(), key=lambda e: e.id) if e.citable]
     return EvidenceList(knowledge_version=knowledge_version(knowledge), items=items)
 
 
 @router.get("/evidence/{evidence_id}", operation_id="getEvidence", summary="One verified evidence record", response_model=EvidenceRecord, response_model_exclude_none=True, responses=problem_responses(404, 422))
-def get_evidence(evidence_id: EvidenceId, knowledge: KnowledgeDep) -> EvidenceRecord:
+async def get_evidence(evidence_id: EvidenceId, knowledge: KnowledgeDep) -> EvidenceRecord:
     evidence = knowledge.evidence.get(evidence_id)
     if evidence is None or not evidence.citable:
         raise NotFoundError("evidence record")

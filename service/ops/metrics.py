@@ -35,6 +35,17 @@ class ServiceMetrics:
         self.knowledge = Gauge(
             "tki_cds_knowledge_info", "The knowledge release served (1 once loaded).", ("release", "content_hash"), registry=self.registry
         )
+        # label children by (method, route, status, release): a dict lookup per request instead of two labels() calls
+        self._children: dict[tuple[str, str, str, str], tuple[Any, Any]] = {}
+
+    def observe(self, method: str, route: str, status: str, release: str, seconds: float) -> None:
+        key = (method, route, status, release)
+        children = self._children.get(key)
+        if children is None:
+            labels = {"method": method, "route": route, "status": status, "release": release}
+            children = self._children.setdefault(key, (self.requests.labels(**labels), self.latency.labels(**labels)))
+        children[0].inc()
+        children[1].observe(seconds)
 
 
 def route_template(scope: Scope) -> str:
@@ -74,9 +85,7 @@ class MetricsMiddleware:
         finally:
             self.metrics.in_progress.dec()
             method = scope["method"] if scope["method"] in KNOWN_METHODS else "other"
-            labels: dict[str, Any] = {"method": method, "route": route_template(scope), "status": str(status), "release": _release(scope)}
-            self.metrics.requests.labels(**labels).inc()
-            self.metrics.latency.labels(**labels).observe(perf_counter() - started)
+            self.metrics.observe(method, route_template(scope), str(status), _release(scope), perf_counter() - started)
 
 
 def install_metrics(app: FastAPI) -> ServiceMetrics:

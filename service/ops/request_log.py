@@ -9,8 +9,8 @@ It is sent back as X-Request-ID and attached to every log record written while t
 from __future__ import annotations
 
 import logging
+import os
 import re
-import uuid
 from contextvars import ContextVar
 from time import perf_counter
 
@@ -28,7 +28,7 @@ def request_id_from(scope: Scope) -> str:
     for name, value in scope.get("headers", ()):
         if name == b"x-request-id" and _REQUEST_ID_SHAPE.fullmatch(value):
             return value.decode("ascii").lower()
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # 32 hex digits, the shape accepted above
 
 
 class RequestLogMiddleware:
@@ -55,14 +55,23 @@ class RequestLogMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             if logger.isEnabledFor(logging.INFO):
-                logger.info(
-                    "request",
-                    extra={
-                        "request_id": request_id,
-                        "method": scope["method"] if scope["method"] in KNOWN_METHODS else "other",
-                        "route": route_template(scope),
-                        "status": status,
-                        "duration_ms": round((perf_counter() - started) * 1000, 3),
-                    },
+                # made and handled directly: Logger.info would walk the stack for a caller the log never shows
+                logger.handle(
+                    logger.makeRecord(
+                        logger.name,
+                        logging.INFO,
+                        __file__,
+                        0,
+                        "request",
+                        (),
+                        None,
+                        extra={
+                            "request_id": request_id,
+                            "method": scope["method"] if scope["method"] in KNOWN_METHODS else "other",
+                            "route": route_template(scope),
+                            "status": status,
+                            "duration_ms": round((perf_counter() - started) * 1000, 3),
+                        },
+                    )
                 )
             current_request_id.reset(token)
