@@ -123,12 +123,17 @@ async def open_loop(
     freed = asyncio.Condition()
     start = loop.time() + 0.05
 
-    async def connection() -> _Connection:
+    async def connection(fresh: bool = False) -> _Connection:
+        """An idle kept-alive connection, or a new one; always a new one when `fresh`."""
         nonlocal opened
         async with freed:
-            while not idle and opened >= max_connections:
+            while (fresh or not idle) and opened >= max_connections:
+                if fresh and idle:
+                    idle.pop(0).close()  # the longest idle: the likeliest to be closed by the server too
+                    opened -= 1
+                    break
                 await freed.wait()
-            if idle:
+            if idle and not fresh:
                 return idle.pop()
             opened += 1
         try:
@@ -155,7 +160,8 @@ async def open_loop(
         for attempt in (1, 2):
             conn: _Connection | None = None
             try:
-                conn = await asyncio.wait_for(connection(), max(deadline - loop.time(), 0.001))
+                # a resend goes on a new connection, as HTTP clients do: other idle ones may be closed as well
+                conn = await asyncio.wait_for(connection(fresh=attempt == 2), max(deadline - loop.time(), 0.001))
                 status = await asyncio.wait_for(conn.exchange(request), max(deadline - loop.time(), 0.001))
                 ok = 200 <= status < 300
                 if not ok:

@@ -62,3 +62,30 @@ def test_an_unanswered_request_counts_as_slower_than_any_answer():  # type: igno
 def test_load_goes_to_loopback_only():  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="loopback"):
         run_on_own_loop(open_loop("192.0.2.1", 80, b"", rate=1, duration=1))
+
+
+def test_a_request_the_server_dropped_on_a_closed_idle_connection_is_resent_on_a_new_one():  # type: ignore[no-untyped-def]
+    async def one_answer_per_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # keeps no connection alive, without saying so: every idle connection the client holds goes stale
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+            await reader.readexactly(length)
+            await asyncio.sleep(0.15)
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    async def run() -> OpenLoopResult:
+        server = await asyncio.start_server(one_answer_per_connection, "127.0.0.1", 0)
+        async with server:
+            port = server.sockets[0].getsockname()[1]
+            # answers overlap, so several stale connections sit idle at once
+            return await open_loop("127.0.0.1", port, post_request("127.0.0.1", port, "/", b"{}"), rate=20, duration=1, max_connections=8)
+
+    result = run_on_own_loop(run())
+    assert result.stale_retries > 0
+    assert (result.completed, result.failed, result.errors) == (20, 0, {})
