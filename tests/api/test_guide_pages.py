@@ -164,3 +164,31 @@ def test_details_are_collapsed_and_every_key_figure_is_there(client, recommend):
     assert len(figures) > 3 * len(answer.options)
     for figure in figures:
         assert str(markupsafe.escape(figure)) in page, figure
+
+
+def test_every_source_the_answer_cites_is_shown_with_its_link_and_title_beside_its_item(client, recommend):  # type: ignore[no-untyped-def]
+    form = {
+        "cancer_type": "LUAD",
+        "stage": "IV",
+        "other_mutations": "EGFR L858R",
+        "prior_status": "none",
+        "conditions": "history of radiation pneumonitis",
+        "medication_1": "rifampin",
+        "medication_2": "omeprazole",
+    }
+    page = client.post("/guide/panel", data=form).text
+    answer = recommend(
+        cancer_type="LUAD", stage="IV", mutations=["EGFR L858R"], prior_therapies=[],
+        conditions=["history of radiation pneumonitis"], current_medications=["rifampin", "omeprazole"],
+    )  # fmt: skip
+    shown = [
+        *(i for o in answer.options for i in o.evidence),
+        *(i for o in answer.options for c in o.cautions for i in c.evidence),
+        *(i for g in answer.exclusion_groups for i in g.evidence),
+        *(i for w in answer.interaction_warnings for i in w.evidence),
+    ]
+    assert any(c.evidence for o in answer.options for c in o.cautions) and answer.interaction_warnings
+    for citation in (answer.citations[i] for i in shown):
+        assert str(markupsafe.escape(citation.title)) in page, citation.id
+        if citation.url:
+            assert f'href="{markupsafe.escape(citation.url)}"' in page, citation.id
