@@ -25,7 +25,7 @@ CITATION_REF = "Keys of the response's `citations`, where each source is given o
 class EvidenceCitation(Contract):
     """A citable source: a title, at least one of pmid / nct_id / doi, and a link."""
 
-    kind: Literal["evidence"] = "evidence"
+    kind: Literal["evidence"]
     id: str = Field(description="The evidence record's id: stable across requests and releases.")
     title: str
     pmid: str | None = None
@@ -54,7 +54,7 @@ class EvidenceRecord(EvidenceCitation):
 class LabelCitation(Contract):
     """The US prescribing information on DailyMed, by set ID: the label itself, never a copy."""
 
-    kind: Literal["label"] = "label"
+    kind: Literal["label"]
     id: str = Field(description="Stable: derived from what is cited (label, version, sections), the same in every response.")
     title: str
     url: str | None = Field(default=None, description="The DailyMed page of the label (by set ID).")
@@ -420,9 +420,7 @@ class RecommendationResponse(Contract):
     interaction_pairs: list[InteractionPair] = Field(default=[], description="Every (TKI, medicine) pair with its one status.")
     interaction_scope: list[InteractionScope] = Field(default=[], description="Mechanisms checked and not checked, per TKI.")
     warnings: list[Warning]
-    citations: dict[str, Citation] = Field(
-        default={}, description="Every source cited anywhere in the answer, once, by its id: items carry only the ids."
-    )
+    citations: dict[str, Citation] = Field(description="Every source cited anywhere in the answer, once, by its id: items carry only the ids.")
     intended_use: str
 
 
@@ -434,9 +432,7 @@ class InteractionCheckResponse(Contract):
     interaction_pairs: list[InteractionPair] = Field(default=[], description="Every (TKI, medicine) pair with its one status.")
     interaction_scope: list[InteractionScope] = Field(default=[], description="Mechanisms checked and not checked, per TKI.")
     warnings: list[Warning] = []
-    citations: dict[str, Citation] = Field(
-        default={}, description="Every label cited anywhere in the answer, once, by its id: items carry only the ids."
-    )
+    citations: dict[str, Citation] = Field(description="Every label cited anywhere in the answer, once, by its id: items carry only the ids.")
 
 
 class Health(Contract):

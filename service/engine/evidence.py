@@ -58,6 +58,7 @@ def citation_url(evidence: Evidence) -> str:
 
 def to_citation(evidence: Evidence) -> EvidenceCitation:
     return EvidenceCitation(
+        kind="evidence",
         id=evidence.id,
         title=evidence.title,
         pmid=evidence.pmid,
@@ -78,7 +79,7 @@ def to_citation(evidence: Evidence) -> EvidenceCitation:
 
 def to_record(evidence: Evidence) -> EvidenceRecord:
     return EvidenceRecord(
-        **to_citation(evidence).model_dump(exclude={"kind"}),
+        **to_citation(evidence).model_dump(),
         population=evidence.population,
         intervention=evidence.intervention,
         comparator=evidence.comparator,
@@ -120,6 +121,7 @@ def cite_label(
     if not isinstance(citation, LabelCitation):
         digest = hashlib.sha256("\x1f".join(f or "" for f in fields).encode()).hexdigest()[:12]
         citation = LabelCitation(
+            kind="label",
             id=f"label:{digest}", title=title, url=url, set_id=set_id, version=version, section=section, read_from=read_from
         )
         kb.memo[key] = citation
