@@ -23,6 +23,14 @@ _FIELDS = ("method", "route", "status", "duration_ms", "release")
 
 
 class JsonFormatter(logging.Formatter):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The lines carry no process, thread or process name: stop filling them in on every record
+        # (os.getpid is a system call per request line). Set where the formatter is built, in each worker.
+        logging.logProcesses = False
+        logging.logThreads = False
+        logging.logMultiprocessing = False
+
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
