@@ -47,6 +47,10 @@ def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase |
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # FastAPI's native OpenTelemetry would put the raw path and query (drug names, cancer types) and exception
+        # text in spans and logs once any provider is configured; /metrics and the request log are the telemetry.
+        # Off, it also stops a provider lookup (environment reads) on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "auto_configure": False},
         # A slash redirect would be built from the Host header the client sent.
         redirect_slashes=False,
         # FastAPI's own pages load from a CDN with inline script; service/api/docs.py serves vendored ones.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
 from starlette.middleware.base import BaseHTTPMiddleware
 
+from service.main import create_app
 from service.ops.metrics import MetricsMiddleware
 
 
@@ -63,3 +65,25 @@ def test_answers_the_guard_gives_itself_are_counted(client):  # type: ignore[no-
     response = client.post("/v1/recommendations", content=b" " * (300 * 1024), headers={"content-type": "application/json"})
     assert response.status_code == 413  # refused by the guard before any route runs
     assert 'status="413"' in _metrics(client)
+
+
+def test_fastapi_native_telemetry_never_looks_for_a_provider(kb, monkeypatch):  # type: ignore[no-untyped-def]
+    # were a provider configured (an operator's auto-instrumentation), its spans would carry raw paths and queries
+    import fastapi.telemetry._asgi as native
+
+    asked: list[str] = []
+
+    def provider(kind: str):  # type: ignore[no-untyped-def]
+        def lookup():  # type: ignore[no-untyped-def]
+            asked.append(kind)
+            return object()  # not one of OpenTelemetry's deferred providers: counts as configured
+
+        return lookup
+
+    monkeypatch.setattr(native.trace, "get_tracer_provider", provider("tracer"))
+    monkeypatch.setattr(native.metrics, "get_meter_provider", provider("meter"))
+    monkeypatch.setattr(native._logs, "get_logger_provider", provider("logger"))
+    with TestClient(create_app(knowledge_base=kb)) as client:
+        assert client.get("/v1/drugs/imatinib").status_code == 200
+        assert client.post("/v1/interactions", json={"drugs": ["imatinib", "rifampin"]}).status_code == 200
+    assert asked == []
