@@ -443,7 +443,8 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
     stage_understood: StageUnderstood | None = None
     settings: tuple[Setting, ...] = ()
     if request.stage is None:
-        out.warn("stage_missing", "No stage given: options are not filtered by disease setting.", "stage")
+        if not _stage_never_needed(kb, cancer.code):
+            out.warn("stage_missing", "No stage given: options are not filtered by disease setting.", "stage")
     else:
         stage_understood, settings = read_stage(request.stage, details)
         if stage_understood.status != "recognised":
@@ -503,6 +504,13 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
         covered=cancer.understood.covered,
         provisional_reasons=out.provisional,
     )
+
+
+def _stage_never_needed(kb: KnowledgeBase, code: str) -> bool:
+    """Every regimen for this type is open to any setting (myelofibrosis has no stage): a missing stage changes nothing."""
+    regimens = kb.regimens_for_cancer_type(code) if code else []
+    indications = [i for r in regimens for i in r.indications if i.tumour_agnostic is None]
+    return bool(indications) and all(i.any_setting for i in indications)
 
 
 def _has_patient_context(patient: PatientContextUnderstood) -> bool:
