@@ -329,8 +329,9 @@ def _recognised_condition(
 _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _PLATELET_NAME = r"(?:platelets?|platelet count|plt|plts)\s*(?:count\s*)?(?:of|=|:)?\s*"
 # units in which the count is the number of thousands per microlitre, i.e. x10^9/L
-_PER_NANOLITRE_UNITS = r"(?:x\s*10\^?9\s*/\s*l|x\s*10e9\s*/\s*l|10\^?9\s*/\s*l|g/l|k/ul|k/µl|k/mm3|x\s*10\^?3\s*/\s*(?:ul|µl|mm3)|thou/ul|thou/µl)"
-_PLATELETS = re.compile(rf"^(?:{_PLATELET_NAME})?{_NUMBER}\s*(?P<unit>{_PER_NANOLITRE_UNITS}|/\s*(?:ul|µl|mm3))?$")
+_MICRO = "(?:u|µ|μ|mc)"  # fold() turns the micro sign into the Greek mu
+_PER_NANOLITRE_UNITS = rf"(?:[x×]\s*10\^?9\s*/\s*l|[x×]\s*10e9\s*/\s*l|10\^?9\s*/\s*l|g/l|k/{_MICRO}l|k/mm3|[x×]\s*10\^?3\s*/\s*(?:{_MICRO}l|mm3)|thou/{_MICRO}l)"
+_PLATELETS = re.compile(rf"^(?:{_PLATELET_NAME})?{_NUMBER}\s*(?P<unit>{_PER_NANOLITRE_UNITS}|/\s*(?:{_MICRO}l|mm3))?$")
 _HAEMOGLOBIN_NAME = r"(?:haemoglobin|hemoglobin|hb|hgb)\s*(?:of|=|:)?\s*"
 _HAEMOGLOBIN = re.compile(rf"^(?:{_HAEMOGLOBIN_NAME})?{_NUMBER}\s*(?P<unit>g\s*/\s*dl|g\s*/\s*l|mmol\s*/\s*l)?$")
 _TRANSFUSION_WORDS = {
@@ -369,12 +370,13 @@ def _read_platelets(value: float | str) -> tuple[RecognisedTerm, float | None]:
         ), None
     count = _number(match.group(1))
     unit = (match.group("unit") or "").replace(" ", "")
-    if unit in ("/ul", "/µl", "/mm3"):
+    per_microlitre = bool(re.fullmatch(rf"/(?:{_MICRO}l|mm3)", unit))
+    if per_microlitre:
         count = count / 1000  # cells per microlitre: thousands per microlitre is x10^9/L
     if not _PLATELETS_PLAUSIBLE[0] <= count <= _PLATELETS_PLAUSIBLE[1]:
         return RecognisedTerm(input=value, status="not_recognised", detail="the platelet count is outside 0 to 5000 x10^9/L: check the value and its unit"), None
     how = f"platelets {count:g} x10^9/L"
-    if unit in ("/ul", "/µl", "/mm3"):
+    if per_microlitre:
         how += f" (from {match.group(1)} per microlitre)"
     elif not unit:
         how += " (no unit given: read as x10^9/L)"

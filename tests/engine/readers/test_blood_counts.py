@@ -20,6 +20,8 @@ from service.engine.readers.patient import read_blood_counts
         ("85,000/uL", 85.0),
         ("40000/mm3", 40.0),
         ("120 G/L", 120.0),
+        ("85 K/µL", 85.0),
+        ("85 × 10⁹/L", 85.0),
     ],
 )
 def test_platelet_count_is_read_in_x10_9_per_litre(sent, platelets):
