@@ -123,6 +123,7 @@ RESTRICTIONS: tuple[Restriction, ...] = (
     Restriction("FLT3-ITD", _p(r"\bFLT3-ITD\b"), "requires_alterations: FLT3 ITD", _requires_alteration("FLT3 ITD")),
     Restriction("FLT3 mutation", _p(r"\bFLT3-mutated\b|\bFLT3 mutation\b"), "requires_alterations: FLT3 mutation (or FLT3 ITD)",
                 lambda i, _c: any({"FLT3 mutation", "FLT3 ITD"} & set(g) for g in i.requires_alterations)),
+    Restriction("myelofibrosis risk category", _p(r"\bintermediate(-[12])? or high-risk\b"), "biomarkers: MF risk", _requires_biomarker("MF risk")),
     # blood counts (myelofibrosis: the JAK inhibitor and its dose follow them)
     Restriction("platelet count", _p(r"\bplatelets?\b"), "blood_counts: platelets", _requires_blood_count("platelets")),
     Restriction("anaemia or haemoglobin", _p(r"\b(anaemi|anemi|haemoglobin|hemoglobin)"), "blood_counts: haemoglobin",

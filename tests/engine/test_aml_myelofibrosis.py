@@ -125,3 +125,14 @@ def test_pacritinib_is_contraindicated_with_a_strong_cyp3a4_inhibitor(recommend)
     result = recommend(cancer_type="PMF", blood_counts={"platelets": 30}, prior_therapies=[], current_medications=["voriconazole"])
     pair = next(p for p in result.interaction_pairs if p.drug == "pacritinib" and p.interacting_drug == "voriconazole")
     assert pair.severity == "contraindicated"
+
+
+def test_low_risk_myelofibrosis_gets_no_jak_inhibitor_and_fedratinib_needs_intermediate_2(recommend):
+    low = recommend(cancer_type="PMF", stage="DIPSS low", blood_counts={"platelets": 250}, prior_therapies=[])
+    assert option_ids(low) == []
+    assert excluded(low)["ruxolitinib-myelofibrosis"].reasons[0].kind == "biomarker"
+    int1 = recommend(cancer_type="PMF", stage="DIPSS intermediate-1", blood_counts={"platelets": 250}, prior_therapies=[])
+    assert "ruxolitinib-myelofibrosis" in option_ids(int1)
+    assert "fedratinib-myelofibrosis" not in option_ids(int1)
+    int2 = recommend(cancer_type="PMF", biomarkers=["DIPSS intermediate-2"], blood_counts={"platelets": 250}, prior_therapies=[])
+    assert {"ruxolitinib-myelofibrosis", "fedratinib-myelofibrosis"} <= set(option_ids(int2))

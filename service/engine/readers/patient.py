@@ -78,6 +78,13 @@ _BCLC = re.compile(r"^bclc\s*(?:stage\s*)?([0abcd])$", re.ASCII)
 _CHILD_PUGH = re.compile(r"^(?:child[- ]?pugh|cp)[- ]?(?:class\s*|score\s*)?([abc])[- ]?(\d{1,2})?$", re.ASCII)
 _ECOG = re.compile(r"^(?:ecog|ps|ecog ps|who ps|who|performance status|ecog performance status)\s*(?:of|=|:)?\s*([0-4])$", re.ASCII)
 _IMDC = re.compile(r"^(?:imdc\s*(?:risk\s*)?(?:[:=]\s*)?(favou?rable|good|intermediate|poor)(?:\s+risk)?|(favou?rable|intermediate|poor)[- ]risk(?:\s+imdc)?)$", re.ASCII)
+# "DIPSS intermediate-2", "intermediate-1 risk", "IPSS high risk": the myelofibrosis risk category; a bare
+# "high risk" names no scoring system and is left to the other readers
+_MF_RISK = re.compile(
+    r"^(?:(?P<system>dipss(?:[- ]plus)?|ipss|mipss70)\s*(?:risk\s*)?(?:[:=]\s*)?(?P<any>low|high|intermediate[- ]?[12]|int[- ]?[12])"
+    r"|(?P<int>intermediate[- ]?[12]|int[- ]?[12]))(?:[- ]risk)?$",
+    re.ASCII,
+)
 _CREATININE_CLEARANCE = re.compile(r"\b(?:crcl|creatinine clearance|egfr|gfr)\s*(?:of|=|:|<|>)?\s*(\d{1,3}(?:\.\d+)?)\s*(?:ml/min(?:/1\.73\s*m2)?)?", re.ASCII)
 _QTC = re.compile(r"\bqtc[fb]?\s*(?:of|=|:|>)?\s*(\d{3})\s*(?:ms|msec)?\b", re.ASCII)
 _CKD_STAGE = re.compile(r"\b(?:ckd|chronic kidney disease)\s*(?:stage\s*)?([1-5])[ab]?\b", re.ASCII)
@@ -176,6 +183,13 @@ def read_detail(clause: str, details: PatientDetails) -> bool:
     if ecog:
         details.ecog = int(ecog.group(1))
         details.read_from_stage.append(f"ECOG {details.ecog}")
+        return True
+    mf_risk = _MF_RISK.match(clause)
+    if mf_risk:
+        value = (mf_risk.group("any") or mf_risk.group("int")).replace(" ", "-").replace("int-", "intermediate-")
+        value = re.sub(r"^(intermediate|int)-?([12])$", r"intermediate-\2", value)
+        details.biomarkers["MF risk"] = value
+        details.read_from_stage.append(f"myelofibrosis risk {value}")
         return True
     imdc = _IMDC.match(clause)
     if imdc:
