@@ -136,3 +136,17 @@ def test_low_risk_myelofibrosis_gets_no_jak_inhibitor_and_fedratinib_needs_inter
     assert "fedratinib-myelofibrosis" not in option_ids(int1)
     int2 = recommend(cancer_type="PMF", biomarkers=["DIPSS intermediate-2"], blood_counts={"platelets": 250}, prior_therapies=[])
     assert {"ruxolitinib-myelofibrosis", "fedratinib-myelofibrosis"} <= set(option_ids(int2))
+
+
+def test_flt3_mutation_with_the_type_not_stated_gets_midostaurin_but_not_quizartinib(recommend):
+    for text in ("FLT3 positive", "FLT3 mutated", "FLT3 mutation-positive"):
+        result = recommend(cancer_type="AML", stage="newly diagnosed", mutations=[text], prior_therapies=[])
+        assert result.profile.mutations[0].normalised == "FLT3 mutation, type not stated", text
+        assert "midostaurin-daunorubicin-cytarabine" in option_ids(result), text
+        assert "quizartinib-chemotherapy" not in option_ids(result) + withheld_ids(result), text
+
+
+def test_relapsed_flt3_aml_without_its_prior_lines_is_still_shown_gilteritinib_with_the_line_caveat(recommend):
+    result = recommend(cancer_type="AML", stage="relapsed", mutations=["FLT3-ITD"])
+    assert option_ids(result) == ["gilteritinib-aml"]
+    assert any("first line assumed" in c for c in option(result, "gilteritinib-aml").caveats)
