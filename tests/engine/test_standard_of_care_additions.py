@@ -102,3 +102,11 @@ def test_fruquintinib_and_lazertinib_warn_with_strong_cyp3a_inducers(recommend):
     lung = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR exon 19 deletion"], prior_therapies=[], current_medications=["rifampin"])
     lazertinib = next(w for w in lung.interaction_warnings if w.drug == "lazertinib")
     assert lazertinib.severity == "avoid" and lazertinib.exposure_change.percent == -83
+
+
+def test_belzutifan_needs_both_a_pd1_inhibitor_and_a_vegfr_tki_before_it(recommend):
+    after_both = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=["pembrolizumab + axitinib"])
+    belzutifan = option(after_both, "belzutifan-rcc")
+    assert belzutifan.contains_tki is False and belzutifan.components[0].dose.startswith("120 mg")
+    after_tki_only = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=["sunitinib"])
+    assert "belzutifan-rcc" not in option_ids(after_tki_only)
