@@ -110,3 +110,22 @@ def test_belzutifan_needs_both_a_pd1_inhibitor_and_a_vegfr_tki_before_it(recomme
     assert belzutifan.contains_tki is False and belzutifan.components[0].dose.startswith("120 mg")
     after_tki_only = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=["sunitinib"])
     assert "belzutifan-rcc" not in option_ids(after_tki_only)
+
+
+def test_braf_v600e_nsclc_gets_dabrafenib_trametinib_with_both_doses(recommend):
+    result = recommend(cancer_type="LUAD", stage="IV", mutations=["BRAF V600E"], prior_therapies=[])
+    targeted = option(result, "dabrafenib-trametinib-nsclc")
+    assert targeted.contains_tki is False
+    assert {c.drug: c.dose for c in targeted.components} == {"dabrafenib": "150 mg orally twice daily", "trametinib": "2 mg orally once daily"}
+    assert option_ids(result)[0] == "dabrafenib-trametinib-nsclc"
+
+
+def test_kras_g12c_inhibitors_are_for_previously_treated_nsclc_only(recommend):
+    first = recommend(cancer_type="LUAD", stage="IV", mutations=["KRAS G12C"], pd_l1={"tps": 60}, prior_therapies=[])
+    assert not {"sotorasib-nsclc", "adagrasib-nsclc"} & set(option_ids(first))
+    assert "pembrolizumab-nsclc" in option_ids(first)  # KRAS G12C does not rule out first-line immunotherapy
+    later = recommend(
+        cancer_type="LUAD", stage="IV", mutations=["KRAS G12C"], prior_therapies=[{"drugs": ["carboplatin", "pemetrexed", "pembrolizumab"], "outcome": "progression"}]
+    )
+    assert {"sotorasib-nsclc", "adagrasib-nsclc"} <= set(option_ids(later))
+    assert option(later, "sotorasib-nsclc").components[0].dose == "960 mg orally once daily"
