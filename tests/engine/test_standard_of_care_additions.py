@@ -73,7 +73,7 @@ def test_endometrial_first_line_offers_both_chemo_immunotherapy_standards_whatev
         result = recommend(cancer_type="UCEC", stage="advanced", biomarkers=[{"name": "MMR", "status": status}], prior_therapies=[])
         assert {"pembrolizumab-carboplatin-paclitaxel-endometrial", "dostarlimab-carboplatin-paclitaxel"} <= set(option_ids(result))
     pembrolizumab = option(result, "pembrolizumab-carboplatin-paclitaxel-endometrial")
-    assert [e.nct_id for e in pembrolizumab.evidence] == ["NCT03914612"]
+    assert [result.citations[e].nct_id for e in pembrolizumab.evidence] == ["NCT03914612"]
     assert all(c.dose for c in pembrolizumab.components)
 
 
