@@ -9,8 +9,9 @@ and is silent), or not assessed (nothing was checked: never shown as safe).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from schemas.responses import (
     ExposureChange,
@@ -391,7 +392,17 @@ class InteractionReport:
 
 
 def mechanism_scope(kb: KnowledgeBase, subject: str) -> InteractionScope:
-    """The mechanisms the service checked for one drug (label rules read or stated) and those it did not."""
+    """The mechanisms the service checked for one drug (label rules read or stated) and those it did not;
+    a fact of the knowledge, built once per drug and never modified by a response."""
+    key = ("mechanism_scope", subject)
+    scope = kb.memo.get(key)
+    if not isinstance(scope, InteractionScope):
+        scope = _mechanism_scope(kb, subject)
+        kb.memo[key] = scope
+    return scope
+
+
+def _mechanism_scope(kb: KnowledgeBase, subject: str) -> InteractionScope:
     label = kb.labels.get(subject)
     checked: set[Mechanism] = set()
     if label is not None and label.us_label:
@@ -422,39 +433,20 @@ def check_interactions(
     pairs: list[InteractionPair] = []
     seen: set[tuple[str, str]] = set()
     unrecognised = list(dict.fromkeys(unrecognised))
+    answer, unchecked = _pair_answers(kb), _unchecked_pairs(kb)
     for subject in subjects:
         for other in medications:
             pair = (subject.name, other.name)
             if other.name == subject.name or pair in seen:
                 continue
             seen.add(pair)
-            finding = check_pair(kb, subject, other)
+            finding, shown = answer(subject.name, subject.formulation, other)
             if finding.warning is not None:
                 warnings.append(finding.warning)
             if finding.cleared is not None:
                 cleared.append(finding.cleared)
-            pairs.append(
-                InteractionPair(
-                    drug=subject.name,
-                    interacting_input=other.input,
-                    interacting_drug=other.name,
-                    status=finding.status,  # type: ignore[arg-type]
-                    severity=finding.warning.severity if finding.warning else None,
-                    mechanism=finding.mechanism,
-                    detail=finding.detail,
-                    label_wording_read=finding.label_wording_read,
-                    source=finding.source,
-                )
-            )
-        for text in unrecognised:
-            pairs.append(
-                InteractionPair(
-                    drug=subject.name,
-                    interacting_input=text,
-                    status="not_assessed",
-                    detail="Not in the drug catalogue: its interactions were not checked.",
-                )
-            )
+            pairs.append(shown)
+        pairs.extend(unchecked(subject.name, text) for text in unrecognised)
     warnings.sort(key=lambda w: (_SEVERITY_ORDER[Severity(w.severity)], w.drug, w.interacting_drug))
     cleared.sort(key=lambda c: (c.drug, c.interacting_drug))
     # the scope is only news for drugs actually checked against something
@@ -462,7 +454,58 @@ def check_interactions(
     return InteractionReport(warnings=warnings, cleared=cleared, pairs=pairs, scope=scope)
 
 
+_PAIR_CACHE_SIZE = 16384
+
+
+def _pair_answers(kb: KnowledgeBase) -> Callable[[str, str | None, DrugRef], tuple[PairFinding, InteractionPair]]:
+    """The finding and the pair line for (subject drug, its formulation, the other medicine as the caller wrote
+    it): a function of the knowledge and those values alone, kept in a bounded cache per knowledge base so a long
+    medication list costs lookups, not rule scans. Responses share these pieces and never modify them."""
+    answers = kb.memo.get("pair_answers")
+    if answers is None:
+
+        def answer(subject: str, formulation: str | None, other: DrugRef) -> tuple[PairFinding, InteractionPair]:
+            finding = check_pair(kb, DrugRef(name=subject, formulation=formulation, input=subject), other)
+            shown = InteractionPair(
+                drug=subject,
+                interacting_input=other.input,
+                interacting_drug=other.name,
+                status=finding.status,  # type: ignore[arg-type]
+                severity=finding.warning.severity if finding.warning else None,
+                mechanism=finding.mechanism,
+                detail=finding.detail,
+                label_wording_read=finding.label_wording_read,
+                source=finding.source,
+            )
+            return finding, shown
+
+        answers = lru_cache(maxsize=_PAIR_CACHE_SIZE)(answer)
+        kb.memo["pair_answers"] = answers
+    return answers  # type: ignore[return-value]
+
+
+def _unchecked_pairs(kb: KnowledgeBase) -> Callable[[str, str], InteractionPair]:
+    """The pair line for a subject drug and an entry not in the catalogue, kept like `_pair_answers`."""
+    found = kb.memo.get("unchecked_pairs")
+    if found is None:
+
+        def unchecked(subject: str, text: str) -> InteractionPair:
+            return InteractionPair(
+                drug=subject,
+                interacting_input=text,
+                status="not_assessed",
+                detail="Not in the drug catalogue: its interactions were not checked.",
+            )
+
+        found = lru_cache(maxsize=_PAIR_CACHE_SIZE)(unchecked)
+        kb.memo["unchecked_pairs"] = found
+    return found  # type: ignore[return-value]
+
+
 def interaction_subjects(kb: KnowledgeBase, drugs: Iterable[DrugRef]) -> list[DrugRef]:
     """The drugs whose labels or classes carry rules: the side of each pair a rule is written for."""
-    subject_classes = {r.subject_class for r in kb.class_rules}
-    return [d for d in drugs if d.name in kb.labels or subject_classes.intersection(kb.drug_classes(d.name))]
+    subject_classes = kb.memo.get("class_rule_subjects")
+    if subject_classes is None:
+        subject_classes = frozenset(r.subject_class for r in kb.class_rules)
+        kb.memo["class_rule_subjects"] = subject_classes
+    return [d for d in drugs if d.name in kb.labels or subject_classes.intersection(kb.drug_classes(d.name))]  # type: ignore[attr-defined]

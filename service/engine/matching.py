@@ -43,17 +43,30 @@ class Caution:
     evidence: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """One criterion judged: kept light here, made a response Criterion only for the options shown."""
+
+    criterion: str
+    requirement: str
+    finding: str
+    result: Literal["met", "not_met", "unknown"]
+
+    def shown(self) -> Criterion:
+        return Criterion(criterion=self.criterion, requirement=self.requirement, finding=self.finding, result=self.result)
+
+
 @dataclass
 class IndicationAssessment:
     regimen: Regimen
     indication: Indication
-    criteria: list[Criterion] = field(default_factory=list)
+    criteria: list[Judgement] = field(default_factory=list)
     exclusions: list[Exclusion] = field(default_factory=list)
     cautions: list[Caution] = field(default_factory=list)
     applicable: bool = True
 
     @property
-    def unknowns(self) -> list[Criterion]:
+    def unknowns(self) -> list[Judgement]:
         return [c for c in self.criteria if c.result == "unknown"]
 
     @property
@@ -62,17 +75,17 @@ class IndicationAssessment:
         return bool(self.unknowns or self.cautions)
 
     def met(self, criterion: str, requirement: str, finding: str) -> None:
-        self.criteria.append(Criterion(criterion=criterion, requirement=requirement, finding=finding, result="met"))
+        self.criteria.append(Judgement(criterion, requirement, finding, "met"))
 
     def unknown(self, criterion: str, requirement: str, finding: str) -> None:
-        self.criteria.append(Criterion(criterion=criterion, requirement=requirement, finding=finding, result="unknown"))
+        self.criteria.append(Judgement(criterion, requirement, finding, "unknown"))
 
     def not_met(self, criterion: str, requirement: str, finding: str) -> None:
-        self.criteria.append(Criterion(criterion=criterion, requirement=requirement, finding=finding, result="not_met"))
+        self.criteria.append(Judgement(criterion, requirement, finding, "not_met"))
         self.applicable = False
 
     def exclude(self, criterion: str, requirement: str, finding: str, exclusion: Exclusion) -> None:
-        self.criteria.append(Criterion(criterion=criterion, requirement=requirement, finding=finding, result="not_met"))
+        self.criteria.append(Judgement(criterion, requirement, finding, "not_met"))
         self.exclusions.append(exclusion)
 
 
@@ -111,16 +124,22 @@ def tumour_agnostic_relation(kb: KnowledgeBase, profile_code: str, indication: I
 
 def indication_relation(kb: KnowledgeBase, profile_code: str, indication: Indication) -> str:
     """How the patient's cancer type stands to an indication's: 'within', 'broader' or 'other'."""
-    if indication.tumour_agnostic is not None:
-        return tumour_agnostic_relation(kb, profile_code, indication)
-    return cancer_type_relation(kb, profile_code, indication.cancer_types)
+    key = ("indication_relation", profile_code, indication.id)  # indication ids are unique in the knowledge
+    found = kb.memo.get(key)
+    if found is None:
+        if indication.tumour_agnostic is not None:
+            found = tumour_agnostic_relation(kb, profile_code, indication)
+        else:
+            found = cancer_type_relation(kb, profile_code, indication.cancer_types)
+        kb.memo[key] = found
+    return found  # type: ignore[return-value]
 
 
 def _assess_tumour_agnostic(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
     excluded = a.indication.excluded_cancer_types
     requirement = "any solid tumour (tumour-agnostic)" + (f", except {_names(kb, excluded)}" if excluded else "")
     finding = f"{profile.cancer_type} ({kb.cancer_types[profile.cancer_type].name})"
-    if tumour_agnostic_relation(kb, profile.cancer_type, a.indication) == "within":
+    if indication_relation(kb, profile.cancer_type, a.indication) == "within":
         a.met("cancer type", requirement, finding + ": a solid tumour; this indication is tumour-agnostic")
     else:
         a.not_met("cancer type", requirement, finding)
@@ -131,7 +150,7 @@ def _assess_cancer_type(kb: KnowledgeBase, profile: NormalisedProfile, a: Indica
         _assess_tumour_agnostic(kb, profile, a)
         return
     requirement = _names(kb, a.indication.cancer_types) + " or a subtype"
-    relation = cancer_type_relation(kb, profile.cancer_type, a.indication.cancer_types)
+    relation = indication_relation(kb, profile.cancer_type, a.indication)
     finding = f"{profile.cancer_type} ({kb.cancer_types[profile.cancer_type].name})"
     if relation == "within":
         a.met("cancer type", requirement, finding)
@@ -353,9 +372,7 @@ def _resistance_hits(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tupl
     """The resistance rules this profile's detected alterations fire, with their hits: found once per profile."""
     if "resistance_hits" not in profile.memo:
         fired = []
-        for rule in kb.source.rules.resistance:
-            if rule.cancer_types and not any(kb.is_within(profile.cancer_type, c) for c in rule.cancer_types):
-                continue
+        for rule in kb.resistance_rules_for(profile.cancer_type):
             hits = [h for h in profile.alterations_matching(rule.alterations) if allelic_context_holds(kb, profile, rule, h.id)]
             if hits:
                 fired.append((rule, hits))
@@ -480,19 +497,11 @@ def _group_names(kb: KnowledgeBase, groups: set[str]) -> str:
     return ", ".join(kb.condition_groups.get(g, g.replace("_", " ")) for g in sorted(groups))
 
 
-def _rule_concerns(kb: KnowledgeBase, profile: NormalisedProfile, rule, regimen: Regimen, indication: Indication) -> bool:  # type: ignore[no-untyped-def]
-    if not any(r is rule for r in kb.patient_rules_for(regimen.id, indication.id)):
-        return False
-    return not rule.cancer_types or any(kb.is_within(profile.cancer_type, c) for c in rule.cancer_types)
-
-
 def unchecked_patient_context(kb: KnowledgeBase, profile: NormalisedProfile, assessments: list[IndicationAssessment]) -> list[Warning]:
     """Say what was not checked: the patient rules of the options shown whose input was not given."""
     missing: dict[str, list[str]] = {}
     for a in assessments:
-        for rule in kb.patient_rules_for(a.regimen.id, a.indication.id):
-            if not _rule_concerns(kb, profile, rule, a.regimen, a.indication):
-                continue
+        for rule in kb.patient_rules_concerning(a.regimen.id, a.indication.id, profile.cancer_type):
             when = rule.when
             needed = []
             if (when.condition_groups or when.past_condition_groups) and not profile.conditions:
@@ -516,10 +525,8 @@ def unchecked_patient_context(kb: KnowledgeBase, profile: NormalisedProfile, ass
     ]
 
 
-def patient_rule_matches(kb: KnowledgeBase, profile: NormalisedProfile, rule, regimen: Regimen, indication: Indication) -> str | None:  # type: ignore[no-untyped-def]
-    """What in the profile triggers the rule for this regimen and indication, or None when it does not apply."""
-    if not _rule_concerns(kb, profile, rule, regimen, indication):
-        return None
+def _patient_rule_finding(kb: KnowledgeBase, profile: NormalisedProfile, rule) -> str | None:  # type: ignore[no-untyped-def]
+    """What in the profile triggers a rule already known to concern the regimen and cancer type, or None."""
     when = rule.when
     found: list[str] = []
     if when.condition_groups:
@@ -546,8 +553,8 @@ def patient_rule_matches(kb: KnowledgeBase, profile: NormalisedProfile, rule, re
 
 def apply_patient_rules(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
     """Contraindications exclude the indication with the source's reason; cautions are attached to it."""
-    for rule in kb.patient_rules_for(a.regimen.id, a.indication.id):
-        finding = patient_rule_matches(kb, profile, rule, a.regimen, a.indication)
+    for rule in kb.patient_rules_concerning(a.regimen.id, a.indication.id, profile.cancer_type):
+        finding = _patient_rule_finding(kb, profile, rule)
         if finding is None:
             continue
         if rule.action == "exclude":
@@ -581,17 +588,17 @@ def allelic_context_holds(kb: KnowledgeBase, profile: NormalisedProfile, rule, h
     )
 
 
-def _rule_affects(kb: KnowledgeBase, rule, regimen: Regimen) -> list[str]:  # type: ignore[no-untyped-def]
-    return [d for d in regimen.drugs if d in rule.drugs] or sorted(_regimen_classes(kb, regimen).intersection(rule.drug_classes))
+def _rule_affects(kb: KnowledgeBase, rule, regimen: Regimen) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    return kb.resistance_rule_affects(rule, regimen)
 
 
 def pending_resistance_cautions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Caution]:
     """A resistance alteration reported pending or equivocal leaves the drug it defeats shown only with a caution."""
+    if not profile.unresolved:
+        return []
     cautions = []
-    for rule in kb.source.rules.resistance:
+    for rule in kb.resistance_rules_for(profile.cancer_type):
         if rule.kind != "resistance":
-            continue
-        if rule.cancer_types and not any(kb.is_within(profile.cancer_type, c) for c in rule.cancer_types):
             continue
         affected = _rule_affects(kb, rule, regimen)
         if not affected:
@@ -636,9 +643,7 @@ def continue_current_therapy(kb: KnowledgeBase, profile: NormalisedProfile, best
         line=line.number,
     )
     found: list[IndicationAssessment] = []
-    for regimen in kb.regimens.values():
-        if regimen.component_classes or set(regimen.drugs) != set(line.drugs):
-            continue
+    for regimen in kb.regimens_of_exactly(frozenset(line.drugs)):
         if resistance_exclusions(kb, profile, regimen) or toxicity_exclusions(kb, profile, regimen):
             continue
         for indication in regimen.indications:
@@ -650,7 +655,7 @@ def continue_current_therapy(kb: KnowledgeBase, profile: NormalisedProfile, best
     chosen = sorted(found, key=best_key)[0]
     chosen.criteria.insert(
         0,
-        Criterion(
+        Judgement(
             criterion="current therapy",
             requirement="an ongoing line with a response or stable disease",
             finding=f"line {line.number}: {' + '.join(line.drugs)}, ongoing, {line.outcome}",

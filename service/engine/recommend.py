@@ -60,6 +60,15 @@ _REGULATORY_ORDER = {
 
 
 def knowledge_version(kb: KnowledgeBase) -> KnowledgeVersion:
+    """The release and content hash served: built once per knowledge base, shared by the responses."""
+    version = kb.memo.get("knowledge_version")
+    if not isinstance(version, KnowledgeVersion):
+        version = _knowledge_version(kb)
+        kb.memo["knowledge_version"] = version
+    return version
+
+
+def _knowledge_version(kb: KnowledgeBase) -> KnowledgeVersion:
     release = kb.source.release
     return KnowledgeVersion(
         release=release.version,
@@ -93,7 +102,16 @@ def _concerns_patient(kb: KnowledgeBase, profile: NormalisedProfile, indication:
     the line or setting: a cheap first filter before the full assessment."""
     if indication_relation(kb, profile.cancer_type, indication) == "other":
         return False
-    return all(profile.alterations_matching(group) for group in indication.requires_alterations)
+    if not indication.requires_alterations:
+        return True
+    terms = _detected_terms(profile)  # an alteration matches a group by its id or one of its categories
+    return all(not terms.isdisjoint(group) for group in indication.requires_alterations)
+
+
+def _detected_terms(profile: NormalisedProfile) -> frozenset[str]:
+    if "detected_terms" not in profile.memo:
+        profile.memo["detected_terms"] = frozenset(profile.detected_terms)
+    return profile.memo["detected_terms"]  # type: ignore[return-value]
 
 
 def _fails_only_on_line(profile: NormalisedProfile, a: IndicationAssessment) -> bool:
@@ -142,8 +160,13 @@ def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -
     return _Considered(regimen, None, [], withheld)
 
 
-def _citations(kb: KnowledgeBase, ids: tuple[str, ...] | list[str]):
-    return [_citation(kb, e) for e in kb.citable_evidence(list(dict.fromkeys(ids)))]
+def _citations(kb: KnowledgeBase, ids: tuple[str, ...] | list[str]):  # type: ignore[no-untyped-def]
+    key = ("citations", tuple(ids))
+    found = kb.memo.get(key)
+    if found is None:
+        found = tuple(_citation(kb, e) for e in kb.citable_evidence(list(dict.fromkeys(ids))))
+        kb.memo[key] = found
+    return list(found)  # type: ignore[call-overload]
 
 
 def _citation(kb: KnowledgeBase, evidence):  # type: ignore[no-untyped-def]
@@ -217,7 +240,7 @@ def _option(
         regulatory_status=indication.regulatory_status.value,
         approval_year=indication.approval_year,
         evidence=_citations(kb, indication.evidence),
-        rationale=a.criteria,
+        rationale=[judgement.shown() for judgement in a.criteria],
         caveats=[f"caution: {c.detail}" for c in a.cautions]
         + [f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns]
         + repeat_caveats(profile, a.regimen),

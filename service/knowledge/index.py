@@ -23,7 +23,9 @@ from service.knowledge.records import (
     KnownCodingVariant,
     Mechanism,
     NamedCombination,
+    PatientRule,
     Regimen,
+    ResistanceRule,
 )
 from service.knowledge.source import KnowledgeSource, pending_evidence
 from service.knowledge.terms import fold, phrase_pattern, tokens
@@ -274,13 +276,17 @@ class KnowledgeBase:
 
     def withheld_reason(self, regimen: Regimen, indication: Indication) -> tuple[str, list[str]] | None:
         """Why an indication is withheld (and the evidence it waits on), or None when it can be offered."""
-        pending = [self.evidence_short_name(e) for e in pending_evidence(indication, self.evidence)]
-        reasons = []
-        if pending:
-            reasons.append("evidence pending verification: " + ", ".join(pending))
-        if regimen.withheld_reason:
-            reasons.append(regimen.withheld_reason)
-        return ("; ".join(reasons), pending) if reasons else None
+        key = ("withheld_reason", regimen.id, indication.id)
+        if key not in self.memo:
+            pending = [self.evidence_short_name(e) for e in pending_evidence(indication, self.evidence)]
+            reasons = []
+            if pending:
+                reasons.append("evidence pending verification: " + ", ".join(pending))
+            if regimen.withheld_reason:
+                reasons.append(regimen.withheld_reason)
+            self.memo[key] = ("; ".join(reasons), tuple(pending)) if reasons else None
+        found = self.memo[key]
+        return None if found is None else (found[0], list(found[1]))  # type: ignore[index]
 
     # --- regimens, indexed once ----------------------------------------------------
 
@@ -311,6 +317,56 @@ class KnowledgeBase:
     def patient_rules_for(self, regimen_id: str, indication_id: str) -> tuple[object, ...]:
         """The patient rules whose indication, drugs or drug classes concern this indication of this regimen."""
         return self._patient_rules_by_indication[(regimen_id, indication_id)]
+
+    def patient_rules_concerning(self, regimen_id: str, indication_id: str, code: str) -> tuple[PatientRule, ...]:
+        """The patient rules of this indication of this regimen that hold for this cancer type (rules for every
+        type, or for a type this one lies within): found once per type, so a request never scans the others."""
+        key = ("patient_rules_concerning", regimen_id, indication_id, code)
+        found = self.memo.get(key)
+        if found is None:
+            found = tuple(
+                rule
+                for rule in self._patient_rules_by_indication[(regimen_id, indication_id)]
+                if not rule.cancer_types or any(self.is_within(code, c) for c in rule.cancer_types)  # type: ignore[attr-defined]
+            )
+            self.memo[key] = found
+        return found  # type: ignore[return-value]
+
+    def resistance_rules_for(self, code: str) -> tuple[ResistanceRule, ...]:
+        """The resistance rules for every cancer type or for one this type lies within, in the knowledge's order."""
+        key = ("resistance_rules_for", code)
+        found = self.memo.get(key)
+        if found is None:
+            found = tuple(
+                rule
+                for rule in self.source.rules.resistance
+                if not rule.cancer_types or any(self.is_within(code, c) for c in rule.cancer_types)
+            )
+            self.memo[key] = found
+        return found  # type: ignore[return-value]
+
+    def resistance_rule_affects(self, rule: ResistanceRule, regimen: Regimen) -> tuple[str, ...]:
+        """The regimen's drugs the rule names, else the regimen's classes it names: nothing when it does not apply."""
+        key = ("resistance_rule_affects", id(rule), regimen.id)  # the rule lives as long as the knowledge base
+        found = self.memo.get(key)
+        if found is None:
+            found = tuple(d for d in regimen.drugs if d in rule.drugs) or tuple(
+                sorted(self._regimen_classes[regimen.id].intersection(rule.drug_classes))
+            )
+            self.memo[key] = found
+        return found  # type: ignore[return-value]
+
+    @cached_property
+    def _regimens_by_drug_set(self) -> dict[frozenset[str], tuple[Regimen, ...]]:
+        found: dict[frozenset[str], list[Regimen]] = {}
+        for regimen in self.regimens.values():
+            if not regimen.component_classes:
+                found.setdefault(frozenset(regimen.drugs), []).append(regimen)
+        return {drugs: tuple(regimens) for drugs, regimens in found.items()}
+
+    def regimens_of_exactly(self, drugs: frozenset[str]) -> tuple[Regimen, ...]:
+        """The regimens made of exactly these drugs and no class component, in id order."""
+        return self._regimens_by_drug_set.get(drugs, ())
 
     def regimens_for_cancer_type(self, code: str) -> list[Regimen]:
         """Regimens with an indication for this type, one of its ancestors or descendants: the only ones a

@@ -7,7 +7,9 @@ it may be another medicine, so it is reported rather than guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from schemas.requests import MedicationInput
 from schemas.responses import DrugUnderstood
@@ -97,7 +99,34 @@ def read_rxcui(kb: KnowledgeBase, item: str | MedicationInput) -> tuple[DrugUnde
     )
 
 
-def normalise_drug(kb: KnowledgeBase, item: str | MedicationInput) -> tuple[DrugUnderstood, DrugRef | None]:
+DrugReading = tuple[DrugUnderstood, DrugRef | None]
+_READER_CACHE_SIZE = 4096
+
+
+def normalise_drug(kb: KnowledgeBase, item: str | MedicationInput) -> DrugReading:
+    """How one medicine entry reads; the reading depends only on the entry and the knowledge, so it is kept per
+    entry (a bounded cache per knowledge base). Callers never modify a reading."""
+    if isinstance(item, MedicationInput):
+        return _cached_reader(kb)((item.name, item.formulation, item.rxcui))
+    return _cached_reader(kb)(item)
+
+
+def _cached_reader(kb: KnowledgeBase) -> Callable[[str | tuple[str | None, str | None, str | None]], DrugReading]:
+    reader = kb.memo.get("drug_reader")
+    if reader is None:
+
+        def read(entry: str | tuple[str | None, str | None, str | None]) -> DrugReading:
+            if isinstance(entry, str):
+                return _read_drug(kb, entry)
+            name, formulation, rxcui = entry
+            return _read_drug(kb, MedicationInput.model_construct(name=name, formulation=formulation, rxcui=rxcui))
+
+        reader = lru_cache(maxsize=_READER_CACHE_SIZE)(read)
+        kb.memo["drug_reader"] = reader
+    return reader  # type: ignore[return-value]
+
+
+def _read_drug(kb: KnowledgeBase, item: str | MedicationInput) -> DrugReading:
     by_code = read_rxcui(kb, item)
     if by_code is not None:
         return by_code
