@@ -9,9 +9,8 @@ and is silent), or not assessed (nothing was checked: never shown as safe).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from schemas.responses import (
     ExposureChange,
@@ -45,6 +44,8 @@ _SEVERITY_ORDER = {
     Severity.NOT_MEANINGFUL: 5,
     Severity.NO_LABEL_GUIDANCE: 6,
 }
+
+_SEVERITY_RANK = {severity.value: rank for severity, rank in _SEVERITY_ORDER.items()}
 
 WORDING_NOT_READ = "Label wording not read: this rule was curated from {source}; confirm it in the DailyMed label before acting."
 WORDING_READ = "Label wording read on {source} (checked {checked})."
@@ -433,21 +434,22 @@ def check_interactions(
     pairs: list[InteractionPair] = []
     seen: set[tuple[str, str]] = set()
     unrecognised = list(dict.fromkeys(unrecognised))
-    answer, unchecked = _pair_answers(kb), _unchecked_pairs(kb)
+    answer = kb.cached("pair_answers", lambda *pair: _pair_answer(kb, *pair), _PAIR_CACHE_SIZE)
+    unchecked = kb.cached("unchecked_pairs", _not_in_catalogue, _PAIR_CACHE_SIZE)
     for subject in subjects:
         for other in medications:
             pair = (subject.name, other.name)
             if other.name == subject.name or pair in seen:
                 continue
             seen.add(pair)
-            finding, shown = answer(subject.name, subject.formulation, other)
+            finding, shown = answer(subject.name, subject.formulation, other.name, other.formulation, other.input)
             if finding.warning is not None:
                 warnings.append(finding.warning)
             if finding.cleared is not None:
                 cleared.append(finding.cleared)
             pairs.append(shown)
         pairs.extend(unchecked(subject.name, text) for text in unrecognised)
-    warnings.sort(key=lambda w: (_SEVERITY_ORDER[Severity(w.severity)], w.drug, w.interacting_drug))
+    warnings.sort(key=lambda w: (_SEVERITY_RANK[w.severity], w.drug, w.interacting_drug))
     cleared.sort(key=lambda c: (c.drug, c.interacting_drug))
     # the scope is only news for drugs actually checked against something
     scope = [mechanism_scope(kb, name) for name in dict.fromkeys(p.drug for p in pairs)]
@@ -457,49 +459,35 @@ def check_interactions(
 _PAIR_CACHE_SIZE = 16384
 
 
-def _pair_answers(kb: KnowledgeBase) -> Callable[[str, str | None, DrugRef], tuple[PairFinding, InteractionPair]]:
-    """The finding and the pair line for (subject drug, its formulation, the other medicine as the caller wrote
-    it): a function of the knowledge and those values alone, kept in a bounded cache per knowledge base so a long
-    medication list costs lookups, not rule scans. Responses share these pieces and never modify them."""
-    answers = kb.memo.get("pair_answers")
-    if answers is None:
-
-        def answer(subject: str, formulation: str | None, other: DrugRef) -> tuple[PairFinding, InteractionPair]:
-            finding = check_pair(kb, DrugRef(name=subject, formulation=formulation, input=subject), other)
-            shown = InteractionPair(
-                drug=subject,
-                interacting_input=other.input,
-                interacting_drug=other.name,
-                status=finding.status,  # type: ignore[arg-type]
-                severity=finding.warning.severity if finding.warning else None,
-                mechanism=finding.mechanism,
-                detail=finding.detail,
-                label_wording_read=finding.label_wording_read,
-                source=finding.source,
-            )
-            return finding, shown
-
-        answers = lru_cache(maxsize=_PAIR_CACHE_SIZE)(answer)
-        kb.memo["pair_answers"] = answers
-    return answers  # type: ignore[return-value]
+def _pair_answer(
+    kb: KnowledgeBase, subject: str, formulation: str | None, other_name: str, other_formulation: str | None, other_input: str
+) -> tuple[PairFinding, InteractionPair]:
+    """The finding and the pair line for a subject drug (and formulation) and another medicine as the caller wrote
+    it: a function of those values and the knowledge alone, so `check_interactions` keeps it in a bounded cache
+    and a long medication list costs lookups, not rule scans."""
+    other = DrugRef(name=other_name, formulation=other_formulation, input=other_input)
+    finding = check_pair(kb, DrugRef(name=subject, formulation=formulation, input=subject), other)
+    shown = InteractionPair(
+        drug=subject,
+        interacting_input=other.input,
+        interacting_drug=other.name,
+        status=finding.status,  # type: ignore[arg-type]
+        severity=finding.warning.severity if finding.warning else None,
+        mechanism=finding.mechanism,
+        detail=finding.detail,
+        label_wording_read=finding.label_wording_read,
+        source=finding.source,
+    )
+    return finding, shown
 
 
-def _unchecked_pairs(kb: KnowledgeBase) -> Callable[[str, str], InteractionPair]:
-    """The pair line for a subject drug and an entry not in the catalogue, kept like `_pair_answers`."""
-    found = kb.memo.get("unchecked_pairs")
-    if found is None:
-
-        def unchecked(subject: str, text: str) -> InteractionPair:
-            return InteractionPair(
-                drug=subject,
-                interacting_input=text,
-                status="not_assessed",
-                detail="Not in the drug catalogue: its interactions were not checked.",
-            )
-
-        found = lru_cache(maxsize=_PAIR_CACHE_SIZE)(unchecked)
-        kb.memo["unchecked_pairs"] = found
-    return found  # type: ignore[return-value]
+def _not_in_catalogue(subject: str, text: str) -> InteractionPair:
+    return InteractionPair(
+        drug=subject,
+        interacting_input=text,
+        status="not_assessed",
+        detail="Not in the drug catalogue: its interactions were not checked.",
+    )
 
 
 def interaction_subjects(kb: KnowledgeBase, drugs: Iterable[DrugRef]) -> list[DrugRef]:

@@ -599,6 +599,7 @@ def check_medication_list(kb: KnowledgeBase, drugs: list[str | MedicationInput])
     refs: list[DrugRef] = []
     warnings: list[Warning] = []
     unrecognised: list[str] = []
+    named: set[str] = set()
     for index, item in enumerate(drugs):
         result, ref = normalise_drug(kb, item)
         understood.append(result)
@@ -611,7 +612,8 @@ def check_medication_list(kb: KnowledgeBase, drugs: list[str | MedicationInput])
                     message="A drug is not in the drug catalogue: its interactions were not checked.",
                 )
             )
-        elif ref.name not in {r.name for r in refs}:
+        elif ref.name not in named:
+            named.add(ref.name)
             refs.append(ref)
     report = check_interactions(kb, interaction_subjects(kb, refs), refs, unrecognised)
     return InteractionCheckResponse(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import Any
 
 from service.knowledge.records import (
     Alteration,
@@ -55,6 +57,17 @@ class KnowledgeBase:
         set_(self, "genes", {g.symbol: g for g in self.source.alterations.genes})
         set_(self, "alterations", {a.id: a for a in self.source.alterations.alterations})
         set_(self, "biomarkers", {b.name: b for b in self.source.alterations.biomarkers})
+
+    def cached(self, name: str, compute: Callable[..., Any], maxsize: int = 4096) -> Callable[..., Any]:
+        """`compute` behind a bounded cache kept with this knowledge base, for answers that depend only on their
+        (hashable) arguments and the knowledge, such as how one input term reads. The first `compute` given for a
+        name is the one kept; what it returns is shared, so callers never modify it."""
+        key = ("cached", name)
+        found = self.memo.get(key)
+        if found is None:
+            found = lru_cache(maxsize=maxsize)(compute)
+            self.memo[key] = found
+        return found  # type: ignore[return-value]
 
     # --- cancer types ---------------------------------------------------------------
 

@@ -7,9 +7,7 @@ it may be another medicine, so it is reported rather than guessed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from schemas.requests import MedicationInput
 from schemas.responses import DrugUnderstood
@@ -100,30 +98,19 @@ def read_rxcui(kb: KnowledgeBase, item: str | MedicationInput) -> tuple[DrugUnde
 
 
 DrugReading = tuple[DrugUnderstood, DrugRef | None]
-_READER_CACHE_SIZE = 4096
 
 
 def normalise_drug(kb: KnowledgeBase, item: str | MedicationInput) -> DrugReading:
-    """How one medicine entry reads; the reading depends only on the entry and the knowledge, so it is kept per
-    entry (a bounded cache per knowledge base). Callers never modify a reading."""
+    """How one medicine entry reads; it depends only on the entry and the knowledge, so it is read once per
+    entry (a bounded cache kept with the knowledge base)."""
     if isinstance(item, MedicationInput):
-        return _cached_reader(kb)((item.name, item.formulation, item.rxcui))
-    return _cached_reader(kb)(item)
+        return kb.cached("medicine_fields", lambda *fields: _read_drug_fields(kb, *fields))(item.name, item.formulation, item.rxcui)
+    return kb.cached("medicine_text", lambda text: _read_drug(kb, text))(item)
 
 
-def _cached_reader(kb: KnowledgeBase) -> Callable[[str | tuple[str | None, str | None, str | None]], DrugReading]:
-    reader = kb.memo.get("drug_reader")
-    if reader is None:
-
-        def read(entry: str | tuple[str | None, str | None, str | None]) -> DrugReading:
-            if isinstance(entry, str):
-                return _read_drug(kb, entry)
-            name, formulation, rxcui = entry
-            return _read_drug(kb, MedicationInput.model_construct(name=name, formulation=formulation, rxcui=rxcui))
-
-        reader = lru_cache(maxsize=_READER_CACHE_SIZE)(read)
-        kb.memo["drug_reader"] = reader
-    return reader  # type: ignore[return-value]
+def _read_drug_fields(kb: KnowledgeBase, name: str | None, formulation: str | None, rxcui: str | None) -> DrugReading:
+    # the fields of an already validated MedicationInput, rebuilt without validating them again
+    return _read_drug(kb, MedicationInput.model_construct(name=name, formulation=formulation, rxcui=rxcui))
 
 
 def _read_drug(kb: KnowledgeBase, item: str | MedicationInput) -> DrugReading:

@@ -514,7 +514,23 @@ def _status_words(status: str) -> str:
 
 
 def read_mutation(kb: KnowledgeBase, item: str | MutationInput, cancer_type: str | None) -> list[VariantReading]:
-    """Every variant an entry names (usually one), each with how it was read."""
+    """Every variant an entry names (usually one), each with how it was read; read once per entry and cancer type
+    (a bounded cache kept with the knowledge base)."""
+    if isinstance(item, MutationInput):
+        fields = (item.gene, item.alteration, item.status, item.in_cis_with, item.in_trans_with)
+        return list(kb.cached("mutation_fields", lambda *key: _read_mutation_fields(kb, *key))(*fields, cancer_type))
+    return list(kb.cached("mutation_text", lambda text, code: tuple(_read_mutation(kb, text, code)))(item, cancer_type))
+
+
+def _read_mutation_fields(
+    kb: KnowledgeBase, gene: str | None, alteration: str | None, status: str, cis: str | None, trans: str | None, cancer_type: str | None
+) -> tuple[VariantReading, ...]:
+    # the fields of an already validated MutationInput, rebuilt without validating them again
+    item = MutationInput.model_construct(gene=gene, alteration=alteration, status=status, in_cis_with=cis, in_trans_with=trans)
+    return tuple(_read_mutation(kb, item, cancer_type))
+
+
+def _read_mutation(kb: KnowledgeBase, item: str | MutationInput, cancer_type: str | None) -> list[VariantReading]:
     if isinstance(item, MutationInput):
         text = " ".join(p for p in (item.gene, item.alteration) if p)
         shown = text
