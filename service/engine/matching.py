@@ -135,10 +135,51 @@ def indication_relation(kb: KnowledgeBase, profile_code: str, indication: Indica
     return found  # type: ignore[return-value]
 
 
+@dataclass(frozen=True)
+class _IndicationTerms:
+    """The request-independent words and sets of an indication's criteria, made once per indication."""
+
+    cancer_type: str
+    settings: str
+    wanted_settings: frozenset[Setting]
+    line: str
+
+
+def _terms(kb: KnowledgeBase, indication: Indication) -> _IndicationTerms:
+    key = ("indication_terms", indication.id)
+    found = kb.memo.get(key)
+    if not isinstance(found, _IndicationTerms):
+        if indication.tumour_agnostic is not None:
+            excluded = indication.excluded_cancer_types
+            cancer_type = "any solid tumour (tumour-agnostic)" + (f", except {_names(kb, excluded)}" if excluded else "")
+        else:
+            cancer_type = _names(kb, indication.cancer_types) + " or a subtype"
+        lines = indication.lines
+        if lines.max == lines.min:
+            line = f"line {lines.min}"
+        elif lines.max is None:
+            line = f"line {lines.min} or later"
+        else:
+            line = f"lines {lines.min} to {lines.max}"
+        found = _IndicationTerms(
+            cancer_type=cancer_type,
+            settings=" or ".join(s.value.replace("_", " ") for s in indication.settings),
+            wanted_settings=frozenset(indication.settings),
+            line=line,
+        )
+        kb.memo[key] = found
+    return found
+
+
+def _cancer_type_finding(kb: KnowledgeBase, profile: NormalisedProfile) -> str:
+    if "cancer_type_finding" not in profile.memo:
+        profile.memo["cancer_type_finding"] = f"{profile.cancer_type} ({kb.cancer_types[profile.cancer_type].name})"
+    return profile.memo["cancer_type_finding"]  # type: ignore[return-value]
+
+
 def _assess_tumour_agnostic(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    excluded = a.indication.excluded_cancer_types
-    requirement = "any solid tumour (tumour-agnostic)" + (f", except {_names(kb, excluded)}" if excluded else "")
-    finding = f"{profile.cancer_type} ({kb.cancer_types[profile.cancer_type].name})"
+    requirement = _terms(kb, a.indication).cancer_type
+    finding = _cancer_type_finding(kb, profile)
     if indication_relation(kb, profile.cancer_type, a.indication) == "within":
         a.met("cancer type", requirement, finding + ": a solid tumour; this indication is tumour-agnostic")
     else:
@@ -149,9 +190,9 @@ def _assess_cancer_type(kb: KnowledgeBase, profile: NormalisedProfile, a: Indica
     if a.indication.tumour_agnostic is not None:
         _assess_tumour_agnostic(kb, profile, a)
         return
-    requirement = _names(kb, a.indication.cancer_types) + " or a subtype"
+    requirement = _terms(kb, a.indication).cancer_type
     relation = indication_relation(kb, profile.cancer_type, a.indication)
-    finding = f"{profile.cancer_type} ({kb.cancer_types[profile.cancer_type].name})"
+    finding = _cancer_type_finding(kb, profile)
     if relation == "within":
         a.met("cancer type", requirement, finding)
     elif relation == "broader":
@@ -160,16 +201,23 @@ def _assess_cancer_type(kb: KnowledgeBase, profile: NormalisedProfile, a: Indica
         a.not_met("cancer type", requirement, finding)
 
 
-def _assess_settings(profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    wanted = set(a.indication.settings)
-    requirement = " or ".join(s.value.replace("_", " ") for s in a.indication.settings)
+def _given_settings(profile: NormalisedProfile) -> tuple[frozenset[Setting], str]:
+    """The settings the profile states with their equivalents, and how they read: found once per profile."""
+    if "given_settings" not in profile.memo:
+        given = set(profile.settings)
+        for setting in profile.settings:
+            given |= _SETTING_EQUIVALENTS.get(setting, set())
+        profile.memo["given_settings"] = (frozenset(given), ", ".join(s.value.replace("_", " ") for s in profile.settings))
+    return profile.memo["given_settings"]  # type: ignore[return-value]
+
+
+def _assess_settings(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    terms = _terms(kb, a.indication)
+    wanted, requirement = terms.wanted_settings, terms.settings
     if not profile.settings:
         a.unknown("disease setting", requirement, "stage not given or not recognised")
         return
-    given = set(profile.settings)
-    for setting in profile.settings:
-        given |= _SETTING_EQUIVALENTS.get(setting, set())
-    finding = ", ".join(s.value.replace("_", " ") for s in profile.settings)
+    given, finding = _given_settings(profile)
     for axis in _SETTING_AXES:
         wanted_here, given_here = wanted & axis, given & axis
         if not wanted_here:
@@ -183,14 +231,9 @@ def _assess_settings(profile: NormalisedProfile, a: IndicationAssessment) -> Non
     a.met("disease setting", requirement, finding)
 
 
-def _assess_line(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+def _assess_line(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
     lines = a.indication.lines
-    if lines.max == lines.min:
-        requirement = f"line {lines.min}"
-    elif lines.max is None:
-        requirement = f"line {lines.min} or later"
-    else:
-        requirement = f"lines {lines.min} to {lines.max}"
+    requirement = _terms(kb, a.indication).line
     finding = f"line {profile.line}"
     if not (lines.min <= profile.line and (lines.max is None or profile.line <= lines.max)):
         a.not_met("line of therapy", requirement, finding)
@@ -335,14 +378,8 @@ def _assess_pd_l1(profile: NormalisedProfile, a: IndicationAssessment) -> None:
 def assess_indication(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, indication: Indication) -> IndicationAssessment:
     """Judge every criterion of one indication; stop early once it cannot apply."""
     a = IndicationAssessment(regimen=regimen, indication=indication)
-    for step in (
-        lambda: _assess_cancer_type(kb, profile, a),
-        lambda: _assess_settings(profile, a),
-        lambda: _assess_line(profile, a),
-        lambda: _assess_prior(kb, profile, a),
-        lambda: _assess_alterations(kb, profile, a),
-    ):
-        step()
+    for step in (_assess_cancer_type, _assess_settings, _assess_line, _assess_prior, _assess_alterations):
+        step(kb, profile, a)
         if not a.applicable:
             return a
     _assess_histology(kb, profile, a)

@@ -124,12 +124,25 @@ def _fails_only_on_line(profile: NormalisedProfile, a: IndicationAssessment) -> 
     return all(profile.alterations_matching(group) for group in a.indication.requires_alterations)
 
 
-def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> _Considered | None:
-    """Assess one regimen; None when no indication applies to this patient's type, setting, line, prior therapy
-    and drivers: a regimen no clinician would weigh for the patient is neither offered nor listed as excluded."""
-    if not any(_concerns_patient(kb, profile, i) for i in regimen.indications):
+def _candidates(kb: KnowledgeBase, code: str) -> tuple[tuple[Regimen, tuple[Indication, ...]], ...]:
+    """Per cancer type, once: each regimen with the indications whose cancer type is related to it. An indication
+    for an unrelated type can never apply, exclude or be withheld for the patient, so it is not assessed."""
+    key = ("candidates", code)
+    found = kb.memo.get(key)
+    if found is None:
+        related = ((r, tuple(i for i in r.indications if indication_relation(kb, code, i) != "other")) for r in kb.regimens_for_cancer_type(code))
+        found = tuple((r, indications) for r, indications in related if indications)
+        kb.memo[key] = found
+    return found  # type: ignore[return-value]
+
+
+def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, indications: tuple[Indication, ...]) -> _Considered | None:
+    """Assess one regimen on its indications related to the patient's type; None when none applies to this
+    patient's type, setting, line, prior therapy and drivers: a regimen no clinician would weigh for the
+    patient is neither offered nor listed as excluded."""
+    if not any(_concerns_patient(kb, profile, i) for i in indications):
         return None
-    assessments = [assess_indication(kb, profile, regimen, indication) for indication in regimen.indications]
+    assessments = [assess_indication(kb, profile, regimen, indication) for indication in indications]
     for a in assessments:
         if (withdrawn := withdrawn_exclusion(kb, a)) is not None:
             a.exclusions.append(withdrawn)
@@ -141,8 +154,9 @@ def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -
             driver_level = [e for e in resistance_exclusions(kb, profile, regimen) if e.kind in ("resistance", "biomarker")]
             return _Considered(regimen, None, driver_level) if driver_level else None
         return None
-    withheld = [(a, *reason) for a in applicable if (reason := kb.withheld_reason(regimen, a.indication)) is not None]
-    offerable = [a for a in applicable if kb.withheld_reason(regimen, a.indication) is None]
+    reasons = [kb.withheld_reason(regimen, a.indication) for a in applicable]
+    withheld = [(a, *reason) for a, reason in zip(applicable, reasons) if reason is not None]
+    offerable = [a for a, reason in zip(applicable, reasons) if reason is None]
     matched = sorted((a for a in offerable if not a.exclusions), key=_best_indication_key)
     excluded = sorted((a for a in offerable if a.exclusions), key=_best_indication_key)
     best = matched[0] if matched else None
@@ -465,7 +479,7 @@ def _missing_data_warnings(options: list[TreatmentOption]) -> list[Warning]:
 
 def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationResponse:
     considered = (
-        [c for r in kb.regimens_for_cancer_type(profile.cancer_type) if (c := _consider(kb, profile, r)) is not None]
+        [c for r, indications in _candidates(kb, profile.cancer_type) if (c := _consider(kb, profile, r, indications)) is not None]
         if profile.cancer_type
         else []
     )
