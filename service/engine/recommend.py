@@ -136,12 +136,23 @@ def _candidates(kb: KnowledgeBase, code: str) -> tuple[tuple[Regimen, tuple[Indi
     return found  # type: ignore[return-value]
 
 
+def _concerning(kb: KnowledgeBase, profile: NormalisedProfile) -> tuple[tuple[Regimen, tuple[Indication, ...]], ...]:
+    """The candidates with an indication whose required alterations the patient has, whatever the line or
+    setting: a function of the cancer type and the detected alterations' terms, kept in a bounded cache."""
+    return kb.cached("concerning", lambda code, terms: _concerning_for(kb, code, terms))(profile.cancer_type, _detected_terms(profile))  # type: ignore[no-any-return]
+
+
+def _concerning_for(kb: KnowledgeBase, code: str, terms: frozenset[str]) -> tuple[tuple[Regimen, tuple[Indication, ...]], ...]:
+    def has_drivers(indication: Indication) -> bool:
+        return all(not terms.isdisjoint(group) for group in indication.requires_alterations)
+
+    return tuple((r, indications) for r, indications in _candidates(kb, code) if any(has_drivers(i) for i in indications))
+
+
 def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, indications: tuple[Indication, ...]) -> _Considered | None:
-    """Assess one regimen on its indications related to the patient's type; None when none applies to this
-    patient's type, setting, line, prior therapy and drivers: a regimen no clinician would weigh for the
-    patient is neither offered nor listed as excluded."""
-    if not any(_concerns_patient(kb, profile, i) for i in indications):
-        return None
+    """Assess one regimen that concerns the patient on its indications related to the patient's type; None when
+    none applies to this patient's type, setting, line, prior therapy and drivers: a regimen no clinician would
+    weigh for the patient is neither offered nor listed as excluded."""
     assessments = [assess_indication(kb, profile, regimen, indication) for indication in indications]
     for a in assessments:
         if (withdrawn := withdrawn_exclusion(kb, a)) is not None:
@@ -223,12 +234,14 @@ def _dose_source(kb: KnowledgeBase, source: DoseSource | None) -> DoseSourceShow
 
 
 def components_for(kb: KnowledgeBase, regimen: Regimen, indication: Indication) -> list[Component]:
-    """The regimen's components with the dose for this indication and where that dose was read."""
-    shown = []
-    for component in regimen.components:
-        dose, source = indication.dose_for(component)
-        shown.append(_component(kb, component, dose, source))
-    return shown
+    """The regimen's components with the dose for this indication and where that dose was read: a fact of the
+    knowledge, built once per indication and shared by the responses, which never modify it."""
+    key = ("components", regimen.id, indication.id)
+    found = kb.memo.get(key)
+    if found is None:
+        found = tuple(_component(kb, component, *indication.dose_for(component)) for component in regimen.components)
+        kb.memo[key] = found
+    return list(found)  # type: ignore[call-overload]
 
 
 def _component(kb: KnowledgeBase, component: ComponentRecord, dose: str | None, source: DoseSource | None) -> Component:
@@ -267,10 +280,16 @@ def _option(
 
 
 def _overall_survival(kb: KnowledgeBase, indication: Indication) -> OverallSurvivalShown | None:
+    """The overall survival an indication's evidence showed: built once per indication, shared by the responses."""
     shown = indication.overall_survival
     if shown is None:
         return None
-    return OverallSurvivalShown(result=shown.result, comparator=shown.comparator, evidence=_citations(kb, shown.evidence))
+    key = ("overall_survival", indication.id)
+    found = kb.memo.get(key)
+    if not isinstance(found, OverallSurvivalShown):
+        found = OverallSurvivalShown(result=shown.result, comparator=shown.comparator, evidence=_citations(kb, shown.evidence))
+        kb.memo[key] = found
+    return found
 
 
 def _is_tumour_agnostic(a: IndicationAssessment) -> int:
@@ -322,12 +341,14 @@ def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessmen
         for loser in a.indication.outranks:
             outranked_by.setdefault(loser, []).append(a.regimen.id)
     record = _head_to_head_record(matches)
+
+    def order(a: IndicationAssessment) -> tuple[object, ...]:
+        level, *rest = _rank_key(a, record)
+        return (level, _is_tumour_agnostic(a), *rest, a.regimen.name, a.regimen.id)
+
     # within one evidence level, a tumour-agnostic indication comes after the options made for the patient's
     # tumour type; it is not put below weaker evidence (an approved agnostic TKI above an investigational combination)
-    ranked = sorted(
-        matches,
-        key=lambda a: (_rank_key(a, record)[0], _is_tumour_agnostic(a), *_rank_key(a, record)[1:], a.regimen.name, a.regimen.id),
-    )
+    ranked = sorted(matches, key=order)
     for _ in range(len(ranked) ** 2):  # bounded: the outranks graph is acyclic, so this settles
         moved = False
         for index, a in enumerate(ranked):
@@ -479,7 +500,7 @@ def _missing_data_warnings(options: list[TreatmentOption]) -> list[Warning]:
 
 def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationResponse:
     considered = (
-        [c for r, indications in _candidates(kb, profile.cancer_type) if (c := _consider(kb, profile, r, indications)) is not None]
+        [c for r, indications in _concerning(kb, profile) if (c := _consider(kb, profile, r, indications)) is not None]
         if profile.cancer_type
         else []
     )

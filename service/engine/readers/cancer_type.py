@@ -67,6 +67,11 @@ def _split_qualifiers(kb: KnowledgeBase, text: str) -> tuple[str, list[CancerQua
 
 
 def read_cancer_type(kb: KnowledgeBase, text: str) -> CancerTypeReading:
+    """How a cancer type entry reads; read once per entry (a bounded cache kept with the knowledge base)."""
+    return kb.cached("cancer_type_text", lambda entry: _read_cancer_type(kb, entry))(text)  # type: ignore[no-any-return]
+
+
+def _read_cancer_type(kb: KnowledgeBase, text: str) -> CancerTypeReading:
     code = _exact(kb, text)
     if code is not None:
         return _recognised(kb, text, code, ())
