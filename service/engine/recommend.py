@@ -30,6 +30,7 @@ from service.engine.interactions import check_interactions, interaction_subjects
 from service.engine.matching import (
     Exclusion,
     IndicationAssessment,
+    Judgement,
     assess_indication,
     indication_relation,
     continue_current_therapy,
@@ -203,14 +204,22 @@ def _citation(kb: KnowledgeBase, evidence):  # type: ignore[no-untyped-def]
 
 
 def _not_recommended(kb: KnowledgeBase, item: _Considered) -> NotRecommended:
-    reasons = [ExclusionReason(kind=e.kind, detail=e.detail, evidence=_citations(kb, e.evidence)) for e in item.exclusions]
-    evidence_ids = [i for e in item.exclusions for i in e.evidence]
-    alternatives = list(dict.fromkeys(a for e in item.exclusions for a in e.alternatives))
+    # a function of the regimen and its exclusions alone, which recur across answers: kept (bounded) and shared
+    return kb.cached("not_recommended", lambda regimen_id, exclusions: _build_not_recommended(kb, regimen_id, exclusions))(
+        item.regimen.id, tuple(item.exclusions)
+    )  # type: ignore[no-any-return]
+
+
+def _build_not_recommended(kb: KnowledgeBase, regimen_id: str, exclusions: tuple[Exclusion, ...]) -> NotRecommended:
+    regimen = kb.regimens[regimen_id]
+    reasons = [ExclusionReason(kind=e.kind, detail=e.detail, evidence=_citations(kb, e.evidence)) for e in exclusions]
+    evidence_ids = [i for e in exclusions for i in e.evidence]
+    alternatives = list(dict.fromkeys(a for e in exclusions for a in e.alternatives))
     return NotRecommended(
-        id=item.regimen.id,
-        name=item.regimen.name,
-        drugs=item.regimen.drugs,
-        reason="; ".join(dict.fromkeys(e.detail for e in item.exclusions)),
+        id=regimen.id,
+        name=regimen.name,
+        drugs=regimen.drugs,
+        reason="; ".join(dict.fromkeys(e.detail for e in exclusions)),
         reasons=reasons,
         evidence=_citations(kb, evidence_ids),
         alternatives=alternatives,
@@ -254,6 +263,8 @@ def _option(
     kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment, ranked_below: list[str], ranking: RankingNote
 ) -> TreatmentOption:
     indication = a.indication
+    # the same judgement recurs across answers: its validated Criterion is kept (bounded) and shared
+    shown = kb.cached("criterion", Judgement.shown)
     return TreatmentOption(
         id=a.regimen.id,
         name=a.regimen.name,
@@ -267,7 +278,7 @@ def _option(
         regulatory_status=indication.regulatory_status.value,
         approval_year=indication.approval_year,
         evidence=_citations(kb, indication.evidence),
-        rationale=[judgement.shown() for judgement in a.criteria],
+        rationale=[shown(judgement) for judgement in a.criteria],
         caveats=[f"caution: {c.detail}" for c in a.cautions]
         + [f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns]
         + repeat_caveats(profile, a.regimen),
@@ -352,7 +363,10 @@ def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessmen
     for _ in range(len(ranked) ** 2):  # bounded: the outranks graph is acyclic, so this settles
         moved = False
         for index, a in enumerate(ranked):
-            winners = [i for i, b in enumerate(ranked) if b.regimen.id in outranked_by.get(a.regimen.id, [])]
+            beaten_by = outranked_by.get(a.regimen.id)
+            if not beaten_by:
+                continue  # nothing listed beat it head to head: it does not move
+            winners = [i for i, b in enumerate(ranked) if b.regimen.id in beaten_by]
             if winners and max(winners) > index:
                 ranked.insert(max(winners), ranked.pop(index))
                 moved = True
