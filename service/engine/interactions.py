@@ -435,7 +435,6 @@ def check_interactions(
     seen: set[tuple[str, str]] = set()
     unrecognised = list(dict.fromkeys(unrecognised))
     answer = kb.cached("pair_answers", lambda *pair: _pair_answer(kb, *pair), _PAIR_CACHE_SIZE)
-    unchecked = kb.cached("unchecked_pairs", _not_in_catalogue, _PAIR_CACHE_SIZE)
     for subject in subjects:
         for other in medications:
             pair = (subject.name, other.name)
@@ -448,7 +447,7 @@ def check_interactions(
             if finding.cleared is not None:
                 cleared.append(finding.cleared)
             pairs.append(shown)
-        pairs.extend(unchecked(subject.name, text) for text in unrecognised)
+        pairs.extend(_not_in_catalogue(subject.name, text) for text in unrecognised)  # never kept: the entry is the caller's
     warnings.sort(key=lambda w: (_SEVERITY_RANK[w.severity], w.drug, w.interacting_drug))
     cleared.sort(key=lambda c: (c.drug, c.interacting_drug))
     # the scope is only news for drugs actually checked against something
@@ -462,9 +461,9 @@ _PAIR_CACHE_SIZE = 16384
 def _pair_answer(
     kb: KnowledgeBase, subject: str, formulation: str | None, other_name: str, other_formulation: str | None, other_input: str
 ) -> tuple[PairFinding, InteractionPair]:
-    """The finding and the pair line for a subject drug (and formulation) and another medicine as the caller wrote
-    it: a function of those values and the knowledge alone, so `check_interactions` keeps it in a bounded cache
-    and a long medication list costs lookups, not rule scans."""
+    """The finding and the pair line for a subject drug (and formulation) and another, recognised medicine as the
+    caller wrote it: a function of those values and the knowledge alone, so `check_interactions` keeps it in a
+    bounded cache and a long medication list costs lookups, not rule scans."""
     other = DrugRef(name=other_name, formulation=other_formulation, input=other_input)
     finding = check_pair(kb, DrugRef(name=subject, formulation=formulation, input=subject), other)
     shown = InteractionPair(

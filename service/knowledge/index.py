@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
 
 from service.knowledge.records import (
@@ -31,6 +33,31 @@ from service.knowledge.records import (
 )
 from service.knowledge.source import KnowledgeSource, pending_evidence
 from service.knowledge.terms import fold, phrase_pattern, tokens
+
+class BoundedCache:
+    """A least-recently-used cache of a pure function, safe across threads, keeping only what `keep` allows."""
+
+    def __init__(self, compute: Callable[..., Any], maxsize: int, keep: Callable[[Any], bool] | None = None) -> None:
+        self._compute, self._maxsize, self._keep = compute, maxsize, keep
+        self._answers: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, *args: Any) -> Any:
+        with self._lock:
+            if args in self._answers:
+                self._answers.move_to_end(args)
+                return self._answers[args]
+        answer = self._compute(*args)
+        if self._keep is None or self._keep(answer):
+            with self._lock:
+                self._answers[args] = answer
+                if len(self._answers) > self._maxsize:
+                    self._answers.popitem(last=False)
+        return answer
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
 
 @dataclass(frozen=True)
 class KnowledgeBase:
@@ -58,16 +85,19 @@ class KnowledgeBase:
         set_(self, "alterations", {a.id: a for a in self.source.alterations.alterations})
         set_(self, "biomarkers", {b.name: b for b in self.source.alterations.biomarkers})
 
-    def cached(self, name: str, compute: Callable[..., Any], maxsize: int = 4096) -> Callable[..., Any]:
+    def cached(
+        self, name: str, compute: Callable[..., Any], maxsize: int = 4096, keep: Callable[[Any], bool] | None = None
+    ) -> BoundedCache:
         """`compute` behind a bounded cache kept with this knowledge base, for answers that depend only on their
         (hashable) arguments and the knowledge, such as how one input term reads. The first `compute` given for a
-        name is the one kept; what it returns is shared, so callers never modify it."""
+        name is the one kept; what it returns is shared, so callers never modify it. `keep` says which answers
+        may be kept: an entry that was not recognised is read again each time rather than held in memory."""
         key = ("cached", name)
         found = self.memo.get(key)
-        if found is None:
-            found = lru_cache(maxsize=maxsize)(compute)
+        if not isinstance(found, BoundedCache):
+            found = BoundedCache(compute, maxsize, keep)
             self.memo[key] = found
-        return found  # type: ignore[return-value]
+        return found
 
     # --- cancer types ---------------------------------------------------------------
 

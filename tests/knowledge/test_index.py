@@ -47,5 +47,19 @@ def test_cached_computes_once_per_argument_and_stays_bounded(kb: KnowledgeBase) 
     cached("c")  # evicts "a", the least recently used
     cached("a")
     assert calls == ["a", "b", "c", "a"]
-    assert cached.cache_info().currsize == 2  # type: ignore[attr-defined]
+    assert len(cached) == 2
     assert kb.cached("test-bounded", lambda term: "other") is cached
+
+
+def test_cached_keeps_only_the_answers_it_is_allowed_to(kb: KnowledgeBase) -> None:
+    calls: list[str] = []
+
+    def compute(term: str) -> bool:
+        calls.append(term)
+        return term == "known"
+
+    cached = kb.cached("test-keep", compute, keep=bool)
+    for term in ("known", "known", "free text", "free text"):
+        cached(term)
+    assert calls == ["known", "free text", "free text"]
+    assert len(cached) == 1

@@ -101,11 +101,16 @@ DrugReading = tuple[DrugUnderstood, DrugRef | None]
 
 
 def normalise_drug(kb: KnowledgeBase, item: str | MedicationInput) -> DrugReading:
-    """How one medicine entry reads; it depends only on the entry and the knowledge, so it is read once per
-    entry (a bounded cache kept with the knowledge base)."""
+    """How one medicine entry reads; it depends only on the entry and the knowledge, so a recognised entry is
+    read once (a bounded cache kept with the knowledge base)."""
     if isinstance(item, MedicationInput):
-        return kb.cached("medicine_fields", lambda *fields: _read_drug_fields(kb, *fields))(item.name, item.formulation, item.rxcui)
-    return kb.cached("medicine_text", lambda text: _read_drug(kb, text))(item)
+        reader = kb.cached("medicine_fields", lambda *fields: _read_drug_fields(kb, *fields), keep=_recognised)
+        return reader(item.name, item.formulation, item.rxcui)  # type: ignore[no-any-return]
+    return kb.cached("medicine_text", lambda text: _read_drug(kb, text), keep=_recognised)(item)  # type: ignore[no-any-return]
+
+
+def _recognised(reading: DrugReading) -> bool:
+    return reading[1] is not None
 
 
 def _read_drug_fields(kb: KnowledgeBase, name: str | None, formulation: str | None, rxcui: str | None) -> DrugReading:

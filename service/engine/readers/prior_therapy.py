@@ -74,12 +74,16 @@ def _split_text_line(kb: KnowledgeBase, text: str) -> tuple[list[str], str | Non
 def normalise_prior_therapy(
     kb: KnowledgeBase, item: str | PriorTherapyInput, number: int
 ) -> tuple[PriorTherapyUnderstood, PriorLine]:
-    """One line of prior therapy as read; read once per entry and position (a bounded cache kept with the
-    knowledge base)."""
+    """One line of prior therapy as read; a fully recognised entry is read once per position (a bounded cache kept
+    with the knowledge base)."""
     if isinstance(item, PriorTherapyInput):
         fields = (tuple(item.drugs), item.outcome, item.ongoing, item.line)
-        return kb.cached("prior_fields", lambda *key: _read_prior_fields(kb, *key))(*fields, number)
-    return kb.cached("prior_text", lambda text, at: _read_prior_therapy(kb, text, at))(item, number)
+        return kb.cached("prior_fields", lambda *key: _read_prior_fields(kb, *key), keep=_fully_recognised)(*fields, number)  # type: ignore[no-any-return]
+    return kb.cached("prior_text", lambda text, at: _read_prior_therapy(kb, text, at), keep=_fully_recognised)(item, number)  # type: ignore[no-any-return]
+
+
+def _fully_recognised(reading: tuple[PriorTherapyUnderstood, PriorLine]) -> bool:
+    return reading[1].unrecognised == 0 and reading[1].outcome_recognised
 
 
 def _read_prior_fields(

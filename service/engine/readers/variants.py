@@ -514,12 +514,18 @@ def _status_words(status: str) -> str:
 
 
 def read_mutation(kb: KnowledgeBase, item: str | MutationInput, cancer_type: str | None) -> list[VariantReading]:
-    """Every variant an entry names (usually one), each with how it was read; read once per entry and cancer type
-    (a bounded cache kept with the knowledge base)."""
+    """Every variant an entry names (usually one), each with how it was read; a recognised entry is read once per
+    cancer type (a bounded cache kept with the knowledge base)."""
     if isinstance(item, MutationInput):
         fields = (item.gene, item.alteration, item.status, item.in_cis_with, item.in_trans_with)
-        return list(kb.cached("mutation_fields", lambda *key: _read_mutation_fields(kb, *key))(*fields, cancer_type))
-    return list(kb.cached("mutation_text", lambda text, code: tuple(_read_mutation(kb, text, code)))(item, cancer_type))
+        reader = kb.cached("mutation_fields", lambda *key: _read_mutation_fields(kb, *key), keep=_all_recognised)
+        return list(reader(*fields, cancer_type))
+    reader = kb.cached("mutation_text", lambda text, code: tuple(_read_mutation(kb, text, code)), keep=_all_recognised)
+    return list(reader(item, cancer_type))
+
+
+def _all_recognised(readings: tuple[VariantReading, ...]) -> bool:
+    return all(r.recognised for r in readings)
 
 
 def _read_mutation_fields(
