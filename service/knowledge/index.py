@@ -7,7 +7,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from service.knowledge.records import (
@@ -34,6 +34,9 @@ from service.knowledge.records import (
 from service.knowledge.source import KnowledgeSource, pending_evidence
 from service.knowledge.terms import fold, phrase_pattern, tokens
 
+_MISSING = object()
+
+
 class BoundedCache:
     """A least-recently-used cache of a pure function, safe across threads, keeping only what `keep` allows."""
 
@@ -43,10 +46,13 @@ class BoundedCache:
         self._lock = threading.Lock()
 
     def __call__(self, *args: Any) -> Any:
-        with self._lock:
-            if args in self._answers:
+        answer = self._answers.get(args, _MISSING)  # each OrderedDict call is atomic: reads take no lock
+        if answer is not _MISSING:
+            try:
                 self._answers.move_to_end(args)
-                return self._answers[args]
+            except KeyError:  # evicted by another thread meanwhile: the answer is still right
+                pass
+            return answer
         answer = self._compute(*args)
         if self._keep is None or self._keep(answer):
             with self._lock:
@@ -87,17 +93,18 @@ class KnowledgeBase:
 
     def cached(
         self, name: str, compute: Callable[..., Any], maxsize: int = 4096, keep: Callable[[Any], bool] | None = None
-    ) -> BoundedCache:
+    ) -> Callable[..., Any]:
         """`compute` behind a bounded cache kept with this knowledge base, for answers that depend only on their
         (hashable) arguments and the knowledge, such as how one input term reads. The first `compute` given for a
         name is the one kept; what it returns is shared, so callers never modify it. `keep` says which answers
         may be kept: an entry that was not recognised is read again each time rather than held in memory."""
         key = ("cached", name)
         found = self.memo.get(key)
-        if not isinstance(found, BoundedCache):
-            found = BoundedCache(compute, maxsize, keep)
+        if found is None:
+            # functools' cache (in C) when every answer may be kept, else one that can decline an answer
+            found = lru_cache(maxsize=maxsize)(compute) if keep is None else BoundedCache(compute, maxsize, keep)
             self.memo[key] = found
-        return found
+        return found  # type: ignore[return-value]
 
     # --- cancer types ---------------------------------------------------------------
 
