@@ -64,6 +64,10 @@ class BoundedCache:
     def __len__(self) -> int:
         return len(self._answers)
 
+    def holds(self, *args: Any) -> bool:
+        """Whether an answer for these arguments is kept."""
+        return args in self._answers
+
 
 @dataclass(frozen=True)
 class KnowledgeBase:

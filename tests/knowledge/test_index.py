@@ -63,3 +63,4 @@ def test_cached_keeps_only_the_answers_it_is_allowed_to(kb: KnowledgeBase) -> No
         cached(term)
     assert calls == ["known", "free text", "free text"]
     assert len(cached) == 1
+    assert cached.holds("known") and not cached.holds("free text")

@@ -77,11 +77,9 @@ def test_a_medicine_entry_reads_the_same_each_time_it_is_sent(kb):
 
 
 def test_an_entry_that_was_not_recognised_is_not_kept_in_memory(kb):
-    normalise_drug(kb, "omeprazole")  # the cache exists once any entry was read
+    normalise_drug(kb, "Protonix 40 mg tablet qam")
     cache = kb.memo[("cached", "medicine_text")]
-    before = len(cache)
+    assert cache.holds("Protonix 40 mg tablet qam")
     understood, ref = normalise_drug(kb, "Mrs Example's tablets 5 mg")
     assert ref is None and understood.status == "not_recognised"
-    assert len(cache) == before
-    normalise_drug(kb, "pantoprazole 40 mg")
-    assert len(cache) == before + 1 or before == 4096
+    assert not cache.holds("Mrs Example's tablets 5 mg")
