@@ -304,6 +304,21 @@ class KnowledgeBase:
     def alterations_of(self, gene: str) -> list[Alteration]:
         return [a for a in self.alterations.values() if a.gene == gene]
 
+    def gene_category_names(self, gene: str) -> tuple[tuple[str, str], ...]:
+        """The categories named "<gene> ..." that some alteration of the gene belongs to, each with its folded
+        name after the gene's, in the knowledge's order: folded once per gene, not per entry read."""
+        key = ("gene_category_names", gene)
+        found = self.memo.get(key)
+        if found is None:
+            prefix = fold(gene) + " "
+            found = tuple(
+                (category, fold(category).removeprefix(prefix))
+                for category in self.categories
+                if fold(category).startswith(prefix) and any(category in a.categories for a in self.alterations_of(gene))
+            )
+            self.memo[key] = found
+        return found  # type: ignore[return-value]
+
     @property
     def categories(self) -> dict[str, str]:
         return self.source.alterations.categories

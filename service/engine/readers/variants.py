@@ -312,13 +312,10 @@ def _curated_by_term(kb: KnowledgeBase, gene: str, text: str) -> Alteration | No
 
 def _category_named(kb: KnowledgeBase, gene: str, text: str) -> str | None:
     """ "kinase domain mutation" after BCR-ABL1 names the category "BCR::ABL1 kinase domain mutation"."""
-    for category in kb.categories:
-        folded = fold(category)
-        named = folded.removeprefix(fold(gene) + " ")
+    for category, named in kb.gene_category_names(gene):
         # "mutation" itself was read as a result word before this: "kinase domain" names the category too
-        if folded.startswith(fold(gene) + " ") and text.removesuffix("s") in (named, named.removesuffix(" mutation")):
-            if any(category in a.categories and a.gene == gene for a in kb.alterations_of(gene)):
-                return category
+        if text.removesuffix("s") in (named, named.removesuffix(" mutation")):
+            return category
     return None
 
 
