@@ -437,9 +437,12 @@ def resistance_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen
 
 def toxicity_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Exclusion]:
     """Exclusions for drug combinations with a published toxicity signal, within the regimen or with current medicines."""
+    rules = kb.toxicity_rules_sharing_a_drug(regimen.id)
+    if not rules:
+        return []
     given = set(regimen.drugs) | {m.name for m in profile.medications}
     exclusions = []
-    for rule in kb.source.rules.toxicity:
+    for rule in rules:
         if set(rule.drugs) <= given and set(rule.drugs) & set(regimen.drugs):
             from_medications = sorted(set(rule.drugs) - set(regimen.drugs))
             context = f" (with current medication {', '.join(from_medications)})" if from_medications else ""

@@ -30,6 +30,7 @@ from service.knowledge.records import (
     PatientRule,
     Regimen,
     ResistanceRule,
+    ToxicityRule,
 )
 from service.knowledge.source import KnowledgeSource, pending_evidence
 from service.knowledge.terms import fold, phrase_pattern, tokens
@@ -436,6 +437,16 @@ class KnowledgeBase:
     def regimens_of_exactly(self, drugs: frozenset[str]) -> tuple[Regimen, ...]:
         """The regimens made of exactly these drugs and no class component, in id order."""
         return self._regimens_by_drug_set.get(drugs, ())
+
+    @cached_property
+    def _toxicity_rules_by_regimen(self) -> dict[str, tuple[ToxicityRule, ...]]:
+        return {
+            r.id: tuple(rule for rule in self.source.rules.toxicity if set(rule.drugs) & set(r.drugs)) for r in self.regimens.values()
+        }
+
+    def toxicity_rules_sharing_a_drug(self, regimen_id: str) -> tuple[ToxicityRule, ...]:
+        """The toxicity rules naming one of the regimen's drugs (the only ones that can exclude it), in order."""
+        return self._toxicity_rules_by_regimen[regimen_id]
 
     def regimens_for_cancer_type(self, code: str) -> list[Regimen]:
         """Regimens with an indication for this type, one of its ancestors or descendants: the only ones a
