@@ -8,7 +8,7 @@ its basis line by line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from schemas.responses import Criterion, Warning
 from service.engine.normalise import NormalisedProfile
@@ -43,9 +43,8 @@ class Caution:
     evidence: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Judgement:
-    """One criterion judged: kept light here, made a response Criterion only for the options shown."""
+class Judgement(NamedTuple):
+    """One criterion judged: kept light here (a tuple), made a response Criterion only for the options shown."""
 
     criterion: str
     requirement: str
