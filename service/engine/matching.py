@@ -130,7 +130,10 @@ def _assess_cancer_type(kb: KnowledgeBase, profile: NormalisedProfile, a: Indica
     if a.indication.tumour_agnostic is not None:
         _assess_tumour_agnostic(kb, profile, a)
         return
-    requirement = _names(kb, a.indication.cancer_types) + " or a subtype"
+    # a type listed and excluded (liposarcoma for pazopanib) is named as an exclusion, never as a requirement
+    excluded = [c for c in a.indication.cancer_types if c in a.indication.excluded_cancer_types]
+    listed = [c for c in a.indication.cancer_types if c not in excluded]
+    requirement = _names(kb, listed) + " or a subtype" + (f", not {_names(kb, excluded)}" if excluded else "")
     relation = cancer_type_relation(kb, profile.cancer_type, a.indication.cancer_types)
     finding = f"{profile.cancer_type} ({kb.cancer_types[profile.cancer_type].name})"
     if relation == "within":

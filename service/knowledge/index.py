@@ -24,6 +24,7 @@ from service.knowledge.records import (
     Mechanism,
     NamedCombination,
     Regimen,
+    UnresolvedCancerTerm,
 )
 from service.knowledge.source import KnowledgeSource, pending_evidence
 from service.knowledge.terms import fold, phrase_pattern, tokens
@@ -84,6 +85,11 @@ class KnowledgeBase:
         return terms
 
     @cached_property
+    def unresolved_cancer_terms(self) -> dict[str, UnresolvedCancerTerm]:
+        """Curated terms for types of different sites (a code of one, a clinical abbreviation of another)."""
+        return {fold(t.term): t for t in self.source.cancer_types.unresolved_terms}
+
+    @cached_property
     def shared_cancer_terms(self) -> dict[str, list[str]]:
         """Names several types share with no common ancestor: never resolved, their types are suggested."""
         return {
@@ -127,7 +133,8 @@ class KnowledgeBase:
         return self._ancestor_chains[code]
 
     def is_within(self, code: str, ancestor: str) -> bool:
-        return ancestor in self._ancestor_chains[code]
+        # an unrecognised type ("", as "pNET" is read) is within nothing
+        return ancestor in self._ancestor_chains.get(code, ())
 
     def common_ancestor(self, codes: list[str]) -> str | None:
         chains = [self.ancestors(c) for c in codes]

@@ -166,6 +166,14 @@ class AmbiguousCancerTerm(Record):
     ancestor: str
 
 
+class UnresolvedCancerTerm(Record):
+    """A term clinicians use for types of different sites ("pNET"): never resolved, even where it is a code."""
+
+    term: NonEmpty
+    candidates: list[str] = Field(min_length=2)
+    reason: NonEmpty  # shown to the caller with the candidates as suggestions
+
+
 class CancerQualifier(Record):
     """Words after a cancer type that state a biomarker ("HER2-positive") or an alteration ("Ph+")."""
 
@@ -189,6 +197,7 @@ class CancerTypeFile(Record):
     oncotree_release: str | None = None
     cancer_types: list[CancerType]
     ambiguous_terms: list[AmbiguousCancerTerm] = []
+    unresolved_terms: list[UnresolvedCancerTerm] = []
     qualifiers: list[CancerQualifier] = []
 
 
@@ -202,6 +211,7 @@ class CancerTypeOverlay(Record):
     synonyms: dict[str, list[str]] = {}
     defined_by: dict[str, str] = {}
     ambiguous_terms: list[AmbiguousCancerTerm] = []
+    unresolved_terms: list[UnresolvedCancerTerm] = []
     qualifiers: list[CancerQualifier] = []
 
 
