@@ -9,6 +9,7 @@ from functools import cached_property
 from service.knowledge.records import (
     Alteration,
     AmbiguousCancerTerm,
+    CancerAbbreviation,
     Biomarker,
     CancerQualifier,
     CancerType,
@@ -24,7 +25,6 @@ from service.knowledge.records import (
     Mechanism,
     NamedCombination,
     Regimen,
-    UnresolvedCancerTerm,
 )
 from service.knowledge.source import KnowledgeSource, pending_evidence
 from service.knowledge.terms import fold, phrase_pattern, tokens
@@ -85,9 +85,9 @@ class KnowledgeBase:
         return terms
 
     @cached_property
-    def unresolved_cancer_terms(self) -> dict[str, UnresolvedCancerTerm]:
-        """Curated terms for types of different sites (a code of one, a clinical abbreviation of another)."""
-        return {fold(t.term): t for t in self.source.cancer_types.unresolved_terms}
+    def cancer_abbreviations(self) -> dict[str, CancerAbbreviation]:
+        """Curated clinical abbreviations that are also another type's code ("pNET" and PNET)."""
+        return {fold(t.term): t for t in self.source.cancer_types.abbreviations}
 
     @cached_property
     def shared_cancer_terms(self) -> dict[str, list[str]]:

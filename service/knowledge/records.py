@@ -166,12 +166,14 @@ class AmbiguousCancerTerm(Record):
     ancestor: str
 
 
-class UnresolvedCancerTerm(Record):
-    """A term clinicians use for types of different sites ("pNET"): never resolved, even where it is a code."""
+class CancerAbbreviation(Record):
+    """A clinical abbreviation that is also another type's OncoTree code ("pNET": pancreatic NET, PNET):
+    read as `code` unless written exactly as the other code, and the reading says so."""
 
     term: NonEmpty
-    candidates: list[str] = Field(min_length=2)
-    reason: NonEmpty  # shown to the caller with the candidates as suggestions
+    code: NonEmpty
+    code_written_as: NonEmpty  # the exact spelling that stays the other type's OncoTree code
+    how: NonEmpty  # shown in read_as
 
 
 class CancerQualifier(Record):
@@ -197,7 +199,7 @@ class CancerTypeFile(Record):
     oncotree_release: str | None = None
     cancer_types: list[CancerType]
     ambiguous_terms: list[AmbiguousCancerTerm] = []
-    unresolved_terms: list[UnresolvedCancerTerm] = []
+    abbreviations: list[CancerAbbreviation] = []
     qualifiers: list[CancerQualifier] = []
 
 
@@ -211,7 +213,7 @@ class CancerTypeOverlay(Record):
     synonyms: dict[str, list[str]] = {}
     defined_by: dict[str, str] = {}
     ambiguous_terms: list[AmbiguousCancerTerm] = []
-    unresolved_terms: list[UnresolvedCancerTerm] = []
+    abbreviations: list[CancerAbbreviation] = []
     qualifiers: list[CancerQualifier] = []
 
 

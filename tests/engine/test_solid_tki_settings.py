@@ -55,12 +55,16 @@ def test_pnet_offers_sunitinib_and_everolimus_and_cabozantinib_only_after_prior_
     assert "cabozantinib-pnet" in option_ids(after) and "sunitinib-pnet" not in option_ids(after)
 
 
-def test_pnet_abbreviation_is_not_read_as_the_primitive_neuroectodermal_tumour_code(recommend):
+def test_pnet_abbreviation_reads_as_pancreatic_net_and_says_so(recommend):
     result = recommend(cancer_type="pNET", stage="metastatic")
     reading = result.profile.cancer_type
-    assert reading.status == "not_recognised"
-    assert {s.code for s in reading.suggestions} == {"PANET", "PNET"}
-    assert not result.options
+    assert reading.status == "recognised" and reading.code == "PANET" and "abbreviation" in reading.read_as
+    assert {"sunitinib-pnet", "everolimus-pnet"} == set(option_ids(result))
+
+
+def test_pnet_written_as_the_oncotree_code_stays_the_primitive_neuroectodermal_tumour(recommend):
+    reading = recommend(cancer_type="PNET", stage="metastatic").profile.cancer_type
+    assert reading.code == "PNET" and reading.name == "Primitive Neuroectodermal Tumor"
 
 
 def test_leiomyosarcoma_after_doxorubicin_offers_pazopanib(recommend):

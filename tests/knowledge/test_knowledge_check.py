@@ -361,6 +361,6 @@ def test_check_fails_when_adipocytic_sarcoma_is_named_but_not_excluded(knowledge
     assert any("pazopanib" in p and "not adipocytic sarcoma" in p for p in _problems(knowledge_copy))
 
 
-def test_check_fails_on_an_unresolved_term_naming_an_unknown_type(knowledge_copy):
-    _replace(knowledge_copy / "cancer_types.yaml", "candidates: [PANET, PNET]", "candidates: [PANET, PNETX]")
-    assert any("unresolved term 'pnet': PNETX does not exist" in p for p in _problems(knowledge_copy))
+def test_check_fails_on_an_abbreviation_naming_an_unknown_type(knowledge_copy):
+    _replace(knowledge_copy / "cancer_types.yaml", "code: PANET", "code: PANETX")
+    assert any("abbreviation 'pnet': PANETX does not exist" in p for p in _problems(knowledge_copy))

@@ -67,10 +67,10 @@ def _split_qualifiers(kb: KnowledgeBase, text: str) -> tuple[str, list[CancerQua
 
 
 def read_cancer_type(kb: KnowledgeBase, text: str) -> CancerTypeReading:
-    unresolved = kb.unresolved_cancer_terms.get(fold(text))
-    if unresolved is not None:
-        # checked before codes: "pNET" is OncoTree's PNET, but clinicians mostly mean a pancreatic NET
-        return _not_recognised(text, unresolved.reason, [(c, kb.cancer_types[c].name) for c in unresolved.candidates])
+    abbreviation = kb.cancer_abbreviations.get(fold(text))
+    if abbreviation is not None and text.strip() != abbreviation.code_written_as:
+        # before codes: "pNET" means a pancreatic NET; only "PNET" as written is OncoTree's other type
+        return _recognised(kb, text, abbreviation.code, (), abbreviation.how)
     code = _exact(kb, text)
     if code is not None:
         return _recognised(kb, text, code, ())
