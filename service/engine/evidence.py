@@ -96,13 +96,16 @@ def _cited_key(citation_id: str) -> tuple[str, str]:
 
 def cite_evidence(kb: KnowledgeBase, ids: Iterable[str]) -> list[str]:
     """The ids of the citable (verified) evidence among `ids`, in order, once each."""
-    cited = []
-    for evidence in kb.citable_evidence(list(dict.fromkeys(ids))):
-        key = _cited_key(evidence.id)
-        if key not in kb.memo:
-            kb.memo[key] = to_citation(evidence)
-        cited.append(evidence.id)
-    return cited
+    ids = tuple(ids)
+    key = ("cited-evidence", ids)
+    found = kb.memo.get(key)
+    if not isinstance(found, tuple):
+        for evidence in kb.citable_evidence(list(dict.fromkeys(ids))):
+            if _cited_key(evidence.id) not in kb.memo:
+                kb.memo[_cited_key(evidence.id)] = to_citation(evidence)
+        found = tuple(e.id for e in kb.citable_evidence(list(dict.fromkeys(ids))))
+        kb.memo[key] = found
+    return list(found)
 
 
 def cite_label(
