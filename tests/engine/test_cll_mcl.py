@@ -1,0 +1,99 @@
+"""CLL/SLL and mantle cell lymphoma: BTK inhibitors, venetoclax, BTK C481 resistance and a withdrawn MCL approval."""
+
+from __future__ import annotations
+
+
+def option_ids(result):  # type: ignore[no-untyped-def]
+    return [o.id for o in result.options]
+
+
+def excluded(result):  # type: ignore[no-untyped-def]
+    return {n.id: n for n in result.not_recommended}
+
+
+COVALENT_BTK_REGIMENS = {"ibrutinib-cll", "acalabrutinib-cll", "zanubrutinib-cll", "acalabrutinib-obinutuzumab-cll"}
+
+
+def test_first_line_cll_offers_btk_inhibitors_and_the_fixed_duration_non_tki_standard(recommend):
+    result = recommend(cancer_type="CLL", stage="newly diagnosed", biomarkers=["del(17p) not detected"])
+    ids = option_ids(result)
+    assert {"ibrutinib-cll", "acalabrutinib-cll", "acalabrutinib-obinutuzumab-cll", "zanubrutinib-cll"} <= set(ids)
+    standard = next(o for o in result.options if o.id == "venetoclax-obinutuzumab-cll")
+    assert standard.contains_tki is False
+    assert "pirtobrutinib-cll" not in ids  # it needs a prior covalent BTK inhibitor
+
+
+def test_ibrutinib_venetoclax_is_never_shown_as_fda_approved_and_ranks_below_approved_options(recommend):
+    result = recommend(cancer_type="CLL", stage="newly diagnosed")
+    combination = next(o for o in result.options if o.id == "ibrutinib-venetoclax-cll")
+    assert combination.regulatory_status == "not_fda_approved"
+    assert combination.evidence_level == "2"
+    assert option_ids(result).index("ibrutinib-venetoclax-cll") > max(
+        option_ids(result).index(i) for i in ("ibrutinib-cll", "venetoclax-obinutuzumab-cll")
+    )
+
+
+def test_btk_c481s_after_ibrutinib_excludes_covalent_btk_inhibitors_and_offers_pirtobrutinib(recommend):
+    result = recommend(
+        cancer_type="CLL", stage="relapsed", mutations=["BTK C481S detected"], prior_therapies=[{"drugs": ["ibrutinib"], "outcome": "progression"}]
+    )
+    ids = option_ids(result)
+    assert "pirtobrutinib-cll" in ids
+    assert not COVALENT_BTK_REGIMENS & set(ids)
+    for regimen in ("acalabrutinib-cll", "zanubrutinib-cll"):
+        reasons = excluded(result)[regimen].reasons
+        assert [r.kind for r in reasons] == ["resistance"]
+        assert "C481" in reasons[0].detail and reasons[0].evidence
+
+
+def test_btk_c481s_reported_pending_does_not_exclude_but_cautions(recommend):
+    result = recommend(cancer_type="CLL", stage="relapsed", mutations=["BTK C481S pending"], prior_therapies=["acalabrutinib"])
+    assert "zanubrutinib-cll" in option_ids(result)
+    assert "zanubrutinib-cll" not in excluded(result)
+
+
+def test_pirtobrutinib_cll_requires_a_prior_covalent_btk_inhibitor(recommend):
+    result = recommend(cancer_type="CLL", stage="relapsed", prior_therapies=[{"drugs": ["venetoclax", "obinutuzumab"], "outcome": "progression"}])
+    assert "pirtobrutinib-cll" not in option_ids(result)
+    assert {"zanubrutinib-cll", "venetoclax-rituximab-cll"} <= set(option_ids(result))
+
+
+def test_zanubrutinib_ranks_above_ibrutinib_in_relapsed_cll_by_alpine(recommend):
+    result = recommend(cancer_type="CLL", stage="relapsed", prior_therapies=[{"drugs": ["venetoclax", "obinutuzumab"], "outcome": "progression"}])
+    ids = option_ids(result)
+    assert ids.index("zanubrutinib-cll") < ids.index("ibrutinib-cll")
+
+
+def test_withdrawn_ibrutinib_mcl_indication_is_not_offered_and_says_withdrawn(recommend):
+    result = recommend(cancer_type="mantle cell lymphoma", stage="relapsed", prior_therapies=["bendamustine + rituximab"])
+    assert "ibrutinib-mcl" not in option_ids(result)
+    assert "acalabrutinib-mcl" in option_ids(result)
+    reason = excluded(result)["ibrutinib-mcl"]
+    assert [r.kind for r in reason.reasons] == ["withdrawn"]
+    assert "withdrawn on 2023-04-06" in reason.reason
+
+
+def test_mcl_after_a_btk_inhibitor_offers_pirtobrutinib_only_from_the_third_line(recommend):
+    after_two = recommend(cancer_type="MCL", stage="relapsed", prior_therapies=["bendamustine + rituximab", "acalabrutinib"])
+    assert "pirtobrutinib-mcl" in option_ids(after_two)
+    after_one = recommend(cancer_type="MCL", stage="relapsed", prior_therapies=["acalabrutinib"])
+    assert "pirtobrutinib-mcl" not in option_ids(after_one)
+
+
+def test_first_line_mcl_offers_acalabrutinib_with_bendamustine_rituximab(recommend):
+    result = recommend(cancer_type="MCL", stage="newly diagnosed")
+    assert "acalabrutinib-bendamustine-rituximab-mcl" in option_ids(result)
+    assert "acalabrutinib-mcl" not in option_ids(result)
+
+
+def test_venetoclax_with_a_strong_cyp3a_inhibitor_is_contraindicated_at_initiation(recommend):
+    result = recommend(cancer_type="CLL", stage="newly diagnosed", current_medications=["posaconazole"])
+    warnings = [w for w in result.interaction_warnings if w.drug == "venetoclax" and w.interacting_drug == "posaconazole"]
+    assert warnings and warnings[0].severity == "contraindicated"
+
+
+def test_ibrutinib_with_an_anticoagulant_warns_of_bleeding_from_the_label(recommend):
+    result = recommend(cancer_type="CLL", stage="newly diagnosed", current_medications=["apixaban"])
+    warning = next(w for w in result.interaction_warnings if w.drug == "ibrutinib" and w.interacting_drug == "apixaban")
+    assert warning.severity == "monitor"
+    assert "haemorrhage" in warning.effect and warning.label_wording_read
