@@ -306,6 +306,9 @@ class Biomarker(Record):
     aliases: list[str] = []
     # canonical status -> accepted spellings
     statuses: dict[str, list[str]]
+    # OncoTree codes (with subtypes) whose reports carry this result: the guide asks for it there even where
+    # no indication decides on it (it is read and shown, never matched)
+    reported_in: list[str] = []
 
 
 class AlterationFile(Record):

@@ -199,6 +199,8 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
             if code not in cancer_codes:
                 problems.append(f"cancer_types.yaml: ambiguous term {term.term!r}: {code} does not exist")
     problems.extend(_check_cancer_vocabulary(source))
+    for marker in source.alterations.biomarkers:
+        problems.extend(f"alterations.yaml: biomarker {marker.name}: reported_in {c} does not exist" for c in marker.reported_in if c not in cancer_codes)
 
     for drug in source.drugs.drugs:
         problems.extend(

@@ -97,3 +97,11 @@ def test_ibrutinib_with_an_anticoagulant_warns_of_bleeding_from_the_label(recomm
     warning = next(w for w in result.interaction_warnings if w.drug == "ibrutinib" and w.interacting_drug == "apixaban")
     assert warning.severity == "monitor"
     assert "haemorrhage" in warning.effect and warning.label_wording_read
+
+
+def test_the_guide_asks_for_del17p_for_cll_only(kb):
+    from service.web.form import form_choices
+
+    codes = {name: codes for name, _, codes in form_choices(kb).biomarkers}
+    assert "CLLSLL" in codes["del(17p)"]
+    assert "LUAD" not in codes["del(17p)"]
