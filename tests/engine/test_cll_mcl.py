@@ -105,3 +105,15 @@ def test_the_guide_asks_for_del17p_for_cll_only(kb):
     codes = {name: codes for name, _, codes in form_choices(kb).biomarkers}
     assert "CLLSLL" in codes["del(17p)"]
     assert "LUAD" not in codes["del(17p)"]
+
+
+def test_venetoclax_with_a_moderate_cyp3a_inhibitor_needs_the_dose_halved(recommend):
+    result = recommend(cancer_type="CLL", stage="relapsed", prior_therapies=["ibrutinib"], current_medications=["erythromycin"])
+    warning = next(w for w in result.interaction_warnings if w.drug == "venetoclax" and w.interacting_drug == "erythromycin")
+    assert warning.severity == "adjust_dose" and "50%" in (warning.dose_change or "")
+
+
+def test_posaconazole_has_its_own_venetoclax_dose_after_the_ramp_up(recommend):
+    result = recommend(cancer_type="CLL", stage="newly diagnosed", current_medications=["posaconazole"])
+    warning = next(w for w in result.interaction_warnings if w.drug == "venetoclax" and w.interacting_drug == "posaconazole")
+    assert warning.rule_level == "drug_pair" and "70 mg" in (warning.dose_change or "")
