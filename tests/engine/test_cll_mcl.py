@@ -117,3 +117,10 @@ def test_posaconazole_has_its_own_venetoclax_dose_after_the_ramp_up(recommend):
     result = recommend(cancer_type="CLL", stage="newly diagnosed", current_medications=["posaconazole"])
     warning = next(w for w in result.interaction_warnings if w.drug == "venetoclax" and w.interacting_drug == "posaconazole")
     assert warning.rule_level == "drug_pair" and "70 mg" in (warning.dose_change or "")
+
+
+def test_chemoimmunotherapy_acronyms_count_as_prior_lines(recommend):
+    result = recommend(cancer_type="CLL", stage="relapsed", prior_therapies=["FCR", "BR"])
+    assert [d.name for d in result.profile.prior_therapies[0].drugs] == ["fludarabine", "cyclophosphamide", "rituximab"]
+    assert "venetoclax-rituximab-cll" in option_ids(result)
+    assert not result.provisional
