@@ -124,3 +124,38 @@ def test_chemoimmunotherapy_acronyms_count_as_prior_lines(recommend):
     assert [d.name for d in result.profile.prior_therapies[0].drugs] == ["fludarabine", "cyclophosphamide", "rituximab"]
     assert "venetoclax-rituximab-cll" in option_ids(result)
     assert not result.provisional
+
+
+def test_mcl_after_progression_on_a_btk_inhibitor_excludes_acalabrutinib_with_its_reason_once(recommend):
+    result = recommend(
+        cancer_type="MCL",
+        stage="relapsed",
+        prior_therapies=[{"drugs": ["bendamustine", "rituximab"], "outcome": "progression"}, {"drugs": ["ibrutinib"], "outcome": "progression"}],
+    )
+    ids = option_ids(result)
+    assert ids and ids[0] == "pirtobrutinib-mcl"
+    assert "acalabrutinib-mcl" not in ids
+    reasons = excluded(result)["acalabrutinib-mcl"].reasons
+    assert [r.kind for r in reasons] == ["prior_therapy"]
+    assert "have not received" in reasons[0].detail and "line 2: ibrutinib" in reasons[0].detail
+    assert [e.id for e in reasons[0].evidence] == ["ace-ly-004"]
+
+
+def test_mcl_after_intolerance_of_another_btk_inhibitor_offers_acalabrutinib_with_the_population_caution(recommend):
+    result = recommend(
+        cancer_type="MCL",
+        stage="relapsed",
+        prior_therapies=[{"drugs": ["bendamustine", "rituximab"], "outcome": "progression"}, {"drugs": ["ibrutinib"], "outcome": "intolerance"}],
+    )
+    option = next(o for o in result.options if o.id == "acalabrutinib-mcl")
+    assert any("stopped for intolerance" in c and "have not received a prior BTK inhibitor" in c for c in option.caveats)
+    row = next(r for r in option.rationale if r.criterion == "prior therapy")
+    assert "line 2: ibrutinib (stopped for intolerance)" in row.finding
+    # the drug the patient could not tolerate is still not offered again
+    assert "ibrutinib-mcl" in excluded(result)
+
+
+def test_mcl_after_a_btk_inhibitor_with_no_outcome_stated_is_not_offered_acalabrutinib(recommend):
+    result = recommend(cancer_type="MCL", stage="relapsed", prior_therapies=["bendamustine + rituximab", "zanubrutinib"])
+    assert "acalabrutinib-mcl" not in option_ids(result)
+    assert [r.kind for r in excluded(result)["acalabrutinib-mcl"].reasons] == ["prior_therapy"]
