@@ -260,10 +260,16 @@ def _assess_line(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAss
         a.met("line of therapy", requirement, finding)
 
 
-def _prior_lines_matching(kb: KnowledgeBase, profile: NormalisedProfile, criterion: PriorTherapyCriterion) -> list[str]:
+def _prior_lines_matching(
+    kb: KnowledgeBase, profile: NormalisedProfile, criterion: PriorTherapyCriterion, outcomes: list[str] | None = None
+) -> list[str]:
+    """Prior lines with a drug the criterion names; `outcomes` keeps only lines with those outcomes."""
     found = []
     for line in profile.prior_lines or []:
-        if line.outcome in criterion.excluded_outcomes:
+        if outcomes is not None:
+            if line.outcome not in outcomes:
+                continue
+        elif line.outcome in criterion.excluded_outcomes or line.outcome in criterion.caution_outcomes:
             continue
         hits = [
             d
@@ -301,6 +307,14 @@ def _assess_prior(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAs
                 "; ".join(found),
                 Exclusion("prior_therapy", f"{criterion.description}: {'; '.join(found)}", tuple(a.indication.evidence)),
             )
+            continue
+        cautioned = _prior_lines_matching(kb, profile, criterion, outcomes=list(criterion.caution_outcomes))
+        if cautioned:
+            # not an exclusion the source makes: offered, with what the evidence population was
+            outcomes = " or ".join(criterion.caution_outcomes)
+            finding = f"{'; '.join(cautioned)} (stopped for {outcomes})"
+            a.met("prior therapy", f"{criterion.description}: not given, or stopped for {outcomes}", finding)
+            a.cautions.append(Caution(f"{finding}: {criterion.caution}", tuple(a.indication.evidence)))
 
 
 def _assess_alterations(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:

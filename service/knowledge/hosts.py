@@ -19,6 +19,7 @@ LABEL_TEXT_HOSTS = frozenset(
         "www.pfizermedical.com",
         "www.tukysahcp.com",
         "www.imbruvicahcp.com",
+        "www.venclextahcp.com",
         "ayvakithcp.com",
         "www.gavreto-hcp.com",
         "hcp.vitrakvi-us.com",

@@ -318,6 +318,9 @@ class Biomarker(Record):
     aliases: list[str] = []
     # canonical status -> accepted spellings
     statuses: dict[str, list[str]]
+    # OncoTree codes (with subtypes) whose reports carry this result: the guide asks for it there even where
+    # no indication decides on it (it is read and shown, never matched)
+    reported_in: list[str] = []
 
 
 class AlterationFile(Record):
@@ -508,12 +511,18 @@ class PriorTherapyCriterion(Record):
     min_count: int = Field(default=1, ge=1)
     # prior lines with these outcomes do not count (RESORCE required sorafenib to have been tolerated)
     excluded_outcomes: list[Literal["progression", "intolerance", "response", "stable disease", "unknown"]] = []
+    # excludes_prior only: prior lines with these outcomes do not exclude; the option is offered with `caution`
+    # (the evidence population had not received the drug, but the source does not make this an exclusion)
+    caution_outcomes: list[Literal["progression", "intolerance", "response", "stable disease", "unknown"]] = []
+    caution: str = ""
     description: NonEmpty
 
     @model_validator(mode="after")
     def _names_something(self) -> PriorTherapyCriterion:
         if not self.drugs and not self.classes:
             raise ValueError("a prior-therapy criterion needs drugs or classes")
+        if bool(self.caution_outcomes) != bool(self.caution.strip()):
+            raise ValueError("caution_outcomes and caution go together: the outcomes that caution and what the caution says")
         return self
 
 

@@ -205,6 +205,8 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
             if code not in cancer_codes
         )
     problems.extend(_check_cancer_vocabulary(source))
+    for marker in source.alterations.biomarkers:
+        problems.extend(f"alterations.yaml: biomarker {marker.name}: reported_in {c} does not exist" for c in marker.reported_in if c not in cancer_codes)
 
     for drug in source.drugs.drugs:
         problems.extend(
@@ -273,6 +275,11 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
             for prior in [*indication.requires_prior, *indication.excludes_prior]:
                 problems.extend(f"{at}: prior-therapy drug {d} is not in drugs.yaml" for d in prior.drugs if d not in drug_names)
                 problems.extend(f"{at}: prior-therapy class {c} is not defined" for c in prior.classes if c not in class_ids)
+            problems.extend(
+                f"{at}: caution_outcomes belong to excludes_prior ({prior.description})"
+                for prior in indication.requires_prior
+                if prior.caution_outcomes
+            )
             for evidence_id in indication.evidence:
                 if evidence_id not in evidence_by_id:
                     problems.append(f"{at}: evidence {evidence_id} does not exist")

@@ -206,6 +206,9 @@ def _biomarkers_relevant(kb: KnowledgeBase) -> tuple[dict[str, set[str]], set[st
                     biomarkers.setdefault(criterion.name, set()).update(codes)
             if indication.pd_l1 is not None:
                 pd_l1 |= codes
+    for marker in kb.biomarkers.values():
+        if marker.reported_in:
+            biomarkers.setdefault(marker.name, set()).update(_with_subtypes(kb, marker.reported_in))
     return biomarkers, pd_l1
 
 

@@ -26,6 +26,8 @@ def test_unsafe_profile_gives_the_safe_answer(client, name):  # type: ignore[no-
         assert offered and offered[0] == expect["first"]
     if expect.get("only"):
         assert offered == [expect["first"]]
+    for regimen in expect.get("offered", []):
+        assert regimen in offered, regimen
     for regimen in expect.get("not_offered", []):
         assert regimen not in offered
     for option in body["options"]:

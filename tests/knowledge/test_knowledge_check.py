@@ -114,6 +114,20 @@ def test_check_fails_on_a_reference_to_nothing(knowledge_copy):
     assert any("no-such-trial does not exist" in p for p in _problems(knowledge_copy))
 
 
+def test_check_fails_on_a_prior_therapy_caution_without_its_text_or_on_a_required_prior(knowledge_copy):
+    path = knowledge_copy / "regimens" / "cll_mcl.yaml"
+    text = path.read_text(encoding="utf-8")
+    caution = text[text.index("          caution: "):].split("\n", 1)[0] + "\n"
+    path.write_text(text.replace(caution, "", 1), encoding="utf-8")
+    assert any("caution_outcomes and caution go together" in p for p in _problems(knowledge_copy))
+    required = '{classes: [covalent_btk_inhibitor], description: "a prior covalent BTK inhibitor (ibrutinib, acalabrutinib or zanubrutinib)"}'
+    assert required in text
+    path.write_text(
+        text.replace(required, required[:-1] + ', caution_outcomes: [intolerance], caution: "not for requires_prior"}'), encoding="utf-8"
+    )
+    assert any("caution_outcomes belong to excludes_prior" in p for p in _problems(knowledge_copy))
+
+
 def test_check_fails_on_a_regimen_without_evidence(knowledge_copy):
     path = knowledge_copy / "regimens" / "gist.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("evidence: [grid]", "evidence: []"), encoding="utf-8")

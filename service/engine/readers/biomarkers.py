@@ -34,9 +34,11 @@ def read_biomarker(kb: KnowledgeBase, item: str | BiomarkerInput) -> tuple[Bioma
 
 
 def _valued(shown: str, name: str, value: str) -> tuple[BiomarkerUnderstood, tuple[str, str]]:
+    # a finding reported as present or absent (a cytogenetic deletion) carries that result itself
+    result = "not detected" if value == "not detected" else "detected"
     return (
         BiomarkerUnderstood(
-            input=shown, status="recognised", normalised=f"{name} {value}", name=name, value=value, result="detected", read_as=f"{name} {value}"
+            input=shown, status="recognised", normalised=f"{name} {value}", name=name, value=value, result=result, read_as=f"{name} {value}"
         ),
         (name, value),
     )
@@ -48,7 +50,9 @@ def normalise_biomarker(
     shown = shown or f"{name}: {status}"
     marker_name = kb.biomarker_terms.get(fold(name))
     if marker_name is None:
-        return BiomarkerUnderstood(input=shown, status="not_recognised", detail="biomarker not known to this service"), None
+        gene = kb.gene_terms.get(fold(name))
+        detail = f"{gene} is a gene: send its result in mutations" if gene else "biomarker not known to this service"
+        return BiomarkerUnderstood(input=shown, status="not_recognised", detail=detail), None
     marker = kb.biomarkers[marker_name]
     key = fold(status).strip(" .")
     for canonical, spellings in marker.statuses.items():

@@ -699,8 +699,11 @@ def _read_part(
             negative_alterations=tuple(a.id for a in members),
         )
     if reading.gene_level and status == "detected" and part.status == "detected":
-        # "ALK positive", "BCR-ABL1 +": where the curators made "positive" mean the gene's one driver
-        driver = kb.alteration_terms.get(gene, {}).get("positive")
+        # "ALK positive", "BCR-ABL1 +": where the curators made "positive" mean the gene's one driver;
+        # "TP53 mutated": a gene whose curated event is any mutation of it (kind "any")
+        driver = kb.alteration_terms.get(gene, {}).get("positive") or next(
+            (a.id for a in kb.alterations_of(gene) if a.kind == "any"), None
+        )
         if driver is not None:
             reading = _Reading(alteration=kb.alterations[driver], notes=reading.notes)
     if reading.gene_level:
