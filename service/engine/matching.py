@@ -541,6 +541,13 @@ def patient_rule_matches(kb: KnowledgeBase, profile: NormalisedProfile, rule, re
         if profile.brain_metastases not in when.brain_metastases:
             return None
         found.append(f"brain metastases {profile.brain_metastases}")
+    if when.prior_drug_classes:
+        # prior therapy not given is read as first line (said in the line caveat), so nothing earlier to match
+        wanted = set(when.prior_drug_classes)
+        given = sorted({d for line in profile.prior_lines or [] for d in line.drugs if wanted.intersection(kb.drug_classes(d))})
+        if not given:
+            return None
+        found.append("prior " + ", ".join(given))
     return "; ".join(found)
 
 

@@ -1,0 +1,142 @@
+"""Issue 10, second pass: repotrectinib, label ILD/QT rules, EGFR TKIs after PD-(L)1 blockade, ICI + TKI liver toxicity."""
+
+from __future__ import annotations
+
+import pytest
+
+from schemas.requests import PatientProfileInput
+from service.engine.normalise import normalise_profile
+from service.knowledge.records import PatientCriterion
+
+AFTER_CRIZOTINIB = [{"drugs": ["crizotinib"], "outcome": "progression"}]
+
+
+def option(result, regimen):  # type: ignore[no-untyped-def]
+    return next(o for o in result.options if o.id == regimen)
+
+
+def option_ids(result):  # type: ignore[no-untyped-def]
+    return [o.id for o in result.options]
+
+
+def excluded(result):  # type: ignore[no-untyped-def]
+    return {n.id: n for n in result.not_recommended}
+
+
+# --- repotrectinib ----------------------------------------------------------------------------
+
+
+def test_ros1_g2032r_after_crizotinib_offers_repotrectinib_first(recommend):
+    result = recommend(cancer_type="NSCLC", stage="IV", mutations=["ROS1 fusion", "ROS1 G2032R"], prior_therapies=AFTER_CRIZOTINIB)
+    assert option_ids(result)[0] == "repotrectinib-ros1"
+    assert not {"crizotinib-ros1", "entrectinib-ros1"} & set(option_ids(result))
+    repotrectinib = option(result, "repotrectinib-ros1")
+    assert {e.nct_id for e in repotrectinib.evidence} >= {"NCT03093116"}
+    assert "160 mg" in (repotrectinib.components[0].dose or "") and repotrectinib.components[0].dose_source is not None
+
+
+def test_ros1_after_crizotinib_without_a_resistance_mutation_still_offers_repotrectinib(recommend):
+    result = recommend(cancer_type="NSCLC", stage="IV", mutations=["ROS1 fusion"], prior_therapies=AFTER_CRIZOTINIB)
+    assert "repotrectinib-ros1" in option_ids(result)
+    assert "entrectinib-ros1" not in option_ids(result)
+
+
+def test_repotrectinib_ntrk_is_tumour_agnostic_and_ranked_below_type_specific_options(recommend, kb):
+    result = recommend(cancer_type="COADREAD", stage="metastatic", mutations=["ETV6::NTRK3 fusion"], prior_therapies=["FOLFOX"])
+    assert "repotrectinib-ntrk" in option_ids(result)
+    indication = kb.regimens["repotrectinib-ntrk"].indications[0]
+    assert [(e.event, e.date.isoformat()) for e in indication.regulatory_history] == [("accelerated_approval", "2024-06-13")]
+    result = recommend(cancer_type="AML", stage="relapsed", mutations=["NTRK3 fusion"])
+    assert "repotrectinib-ntrk" not in option_ids(result)
+
+
+def test_repotrectinib_label_rules_warn_on_a_strong_cyp3a_inhibitor(client):
+    body = client.post("/v1/interactions", json={"drugs": ["repotrectinib", "itraconazole"]}).json()
+    warnings = [w for w in body["interaction_warnings"] if w["drug"] == "repotrectinib"]
+    assert [(w["interacting_drug"], w["severity"]) for w in warnings] == [("itraconazole", "avoid")]
+    assert warnings[0]["label_wording_read"] is False
+
+
+# --- label warnings: ILD/pneumonitis and QT ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("profile", "regimen", "set_id"),
+    [
+        ({"cancer_type": "NSCLC", "mutations": ["ALK fusion"]}, "alectinib-nsclc", "42c49deb-713b-427a-9670-08af08adcffb"),
+        ({"cancer_type": "NSCLC", "mutations": ["ALK fusion"]}, "brigatinib-nsclc", "0fe9ff20-d402-41f3-bc1e-7002ea7007db"),
+        ({"cancer_type": "LUAD", "mutations": ["EGFR exon 19 deletion"]}, "afatinib-nsclc", "fd638e5e-8032-e7ca-0179-95e96ab5d387"),
+        ({"cancer_type": "LUAD", "mutations": ["MET exon 14 skipping"]}, "capmatinib-nsclc", "455892c3-d144-4ba8-9ab4-79cabff9876d"),
+        ({"cancer_type": "NSCLC", "mutations": ["ROS1 fusion"]}, "crizotinib-ros1", "2a51b0de-47d6-455e-a94c-d2c737b04ff7"),
+    ],
+)
+def test_a_history_of_pneumonitis_puts_the_label_ild_caution_first(recommend, profile, regimen, set_id):
+    result = recommend(stage="IV", prior_therapies=[], conditions=["history of pneumonitis"], **profile)
+    found = option(result, regimen)
+    assert found.caveats[0].startswith("caution: history of interstitial lung disease")
+    assert found.cautions[0].evidence[0].dailymed_set_id == set_id
+    without = option(recommend(stage="IV", prior_therapies=[], conditions=["hypertension"], **profile), regimen)
+    assert not without.cautions
+
+
+def test_congenital_long_qt_excludes_crizotinib_but_keeps_the_other_ros1_options(recommend):
+    result = recommend(cancer_type="NSCLC", stage="IV", mutations=["ROS1 fusion"], prior_therapies=[], conditions=["congenital long QT syndrome"])
+    assert "crizotinib-ros1" not in option_ids(result)
+    reasons = excluded(result)["crizotinib-ros1"].reasons
+    assert [r.kind for r in reasons] == ["contraindication"] and "avoid crizotinib" in reasons[0].detail
+    assert "repotrectinib-ros1" in option_ids(result)
+
+
+def test_qtc_prolongation_is_a_caution_for_crizotinib_and_sunitinib(recommend):
+    ros1 = recommend(cancer_type="NSCLC", stage="IV", mutations=["ROS1 fusion"], prior_therapies=[], conditions=["QTc 510 ms"])
+    assert "QTc" in option(ros1, "crizotinib-ros1").cautions[0].detail
+    gist = recommend(
+        cancer_type="GIST", stage="metastatic", mutations=["KIT exon 11 mutation"], prior_therapies=[{"drugs": ["imatinib"], "outcome": "progression"}],
+        conditions=["QTc prolongation"],
+    )
+    assert "QT interval" in option(gist, "sunitinib-gist").cautions[0].detail
+
+
+# --- EGFR TKIs after PD-(L)1 blockade ---------------------------------------------------------
+
+T790M_AFTER = [{"drugs": ["gefitinib"], "outcome": "progression", "line": 1}]
+
+
+def test_osimertinib_after_a_pd1_inhibitor_carries_the_pneumonitis_caution(recommend):
+    prior = [*T790M_AFTER, {"drugs": ["nivolumab"], "outcome": "progression", "line": 2}]
+    result = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR L858R", "EGFR T790M"], prior_therapies=prior)
+    osimertinib = option(result, "osimertinib-nsclc")
+    assert osimertinib.caveats[0].startswith("caution: prior nivolumab")
+    assert {e.pmid for e in osimertinib.cautions[0].evidence} == {"29327061"}
+
+
+def test_no_pd1_in_the_history_means_no_pneumonitis_caution(recommend):
+    result = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR L858R", "EGFR T790M"], prior_therapies=T790M_AFTER)
+    assert not option(result, "osimertinib-nsclc").cautions
+
+
+def test_the_prior_class_trigger_reads_only_the_prior_lines(kb):
+    from service.engine.matching import patient_rule_matches
+
+    rule = next(r for r in kb.source.rules.patient if r.id == "egfr-tki-after-pd1-pdl1-inhibitor")
+    regimen = kb.regimens["osimertinib-nsclc"]
+    indication = regimen.indications[0]
+
+    def finding(**request: object) -> str | None:
+        profile = normalise_profile(kb, PatientProfileInput.model_validate({"cancer_type": "LUAD", "stage": "IV", **request}))
+        return patient_rule_matches(kb, profile, rule, regimen, indication)
+
+    assert finding(prior_therapies=[{"drugs": ["durvalumab"], "outcome": "response"}]) == "prior durvalumab"
+    assert finding(current_medications=["pembrolizumab"]) is None  # not a prior line
+    assert finding() is None
+    with pytest.raises(ValueError, match="prior drug class"):
+        PatientCriterion()
+
+
+# --- ICI + TKI hepatotoxicity -----------------------------------------------------------------
+
+
+def test_hepatic_impairment_puts_the_keynote_426_caution_on_pembrolizumab_axitinib_only(recommend):
+    result = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=[], conditions=["cirrhosis, Child-Pugh A"])
+    assert "22%" in option(result, "pembrolizumab-axitinib").cautions[0].detail
+    assert not option(result, "avelumab-axitinib").cautions
