@@ -41,6 +41,8 @@ class Caution:
 
     detail: str
     evidence: tuple[str, ...] = ()
+    # the rule that raised it: two options with the same caution are still compared on their trials
+    rule: str | None = None
 
 
 @dataclass
@@ -541,13 +543,14 @@ def patient_rule_matches(kb: KnowledgeBase, profile: NormalisedProfile, rule, re
         if profile.brain_metastases not in when.brain_metastases:
             return None
         found.append(f"brain metastases {profile.brain_metastases}")
-    if when.prior_drug_classes:
+    if when.prior_or_current_drug_classes:
         # prior therapy not given is read as first line (said in the line caveat), so nothing earlier to match
-        wanted = set(when.prior_drug_classes)
-        given = sorted({d for line in profile.prior_lines or [] for d in line.drugs if wanted.intersection(kb.drug_classes(d))})
-        if not given:
+        wanted = set(when.prior_or_current_drug_classes)
+        prior = sorted({d for line in profile.prior_lines or [] for d in line.drugs if wanted.intersection(kb.drug_classes(d))})
+        current = sorted({m.name for m in profile.medications if wanted.intersection(kb.drug_classes(m.name))} - set(prior))
+        if not prior and not current:
             return None
-        found.append("prior " + ", ".join(given))
+        found.append(", ".join([*(f"prior {d}" for d in prior), *(f"current {d}" for d in current)]))
     return "; ".join(found)
 
 
@@ -565,7 +568,7 @@ def apply_patient_rules(kb: KnowledgeBase, profile: NormalisedProfile, a: Indica
                 Exclusion("contraindication", f"{finding}: {rule.reason}", tuple(rule.evidence)),
             )
         else:
-            a.cautions.append(Caution(f"{finding}: {rule.reason}", tuple(rule.evidence)))
+            a.cautions.append(Caution(f"{finding}: {rule.reason}", tuple(rule.evidence), rule.id))
 
 
 # --- resistance: allelic context and results not yet known --------------------------------
@@ -609,6 +612,7 @@ def pending_resistance_cautions(kb: KnowledgeBase, profile: NormalisedProfile, r
                     Caution(
                         f"{subject} is reported {status}: if confirmed, {rule.reason} Confirm the result before relying on {', '.join(affected)}.",
                         tuple(rule.evidence),
+                        rule.id,
                     )
                 )
     return cautions

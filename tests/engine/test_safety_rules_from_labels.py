@@ -97,7 +97,7 @@ def test_qtc_prolongation_is_a_caution_for_crizotinib_and_sunitinib(recommend):
     assert "QT interval" in option(gist, "sunitinib-gist").cautions[0].detail
 
 
-# --- EGFR TKIs after PD-(L)1 blockade ---------------------------------------------------------
+# --- EGFR TKIs with or after PD-(L)1 blockade ---------------------------------------------------------
 
 T790M_AFTER = [{"drugs": ["gefitinib"], "outcome": "progression", "line": 1}]
 
@@ -118,7 +118,7 @@ def test_no_pd1_in_the_history_means_no_pneumonitis_caution(recommend):
 def test_the_prior_class_trigger_reads_only_the_prior_lines(kb):
     from service.engine.matching import patient_rule_matches
 
-    rule = next(r for r in kb.source.rules.patient if r.id == "egfr-tki-after-pd1-pdl1-inhibitor")
+    rule = next(r for r in kb.source.rules.patient if r.id == "egfr-tki-with-or-after-pd1-pdl1-inhibitor")
     regimen = kb.regimens["osimertinib-nsclc"]
     indication = regimen.indications[0]
 
@@ -127,7 +127,8 @@ def test_the_prior_class_trigger_reads_only_the_prior_lines(kb):
         return patient_rule_matches(kb, profile, rule, regimen, indication)
 
     assert finding(prior_therapies=[{"drugs": ["durvalumab"], "outcome": "response"}]) == "prior durvalumab"
-    assert finding(current_medications=["pembrolizumab"]) is None  # not a prior line
+    assert finding(current_medications=["durvalumab"]) == "current durvalumab"
+    assert finding(prior_therapies=[{"drugs": ["gefitinib"], "outcome": "progression"}], current_medications=["omeprazole"]) is None
     assert finding() is None
     with pytest.raises(ValueError, match="prior drug class"):
         PatientCriterion()
