@@ -87,9 +87,13 @@ def test_congenital_long_qt_excludes_crizotinib_but_keeps_the_other_ros1_options
     assert "repotrectinib-ros1" in option_ids(result)
 
 
-def test_qtc_prolongation_is_a_caution_for_crizotinib_and_sunitinib(recommend):
+def test_qtc_prolongation_is_a_caution_for_the_tkis_whose_labelling_warns(recommend):
     ros1 = recommend(cancer_type="NSCLC", stage="IV", mutations=["ROS1 fusion"], prior_therapies=[], conditions=["QTc 510 ms"])
     assert "QTc" in option(ros1, "crizotinib-ros1").cautions[0].detail
+    assert {e.doi for e in option(ros1, "entrectinib-ros1").cautions[0].evidence} == {"10.6004/jadpro.2023.14.5.7"}
+    assert not option(ros1, "repotrectinib-ros1").cautions  # no QT warning was read for it
+    hcc = recommend(cancer_type="HCC", stage="advanced", biomarkers=["Child-Pugh A"], prior_therapies=[], conditions=["QTc prolongation"])
+    assert "QTc" in option(hcc, "lenvatinib-hcc").cautions[0].detail
     gist = recommend(
         cancer_type="GIST", stage="metastatic", mutations=["KIT exon 11 mutation"], prior_therapies=[{"drugs": ["imatinib"], "outcome": "progression"}],
         conditions=["QTc prolongation"],
