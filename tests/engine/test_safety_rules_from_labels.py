@@ -145,3 +145,16 @@ def test_hepatic_impairment_puts_the_keynote_426_caution_on_pembrolizumab_axitin
     result = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=[], conditions=["cirrhosis, Child-Pugh A"])
     assert "22%" in option(result, "pembrolizumab-axitinib").cautions[0].detail
     assert not option(result, "avelumab-axitinib").cautions
+
+
+def test_a_caution_every_compared_option_carries_keeps_their_head_to_head_order(recommend):
+    plain = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR L858R"], prior_therapies=[])
+    on_durvalumab = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR L858R"], prior_therapies=[], current_medications=["durvalumab"])
+    assert option_ids(on_durvalumab)[:2] == option_ids(plain)[:2] == ["osimertinib-pemetrexed-platinum", "osimertinib-nsclc"]
+    assert all(o.cautions for o in on_durvalumab.options if "osimertinib" in o.drugs)
+
+
+def test_a_caution_only_the_winner_carries_still_cancels_its_win(recommend):
+    result = recommend(cancer_type="CML", stage="chronic phase", prior_therapies=[], conditions=["QTc prolongation"])
+    ids = option_ids(result)
+    assert ids.index("imatinib-cml") < ids.index("nilotinib-cml")  # ENESTnd's win over imatinib is not used here
