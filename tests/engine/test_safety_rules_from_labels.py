@@ -65,6 +65,7 @@ def test_repotrectinib_label_rules_warn_on_a_strong_cyp3a_inhibitor(client):
     [
         ({"cancer_type": "NSCLC", "mutations": ["ALK fusion"]}, "alectinib-nsclc", "42c49deb-713b-427a-9670-08af08adcffb"),
         ({"cancer_type": "NSCLC", "mutations": ["ALK fusion"]}, "brigatinib-nsclc", "0fe9ff20-d402-41f3-bc1e-7002ea7007db"),
+        ({"cancer_type": "NSCLC", "mutations": ["ALK fusion"]}, "lorlatinib-nsclc", "2b34d62d-e02a-4af3-bc1e-7002ea7007db"),
         ({"cancer_type": "LUAD", "mutations": ["EGFR exon 19 deletion"]}, "afatinib-nsclc", "fd638e5e-8032-e7ca-0179-95e96ab5d387"),
         ({"cancer_type": "LUAD", "mutations": ["MET exon 14 skipping"]}, "capmatinib-nsclc", "455892c3-d144-4ba8-9ab4-79cabff9876d"),
         ({"cancer_type": "NSCLC", "mutations": ["ROS1 fusion"]}, "crizotinib-ros1", "2a51b0de-47d6-455e-a94c-d2c737b04ff7"),
