@@ -219,6 +219,7 @@ def _option(
         evidence=_citations(kb, indication.evidence),
         rationale=a.criteria,
         caveats=[f"caution: {c.detail}" for c in a.cautions]
+        + [u.detail for u in a.unchecked]
         + [f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns]
         + repeat_caveats(profile, a.regimen),
         cautions=[OptionCaution(detail=c.detail, evidence=_citations(kb, c.evidence)) for c in a.cautions],
@@ -261,7 +262,12 @@ def _win_counts(winner: IndicationAssessment, loser: IndicationAssessment) -> bo
     if any(c.criterion not in ("line of therapy", "disease setting", "prior therapy") for c in winner.unknowns):
         return False
     shared = {c.rule for c in loser.cautions if c.rule is not None}
-    return all(c.rule is not None and c.rule in shared for c in winner.cautions)
+    # a caution on a condition (one rule per drug: ILD on each EGFR TKI) matches the loser's caution on it, or the
+    # loser's "not checked" for it: neither option is shown safer than the other for that condition
+    conditions = {g for c in loser.cautions for g in c.conditions} | {u.condition for u in loser.unchecked}
+    return all(
+        c.rule is not None and (c.rule in shared or bool(set(c.conditions) & conditions)) for c in winner.cautions
+    ) and all(u.condition in conditions for u in winner.unchecked)
 
 
 def _head_to_head_record(matches: list[IndicationAssessment]) -> dict[str, tuple[int, int]]:

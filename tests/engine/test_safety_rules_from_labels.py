@@ -156,6 +156,40 @@ def test_a_caution_every_compared_option_carries_keeps_their_head_to_head_order(
 
 
 def test_a_caution_only_the_winner_carries_still_cancels_its_win(recommend):
+    plain = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=[])
+    hepatic = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=[], conditions=["cirrhosis, Child-Pugh A"])
+    assert option_ids(plain).index("pembrolizumab-axitinib") < option_ids(plain).index("sunitinib-rcc")
+    # sunitinib has no rule on hepatic impairment and no class peer with one: KEYNOTE-426's win is not used here
+    assert not option(hepatic, "sunitinib-rcc").caveats or all("not checked" not in c for c in option(hepatic, "sunitinib-rcc").caveats)
+    assert option_ids(hepatic).index("sunitinib-rcc") < option_ids(hepatic).index("pembrolizumab-axitinib")
+
+
+# --- what was not checked: a condition warned of for some drugs of a class and not others ---------
+
+
+def test_every_egfr_tki_carries_an_ild_caution_so_none_ranks_first_for_lacking_one(recommend):
+    result = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR exon 19 deletion"], prior_therapies=[], conditions=["history of pneumonitis"])
+    egfr = [o for o in result.options if {"gefitinib", "erlotinib", "afatinib", "dacomitinib", "osimertinib"} & set(o.drugs)]
+    assert {d for o in egfr for d in o.drugs} >= {"erlotinib", "dacomitinib"}
+    for o in egfr:
+        assert any("interstitial lung disease" in c.detail.lower() or "ild" in c.detail.lower() for c in o.cautions), o.id
+        assert not [c for c in o.caveats if c.startswith("not checked")], o.id
+    assert option_ids(result)[0] != "dacomitinib-nsclc"
+
+
+def test_a_class_member_without_a_rule_on_the_condition_says_it_was_not_checked(recommend):
     result = recommend(cancer_type="CML", stage="chronic phase", prior_therapies=[], conditions=["QTc prolongation"])
+    imatinib = option(result, "imatinib-cml")
+    assert not imatinib.cautions
+    assert any(c.startswith("not checked for") and "nilotinib" in c and "imatinib" in c for c in imatinib.caveats)
+    # nilotinib's own caution stays; with imatinib unchecked for the same condition, ENESTnd's win is not cancelled
+    assert option(result, "nilotinib-cml").cautions
     ids = option_ids(result)
-    assert ids.index("imatinib-cml") < ids.index("nilotinib-cml")  # ENESTnd's win over imatinib is not used here
+    assert ids.index("nilotinib-cml") < ids.index("imatinib-cml")
+    # a drug with a rule on the condition is not called unchecked
+    assert not [c for c in option(result, "nilotinib-cml").caveats if c.startswith("not checked")]
+
+
+def test_not_checked_is_said_only_when_the_patient_has_the_condition(recommend):
+    result = recommend(cancer_type="CML", stage="chronic phase", prior_therapies=[], conditions=["hypertension"])
+    assert not [c for o in result.options for c in o.caveats if c.startswith("not checked")]
