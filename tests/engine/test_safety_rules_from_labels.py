@@ -193,3 +193,26 @@ def test_a_class_member_without_a_rule_on_the_condition_says_it_was_not_checked(
 def test_not_checked_is_said_only_when_the_patient_has_the_condition(recommend):
     result = recommend(cancer_type="CML", stage="chronic phase", prior_therapies=[], conditions=["hypertension"])
     assert not [c for o in result.options for c in o.caveats if c.startswith("not checked")]
+
+
+# --- EGFR TKI-naive after other systemic therapy ----------------------------------------------
+
+AFTER_CHEMO_IO = [{"drugs": ["carboplatin", "pemetrexed", "pembrolizumab"], "outcome": "progression"}]
+
+
+def test_egfr_tki_naive_after_chemo_immunotherapy_is_offered_erlotinib_by_its_label_with_the_pd1_caution(recommend):
+    result = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR L858R"], prior_therapies=AFTER_CHEMO_IO)
+    erlotinib = option(result, "erlotinib-nsclc")
+    assert option_ids(result)[0] == "erlotinib-nsclc"
+    assert erlotinib.indication_id == "erlotinib-egfr-later-line-tki-naive"
+    assert any(c.detail.startswith("prior pembrolizumab") for c in erlotinib.cautions)
+    # the first-line-only indications (osimertinib after FLAURA, gefitinib, afatinib, dacomitinib) are not offered
+    assert not {"osimertinib", "gefitinib", "afatinib", "dacomitinib"} & {d for o in result.options for d in o.drugs}
+
+
+def test_the_later_line_erlotinib_indication_is_not_for_a_patient_already_given_an_egfr_tki(recommend):
+    result = recommend(
+        cancer_type="LUAD", stage="IV", mutations=["EGFR L858R"], prior_therapies=[{"drugs": ["osimertinib"], "outcome": "progression"}]
+    )
+    assert "erlotinib-nsclc" not in option_ids(result)
+    assert "a prior EGFR TKI" in excluded(result)["erlotinib-nsclc"].reason
