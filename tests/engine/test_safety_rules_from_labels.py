@@ -121,15 +121,12 @@ def test_no_pd1_in_the_history_means_no_pneumonitis_caution(recommend):
 
 
 def test_the_prior_class_trigger_reads_only_the_prior_lines(kb):
-    from service.engine.matching import patient_rule_matches
+    from service.engine.matching import _patient_rule_finding
 
     rule = next(r for r in kb.source.rules.patient if r.id == "egfr-tki-with-or-after-pd1-pdl1-inhibitor")
-    regimen = kb.regimens["osimertinib-nsclc"]
-    indication = regimen.indications[0]
-
     def finding(**request: object) -> str | None:
         profile = normalise_profile(kb, PatientProfileInput.model_validate({"cancer_type": "LUAD", "stage": "IV", **request}))
-        return patient_rule_matches(kb, profile, rule, regimen, indication)
+        return _patient_rule_finding(kb, profile, rule)  # the rule concerns osimertinib in NSCLC
 
     assert finding(prior_therapies=[{"drugs": ["durvalumab"], "outcome": "response"}]) == "prior durvalumab"
     assert finding(current_medications=["durvalumab"]) == "current durvalumab"

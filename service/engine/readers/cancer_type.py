@@ -67,6 +67,19 @@ def _split_qualifiers(kb: KnowledgeBase, text: str) -> tuple[str, list[CancerQua
 
 
 def read_cancer_type(kb: KnowledgeBase, text: str) -> CancerTypeReading:
+    """How a cancer type entry reads; a recognised entry is read once (a bounded cache kept with the knowledge base)."""
+    return kb.cached("cancer_type_text", lambda entry: _read_cancer_type(kb, entry), keep=_fully_read)(text)  # type: ignore[no-any-return]
+
+
+def _fully_read(reading: CancerTypeReading) -> bool:
+    return reading.understood.status == "recognised" and not reading.understood.detail
+
+
+def _read_cancer_type(kb: KnowledgeBase, text: str) -> CancerTypeReading:
+    abbreviation = kb.cancer_abbreviations.get(fold(text))
+    if abbreviation is not None and text.strip() != abbreviation.code_written_as:
+        # before codes: "pNET" means a pancreatic NET; only "PNET" as written is OncoTree's other type
+        return _recognised(kb, text, abbreviation.code, (), abbreviation.how)
     code = _exact(kb, text)
     if code is not None:
         return _recognised(kb, text, code, ())
