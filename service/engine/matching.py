@@ -52,6 +52,18 @@ class Caution:
 
     detail: str
     evidence: tuple[str, ...] = ()
+    # the rule that raised it: two options with the same caution are still compared on their trials
+    rule: str | None = None
+    # the condition groups that triggered it: cautions on one condition (one rule per drug) do not tell two options apart
+    conditions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Unchecked:
+    """A condition the patient has that our notes warn of for other drugs of the same class, but not for this one."""
+
+    condition: str
+    detail: str
 
 
 class Judgement(NamedTuple):
@@ -73,6 +85,7 @@ class IndicationAssessment:
     criteria: list[Judgement] = field(default_factory=list)
     exclusions: list[Exclusion] = field(default_factory=list)
     cautions: list[Caution] = field(default_factory=list)
+    unchecked: list[Unchecked] = field(default_factory=list)
     applicable: bool = True
 
     @property
@@ -81,8 +94,9 @@ class IndicationAssessment:
 
     @property
     def incomplete(self) -> bool:
-        """Shown with caveats: an open criterion or a caution ranks an option after its complete equals."""
-        return bool(self.unknowns or self.cautions)
+        """Shown with caveats: an open criterion, a caution or a condition not checked ranks an option after its complete
+        equals (an option is never put first because its warning was not in our notes)."""
+        return bool(self.unknowns or self.cautions or self.unchecked)
 
     def met(self, criterion: str, requirement: str, finding: str) -> None:
         self.criteria.append(Judgement(criterion, requirement, finding, "met"))
@@ -666,6 +680,14 @@ def _patient_rule_finding(kb: KnowledgeBase, profile: NormalisedProfile, rule) -
         if profile.brain_metastases not in when.brain_metastases:
             return None
         found.append(f"brain metastases {profile.brain_metastases}")
+    if when.prior_or_current_drug_classes:
+        # prior therapy not given is read as first line (said in the line caveat), so nothing earlier to match
+        wanted = set(when.prior_or_current_drug_classes)
+        prior = sorted({d for line in profile.prior_lines or [] for d in line.drugs if wanted.intersection(kb.drug_classes(d))})
+        current = sorted({m.name for m in profile.medications if wanted.intersection(kb.drug_classes(m.name))} - set(prior))
+        if not prior and not current:
+            return None
+        found.append(", ".join([*(f"prior {d}" for d in prior), *(f"current {d}" for d in current)]))
     return "; ".join(found)
 
 
@@ -683,7 +705,48 @@ def apply_patient_rules(kb: KnowledgeBase, profile: NormalisedProfile, a: Indica
                 Exclusion("contraindication", f"{finding}: {rule.reason}", tuple(rule.evidence)),
             )
         else:
-            a.cautions.append(Caution(f"{finding}: {rule.reason}", tuple(rule.evidence)))
+            a.cautions.append(Caution(f"{finding}: {rule.reason}", tuple(rule.evidence), rule.id, _condition_hits(profile, rule)))
+    note_unchecked_conditions(kb, profile, a)
+
+
+def _condition_hits(profile: NormalisedProfile, rule) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    """The condition groups of the profile that trigger a matched rule (current, or past where the rule reads history)."""
+    when = rule.when
+    hits = set(when.condition_groups) & profile.condition_groups
+    if when.or_history:
+        hits |= set(when.condition_groups) & profile.past_condition_groups
+    hits |= set(when.past_condition_groups) & profile.past_condition_groups
+    return tuple(sorted(hits))
+
+
+def note_unchecked_conditions(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    """Rule 4, say what was not checked: when the patient has a condition our notes warn of for some drugs of a class
+    (ILD on EGFR TKIs, QT prolongation on ALK TKIs) and this option holds a member of that class with no rule on the
+    condition, the option says so rather than look safer than its cautioned neighbours."""
+    coverage = kb.condition_rule_coverage
+    names = kb.condition_groups
+    for group in sorted(profile.condition_groups | profile.past_condition_groups):
+        if group not in coverage:
+            continue
+        covered, reads_history = coverage[group]
+        if group not in profile.condition_groups and not reads_history:
+            continue
+        for drug in a.regimen.drugs:
+            if drug in covered:
+                continue
+            classes = set(kb.drug_classes(drug)) & kb.duplicate_therapy_classes
+            peers = sorted(d for d in covered if d != drug and classes & set(kb.drug_classes(d)))
+            if not peers:
+                continue
+            shared = sorted(classes & {c for d in peers for c in kb.drug_classes(d)})
+            name = names.get(group, group.replace("_", " "))
+            a.unchecked.append(
+                Unchecked(
+                    group,
+                    f"not checked for {name}: our notes have a warning on {name} for {', '.join(peers)} "
+                    f"({', '.join(kb.class_names[c] for c in shared)}) but none for {drug}; read the {drug} label before relying on this option.",
+                )
+            )
 
 
 # --- resistance: allelic context and results not yet known --------------------------------
@@ -727,6 +790,7 @@ def pending_resistance_cautions(kb: KnowledgeBase, profile: NormalisedProfile, r
                     Caution(
                         f"{subject} is reported {status}: if confirmed, {rule.reason} Confirm the result before relying on {', '.join(affected)}.",
                         tuple(rule.evidence),
+                        rule.id,
                     )
                 )
     return cautions

@@ -264,6 +264,7 @@ def _option(
         evidence=cite_evidence(kb, indication.evidence),
         rationale=[shown(judgement) for judgement in a.criteria],
         caveats=[f"caution: {c.detail}" for c in a.cautions]
+        + [u.detail for u in a.unchecked]
         + [f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns]
         + repeat_caveats(profile, a.regimen),
         cautions=[OptionCaution(detail=c.detail, evidence=cite_evidence(kb, c.evidence)) for c in a.cautions],
@@ -305,16 +306,26 @@ def _rank_key(a: IndicationAssessment, record: dict[str, tuple[int, int]] | None
     )
 
 
-def _population_unknown(a: IndicationAssessment) -> bool:
-    """A biomarker, PD-L1, driver or cancer-type criterion is unanswered: the trial population may not be the patient's."""
-    return bool(a.cautions) or any(c.criterion not in ("line of therapy", "disease setting", "prior therapy") for c in a.unknowns)
+def _win_counts(winner: IndicationAssessment, loser: IndicationAssessment) -> bool:
+    """A randomised win counts when the profile shows the patient belongs to the winner's trial population: no
+    biomarker, PD-L1, driver or cancer-type criterion unanswered, and no caution the loser does not carry too
+    (a caution both carry, such as one rule on every EGFR TKI, does not tell them apart)."""
+    if any(c.criterion not in ("line of therapy", "disease setting", "prior therapy") for c in winner.unknowns):
+        return False
+    shared = {c.rule for c in loser.cautions if c.rule is not None}
+    # a caution on a condition (one rule per drug: ILD on each EGFR TKI) matches the loser's caution on it, or the
+    # loser's "not checked" for it: neither option is shown safer than the other for that condition
+    conditions = {g for c in loser.cautions for g in c.conditions} | {u.condition for u in loser.unchecked}
+    return all(
+        c.rule is not None and (c.rule in shared or bool(set(c.conditions) & conditions)) for c in winner.cautions
+    ) and all(u.condition in conditions for u in winner.unchecked)
 
 
 def _head_to_head_record(matches: list[IndicationAssessment]) -> dict[str, tuple[int, int]]:
     """Per option: the length of its chain of randomised wins over other options, and how many it beat."""
     present = {a.regimen.id: a for a in matches}
     beaten = {
-        rid: [] if _population_unknown(a) else [l for l in a.indication.outranks if l in present and l != rid] for rid, a in present.items()
+        rid: [l for l in a.indication.outranks if l in present and l != rid and _win_counts(a, present[l])] for rid, a in present.items()
     }
     depth: dict[str, int] = {}
 
@@ -330,11 +341,12 @@ def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessmen
     """Order by evidence level, completeness, regulatory status and shown overall survival; then head-to-head
     evidence moves each option below every option shown superior to it in a randomised comparison."""
     outranked_by: dict[str, list[str]] = {}
+    present = {a.regimen.id: a for a in matches}
     for a in matches:
-        if _population_unknown(a):
-            continue  # the win was in a population the profile does not show the patient belongs to
         for loser in a.indication.outranks:
-            outranked_by.setdefault(loser, []).append(a.regimen.id)
+            # a win in a population the profile does not show the patient belongs to is not used
+            if loser in present and _win_counts(a, present[loser]):
+                outranked_by.setdefault(loser, []).append(a.regimen.id)
     record = _head_to_head_record(matches)
 
     def order(a: IndicationAssessment) -> tuple[object, ...]:
@@ -374,7 +386,7 @@ def _why_above(
 ) -> str | None:
     """Why `upper` is listed above `lower`; None when nothing separates them (a tie)."""
     u, l = upper.indication, lower.indication
-    if lower.regimen.id in u.outranks and not _population_unknown(upper):
+    if lower.regimen.id in u.outranks and _win_counts(upper, lower):
         trials = ", ".join(kb.evidence_short_name(e) for e in u.outranks_evidence) or "randomised evidence"
         return f"{upper.regimen.name} was superior to {lower.regimen.name} head to head ({trials})."
     uk, lk = _rank_key(upper, record), _rank_key(lower, record)

@@ -391,6 +391,20 @@ class KnowledgeBase:
                 )
         return found
 
+    @cached_property
+    def condition_rule_coverage(self) -> dict[str, tuple[frozenset[str], bool]]:
+        """Condition group -> the drugs some patient rule on it names (directly or by class), and whether a rule on it
+        reads the history too: what the engine checked, so it can say which class members it did not."""
+        drugs: dict[str, set[str]] = {}
+        history: dict[str, bool] = {}
+        for rule in self.source.rules.patient:
+            when = rule.when
+            named = set(rule.drugs) | {d for d, rec in self.drugs.items() if set(rec.classes) & set(rule.drug_classes)}
+            for group in [*when.condition_groups, *when.past_condition_groups]:
+                drugs.setdefault(group, set()).update(named)
+                history[group] = history.get(group, False) or when.or_history or group in when.past_condition_groups
+        return {g: (frozenset(d), history[g]) for g, d in drugs.items()}
+
     def patient_rules_for(self, regimen_id: str, indication_id: str) -> tuple[object, ...]:
         """The patient rules whose indication, drugs or drug classes concern this indication of this regimen."""
         return self._patient_rules_by_indication[(regimen_id, indication_id)]

@@ -751,11 +751,19 @@ class PatientCriterion(Record):
     past_condition_groups: list[str] = []  # any one condition group in the history
     ecog_min: int | None = Field(default=None, ge=0, le=4)
     brain_metastases: list[Literal["present", "treated", "active"]] = []
+    # a drug of these classes in an earlier line or among the current medicines (the sources give no interval)
+    prior_or_current_drug_classes: list[str] = []
 
     @model_validator(mode="after")
     def _says_something(self) -> PatientCriterion:
-        if not (self.condition_groups or self.past_condition_groups or self.ecog_min is not None or self.brain_metastases):
-            raise ValueError("a patient criterion names a condition group, ECOG or brain metastases")
+        if not (
+            self.condition_groups
+            or self.past_condition_groups
+            or self.ecog_min is not None
+            or self.brain_metastases
+            or self.prior_or_current_drug_classes
+        ):
+            raise ValueError("a patient criterion names a condition group, ECOG, brain metastases or a prior drug class")
         return self
 
 
