@@ -110,6 +110,8 @@ def _verification(label: DrugLabel, rule: InteractionRule) -> LabelVerification:
 class _RuleIndex:
     by_drug: dict[str, list[InteractionRule]]
     by_class: dict[str, list[InteractionRule]]
+    # class rules by the drugs the label names as their examples (the label's own class membership)
+    by_example: dict[str, list[InteractionRule]]
 
 
 def _rule_index(kb: KnowledgeBase, label: DrugLabel, formulation: str | None) -> _RuleIndex:
@@ -129,12 +131,15 @@ def _rule_index(kb: KnowledgeBase, label: DrugLabel, formulation: str | None) ->
             rules = specific + [r for r in label.rules if r.formulation is None and (r.with_drug, r.with_class) not in targets]
         by_drug: dict[str, list[InteractionRule]] = {}
         by_class: dict[str, list[InteractionRule]] = {}
+        by_example: dict[str, list[InteractionRule]] = {}
         for rule in rules:
             if rule.with_drug is not None:
                 by_drug.setdefault(rule.with_drug, []).append(rule)
             else:
                 by_class.setdefault(rule.with_class or "", []).append(rule)
-        index = _RuleIndex(by_drug=by_drug, by_class=by_class)
+                for example in rule.label_examples:
+                    by_example.setdefault(example, []).append(rule)
+        index = _RuleIndex(by_drug=by_drug, by_class=by_class, by_example=by_example)
         kb.memo[key] = index
     return index
 
@@ -198,6 +203,8 @@ def _decide_pair(kb: KnowledgeBase, subject: DrugRef, other: DrugRef) -> PairFin
         index = _rule_index(kb, label, subject.formulation)
         pair_rules = index.by_drug.get(other.name, [])
         class_rules = [rule for cls in other_classes for rule in index.by_class.get(cls, [])]
+        # a drug the label names as an example of a class gets that class's rule, whatever the catalogue's grading
+        class_rules += [rule for rule in index.by_example.get(other.name, []) if rule not in class_rules]
         for level, candidates in (("drug_pair", pair_rules), ("drug_class", class_rules)):
             if candidates:
                 notes = _formulation_note(kb, subject, candidates)

@@ -778,6 +778,8 @@ class InteractionRule(Record):
     # overrides the record's verification for this rule (the wording of this rule was, or was not, read)
     label_wording_read: bool | None = None
     read_from: list[str] = []
+    # the catalogue drugs the label names as examples for this class rule: each must get this rule's grade
+    label_examples: list[str] = []
     note: str = ""  # for the clinician
     curator_notes: str = ""  # for curators only: never in a response
 

@@ -510,6 +510,11 @@ def _check_labels(source: KnowledgeSource, drug_names: set[str], class_ids: set[
                     problems.append(f"{where}: class {rule.with_class} is not defined")
             if rule.with_drug is not None and rule.with_drug not in drug_names:
                 problems.append(f"{where}: interacting drug {rule.with_drug} is not in drugs.yaml")
+            if rule.label_examples and rule.with_class is None:
+                problems.append(f"{at}: label_examples belong to a class rule")
+            problems.extend(
+                f"{at}: label example {name} is not in drugs.yaml" for name in rule.label_examples if name not in drug_names
+            )
             if rule.formulation is not None and rule.formulation not in formulations:
                 problems.append(f"{where}: formulation {rule.formulation} is not in the drug catalogue")
             problems.extend(_check_rule_grade(at, rule))
