@@ -176,7 +176,7 @@ def check_pair(kb: KnowledgeBase, subject: DrugRef, other: DrugRef) -> PairFindi
     key = ("pair", subject.name, subject.formulation, other.name)
     finding = kb.memo.get(key)
     if not isinstance(finding, PairFinding):
-        finding = _with_duplicate_check(kb, subject, other, _decide_pair(kb, subject, other))
+        finding = _with_duplicate_check(kb, subject, other, _with_unread_qt_status(kb, subject, other, _decide_pair(kb, subject, other)))
         kb.memo[key] = finding
     if finding.warning is not None:
         return PairFinding(
@@ -336,6 +336,58 @@ def _finding_from_class_rule(subject: DrugRef, other: DrugRef, rule: ClassIntera
         evidence=[citation],
     )
     return PairFinding(status="warning", detail=f"{rule.severity.value}: {rule.management}", warning=warning, source=citation)
+
+
+QT_UNREAD_CLASS = "qt_labelling_not_read"
+
+
+def _with_unread_qt_status(kb: KnowledgeBase, subject: DrugRef, other: DrugRef, finding: PairFinding) -> PairFinding:
+    """A TKI whose label warns of QT prolongation, with a medicine whose own QT labelling was not read.
+
+    The medicine is not in the QT class (its label was not read), so the QT pair was not checked: the
+    answer says so, and a silent or "no guidance" answer for its other mechanisms becomes "not assessed".
+    """
+    label = kb.labels.get(subject.name)
+    other_classes = kb.drug_classes(other.name)
+    if (
+        label is None
+        or QT_UNREAD_CLASS not in other_classes
+        or "qt_prolonging_drug" in other_classes
+        or not any(r.with_class == "qt_prolonging_drug" and r.severity in WARNING_SEVERITIES for r in label.rules)
+    ):
+        return finding
+    sentence = (
+        f"{other.name} may prolong the QT interval, but its own labelling on QT prolongation was not read, so the QT "
+        f"interaction with {subject.name} (whose label warns of QT prolongation) was not assessed."
+    )
+    if finding.status in ("not_assessed", "no_label_guidance"):
+        # "no mechanism the service checks" would be misleading here: the QT mechanism is the one not checked
+        silent = finding.label_wording_read is None and finding.mechanism is None
+        return PairFinding(
+            status="not_assessed",
+            detail=sentence if silent else f"{finding.detail} {sentence}",
+            mechanism=finding.mechanism,
+            label_wording_read=finding.label_wording_read,
+            source=finding.source,
+        )
+    if finding.warning is not None:
+        warning = finding.warning.model_copy(update={"notes": [*finding.warning.notes, sentence]})
+        return PairFinding(
+            status=finding.status,
+            detail=f"{finding.detail} {sentence}",
+            warning=warning,
+            mechanism=finding.mechanism,
+            label_wording_read=finding.label_wording_read,
+            source=finding.source,
+        )
+    return PairFinding(
+        status=finding.status,
+        detail=f"{finding.detail} {sentence}",
+        cleared=finding.cleared,
+        mechanism=finding.mechanism,
+        label_wording_read=finding.label_wording_read,
+        source=finding.source,
+    )
 
 
 def _shared_specific_classes(kb: KnowledgeBase, subject: str, other: str) -> list[str]:

@@ -73,3 +73,25 @@ def test_an_unnamed_member_of_the_weaker_class_does_not_borrow_the_strong_rule(k
     # primidone is a moderate inducer no label record names: nilotinib's unread moderate-inducer rule answers
     [pair] = [p for p in check_medication_list(kb, ["nilotinib", "primidone"]).interaction_pairs if p.drug == "nilotinib"]
     assert pair.status == "not_assessed"
+
+
+# --- QT: a medicine whose own QT labelling was not read ------------------------------------
+
+
+@pytest.mark.parametrize(("tki", "medicine"), [("nilotinib", "ciprofloxacin"), ("vandetanib", "ondansetron"), ("crizotinib", "levofloxacin")])
+def test_a_qt_warning_tki_with_a_medicine_whose_qt_labelling_was_not_read_is_not_assessed(kb, tki, medicine):
+    [pair] = [p for p in check_medication_list(kb, [tki, medicine]).interaction_pairs if p.drug == tki]
+    assert pair.status == "not_assessed"
+    assert "QT" in pair.detail and "not read" in pair.detail and "no interaction mechanism" not in pair.detail
+
+
+def test_a_medicine_named_qt_prolonging_by_the_label_still_warns(kb):
+    # moxifloxacin is named by the labels read, so it is in the QT class and the TKI's QT rule applies
+    [warning] = [w for w in check_medication_list(kb, ["vandetanib", "moxifloxacin"]).interaction_warnings if w.drug == "vandetanib"]
+    assert warning.mechanism == "qt_prolongation" and warning.severity == "avoid"
+
+
+def test_the_qt_note_leaves_a_label_warning_standing(kb):
+    # erlotinib's label names ciprofloxacin (CYP3A4/CYP1A2); erlotinib has no QT rule, so no QT sentence is added
+    [warning] = [w for w in check_medication_list(kb, ["erlotinib", "ciprofloxacin"]).interaction_warnings if w.drug == "erlotinib"]
+    assert warning.severity == "avoid" and not any("QT" in n for n in warning.notes)
