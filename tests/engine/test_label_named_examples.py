@@ -95,3 +95,20 @@ def test_the_qt_note_leaves_a_label_warning_standing(kb):
     # erlotinib's label names ciprofloxacin (CYP3A4/CYP1A2); erlotinib has no QT rule, so no QT sentence is added
     [warning] = [w for w in check_medication_list(kb, ["erlotinib", "ciprofloxacin"]).interaction_warnings if w.drug == "erlotinib"]
     assert warning.severity == "avoid" and not any("QT" in n for n in warning.notes)
+
+
+# --- the TKI as perpetrator: substrate rules read in section 7.2 ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tki", "other", "severity"),
+    [
+        ("larotrectinib", "tacrolimus", "avoid"),  # sensitive CYP3A4 substrates: avoid, else monitor
+        ("capmatinib", "digoxin", "monitor"),  # P-gp substrate: lower the substrate's dose if needed
+        ("capmatinib", "rosuvastatin", "monitor"),  # BCRP substrate: the same wording
+    ],
+)
+def test_a_tki_that_raises_a_substrate_warns_as_its_label_says(kb, tki, other, severity):
+    warnings = [w for w in check_medication_list(kb, [tki, other]).interaction_warnings if w.drug == tki]
+    assert warnings and _ORDER.index(Severity(warnings[0].severity)) <= _ORDER.index(Severity(severity))
+    assert any(w.severity == severity for w in warnings), [w.severity for w in warnings]
