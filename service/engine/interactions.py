@@ -163,8 +163,9 @@ def _formulation_note(kb: KnowledgeBase, subject: DrugRef, candidates: list[Inte
     return [f"Formulation not specified ({names}): the answer for the most restrictive formulation is shown."]
 
 
-def _most_severe(rules: Iterable[InteractionRule]) -> InteractionRule:
-    return min(rules, key=lambda r: _SEVERITY_ORDER[r.severity])
+def _most_severe(rules: Iterable[InteractionRule], other: str = "") -> InteractionRule:
+    # of equally severe rules, the one whose label names the other drug as an example answers
+    return min(rules, key=lambda r: (_SEVERITY_ORDER[r.severity], other not in r.label_examples))
 
 
 def check_pair(kb: KnowledgeBase, subject: DrugRef, other: DrugRef) -> PairFinding:
@@ -208,7 +209,7 @@ def _decide_pair(kb: KnowledgeBase, subject: DrugRef, other: DrugRef) -> PairFin
         for level, candidates in (("drug_pair", pair_rules), ("drug_class", class_rules)):
             if candidates:
                 notes = _formulation_note(kb, subject, candidates)
-                return _finding_from_label(kb, label, subject, other, _most_severe(candidates), level, notes)
+                return _finding_from_label(kb, label, subject, other, _most_severe(candidates, other.name), level, notes)
     subject_classes = kb.drug_classes(subject.name)
     general = [r for r in kb.class_rules if r.subject_class in subject_classes and r.with_class in other_classes]
     if general:

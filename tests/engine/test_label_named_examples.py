@@ -112,3 +112,9 @@ def test_a_tki_that_raises_a_substrate_warns_as_its_label_says(kb, tki, other, s
     warnings = [w for w in check_medication_list(kb, [tki, other]).interaction_warnings if w.drug == tki]
     assert warnings and _ORDER.index(Severity(warnings[0].severity)) <= _ORDER.index(Severity(severity))
     assert any(w.severity == severity for w in warnings), [w.severity for w in warnings]
+
+
+def test_of_two_equally_severe_rules_the_one_naming_the_drug_answers(kb):
+    # bosutinib avoids strong and moderate CYP3A inducers; its label lists phenobarbital with the strong ones
+    [warning] = [w for w in check_medication_list(kb, ["bosutinib", "phenobarbital"]).interaction_warnings if w.drug == "bosutinib"]
+    assert warning.severity == "avoid" and warning.interacting_class == "strong CYP3A4 inducer"
