@@ -106,6 +106,8 @@ def test_the_qt_note_leaves_a_label_warning_standing(kb):
         ("larotrectinib", "tacrolimus", "avoid"),  # sensitive CYP3A4 substrates: avoid, else monitor
         ("capmatinib", "digoxin", "monitor"),  # P-gp substrate: lower the substrate's dose if needed
         ("capmatinib", "rosuvastatin", "monitor"),  # BCRP substrate: the same wording
+        ("selpercatinib", "tacrolimus", "avoid"),  # CYP3A substrates where small changes matter
+        ("selpercatinib", "methadone", "monitor"),  # QT: ECGs more often
     ],
 )
 def test_a_tki_that_raises_a_substrate_warns_as_its_label_says(kb, tki, other, severity):
