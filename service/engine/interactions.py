@@ -55,6 +55,15 @@ _METHOD_SOURCE = {
     "secondary sources only": "secondary sources (summaries, non-US product information, studies)",
     "no US label": "non-US sources",
 }
+# How the set ID behind the DailyMed link was verified: said in every answer, beside what was read.
+_SET_ID_STATEMENT = {
+    "dailymed": "Set ID read on DailyMed.",
+    "openfda": "Set ID read in the openFDA label record.",
+    "copy_of_dailymed": "Set ID read on a copy of the DailyMed page, not on DailyMed itself.",
+    "openfda_copy": "Set ID read on a copy of the openFDA label record, not on openFDA itself.",
+}
+SET_ID_NOT_VERIFIED = "No DailyMed set ID was verified for this label, so no link to it is given."
+SET_ID_OF_FORMULATION = "Set ID of this formulation's own label, as listed in the record."
 
 
 @dataclass(frozen=True)
@@ -92,17 +101,25 @@ def label_citation(label: DrugLabel, sections: list[str] | None = None, formulat
     )
 
 
-def _verification(label: DrugLabel, rule: InteractionRule) -> LabelVerification:
+def _verification(label: DrugLabel, rule: InteractionRule, citation: LabelCitation) -> LabelVerification:
     read = label.wording_read(rule)
     method = label.verification.method
     checked = label.verification.checked.isoformat()
     statement = (WORDING_READ if read else WORDING_NOT_READ).format(source=_METHOD_SOURCE[method], checked=checked)
+    kind = label.label.set_id_verified if citation.set_id == label.label.set_id else None
+    if citation.set_id is None:
+        set_id_line = SET_ID_NOT_VERIFIED if label.us_label else None
+    elif kind is not None:
+        set_id_line = _SET_ID_STATEMENT[kind]
+    else:
+        set_id_line = SET_ID_OF_FORMULATION
     return LabelVerification(
         label_wording_read=read,
         method=method,
         read_from=list(dict.fromkeys([*rule.read_from, *label.verification.read_from])),
         checked=checked,
-        statement=statement,
+        set_id_verified=kind,
+        statement=f"{statement} {set_id_line}" if set_id_line else statement,
     )
 
 
@@ -257,7 +274,7 @@ def _finding_from_label(
             label_wording_read=False,
             source=citation,
         )
-    verification = _verification(label, rule)
+    verification = _verification(label, rule, citation)
     if rule.severity not in WARNING_SEVERITIES:
         return PairFinding(
             status="not_meaningful",
