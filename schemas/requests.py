@@ -158,6 +158,41 @@ class OrganFunctionInput(Contract):
     qtc_ms: float = Field(default=None, ge=200, le=800, description="Corrected QT interval, ms.")
 
 
+Reading = Annotated[str, Field(min_length=1, max_length=40)]
+
+
+class BloodCountsInput(Contract):
+    """Blood counts that decide some myeloid regimens and their doses; each comes back with how it was read."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={"minProperties": 1, "examples": [{"platelets": 85, "haemoglobin": "9.2 g/dL", "transfusion_dependent": "no"}]},
+    )
+
+    platelets: Annotated[float, Field(ge=0, le=5000)] | Reading = Field(
+        default=None,
+        description="Platelet count: a number in x10^9/L, or text with its unit ('85 x10^9/L', '85 K/uL', '85,000/uL').",
+        examples=[85, "85 x10^9/L"],
+    )
+    haemoglobin: Annotated[float, Field(ge=0, le=30)] | Reading = Field(
+        default=None,
+        description="Haemoglobin: a number in g/dL, or text with its unit ('9.2 g/dL', '92 g/L').",
+        examples=[9.2, "92 g/L"],
+    )
+    transfusion_dependent: bool | Reading = Field(
+        default=None,
+        description="Red-cell transfusion dependence: true or false, or yes / no / unknown (text such as 'transfusion dependent').",
+        examples=["yes", False],
+    )
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> BloodCountsInput:
+        if self.platelets is None and self.haemoglobin is None and self.transfusion_dependent is None:
+            raise ValueError("give at least one of platelets, haemoglobin or transfusion_dependent")
+        return self
+
+
 class PatientProfileInput(Contract):
     """A cancer patient's profile: the one input of the recommendation engine."""
 
@@ -217,6 +252,10 @@ class PatientProfileInput(Contract):
         default=None, description="'active' for untreated or progressing, 'treated' for treated and stable, 'present' when not known which."
     )
     organ_function: OrganFunctionInput = Field(default=None)
+    blood_counts: BloodCountsInput = Field(
+        default=None,
+        description="Platelets, haemoglobin and transfusion dependence (myelofibrosis: the JAK inhibitor and its starting dose depend on them).",
+    )
 
 
 class InteractionCheckInput(Contract):

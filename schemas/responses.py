@@ -263,7 +263,7 @@ class ExcludedRegimenRef(Contract):
 class ExclusionGroup(Contract):
     """One reason, its targeted citation, and the regimens it rules out for this patient."""
 
-    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy", "histology", "contraindication", "withdrawn"]
+    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy", "histology", "contraindication", "withdrawn", "blood_count"]
     reason: str
     evidence: list[EvidenceCitation] = []
     regimens: list[ExcludedRegimenRef]
@@ -281,7 +281,7 @@ class Coverage(Contract):
 
 
 class ExclusionReason(Contract):
-    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy", "histology", "contraindication", "withdrawn"]
+    kind: Literal["resistance", "biomarker", "toxicity", "prior_therapy", "histology", "contraindication", "withdrawn", "blood_count"]
     detail: str
     evidence: list[EvidenceCitation] = []
 
@@ -382,6 +382,13 @@ class ConditionUnderstood(RecognisedTerm):
     value: str | None = Field(default=None, description="A class or measurement stated with it (Child-Pugh B, CrCl 25 mL/min).")
 
 
+class BloodCountsUnderstood(Contract):
+    platelets_10e9_l: float | None = Field(default=None, description="Platelet count as read, x10^9/L.")
+    haemoglobin_g_dl: float | None = Field(default=None, description="Haemoglobin as read, g/dL.")
+    transfusion_dependent: Literal["yes", "no", "unknown"] | None = None
+    readings: list[RecognisedTerm] = Field(default=[], description="Each value as sent, with how it was read or why it was not.")
+
+
 class PatientContextUnderstood(Contract):
     ecog: int | None = None
     ecog_reading: RecognisedTerm | None = None
@@ -390,6 +397,7 @@ class PatientContextUnderstood(Contract):
     child_pugh: str | None = None
     creatinine_clearance_ml_min: float | None = None
     qtc_ms: float | None = None
+    blood_counts: BloodCountsUnderstood | None = None
     read_from_stage: list[str] = Field(default=[], description="Details read from the stage text.")
 
 

@@ -134,6 +134,8 @@ def inputs_line(answer: RecommendationResponse) -> list[tuple[str, str]]:
                  f"Child-Pugh {patient.child_pugh}" if patient.child_pugh else "",
                  f"CrCl {patient.creatinine_clearance_ml_min:g} mL/min" if patient.creatinine_clearance_ml_min is not None else "",
                  f"QTc {patient.qtc_ms:g} ms" if patient.qtc_ms is not None else ""]
+        if patient.blood_counts is not None:
+            facts += [t.read_as or "" if t.status == "recognised" else f"{t.input} (not recognised)" for t in patient.blood_counts.readings]
         facts += [c.normalised or c.input for c in patient.conditions]
         if any(facts):
             rows.append(("Patient", "; ".join(f for f in facts if f)))

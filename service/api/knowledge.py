@@ -70,6 +70,9 @@ def _criteria(indication: Indication) -> list[str]:
     if indication.pd_l1 is not None:
         bounds = [f">= {indication.pd_l1.min:g}" if indication.pd_l1.min is not None else "", f"< {indication.pd_l1.below:g}" if indication.pd_l1.below is not None else ""]
         criteria.append(f"PD-L1 {indication.pd_l1.scoring.upper()} {' '.join(b for b in bounds if b)}")
+    criteria += [" or ".join(c.requirement for c in group) for group in indication.blood_counts]
+    if indication.any_setting:
+        criteria.append("any disease setting")
     criteria += [f"after {c.description}" for c in indication.requires_prior]
     criteria += [f"not after {c.description}" for c in indication.excludes_prior]
     return criteria

@@ -40,13 +40,14 @@ def build_services(codes: FhirCodes) -> dict[str, CdsService]:
         description="Evidence-linked tyrosine kinase inhibitor treatment options for the patient's cancer, the regimens "
         "excluded for a clinical reason, and label interactions with the patient's active medicines, each with its "
         "evidence level, citations and why it matched. Read from mCODE cancer conditions, Genomics Reporting variant "
-        "Observations, PD-L1 and stage group Observations and RxNorm-coded medicines.",
+        "Observations, PD-L1, stage group and blood count (platelets, haemoglobin) Observations and RxNorm-coded medicines.",
         prefetch={
             "patient": f"Patient/{PATIENT}",
             "conditions": f"Condition?patient={PATIENT}",
             "variants": f"Observation?patient={PATIENT}&code={_loinc_any(codes.codes_for('variant'))}",
             "pdl1": f"Observation?patient={PATIENT}&code={_loinc_any(codes.codes_for('pd_l1'))}",
             "staging": f"Observation?patient={PATIENT}&code={_loinc_any(codes.codes_for('stage_group'))}",
+            "bloodCounts": f"Observation?patient={PATIENT}&code={_loinc_any(codes.codes_for('platelets') + codes.codes_for('haemoglobin'))}",
             **medications,
         },
         required=frozenset({"conditions", "variants", "medicationRequests"}),

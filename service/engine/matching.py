@@ -13,9 +13,20 @@ from typing import Literal
 from schemas.responses import Criterion, Warning
 from service.engine.normalise import NormalisedProfile
 from service.knowledge.index import KnowledgeBase
-from service.knowledge.records import Alteration, BiomarkerCriterion, Indication, PriorTherapyCriterion, Regimen, Setting
+from service.knowledge.records import (
+    BLOOD_UNITS,
+    Alteration,
+    BiomarkerCriterion,
+    BloodCountCriterion,
+    Indication,
+    PriorTherapyCriterion,
+    Regimen,
+    Setting,
+)
 
-ExclusionKind = Literal["resistance", "biomarker", "toxicity", "prior_therapy", "histology", "contraindication", "withdrawn"]
+ExclusionKind = Literal[
+    "resistance", "biomarker", "toxicity", "prior_therapy", "histology", "contraindication", "withdrawn", "blood_count"
+]
 
 # Settings are compared within one axis: a patient's extent of disease says nothing about a leukaemia phase.
 _SETTING_AXES: tuple[frozenset[Setting], ...] = (
@@ -144,6 +155,10 @@ def _assess_cancer_type(kb: KnowledgeBase, profile: NormalisedProfile, a: Indica
 def _assess_settings(profile: NormalisedProfile, a: IndicationAssessment) -> None:
     wanted = set(a.indication.settings)
     requirement = " or ".join(s.value.replace("_", " ") for s in a.indication.settings)
+    if a.indication.any_setting:
+        given = ", ".join(s.value.replace("_", " ") for s in profile.settings) or "stage not needed"
+        a.met("disease setting", "any: the evidence is not restricted by disease setting", given)
+        return
     if not profile.settings:
         a.unknown("disease setting", requirement, "stage not given or not recognised")
         return
@@ -313,6 +328,52 @@ def _assess_pd_l1(profile: NormalisedProfile, a: IndicationAssessment) -> None:
         a.exclude("PD-L1", requirement, finding, Exclusion("biomarker", f"{finding} is outside the studied range ({requirement})", tuple(a.indication.evidence)))
 
 
+def _blood_value(profile: NormalisedProfile, measure: str) -> float | bool | None:
+    return {"platelets": profile.platelets, "haemoglobin": profile.haemoglobin_g_dl, "transfusion_dependent": profile.transfusion_dependent}[measure]
+
+
+def _blood_finding(measure: str, value: float | bool) -> str:
+    if measure == "transfusion_dependent":
+        return "transfusion dependent" if value else "not transfusion dependent"
+    return f"{measure} {float(value):g} {BLOOD_UNITS[measure]}"
+
+
+def _blood_missing(profile: NormalisedProfile, criteria: list[BloodCountCriterion]) -> str:
+    said = []
+    for measure in dict.fromkeys(c.measure for c in criteria):
+        name = measure.replace("_", " ")
+        if measure in profile.blood_counts_unread:
+            said.append(f"{name} not recognised")
+        elif measure == "transfusion_dependent" and profile.understood.patient and profile.understood.patient.blood_counts and (
+            profile.understood.patient.blood_counts.transfusion_dependent == "unknown"
+        ):
+            said.append("transfusion dependence not known")
+        else:
+            said.append(f"{name} not given")
+    return "; ".join(said) + ": not evaluated"
+
+
+def _assess_blood_counts(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    """Platelet, haemoglobin and transfusion criteria: met, outside the studied or labelled range, or not evaluated."""
+    for group in a.indication.blood_counts:
+        requirement = " or ".join(c.requirement for c in group)
+        known = [(c, value) for c in group if (value := _blood_value(profile, c.measure)) is not None]
+        met = [(c, v) for c, v in known if c.holds(v)]
+        if met:
+            a.met("blood counts", requirement, ", ".join(_blood_finding(c.measure, v) for c, v in met))
+            continue
+        if len(known) < len(group):
+            a.unknown("blood counts", requirement, _blood_missing(profile, [c for c in group if _blood_value(profile, c.measure) is None]))
+            continue
+        found = ", ".join(dict.fromkeys(_blood_finding(c.measure, v) for c, v in known))
+        a.exclude(
+            "blood counts",
+            requirement,
+            found,
+            Exclusion("blood_count", f"{found}: {a.indication.summary} requires {requirement}", tuple(a.indication.evidence)),
+        )
+
+
 def assess_indication(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, indication: Indication) -> IndicationAssessment:
     """Judge every criterion of one indication; stop early once it cannot apply."""
     a = IndicationAssessment(regimen=regimen, indication=indication)
@@ -331,6 +392,7 @@ def assess_indication(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Re
         return a
     _assess_biomarkers(profile, a)
     _assess_pd_l1(profile, a)
+    _assess_blood_counts(profile, a)
     apply_patient_rules(kb, profile, a)
     a.cautions.extend(pending_resistance_cautions(kb, profile, a.regimen))
     return a

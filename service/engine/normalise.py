@@ -22,7 +22,15 @@ from schemas.responses import (
 from service.engine.readers.biomarkers import normalise_biomarker, read_biomarker
 from service.engine.readers.cancer_type import CancerTypeReading, read_cancer_type
 from service.engine.readers.medicines import DrugRef, normalise_drug
-from service.engine.readers.patient import ConditionReading, PatientDetails, read_condition, read_ecog, read_stage
+from service.engine.readers.patient import (
+    BloodCountsReading,
+    ConditionReading,
+    PatientDetails,
+    read_blood_counts,
+    read_condition,
+    read_ecog,
+    read_stage,
+)
 from service.engine.readers.prior_therapy import PriorLine, normalise_prior_therapy
 from service.engine.readers.variants import VariantReading, read_mutation
 from service.knowledge.index import KnowledgeBase
@@ -72,6 +80,11 @@ class NormalisedProfile:
     brain_metastases: str | None = None
     creatinine_clearance_ml_min: float | None = None
     qtc_ms: float | None = None
+    platelets: float | None = None  # x10^9/L
+    haemoglobin_g_dl: float | None = None
+    transfusion_dependent: bool | None = None
+    # blood counts sent but not readable: criteria that need them say so instead of "not given"
+    blood_counts_unread: tuple[str, ...] = ()
     covered: bool = True
     provisional_reasons: list[str] = field(default_factory=list)
     # answers derived from this profile alone, found once per request (e.g. the resistance rules it fires)
@@ -358,7 +371,7 @@ def _read_medications(kb: KnowledgeBase, request: PatientProfileInput, out: _Col
 
 def _read_patient(
     kb: KnowledgeBase, request: PatientProfileInput, details: PatientDetails, out: _Collector
-) -> tuple[PatientContextUnderstood, dict[str, ConditionReading], float | None, float | None]:
+) -> tuple[PatientContextUnderstood, dict[str, ConditionReading], float | None, float | None, BloodCountsReading | None]:
     ecog_reading = read_ecog(request.ecog, details) if request.ecog is not None else None
     if ecog_reading is not None and ecog_reading.status != "recognised":
         out.warn("ecog_not_recognised", f"The performance status was not used: {ecog_reading.detail}.", "ecog")
@@ -385,6 +398,7 @@ def _read_patient(
         out.warn("contradictory_input", "brain_metastases and the stage text disagree: the stage text's reading is not used.", "brain_metastases")
         out.provisional_because("brain metastases are described two ways")
     brain = brain or details.brain_metastases
+    blood = _read_blood_counts(request, out)
     context = PatientContextUnderstood(
         ecog=details.ecog,
         ecog_reading=ecog_reading,
@@ -393,9 +407,20 @@ def _read_patient(
         child_pugh=details.child_pugh_score or details.biomarkers.get("Child-Pugh"),
         creatinine_clearance_ml_min=creatinine,
         qtc_ms=qtc,
+        blood_counts=blood.understood if blood else None,
         read_from_stage=details.read_from_stage,
     )
-    return context, conditions, creatinine, qtc
+    return context, conditions, creatinine, qtc, blood
+
+
+def _read_blood_counts(request: PatientProfileInput, out: _Collector) -> BloodCountsReading | None:
+    if request.blood_counts is None:
+        return None
+    reading = read_blood_counts(request.blood_counts)
+    for name, reason in reading.unread.items():
+        out.warn("blood_count_not_recognised", f"A blood count was not used: {reason}.", f"blood_counts.{name}")
+        out.provisional_because(f"blood_counts.{name} was not recognised")
+    return reading
 
 
 def _flag_contradictions(kb: KnowledgeBase, request: PatientProfileInput, medications: list[DrugRef], out: _Collector) -> None:
@@ -418,7 +443,8 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
     stage_understood: StageUnderstood | None = None
     settings: tuple[Setting, ...] = ()
     if request.stage is None:
-        out.warn("stage_missing", "No stage given: options are not filtered by disease setting.", "stage")
+        if not _stage_never_needed(kb, cancer.code):
+            out.warn("stage_missing", "No stage given: options are not filtered by disease setting.", "stage")
     else:
         stage_understood, settings = read_stage(request.stage, details)
         if stage_understood.status != "recognised":
@@ -427,7 +453,7 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
 
     mutations, readings = _read_mutations(kb, request, cancer, out)
     detected, negative_genes, negative_alterations, allelic, unresolved, uncurated = _sort_results(kb, cancer.code, readings, out)
-    patient, conditions, creatinine, qtc = _read_patient(kb, request, details, out)
+    patient, conditions, creatinine, qtc, blood = _read_patient(kb, request, details, out)
     biomarkers_understood, biomarkers = _read_biomarkers(kb, request, details, out, cancer)
     biomarkers = {k: v for k, v in biomarkers.items() if v}
     prior_understood, prior_lines, line, basis = _read_prior_therapy(kb, request, out)
@@ -471,9 +497,20 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
         brain_metastases=patient.brain_metastases,
         creatinine_clearance_ml_min=creatinine,
         qtc_ms=qtc,
+        platelets=blood.platelets if blood else None,
+        haemoglobin_g_dl=blood.haemoglobin if blood else None,
+        transfusion_dependent=blood.transfusion_dependent if blood else None,
+        blood_counts_unread=tuple(blood.unread) if blood else (),
         covered=cancer.understood.covered,
         provisional_reasons=out.provisional,
     )
+
+
+def _stage_never_needed(kb: KnowledgeBase, code: str) -> bool:
+    """Every regimen for this type is open to any setting (myelofibrosis has no stage): a missing stage changes nothing."""
+    regimens = kb.regimens_for_cancer_type(code) if code else []
+    indications = [i for r in regimens for i in r.indications if i.tumour_agnostic is None]
+    return bool(indications) and all(i.any_setting for i in indications)
 
 
 def _has_patient_context(patient: PatientContextUnderstood) -> bool:

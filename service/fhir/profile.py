@@ -26,6 +26,11 @@ PENDING_OBSERVATION_STATUS = {"registered"}
 ACTIVE_MEDICATION_REQUEST = {"active"}
 ACTIVE_MEDICATION_STATEMENT = {"active", "intended"}
 MAX_CONDITIONS = 30
+# UCUM units of a blood count -> the factor to the profile's unit (platelets x10^9/L, haemoglobin g/dL)
+BLOOD_COUNT_UNITS: dict[str, dict[str, float]] = {
+    "platelets": {"10*9/L": 1.0, "10*3/uL": 1.0, "10^9/L": 1.0, "10^3/uL": 1.0, "x10^9/L": 1.0, "K/uL": 1.0, "/uL": 0.001, "/mm3": 0.001},
+    "haemoglobin": {"g/dL": 1.0, "g/L": 0.1},
+}
 SCORING_WORDS = {
     "tps": ("tps", "tumor proportion score", "tumour proportion score"),
     "cps": ("cps", "combined positive score"),
@@ -213,6 +218,8 @@ class FhirReader:
         variant_codes = self.codes.codes_for("variant")
         pd_l1_codes = self.codes.codes_for("pd_l1")
         stage_codes = self.codes.codes_for("stage_group")
+        blood_codes = {role: self.codes.codes_for(role) for role in ("platelets", "haemoglobin")}
+        blood: dict[str, list[tuple[str, float, Resource]]] = {"platelets": [], "haemoglobin": []}
         mutations: list[Any] = []
         pd_l1: list[tuple[str, str, float, Resource]] = []
         stage_groups: list[tuple[str, str, Resource]] = []
@@ -229,6 +236,10 @@ class FhirReader:
                 score = self._pd_l1(observation)
                 if score is not None:
                     pd_l1.append((*score, observation))
+            elif role := next((r for r, codes in blood_codes.items() if _has_code(observation.code, LOINC, codes)), None):
+                value = self._blood_count(observation, role)
+                if value is not None:
+                    blood[role].append((_when(observation), value, observation))
             elif _has_code(observation.code, LOINC, stage_codes):
                 text = concept_text(observation.valueCodeableConcept) or observation.valueString
                 if text:
@@ -242,6 +253,7 @@ class FhirReader:
             for extra in mutations[50:]:
                 self.out.not_mapped.append(NotMapped("Observation", str(extra), "more than 50 variant results: not read"))
         self._pd_l1_choice(pd_l1)
+        self._blood_counts(blood)
         self._stage(stage_groups)
 
     def _component_values(self, observation: Resource) -> dict[str, list[str]]:
@@ -346,6 +358,34 @@ class FhirReader:
             self.out.not_mapped.append(NotMapped(ref, f"{shown} {value:g}%", reason))
             return None
         return _when(observation), systems[0], value
+
+    def _blood_count(self, observation: Resource, role: str) -> float | None:
+        """A platelet count in x10^9/L or a haemoglobin in g/dL, from a valueQuantity whose UCUM unit says which."""
+        ref, shown = _ref(observation), concept_text(observation.code) or role
+        quantity = observation.valueQuantity
+        if quantity is None or quantity.value is None:
+            self.out.not_mapped.append(NotMapped(ref, shown, "a blood count without a numeric value: not used"))
+            return None
+        unit = (quantity.code or quantity.unit or "").strip()
+        factor = BLOOD_COUNT_UNITS[role].get(unit)
+        if factor is None:
+            self.out.not_mapped.append(NotMapped(ref, f"{shown} {quantity.value} {unit}".strip(), "a unit this service does not convert: not used"))
+            return None
+        return round(float(quantity.value) * factor, 3)
+
+    def _blood_counts(self, counts: dict[str, list[tuple[str, float, Resource]]]) -> None:
+        """The most recent platelet count and haemoglobin, as numbers in the profile's units."""
+        found: dict[str, float] = {}
+        for role, values in counts.items():
+            for index, (_, value, observation) in enumerate(sorted(values, key=lambda v: v[0], reverse=True)):
+                unit = "x10^9/L" if role == "platelets" else "g/dL"
+                if index:
+                    self.out.not_mapped.append(NotMapped(_ref(observation), f"{role} {value:g} {unit}", "an earlier result than the one used"))
+                    continue
+                found[role] = value
+                self.out.read.append(f"{_ref(observation)}: {role} {value:g} {unit} (the most recent)")
+        if found:
+            self.out.profile["blood_counts"] = found
 
     def _pd_l1_choice(self, scores: list[tuple[str, str, float, Resource]]) -> None:
         chosen: dict[str, tuple[str, float, Resource]] = {}

@@ -539,6 +539,57 @@ class RegulatoryEvent(Record):
         if any(not (u.startswith("https://") or u.startswith("http://")) for u in value):
             raise ValueError("read_at lists the http(s) addresses that were read")
         return value
+
+
+BloodMeasure = Literal["platelets", "haemoglobin", "transfusion_dependent"]
+BLOOD_UNITS = {"platelets": "x10^9/L", "haemoglobin": "g/dL"}
+
+
+class BloodCountCriterion(Record):
+    """One blood-count bound from a label or trial: platelets (x10^9/L), haemoglobin (g/dL) or transfusion dependence."""
+
+    measure: BloodMeasure
+    min: float | None = None  # inclusive
+    above: float | None = None  # exclusive
+    max: float | None = None  # inclusive
+    below: float | None = None  # exclusive
+    # transfusion_dependent: the status the evidence required
+    value: bool | None = None
+
+    @model_validator(mode="after")
+    def _bounds_fit_measure(self) -> BloodCountCriterion:
+        bounds = [b for b in (self.min, self.above, self.max, self.below) if b is not None]
+        if self.measure == "transfusion_dependent":
+            if self.value is None or bounds:
+                raise ValueError("a transfusion-dependence criterion gives value (true or false) and no bounds")
+        elif self.value is not None or not bounds:
+            raise ValueError(f"a {self.measure} criterion gives bounds (min, above, max, below) and no value")
+        return self
+
+    def holds(self, value: float | bool) -> bool:
+        if self.measure == "transfusion_dependent":
+            return value is self.value
+        number = float(value)
+        return (
+            (self.min is None or number >= self.min)
+            and (self.above is None or number > self.above)
+            and (self.max is None or number <= self.max)
+            and (self.below is None or number < self.below)
+        )
+
+    @property
+    def requirement(self) -> str:
+        if self.measure == "transfusion_dependent":
+            return "transfusion dependent" if self.value else "not transfusion dependent"
+        unit = BLOOD_UNITS[self.measure]
+        parts = [
+            f"{sign} {bound:g}"
+            for sign, bound in ((">=", self.min), (">", self.above), ("<=", self.max), ("<", self.below))
+            if bound is not None
+        ]
+        return f"{self.measure} {' and '.join(parts)} {unit}"
+
+
 HISTOLOGIES = ("squamous", "non-squamous")
 
 
@@ -553,7 +604,9 @@ class Indication(Record):
     excluded_cancer_types: list[str] = []
     # the histologies the evidence enrolled (the profile's "Histology" biomarker); empty: any
     histology: list[Literal["squamous", "non-squamous"]] = []
-    settings: list[Setting] = Field(min_length=1)
+    settings: list[Setting] = []
+    # the evidence is not restricted by disease setting (myelofibrosis has no stage or phase): settings stay empty
+    any_setting: bool = False
     lines: LineRange = LineRange()
     # all-of groups, each satisfied by any one of its alteration ids or categories
     requires_alterations: list[list[str]] = []
@@ -562,6 +615,8 @@ class Indication(Record):
     requires_negative: list[str] = []
     biomarkers: BiomarkerGroups = []
     pd_l1: PdL1Criterion | None = None
+    # all-of groups, each met by any one of its criteria (MOMENTUM: haemoglobin < 10 g/dL or transfusion dependent)
+    blood_counts: list[list[BloodCountCriterion]] = []
     requires_prior: list[PriorTherapyCriterion] = []
     excludes_prior: list[PriorTherapyCriterion] = []
     evidence_level: EvidenceLevel
@@ -594,6 +649,8 @@ class Indication(Record):
     def _names_its_tumours(self) -> Indication:
         if not self.cancer_types and self.tumour_agnostic is None:
             raise ValueError("an indication names cancer_types unless it is tumour_agnostic")
+        if bool(self.settings) == self.any_setting:
+            raise ValueError("an indication names its settings, or is any_setting with none")
         return self
 
     @property

@@ -40,6 +40,10 @@ def _requires_prior_drug_or_class(drugs: set[str], classes: set[str]) -> Callabl
     return lambda i, _c: any(set(p.drugs) & drugs or set(p.classes) & classes for p in i.requires_prior)
 
 
+def _requires_blood_count(measure: str) -> Callable[[Indication, Context], bool]:
+    return lambda i, _c: any(c.measure == measure for group in i.blood_counts for c in group)
+
+
 def _later_line(i: Indication, _c: Context) -> bool:
     return i.lines.min >= 2 or bool(i.requires_prior)
 
@@ -116,6 +120,16 @@ RESTRICTIONS: tuple[Restriction, ...] = (
     Restriction("BCR::ABL1 T315I", _p(r"\bwith the T315I\b"), "requires_alterations: BCR::ABL1 T315I", _requires_alteration("BCR::ABL1 T315I")),
     Restriction("PDGFRA exon 18", _p(r"\bPDGFRA exon 18\b"), "requires_alterations: PDGFRA D842V (or another PDGFRA exon 18 alteration)",
                 lambda i, _c: any(any(t.startswith("PDGFRA") for t in g) for g in i.requires_alterations)),
+    Restriction("FLT3-ITD", _p(r"\bFLT3-ITD\b"), "requires_alterations: FLT3 ITD", _requires_alteration("FLT3 ITD")),
+    Restriction("FLT3 mutation", _p(r"\bFLT3-mutated\b|\bFLT3 mutation\b"), "requires_alterations: FLT3 mutation (or FLT3 ITD)",
+                lambda i, _c: any({"FLT3 mutation", "FLT3 ITD"} & set(g) for g in i.requires_alterations)),
+    Restriction("myelofibrosis risk category", _p(r"\bintermediate(-[12])? or high-risk\b"), "biomarkers: MF risk", _requires_biomarker("MF risk")),
+    # blood counts (myelofibrosis: the JAK inhibitor and its dose follow them)
+    Restriction("platelet count", _p(r"\bplatelets?\b"), "blood_counts: platelets", _requires_blood_count("platelets")),
+    Restriction("anaemia or haemoglobin", _p(r"\b(anaemi|anemi|haemoglobin|hemoglobin)"), "blood_counts: haemoglobin",
+                _requires_blood_count("haemoglobin")),
+    Restriction("transfusion dependence", _p(r"\btransfusion[- ]dependen"), "blood_counts: transfusion_dependent",
+                _requires_blood_count("transfusion_dependent")),
     Restriction("no activity against T315I", _p(r"\bno activity against T315I\b"), "excludes_alterations or a resistance rule for T315I",
                 _resistance_covers("T315I")),
     # line and prior therapy (summaries state the indication; notes describe trials)

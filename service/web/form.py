@@ -105,6 +105,9 @@ def profile_from_form(values: dict[str, str]) -> FormResult:
                 problems.append(f"{label}: the value must be a number.")
     if organ_function:
         body["organ_function"] = organ_function
+    blood_counts = _blood_counts_from_form(values)
+    if blood_counts:
+        body["blood_counts"] = blood_counts
     if problems:
         return FormResult(profile=None, values=values, problems=problems)
     try:
@@ -112,6 +115,21 @@ def profile_from_form(values: dict[str, str]) -> FormResult:
     except ValidationError as error:
         messages = {f"{field_path(e['loc'])}: {e['msg']}" for e in error.errors(include_input=False)}
         return FormResult(profile=None, values=values, problems=sorted(messages))
+
+
+def _blood_counts_from_form(values: dict[str, str]) -> dict[str, float | str]:
+    """A bare number is sent as a number (platelets x10^9/L, haemoglobin g/dL); text with a unit as the text."""
+    counts: dict[str, float | str] = {}
+    for key in ("platelets", "haemoglobin"):
+        text = values.get(key, "").strip()
+        if text:
+            try:
+                counts[key] = float(text)
+            except ValueError:
+                counts[key] = text
+    if values.get("transfusion_dependent", "").strip():
+        counts["transfusion_dependent"] = values["transfusion_dependent"].strip()
+    return counts
 
 
 @dataclass(frozen=True)
@@ -198,12 +216,18 @@ def _offered(kb: KnowledgeBase, code: str) -> bool:
 
 # Organ-function measurements are read into these condition groups; the field is shown where a rule uses one.
 MEASUREMENT_GROUPS = {"qtc_ms": {"qtc_prolongation", "congenital_long_qt"}, "creatinine_clearance_ml_min": {"renal_impairment"}}
-PATIENT_FIELDS = ("ecog", "brain_metastases", "conditions", *MEASUREMENT_GROUPS)
+BLOOD_COUNT_FIELDS = ("platelets", "haemoglobin", "transfusion_dependent")
+PATIENT_FIELDS = ("ecog", "brain_metastases", "conditions", *MEASUREMENT_GROUPS, *BLOOD_COUNT_FIELDS)
 
 
 def _patient_fields_relevant(kb: KnowledgeBase) -> dict[str, set[str]]:
     """Patient field -> the cancer codes (with subtypes) of the regimens a patient rule reading that field concerns."""
     relevant: dict[str, set[str]] = {name: set() for name in PATIENT_FIELDS}
+    # blood counts are asked where an indication's criteria read them (myelofibrosis)
+    for regimen in kb.regimens.values():
+        for indication in regimen.indications:
+            for criterion in (c for group in indication.blood_counts for c in group):
+                relevant[criterion.measure] |= _with_subtypes(kb, indication.cancer_types)
     for rule in kb.source.rules.patient:
         when = rule.when
         groups = set(when.condition_groups) | set(when.past_condition_groups)

@@ -164,3 +164,15 @@ def test_details_are_collapsed_and_every_key_figure_is_there(client, recommend):
     assert len(figures) > 3 * len(answer.options)
     for figure in figures:
         assert str(markupsafe.escape(figure)) in page, figure
+
+
+def test_blood_count_fields_reach_the_profile_and_are_shown_for_myelofibrosis(client, kb):
+    profile = profile_from_form({"cancer_type": "PMF", "platelets": "40", "haemoglobin": "92 g/L", "transfusion_dependent": "yes"}).profile
+    assert profile.blood_counts.platelets == 40.0
+    assert profile.blood_counts.haemoglobin == "92 g/L"
+    assert profile.blood_counts.transfusion_dependent == "yes"
+    page = client.get("/guide").text
+    row = page[page.index('<label for="platelets"') - 200 : page.index('<label for="platelets"')]
+    assert "PMF" in row and "CML" not in row
+    panel = client.post("/guide/panel", data={"cancer_type": "PMF", "platelets": "40", "prior_status": "none"}).text
+    assert "Pacritinib" in panel and "platelets 40 x10^9/L" in panel

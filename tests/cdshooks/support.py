@@ -11,6 +11,7 @@ PATIENTS = sorted(p.stem.removeprefix("patient-") for p in FIXTURES.glob("patien
 ORDERS = sorted(p.stem for p in FIXTURES.glob("order-*.json"))
 VARIANT, STAGE = {"69548-6"}, {"21908-9", "21902-2", "21914-7"}
 PD_L1 = {"83052-1", "83055-4", "83057-0"}
+BLOOD_COUNTS = {"777-3", "26515-7", "718-7"}
 
 
 def load(name: str) -> dict[str, Any]:
@@ -37,6 +38,7 @@ def prefetch_for(patient: str) -> tuple[str, dict[str, Any]]:
         "variants": searchset([o for o in observations if _codes(o) & VARIANT]),
         "pdl1": searchset([o for o in observations if _codes(o) & PD_L1]),
         "staging": searchset([o for o in observations if _codes(o) & STAGE]),
+        "bloodCounts": searchset([o for o in observations if _codes(o) & BLOOD_COUNTS]),
         "medicationRequests": searchset(of("MedicationRequest")),
         "medicationStatements": searchset(of("MedicationStatement")),
     }

@@ -197,7 +197,7 @@ def test_lapatinib_needs_the_anthracycline_and_taxane_its_label_names(recommend)
     assert "lapatinib-capecitabine" not in option_ids(result)
 
 
-def test_egfr_l858r_nsclc_puts_osimertinib_first_and_excludes_checkpoint_inhibitors(recommend):
+def test_egfr_l858r_nsclc_puts_mariposa_then_osimertinib_first_and_excludes_checkpoint_inhibitors(recommend):
     result = recommend(
         cancer_type="NSCLC",
         stage="IV",
@@ -206,7 +206,8 @@ def test_egfr_l858r_nsclc_puts_osimertinib_first_and_excludes_checkpoint_inhibit
         current_medications=["Nexium"],
     )
     ids = option_ids(result)
-    assert ids[0] == "osimertinib-nsclc"  # histology not given: the pemetrexed combination is shown with a caveat
+    # histology not given: the pemetrexed combination is shown with a caveat; MARIPOSA beat osimertinib
+    assert ids[:2] == ["amivantamab-lazertinib", "osimertinib-nsclc"]
     assert "osimertinib-pemetrexed-platinum" in ids
     assert ids.index("gefitinib-nsclc") > ids.index("dacomitinib-nsclc")  # ARCHER 1050
     exclusions = excluded(result)
@@ -421,8 +422,12 @@ def test_overall_survival_orders_options_otherwise_level(recommend):
 def test_first_line_egfr_lists_tki_antibody_combinations_below_osimertinib(recommend):
     result = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR L858R"], prior_therapies=[])
     ids = option_ids(result)
-    assert ids[:2] == ["osimertinib-pemetrexed-platinum", "osimertinib-nsclc"]  # FLAURA2 beat osimertinib alone
-    assert ids.index("erlotinib-ramucirumab") > 1
+    # FLAURA2 and MARIPOSA each beat osimertinib alone, with no head-to-head result between them: a tie
+    assert set(ids[:2]) == {"osimertinib-pemetrexed-platinum", "amivantamab-lazertinib"}
+    assert ids[2] == "osimertinib-nsclc"
+    first, second = (next(o for o in result.options if o.id == i) for i in ids[:2])
+    assert first.ranking.rank == second.ranking.rank
+    assert ids.index("erlotinib-ramucirumab") > 2
     bevacizumab = next(o for o in result.options if o.id == "erlotinib-bevacizumab")
     assert bevacizumab.evidence_level == "2" and bevacizumab.regulatory_status == "not_fda_approved"
 
@@ -475,11 +480,16 @@ def test_withheld_regimens_name_what_they_wait_on_and_are_never_options(recommen
     assert seen, "the golden profiles include withheld regimens (MARIPOSA, MARIPOSA-2)"
 
 
-def test_mariposa_is_withheld_with_its_name_not_cited(recommend):
+def test_mariposa_is_offered_with_its_fda_notice_and_a_dose_per_weight_band(recommend):
     result = recommend(cancer_type="NSCLC", stage="IV", mutations=["EGFR L858R"], prior_therapies=[])
-    [item] = [w for w in result.withheld if w.id == "amivantamab-lazertinib"]
-    assert item.reason.startswith("evidence pending verification: MARIPOSA")
-    assert "amivantamab-lazertinib" not in option_ids(result)
+    assert not [w for w in result.withheld if w.id == "amivantamab-lazertinib"]
+    option = next(o for o in result.options if o.id == "amivantamab-lazertinib")
+    assert option.contains_tki and option.approval_year == 2024
+    cited = {e.id for e in option.evidence}
+    assert "mariposa-fda-2024" in cited and "mariposa" not in cited  # the unverified record is never shown
+    amivantamab, lazertinib = (next(c for c in option.components if c.drug == d) for d in ("amivantamab", "lazertinib"))
+    assert "80 kg" in amivantamab.dose and "1050 mg" in amivantamab.dose and "1400 mg" in amivantamab.dose
+    assert lazertinib.dose.startswith("240 mg")
 
 
 def test_after_osimertinib_platinum_pemetrexed_is_offered_and_mariposa_2_withheld(recommend):
@@ -513,9 +523,12 @@ def test_t315i_exclusions_give_the_reason_and_its_citations_once(recommend):
 
 def test_ranking_says_why_and_marks_ties(recommend):
     result = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR L858R"], prior_therapies=[])
-    first, second = result.options[:2]
-    assert first.ranking.rank == 1 and "head to head" in first.ranking.above_next and "FLAURA2" in first.ranking.above_next
-    assert second.ranking.rank == 2
+    first, second, third = result.options[:3]
+    # FLAURA2 and MARIPOSA: tied at the top (no head-to-head result), both above osimertinib alone
+    assert first.ranking.rank == second.ranking.rank == 1
+    assert second.name in first.ranking.tied_with and "Tied with" in first.ranking.above_next
+    assert "head to head" in second.ranking.above_next
+    assert third.id == "osimertinib-nsclc" and third.ranking.rank == 3
     tied = [o for o in result.options if o.ranking.tied_with]
     assert tied and all(o.ranking.rank == tied[0].ranking.rank for o in tied if o.ranking.rank == tied[0].ranking.rank)
     assert any("Tied with" in (o.ranking.above_next or "") for o in tied)
@@ -524,7 +537,8 @@ def test_ranking_says_why_and_marks_ties(recommend):
 def test_coverage_says_what_is_held_for_the_type_and_line(recommend):
     result = recommend(cancer_type="cholangiocarcinoma", stage="metastatic", mutations=["FGFR2 fusion"], prior_therapies=["gemcitabine + cisplatin"])
     assert result.coverage.covered and result.coverage.line == 2
-    assert result.coverage.regimens_for_line >= 3 and result.coverage.withheld_for_line == 2  # pemigatinib, futibatinib
+    assert result.coverage.regimens_for_line >= 3 and result.coverage.withheld_for_line == 0  # their label records are in
+    assert {"pemigatinib-cholangiocarcinoma", "futibatinib-cholangiocarcinoma"} <= set(option_ids(result))
     assert "line 2" in result.coverage.statement
 
 

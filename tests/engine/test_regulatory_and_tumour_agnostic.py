@@ -56,7 +56,8 @@ def test_tumour_agnostic_ret_indication_leaves_nsclc_to_its_own_indication(recom
 
 
 def test_tumour_agnostic_indication_does_not_reach_a_haematological_cancer(recommend):
-    result = recommend(cancer_type="AML", stage="relapsed", mutations=["NTRK3 fusion"])
+    # CMML: a haematological type no regimen covers (AML now has its own FLT3 regimens)
+    result = recommend(cancer_type="CMML", stage="relapsed", mutations=["NTRK3 fusion"])
     assert option_ids(result) == []
     assert not result.coverage.covered
 

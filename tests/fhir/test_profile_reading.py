@@ -142,6 +142,22 @@ def test_pd_l1_without_a_scoring_method_is_reported_as_scoring_method_unknown():
 
 
 # ---- medicines -----------------------------------------------------------------------------------------------------
+def test_platelets_and_haemoglobin_are_read_in_the_profile_units_most_recent_first():
+    reading = read(
+        fx.blood_count(PID, "plt-old", "777-3", 180, "10*3/uL", when="2026-09-01"),
+        fx.blood_count(PID, "plt", "777-3", 45, "10*9/L"),
+        fx.blood_count(PID, "hb", "718-7", 86, "g/L"),
+    )
+    assert reading.profile["blood_counts"] == {"platelets": 45.0, "haemoglobin": 8.6}
+    assert "an earlier result than the one used" in reasons(reading)
+
+
+def test_a_blood_count_in_an_unconverted_unit_is_reported_not_used():
+    reading = read(fx.blood_count(PID, "hb", "718-7", 5.4, "mmol/L"))
+    assert "blood_counts" not in reading.profile
+    assert "a unit this service does not convert: not used" in reasons(reading)
+
+
 def test_rxnorm_clinical_drug_names_give_their_ingredients():
     assert rxnorm_ingredients("omeprazole 20 MG Delayed Release Oral Capsule") == ["omeprazole"]
     assert rxnorm_ingredients("amlodipine 5 MG / benazepril hydrochloride 10 MG Oral Capsule") == ["amlodipine", "benazepril hydrochloride"]

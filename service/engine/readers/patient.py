@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from schemas.requests import ConditionInput
-from schemas.responses import ConditionUnderstood, RecognisedTerm, StageUnderstood
+from schemas.requests import BloodCountsInput, ConditionInput
+from schemas.responses import BloodCountsUnderstood, ConditionUnderstood, RecognisedTerm, StageUnderstood
 from service.knowledge.index import KnowledgeBase
 from service.knowledge.records import ConditionTerm, Setting
 from service.knowledge.terms import fold, leftover_words
@@ -78,6 +78,13 @@ _BCLC = re.compile(r"^bclc\s*(?:stage\s*)?([0abcd])$", re.ASCII)
 _CHILD_PUGH = re.compile(r"^(?:child[- ]?pugh|cp)[- ]?(?:class\s*|score\s*)?([abc])[- ]?(\d{1,2})?$", re.ASCII)
 _ECOG = re.compile(r"^(?:ecog|ps|ecog ps|who ps|who|performance status|ecog performance status)\s*(?:of|=|:)?\s*([0-4])$", re.ASCII)
 _IMDC = re.compile(r"^(?:imdc\s*(?:risk\s*)?(?:[:=]\s*)?(favou?rable|good|intermediate|poor)(?:\s+risk)?|(favou?rable|intermediate|poor)[- ]risk(?:\s+imdc)?)$", re.ASCII)
+# "DIPSS intermediate-2", "intermediate-1 risk", "IPSS high risk": the myelofibrosis risk category; a bare
+# "high risk" names no scoring system and is left to the other readers
+_MF_RISK = re.compile(
+    r"^(?:(?P<system>dipss(?:[- ]plus)?|ipss|mipss70)\s*(?:risk\s*)?(?:[:=]\s*)?(?P<any>low|high|intermediate[- ]?[12]|int[- ]?[12])"
+    r"|(?P<int>intermediate[- ]?[12]|int[- ]?[12]))(?:[- ]risk)?$",
+    re.ASCII,
+)
 _CREATININE_CLEARANCE = re.compile(r"\b(?:crcl|creatinine clearance|egfr|gfr)\s*(?:of|=|:|<|>)?\s*(\d{1,3}(?:\.\d+)?)\s*(?:ml/min(?:/1\.73\s*m2)?)?", re.ASCII)
 _QTC = re.compile(r"\bqtc[fb]?\s*(?:of|=|:|>)?\s*(\d{3})\s*(?:ms|msec)?\b", re.ASCII)
 _CKD_STAGE = re.compile(r"\b(?:ckd|chronic kidney disease)\s*(?:stage\s*)?([1-5])[ab]?\b", re.ASCII)
@@ -176,6 +183,13 @@ def read_detail(clause: str, details: PatientDetails) -> bool:
     if ecog:
         details.ecog = int(ecog.group(1))
         details.read_from_stage.append(f"ECOG {details.ecog}")
+        return True
+    mf_risk = _MF_RISK.match(clause)
+    if mf_risk:
+        value = (mf_risk.group("any") or mf_risk.group("int")).replace(" ", "-").replace("int-", "intermediate-")
+        value = re.sub(r"^(intermediate|int)-?([12])$", r"intermediate-\2", value)
+        details.biomarkers["MF risk"] = value
+        details.read_from_stage.append(f"myelofibrosis risk {value}")
         return True
     imdc = _IMDC.match(clause)
     if imdc:
@@ -322,3 +336,129 @@ def _recognised_condition(
         current,
         measurements or {},
     )
+
+
+# --- blood counts ---------------------------------------------------------------------------
+
+_NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+_PLATELET_NAME = r"(?:platelets?|platelet count|plt|plts)\s*(?:count\s*)?(?:of|=|:)?\s*"
+# units in which the count is the number of thousands per microlitre, i.e. x10^9/L
+_MICRO = "(?:u|µ|μ|mc)"  # fold() turns the micro sign into the Greek mu
+_PER_NANOLITRE_UNITS = rf"(?:[x×]\s*10\^?9\s*/\s*l|[x×]\s*10e9\s*/\s*l|10\^?9\s*/\s*l|g/l|k/{_MICRO}l|k/mm3|[x×]\s*10\^?3\s*/\s*(?:{_MICRO}l|mm3)|thou/{_MICRO}l)"
+_PLATELETS = re.compile(rf"^(?:{_PLATELET_NAME})?{_NUMBER}\s*(?P<unit>{_PER_NANOLITRE_UNITS}|/\s*(?:{_MICRO}l|mm3))?$")
+_HAEMOGLOBIN_NAME = r"(?:haemoglobin|hemoglobin|hb|hgb)\s*(?:of|=|:)?\s*"
+_HAEMOGLOBIN = re.compile(rf"^(?:{_HAEMOGLOBIN_NAME})?{_NUMBER}\s*(?P<unit>g\s*/\s*dl|g\s*/\s*l|mmol\s*/\s*l)?$")
+_TRANSFUSION_WORDS = {
+    "yes": "yes", "y": "yes", "true": "yes", "dependent": "yes", "transfusion dependent": "yes",
+    "transfusion-dependent": "yes", "rbc transfusion dependent": "yes", "transfusion dependence": "yes",
+    "no": "no", "n": "no", "false": "no", "independent": "no", "transfusion independent": "no",
+    "transfusion-independent": "no", "not transfusion dependent": "no", "none": "no",
+    "unknown": "unknown", "not known": "unknown", "not stated": "unknown",
+}  # fmt: skip
+# a number outside these is a mistyped unit or value, not a count to act on
+_PLATELETS_PLAUSIBLE = (0.0, 5000.0)
+_HAEMOGLOBIN_PLAUSIBLE_G_DL = (1.0, 25.0)
+
+
+@dataclass(frozen=True)
+class BloodCountsReading:
+    understood: BloodCountsUnderstood
+    platelets: float | None
+    haemoglobin: float | None
+    transfusion_dependent: bool | None
+    # the fields that were sent but could not be read, with the reason
+    unread: dict[str, str] = field(default_factory=dict)
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _read_platelets(value: float | str) -> tuple[RecognisedTerm, float | None]:
+    if not isinstance(value, str):
+        return RecognisedTerm(input=f"{value:g}", status="recognised", normalised=f"{value:g}", read_as=f"platelets {value:g} x10^9/L"), float(value)
+    match = _PLATELETS.match(fold(value).strip(" ."))
+    if match is None:
+        return RecognisedTerm(
+            input=value, status="not_recognised", detail="give the platelet count as a number in x10^9/L, or a number with its unit (x10^9/L, K/uL, /uL)"
+        ), None
+    count = _number(match.group(1))
+    unit = (match.group("unit") or "").replace(" ", "")
+    per_microlitre = bool(re.fullmatch(rf"/(?:{_MICRO}l|mm3)", unit))
+    if per_microlitre:
+        count = count / 1000  # cells per microlitre: thousands per microlitre is x10^9/L
+    if not _PLATELETS_PLAUSIBLE[0] <= count <= _PLATELETS_PLAUSIBLE[1]:
+        return RecognisedTerm(input=value, status="not_recognised", detail="the platelet count is outside 0 to 5000 x10^9/L: check the value and its unit"), None
+    how = f"platelets {count:g} x10^9/L"
+    if per_microlitre:
+        how += f" (from {match.group(1)} per microlitre)"
+    elif not unit:
+        how += " (no unit given: read as x10^9/L)"
+    return RecognisedTerm(input=value, status="recognised", normalised=f"{count:g}", read_as=how), count
+
+
+def _read_haemoglobin(value: float | str) -> tuple[RecognisedTerm, float | None]:
+    if not isinstance(value, str):
+        return RecognisedTerm(input=f"{value:g}", status="recognised", normalised=f"{value:g}", read_as=f"haemoglobin {value:g} g/dL"), float(value)
+    match = _HAEMOGLOBIN.match(fold(value).strip(" ."))
+    if match is None:
+        return RecognisedTerm(input=value, status="not_recognised", detail="give haemoglobin as a number in g/dL, or a number with its unit (g/dL or g/L)"), None
+    unit = (match.group("unit") or "").replace(" ", "")
+    if not unit:
+        return RecognisedTerm(input=value, status="not_recognised", detail="haemoglobin written as text needs its unit (g/dL or g/L); a bare number is read only as a JSON number, in g/dL"), None
+    if unit == "mmol/l":
+        return RecognisedTerm(input=value, status="not_recognised", detail="haemoglobin in mmol/L is not converted: give it in g/dL or g/L"), None
+    grams = _number(match.group(1))
+    g_dl = grams / 10 if unit == "g/l" else grams
+    if not _HAEMOGLOBIN_PLAUSIBLE_G_DL[0] <= g_dl <= _HAEMOGLOBIN_PLAUSIBLE_G_DL[1]:
+        return RecognisedTerm(input=value, status="not_recognised", detail="haemoglobin is outside 1 to 25 g/dL (10 to 250 g/L): check the value and its unit"), None
+    how = f"haemoglobin {g_dl:g} g/dL" + (f" (from {grams:g} g/L)" if unit == "g/l" else "")
+    return RecognisedTerm(input=value, status="recognised", normalised=f"{g_dl:g}", read_as=how), g_dl
+
+
+def _read_transfusion(value: bool | str) -> tuple[RecognisedTerm, str | None]:
+    if isinstance(value, bool):
+        word = "yes" if value else "no"
+        return RecognisedTerm(input=str(value).lower(), status="recognised", normalised=word, read_as=_TRANSFUSION_READ[word]), word
+    word = _TRANSFUSION_WORDS.get(fold(value).strip(" ."))
+    if word is None:
+        return RecognisedTerm(input=value, status="not_recognised", detail="give transfusion dependence as yes, no or unknown"), None
+    return RecognisedTerm(input=value, status="recognised", normalised=word, read_as=_TRANSFUSION_READ[word]), word
+
+
+_TRANSFUSION_READ = {
+    "yes": "red-cell transfusion dependent",
+    "no": "not transfusion dependent",
+    "unknown": "transfusion dependence not known: criteria that need it are not evaluated",
+}
+
+
+def read_blood_counts(item: BloodCountsInput) -> BloodCountsReading:
+    """Each blood count as sent, read with its unit; a value that cannot be read is reported and not used."""
+    readings: list[RecognisedTerm] = []
+    unread: dict[str, str] = {}
+    platelets = haemoglobin = None
+    transfusion: str | None = None
+    if item.platelets is not None:
+        term, platelets = _read_platelets(item.platelets)
+        readings.append(term)
+        if platelets is None:
+            unread["platelets"] = term.detail or ""
+    if item.haemoglobin is not None:
+        term, haemoglobin = _read_haemoglobin(item.haemoglobin)
+        readings.append(term)
+        if haemoglobin is None:
+            unread["haemoglobin"] = term.detail or ""
+    if item.transfusion_dependent is not None:
+        term, transfusion = _read_transfusion(item.transfusion_dependent)
+        readings.append(term)
+        if transfusion is None:
+            unread["transfusion_dependent"] = term.detail or ""
+    understood = BloodCountsUnderstood(
+        platelets_10e9_l=platelets,
+        haemoglobin_g_dl=haemoglobin,
+        transfusion_dependent=transfusion,  # type: ignore[arg-type]
+        readings=readings,
+    )
+    dependent = {"yes": True, "no": False}.get(transfusion or "")
+    return BloodCountsReading(understood, platelets, haemoglobin, dependent, unread)

@@ -295,6 +295,9 @@ def _find_gene(kb: KnowledgeBase, text: str) -> tuple[str | None, str, str | Non
         if match:
             first, second = match.groups()
             for gene, partner in ((kb.gene_terms.get(second), first), (kb.gene_terms.get(first), second)):
+                if gene is not None and partner == second and partner in kb.alteration_terms.get(gene, {}):
+                    # "FLT3-ITD": the gene and one of its own alterations, not a fusion with a partner
+                    return gene, " ".join(tokens[:start] + [partner] + tokens[start + 1 :]), None
                 if gene is not None:
                     return gene, " ".join(tokens[:start] + ["fusion"] + tokens[start + 1 :]), partner.upper()
     return None, text, None

@@ -1,0 +1,152 @@
+"""FLT3-mutated AML (ITD versus TKD) and myelofibrosis (platelet count and anaemia decide the JAK inhibitor)."""
+
+from __future__ import annotations
+
+
+def option_ids(result):  # type: ignore[no-untyped-def]
+    return [o.id for o in result.options]
+
+
+def excluded(result):  # type: ignore[no-untyped-def]
+    return {n.id: n for n in result.not_recommended}
+
+
+def withheld_ids(result):  # type: ignore[no-untyped-def]
+    return [w.id for w in result.withheld]
+
+
+def option(result, regimen_id):  # type: ignore[no-untyped-def]
+    return next(o for o in result.options if o.id == regimen_id)
+
+
+def test_flt3_itd_newly_diagnosed_gets_midostaurin_first_and_quizartinib_is_withheld(recommend):
+    result = recommend(cancer_type="AML", stage="newly diagnosed", mutations=["FLT3-ITD"], prior_therapies=[])
+    assert option_ids(result)[0] == "midostaurin-daunorubicin-cytarabine"
+    assert "daunorubicin-cytarabine-aml" in option_ids(result)
+    assert "quizartinib-chemotherapy" in withheld_ids(result)
+    assert "quizartinib-chemotherapy" not in option_ids(result)
+    comparator = option(result, "daunorubicin-cytarabine-aml")
+    assert comparator.contains_tki is False
+
+
+def test_flt3_tkd_only_gets_midostaurin_and_never_quizartinib(recommend):
+    for text in ("FLT3 TKD D835Y", "FLT3 D835", "FLT3-TKD"):
+        result = recommend(cancer_type="AML", stage="newly diagnosed", mutations=[text], prior_therapies=[])
+        assert "midostaurin-daunorubicin-cytarabine" in option_ids(result), text
+        assert "quizartinib-chemotherapy" not in option_ids(result) + withheld_ids(result), text
+
+
+def test_flt3_itd_written_with_a_hyphen_is_the_itd_not_a_fusion(recommend):
+    result = recommend(cancer_type="AML", stage="newly diagnosed", mutations=["FLT3-ITD"], prior_therapies=[])
+    assert result.profile.mutations[0].normalised == "FLT3 ITD"
+
+
+def test_flt3_negative_aml_gets_only_the_chemotherapy_standard(recommend):
+    result = recommend(cancer_type="AML", stage="newly diagnosed", mutations=["FLT3 negative"], prior_therapies=[])
+    assert option_ids(result) == ["daunorubicin-cytarabine-aml"]
+
+
+def test_relapsed_flt3_aml_gets_gilteritinib_with_the_azole_warning(recommend):
+    result = recommend(
+        cancer_type="AML",
+        stage="relapsed",
+        mutations=["FLT3 D835Y"],
+        prior_therapies=[{"drugs": ["daunorubicin", "cytarabine"], "outcome": "relapse"}],
+        current_medications=["posaconazole 300 mg daily"],
+    )
+    assert option_ids(result) == ["gilteritinib-aml"]
+    pair = next(p for p in result.interaction_pairs if p.drug == "gilteritinib" and p.interacting_drug == "posaconazole")
+    assert pair.status == "warning" and pair.severity == "avoid"
+
+
+def test_midostaurin_with_posaconazole_is_monitored_and_with_rifampin_avoided(recommend):
+    result = recommend(
+        cancer_type="AML", stage="newly diagnosed", mutations=["FLT3-ITD"], prior_therapies=[], current_medications=["posaconazole", "rifampin"]
+    )
+    severities = {p.interacting_drug: p.severity for p in result.interaction_pairs if p.drug == "midostaurin"}
+    assert severities == {"posaconazole": "monitor", "rifampin": "avoid"}
+
+
+def test_myelofibrosis_platelets_200_gets_ruxolitinib_at_the_label_band_dose(recommend):
+    result = recommend(cancer_type="myelofibrosis", blood_counts={"platelets": 200}, prior_therapies=[])
+    assert {"ruxolitinib-myelofibrosis", "fedratinib-myelofibrosis"} <= set(option_ids(result))
+    ruxolitinib = option(result, "ruxolitinib-myelofibrosis")
+    assert ruxolitinib.components[0].dose.startswith("15 mg orally twice daily")
+    assert excluded(result)["pacritinib-myelofibrosis"].reasons[0].kind == "blood_count"
+
+
+def test_ruxolitinib_dose_follows_each_platelet_band(recommend):
+    for platelets, dose in ((250, "20 mg"), (150, "15 mg"), (75, "5 mg")):
+        result = recommend(cancer_type="PMF", blood_counts={"platelets": platelets}, prior_therapies=[])
+        assert option(result, "ruxolitinib-myelofibrosis").components[0].dose.startswith(dose), platelets
+
+
+def test_myelofibrosis_platelets_40_gets_pacritinib_and_not_ruxolitinib_or_fedratinib(recommend):
+    result = recommend(cancer_type="myelofibrosis", blood_counts={"platelets": 40}, prior_therapies=[])
+    assert "pacritinib-myelofibrosis" in option_ids(result)
+    for regimen in ("ruxolitinib-myelofibrosis", "fedratinib-myelofibrosis"):
+        assert regimen not in option_ids(result)
+        assert excluded(result)[regimen].reasons[0].kind == "blood_count"
+
+
+def test_anaemic_or_transfusion_dependent_myelofibrosis_gets_momelotinib(recommend):
+    for counts in ({"platelets": 120, "haemoglobin": "85 g/L"}, {"platelets": 120, "haemoglobin": 11.5, "transfusion_dependent": "yes"}):
+        result = recommend(cancer_type="ETMF", blood_counts=counts, prior_therapies=[])
+        momelotinib = option(result, "momelotinib-myelofibrosis")
+        assert all(c.result == "met" for c in momelotinib.rationale if c.criterion == "blood counts"), counts
+
+
+def test_momelotinib_is_not_offered_without_anaemia(recommend):
+    result = recommend(cancer_type="PMF", blood_counts={"platelets": 120, "haemoglobin": 13.1, "transfusion_dependent": "no"}, prior_therapies=[])
+    assert "momelotinib-myelofibrosis" not in option_ids(result)
+    assert excluded(result)["momelotinib-myelofibrosis"].reasons[0].kind == "blood_count"
+
+
+def test_missing_blood_counts_leave_the_criteria_unevaluated_and_say_so(recommend):
+    result = recommend(cancer_type="PMF", prior_therapies=[])
+    ruxolitinib = option(result, "ruxolitinib-myelofibrosis")
+    criterion = next(c for c in ruxolitinib.rationale if c.criterion == "blood counts")
+    assert criterion.result == "unknown" and "platelets not given" in criterion.finding
+    # with the count unknown, the lowest starting dose of the label's bands is the one shown
+    assert ruxolitinib.components[0].dose.startswith("5 mg")
+    assert any("platelets not given" in w.message for w in result.warnings)
+
+
+def test_an_unreadable_blood_count_is_reported_and_makes_the_answer_provisional(recommend):
+    result = recommend(cancer_type="PMF", blood_counts={"platelets": "low"}, prior_therapies=[])
+    assert result.provisional
+    assert any(w.code == "blood_count_not_recognised" and w.field == "blood_counts.platelets" for w in result.warnings)
+    ruxolitinib = option(result, "ruxolitinib-myelofibrosis")
+    criterion = next(c for c in ruxolitinib.rationale if c.criterion == "blood counts")
+    assert "platelets not recognised" in criterion.finding
+
+
+def test_pacritinib_is_contraindicated_with_a_strong_cyp3a4_inhibitor(recommend):
+    result = recommend(cancer_type="PMF", blood_counts={"platelets": 30}, prior_therapies=[], current_medications=["voriconazole"])
+    pair = next(p for p in result.interaction_pairs if p.drug == "pacritinib" and p.interacting_drug == "voriconazole")
+    assert pair.severity == "contraindicated"
+
+
+def test_low_risk_myelofibrosis_gets_no_jak_inhibitor_and_fedratinib_needs_intermediate_2(recommend):
+    low = recommend(cancer_type="PMF", stage="DIPSS low", blood_counts={"platelets": 250}, prior_therapies=[])
+    assert option_ids(low) == []
+    assert excluded(low)["ruxolitinib-myelofibrosis"].reasons[0].kind == "biomarker"
+    int1 = recommend(cancer_type="PMF", stage="DIPSS intermediate-1", blood_counts={"platelets": 250}, prior_therapies=[])
+    assert "ruxolitinib-myelofibrosis" in option_ids(int1)
+    assert "fedratinib-myelofibrosis" not in option_ids(int1)
+    int2 = recommend(cancer_type="PMF", biomarkers=["DIPSS intermediate-2"], blood_counts={"platelets": 250}, prior_therapies=[])
+    assert {"ruxolitinib-myelofibrosis", "fedratinib-myelofibrosis"} <= set(option_ids(int2))
+
+
+def test_flt3_mutation_with_the_type_not_stated_gets_midostaurin_but_not_quizartinib(recommend):
+    for text in ("FLT3 positive", "FLT3 mutated", "FLT3 mutation-positive"):
+        result = recommend(cancer_type="AML", stage="newly diagnosed", mutations=[text], prior_therapies=[])
+        assert result.profile.mutations[0].normalised == "FLT3 mutation, type not stated", text
+        assert "midostaurin-daunorubicin-cytarabine" in option_ids(result), text
+        assert "quizartinib-chemotherapy" not in option_ids(result) + withheld_ids(result), text
+
+
+def test_relapsed_flt3_aml_without_its_prior_lines_is_still_shown_gilteritinib_with_the_line_caveat(recommend):
+    result = recommend(cancer_type="AML", stage="relapsed", mutations=["FLT3-ITD"])
+    assert option_ids(result) == ["gilteritinib-aml"]
+    assert any("first line assumed" in c for c in option(result, "gilteritinib-aml").caveats)
