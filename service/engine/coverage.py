@@ -30,7 +30,17 @@ def lines_text(indications: list[Indication]) -> str:
 
 
 def coverage_for(kb: KnowledgeBase, profile: NormalisedProfile) -> Coverage:
-    """The regimens the knowledge holds for the patient's cancer type and for its line, in numbers and words."""
+    """The regimens the knowledge holds for the patient's cancer type and for its line, in numbers and words:
+    worked out once per type, line and coverage, and built anew for each answer."""
+    key = ("coverage_for", profile.cancer_type, profile.line, profile.covered)
+    fields = kb.memo.get(key)
+    if fields is None:
+        fields = _coverage(kb, profile).model_dump(exclude_unset=True)
+        kb.memo[key] = fields
+    return Coverage(**fields)  # type: ignore[arg-type]
+
+
+def _coverage(kb: KnowledgeBase, profile: NormalisedProfile) -> Coverage:
     code = profile.cancer_type
     if not code:
         return Coverage(covered=False, statement="The cancer type was not recognised, so no regimen could be matched.")

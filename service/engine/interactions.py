@@ -45,6 +45,8 @@ _SEVERITY_ORDER = {
     Severity.NO_LABEL_GUIDANCE: 6,
 }
 
+_SEVERITY_RANK = {severity.value: rank for severity, rank in _SEVERITY_ORDER.items()}
+
 WORDING_NOT_READ = "Label wording not read: this rule was curated from {source}; confirm it in the DailyMed label before acting."
 WORDING_READ = "Label wording read on {source} (checked {checked})."
 _METHOD_SOURCE = {
@@ -468,7 +470,17 @@ class InteractionReport:
 
 
 def mechanism_scope(kb: KnowledgeBase, subject: str) -> InteractionScope:
-    """The mechanisms the service checked for one drug (label rules read or stated) and those it did not."""
+    """The mechanisms the service checked for one drug (label rules read or stated) and those it did not;
+    a fact of the knowledge, built once per drug and never modified by a response."""
+    key = ("mechanism_scope", subject)
+    scope = kb.memo.get(key)
+    if not isinstance(scope, InteractionScope):
+        scope = _mechanism_scope(kb, subject)
+        kb.memo[key] = scope
+    return scope
+
+
+def _mechanism_scope(kb: KnowledgeBase, subject: str) -> InteractionScope:
     label = kb.labels.get(subject)
     checked: set[Mechanism] = set()
     if label is not None and label.us_label:
@@ -499,47 +511,65 @@ def check_interactions(
     pairs: list[InteractionPair] = []
     seen: set[tuple[str, str]] = set()
     unrecognised = list(dict.fromkeys(unrecognised))
+    answer = kb.cached("pair_answers", lambda *pair: _pair_answer(kb, *pair), _PAIR_CACHE_SIZE)
     for subject in subjects:
         for other in medications:
             pair = (subject.name, other.name)
             if other.name == subject.name or pair in seen:
                 continue
             seen.add(pair)
-            finding = check_pair(kb, subject, other)
+            finding, shown = answer(subject.name, subject.formulation, other.name, other.formulation, other.input)
             if finding.warning is not None:
                 warnings.append(finding.warning)
             if finding.cleared is not None:
                 cleared.append(finding.cleared)
-            pairs.append(
-                InteractionPair(
-                    drug=subject.name,
-                    interacting_input=other.input,
-                    interacting_drug=other.name,
-                    status=finding.status,  # type: ignore[arg-type]
-                    severity=finding.warning.severity if finding.warning else None,
-                    mechanism=finding.mechanism,
-                    detail=finding.detail,
-                    label_wording_read=finding.label_wording_read,
-                    source=finding.source,
-                )
-            )
-        for text in unrecognised:
-            pairs.append(
-                InteractionPair(
-                    drug=subject.name,
-                    interacting_input=text,
-                    status="not_assessed",
-                    detail="Not in the drug catalogue: its interactions were not checked.",
-                )
-            )
-    warnings.sort(key=lambda w: (_SEVERITY_ORDER[Severity(w.severity)], w.drug, w.interacting_drug))
+            pairs.append(shown)
+        pairs.extend(_not_in_catalogue(subject.name, text) for text in unrecognised)  # never kept: the entry is the caller's
+    warnings.sort(key=lambda w: (_SEVERITY_RANK[w.severity], w.drug, w.interacting_drug))
     cleared.sort(key=lambda c: (c.drug, c.interacting_drug))
     # the scope is only news for drugs actually checked against something
     scope = [mechanism_scope(kb, name) for name in dict.fromkeys(p.drug for p in pairs)]
     return InteractionReport(warnings=warnings, cleared=cleared, pairs=pairs, scope=scope)
 
 
+_PAIR_CACHE_SIZE = 16384
+
+
+def _pair_answer(
+    kb: KnowledgeBase, subject: str, formulation: str | None, other_name: str, other_formulation: str | None, other_input: str
+) -> tuple[PairFinding, InteractionPair]:
+    """The finding and the pair line for a subject drug (and formulation) and another, recognised medicine as the
+    caller wrote it: a function of those values and the knowledge alone, so `check_interactions` keeps it in a
+    bounded cache and a long medication list costs lookups, not rule scans."""
+    other = DrugRef(name=other_name, formulation=other_formulation, input=other_input)
+    finding = check_pair(kb, DrugRef(name=subject, formulation=formulation, input=subject), other)
+    shown = InteractionPair(
+        drug=subject,
+        interacting_input=other.input,
+        interacting_drug=other.name,
+        status=finding.status,  # type: ignore[arg-type]
+        severity=finding.warning.severity if finding.warning else None,
+        mechanism=finding.mechanism,
+        detail=finding.detail,
+        label_wording_read=finding.label_wording_read,
+        source=finding.source,
+    )
+    return finding, shown
+
+
+def _not_in_catalogue(subject: str, text: str) -> InteractionPair:
+    return InteractionPair(
+        drug=subject,
+        interacting_input=text,
+        status="not_assessed",
+        detail="Not in the drug catalogue: its interactions were not checked.",
+    )
+
+
 def interaction_subjects(kb: KnowledgeBase, drugs: Iterable[DrugRef]) -> list[DrugRef]:
     """The drugs whose labels or classes carry rules: the side of each pair a rule is written for."""
-    subject_classes = {r.subject_class for r in kb.class_rules}
-    return [d for d in drugs if d.name in kb.labels or subject_classes.intersection(kb.drug_classes(d.name))]
+    subject_classes = kb.memo.get("class_rule_subjects")
+    if subject_classes is None:
+        subject_classes = frozenset(r.subject_class for r in kb.class_rules)
+        kb.memo["class_rule_subjects"] = subject_classes
+    return [d for d in drugs if d.name in kb.labels or subject_classes.intersection(kb.drug_classes(d.name))]  # type: ignore[attr-defined]

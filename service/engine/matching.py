@@ -8,7 +8,7 @@ its basis line by line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from schemas.responses import Criterion, Warning
 from service.engine.normalise import NormalisedProfile
@@ -54,17 +54,29 @@ class Caution:
     evidence: tuple[str, ...] = ()
 
 
+class Judgement(NamedTuple):
+    """One criterion judged: kept light here (a tuple), made a response Criterion only for the options shown."""
+
+    criterion: str
+    requirement: str
+    finding: str
+    result: Literal["met", "not_met", "unknown"]
+
+    def shown(self) -> Criterion:
+        return Criterion(criterion=self.criterion, requirement=self.requirement, finding=self.finding, result=self.result)
+
+
 @dataclass
 class IndicationAssessment:
     regimen: Regimen
     indication: Indication
-    criteria: list[Criterion] = field(default_factory=list)
+    criteria: list[Judgement] = field(default_factory=list)
     exclusions: list[Exclusion] = field(default_factory=list)
     cautions: list[Caution] = field(default_factory=list)
     applicable: bool = True
 
     @property
-    def unknowns(self) -> list[Criterion]:
+    def unknowns(self) -> list[Judgement]:
         return [c for c in self.criteria if c.result == "unknown"]
 
     @property
@@ -73,17 +85,17 @@ class IndicationAssessment:
         return bool(self.unknowns or self.cautions)
 
     def met(self, criterion: str, requirement: str, finding: str) -> None:
-        self.criteria.append(Criterion(criterion=criterion, requirement=requirement, finding=finding, result="met"))
+        self.criteria.append(Judgement(criterion, requirement, finding, "met"))
 
     def unknown(self, criterion: str, requirement: str, finding: str) -> None:
-        self.criteria.append(Criterion(criterion=criterion, requirement=requirement, finding=finding, result="unknown"))
+        self.criteria.append(Judgement(criterion, requirement, finding, "unknown"))
 
     def not_met(self, criterion: str, requirement: str, finding: str) -> None:
-        self.criteria.append(Criterion(criterion=criterion, requirement=requirement, finding=finding, result="not_met"))
+        self.criteria.append(Judgement(criterion, requirement, finding, "not_met"))
         self.applicable = False
 
     def exclude(self, criterion: str, requirement: str, finding: str, exclusion: Exclusion) -> None:
-        self.criteria.append(Criterion(criterion=criterion, requirement=requirement, finding=finding, result="not_met"))
+        self.criteria.append(Judgement(criterion, requirement, finding, "not_met"))
         self.exclusions.append(exclusion)
 
 
@@ -122,16 +134,63 @@ def tumour_agnostic_relation(kb: KnowledgeBase, profile_code: str, indication: I
 
 def indication_relation(kb: KnowledgeBase, profile_code: str, indication: Indication) -> str:
     """How the patient's cancer type stands to an indication's: 'within', 'broader' or 'other'."""
-    if indication.tumour_agnostic is not None:
-        return tumour_agnostic_relation(kb, profile_code, indication)
-    return cancer_type_relation(kb, profile_code, indication.cancer_types)
+    key = ("indication_relation", profile_code, indication.id)  # indication ids are unique in the knowledge
+    found = kb.memo.get(key)
+    if found is None:
+        if indication.tumour_agnostic is not None:
+            found = tumour_agnostic_relation(kb, profile_code, indication)
+        else:
+            found = cancer_type_relation(kb, profile_code, indication.cancer_types)
+        kb.memo[key] = found
+    return found  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class _IndicationTerms:
+    """The request-independent words and sets of an indication's criteria, made once per indication."""
+
+    cancer_type: str
+    settings: str
+    wanted_settings: frozenset[Setting]
+    line: str
+
+
+def _terms(kb: KnowledgeBase, indication: Indication) -> _IndicationTerms:
+    key = ("indication_terms", indication.id)
+    found = kb.memo.get(key)
+    if not isinstance(found, _IndicationTerms):
+        if indication.tumour_agnostic is not None:
+            excluded = indication.excluded_cancer_types
+            cancer_type = "any solid tumour (tumour-agnostic)" + (f", except {_names(kb, excluded)}" if excluded else "")
+        else:
+            cancer_type = _names(kb, indication.cancer_types) + " or a subtype"
+        lines = indication.lines
+        if lines.max == lines.min:
+            line = f"line {lines.min}"
+        elif lines.max is None:
+            line = f"line {lines.min} or later"
+        else:
+            line = f"lines {lines.min} to {lines.max}"
+        found = _IndicationTerms(
+            cancer_type=cancer_type,
+            settings=" or ".join(s.value.replace("_", " ") for s in indication.settings),
+            wanted_settings=frozenset(indication.settings),
+            line=line,
+        )
+        kb.memo[key] = found
+    return found
+
+
+def _cancer_type_finding(kb: KnowledgeBase, profile: NormalisedProfile) -> str:
+    if "cancer_type_finding" not in profile.memo:
+        profile.memo["cancer_type_finding"] = f"{profile.cancer_type} ({kb.cancer_types[profile.cancer_type].name})"
+    return profile.memo["cancer_type_finding"]  # type: ignore[return-value]
 
 
 def _assess_tumour_agnostic(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    excluded = a.indication.excluded_cancer_types
-    requirement = "any solid tumour (tumour-agnostic)" + (f", except {_names(kb, excluded)}" if excluded else "")
-    finding = f"{profile.cancer_type} ({kb.cancer_types[profile.cancer_type].name})"
-    if tumour_agnostic_relation(kb, profile.cancer_type, a.indication) == "within":
+    requirement = _terms(kb, a.indication).cancer_type
+    finding = _cancer_type_finding(kb, profile)
+    if indication_relation(kb, profile.cancer_type, a.indication) == "within":
         a.met("cancer type", requirement, finding + ": a solid tumour; this indication is tumour-agnostic")
     else:
         a.not_met("cancer type", requirement, finding)
@@ -141,9 +200,9 @@ def _assess_cancer_type(kb: KnowledgeBase, profile: NormalisedProfile, a: Indica
     if a.indication.tumour_agnostic is not None:
         _assess_tumour_agnostic(kb, profile, a)
         return
-    requirement = _names(kb, a.indication.cancer_types) + " or a subtype"
-    relation = cancer_type_relation(kb, profile.cancer_type, a.indication.cancer_types)
-    finding = f"{profile.cancer_type} ({kb.cancer_types[profile.cancer_type].name})"
+    requirement = _terms(kb, a.indication).cancer_type
+    relation = indication_relation(kb, profile.cancer_type, a.indication)
+    finding = _cancer_type_finding(kb, profile)
     if relation == "within":
         a.met("cancer type", requirement, finding)
     elif relation == "broader":
@@ -152,20 +211,27 @@ def _assess_cancer_type(kb: KnowledgeBase, profile: NormalisedProfile, a: Indica
         a.not_met("cancer type", requirement, finding)
 
 
-def _assess_settings(profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    wanted = set(a.indication.settings)
-    requirement = " or ".join(s.value.replace("_", " ") for s in a.indication.settings)
+def _given_settings(profile: NormalisedProfile) -> tuple[frozenset[Setting], str]:
+    """The settings the profile states with their equivalents, and how they read: found once per profile."""
+    if "given_settings" not in profile.memo:
+        given = set(profile.settings)
+        for setting in profile.settings:
+            given |= _SETTING_EQUIVALENTS.get(setting, set())
+        profile.memo["given_settings"] = (frozenset(given), ", ".join(s.value.replace("_", " ") for s in profile.settings))
+    return profile.memo["given_settings"]  # type: ignore[return-value]
+
+
+def _assess_settings(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
     if a.indication.any_setting:
-        given = ", ".join(s.value.replace("_", " ") for s in profile.settings) or "stage not needed"
+        given = _given_settings(profile)[1] or "stage not needed"
         a.met("disease setting", "any: the evidence is not restricted by disease setting", given)
         return
+    terms = _terms(kb, a.indication)
+    wanted, requirement = terms.wanted_settings, terms.settings
     if not profile.settings:
         a.unknown("disease setting", requirement, "stage not given or not recognised")
         return
-    given = set(profile.settings)
-    for setting in profile.settings:
-        given |= _SETTING_EQUIVALENTS.get(setting, set())
-    finding = ", ".join(s.value.replace("_", " ") for s in profile.settings)
+    given, finding = _given_settings(profile)
     for axis in _SETTING_AXES:
         wanted_here, given_here = wanted & axis, given & axis
         if not wanted_here:
@@ -179,14 +245,9 @@ def _assess_settings(profile: NormalisedProfile, a: IndicationAssessment) -> Non
     a.met("disease setting", requirement, finding)
 
 
-def _assess_line(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+def _assess_line(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
     lines = a.indication.lines
-    if lines.max == lines.min:
-        requirement = f"line {lines.min}"
-    elif lines.max is None:
-        requirement = f"line {lines.min} or later"
-    else:
-        requirement = f"lines {lines.min} to {lines.max}"
+    requirement = _terms(kb, a.indication).line
     finding = f"line {profile.line}"
     if not (lines.min <= profile.line and (lines.max is None or profile.line <= lines.max)):
         a.not_met("line of therapy", requirement, finding)
@@ -377,14 +438,8 @@ def _assess_blood_counts(profile: NormalisedProfile, a: IndicationAssessment) ->
 def assess_indication(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, indication: Indication) -> IndicationAssessment:
     """Judge every criterion of one indication; stop early once it cannot apply."""
     a = IndicationAssessment(regimen=regimen, indication=indication)
-    for step in (
-        lambda: _assess_cancer_type(kb, profile, a),
-        lambda: _assess_settings(profile, a),
-        lambda: _assess_line(profile, a),
-        lambda: _assess_prior(kb, profile, a),
-        lambda: _assess_alterations(kb, profile, a),
-    ):
-        step()
+    for step in (_assess_cancer_type, _assess_settings, _assess_line, _assess_prior, _assess_alterations):
+        step(kb, profile, a)
         if not a.applicable:
             return a
     _assess_histology(kb, profile, a)
@@ -415,9 +470,7 @@ def _resistance_hits(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tupl
     """The resistance rules this profile's detected alterations fire, with their hits: found once per profile."""
     if "resistance_hits" not in profile.memo:
         fired = []
-        for rule in kb.source.rules.resistance:
-            if rule.cancer_types and not any(kb.is_within(profile.cancer_type, c) for c in rule.cancer_types):
-                continue
+        for rule in kb.resistance_rules_for(profile.cancer_type):
             hits = [h for h in profile.alterations_matching(rule.alterations) if allelic_context_holds(kb, profile, rule, h.id)]
             if hits:
                 fired.append((rule, hits))
@@ -445,9 +498,12 @@ def resistance_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen
 
 def toxicity_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Exclusion]:
     """Exclusions for drug combinations with a published toxicity signal, within the regimen or with current medicines."""
+    rules = kb.toxicity_rules_sharing_a_drug(regimen.id)
+    if not rules:
+        return []
     given = set(regimen.drugs) | {m.name for m in profile.medications}
     exclusions = []
-    for rule in kb.source.rules.toxicity:
+    for rule in rules:
         if set(rule.drugs) <= given and set(rule.drugs) & set(regimen.drugs):
             from_medications = sorted(set(rule.drugs) - set(regimen.drugs))
             context = f" (with current medication {', '.join(from_medications)})" if from_medications else ""
@@ -542,19 +598,11 @@ def _group_names(kb: KnowledgeBase, groups: set[str]) -> str:
     return ", ".join(kb.condition_groups.get(g, g.replace("_", " ")) for g in sorted(groups))
 
 
-def _rule_concerns(kb: KnowledgeBase, profile: NormalisedProfile, rule, regimen: Regimen, indication: Indication) -> bool:  # type: ignore[no-untyped-def]
-    if not any(r is rule for r in kb.patient_rules_for(regimen.id, indication.id)):
-        return False
-    return not rule.cancer_types or any(kb.is_within(profile.cancer_type, c) for c in rule.cancer_types)
-
-
 def unchecked_patient_context(kb: KnowledgeBase, profile: NormalisedProfile, assessments: list[IndicationAssessment]) -> list[Warning]:
     """Say what was not checked: the patient rules of the options shown whose input was not given."""
     missing: dict[str, list[str]] = {}
     for a in assessments:
-        for rule in kb.patient_rules_for(a.regimen.id, a.indication.id):
-            if not _rule_concerns(kb, profile, rule, a.regimen, a.indication):
-                continue
+        for rule in kb.patient_rules_concerning(a.regimen.id, a.indication.id, profile.cancer_type):
             when = rule.when
             needed = []
             if (when.condition_groups or when.past_condition_groups) and not profile.conditions:
@@ -578,10 +626,8 @@ def unchecked_patient_context(kb: KnowledgeBase, profile: NormalisedProfile, ass
     ]
 
 
-def patient_rule_matches(kb: KnowledgeBase, profile: NormalisedProfile, rule, regimen: Regimen, indication: Indication) -> str | None:  # type: ignore[no-untyped-def]
-    """What in the profile triggers the rule for this regimen and indication, or None when it does not apply."""
-    if not _rule_concerns(kb, profile, rule, regimen, indication):
-        return None
+def _patient_rule_finding(kb: KnowledgeBase, profile: NormalisedProfile, rule) -> str | None:  # type: ignore[no-untyped-def]
+    """What in the profile triggers a rule already known to concern the regimen and cancer type, or None."""
     when = rule.when
     found: list[str] = []
     if when.condition_groups:
@@ -608,8 +654,8 @@ def patient_rule_matches(kb: KnowledgeBase, profile: NormalisedProfile, rule, re
 
 def apply_patient_rules(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
     """Contraindications exclude the indication with the source's reason; cautions are attached to it."""
-    for rule in kb.patient_rules_for(a.regimen.id, a.indication.id):
-        finding = patient_rule_matches(kb, profile, rule, a.regimen, a.indication)
+    for rule in kb.patient_rules_concerning(a.regimen.id, a.indication.id, profile.cancer_type):
+        finding = _patient_rule_finding(kb, profile, rule)
         if finding is None:
             continue
         if rule.action == "exclude":
@@ -643,17 +689,17 @@ def allelic_context_holds(kb: KnowledgeBase, profile: NormalisedProfile, rule, h
     )
 
 
-def _rule_affects(kb: KnowledgeBase, rule, regimen: Regimen) -> list[str]:  # type: ignore[no-untyped-def]
-    return [d for d in regimen.drugs if d in rule.drugs] or sorted(_regimen_classes(kb, regimen).intersection(rule.drug_classes))
+def _rule_affects(kb: KnowledgeBase, rule, regimen: Regimen) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    return kb.resistance_rule_affects(rule, regimen)
 
 
 def pending_resistance_cautions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Caution]:
     """A resistance alteration reported pending or equivocal leaves the drug it defeats shown only with a caution."""
+    if not profile.unresolved:
+        return []
     cautions = []
-    for rule in kb.source.rules.resistance:
+    for rule in kb.resistance_rules_for(profile.cancer_type):
         if rule.kind != "resistance":
-            continue
-        if rule.cancer_types and not any(kb.is_within(profile.cancer_type, c) for c in rule.cancer_types):
             continue
         affected = _rule_affects(kb, rule, regimen)
         if not affected:
@@ -698,9 +744,7 @@ def continue_current_therapy(kb: KnowledgeBase, profile: NormalisedProfile, best
         line=line.number,
     )
     found: list[IndicationAssessment] = []
-    for regimen in kb.regimens.values():
-        if regimen.component_classes or set(regimen.drugs) != set(line.drugs):
-            continue
+    for regimen in kb.regimens_of_exactly(frozenset(line.drugs)):
         if resistance_exclusions(kb, profile, regimen) or toxicity_exclusions(kb, profile, regimen):
             continue
         for indication in regimen.indications:
@@ -712,7 +756,7 @@ def continue_current_therapy(kb: KnowledgeBase, profile: NormalisedProfile, best
     chosen = sorted(found, key=best_key)[0]
     chosen.criteria.insert(
         0,
-        Criterion(
+        Judgement(
             criterion="current therapy",
             requirement="an ongoing line with a response or stable disease",
             finding=f"line {line.number}: {' + '.join(line.drugs)}, ongoing, {line.outcome}",

@@ -354,6 +354,7 @@ def _read_prior_therapy(
 def _read_medications(kb: KnowledgeBase, request: PatientProfileInput, out: _Collector) -> tuple[list[DrugUnderstood], list[DrugRef]]:
     understood: list[DrugUnderstood] = []
     medications: list[DrugRef] = []
+    named: set[str] = set()
     for index, item in enumerate(request.current_medications):
         reading, ref = normalise_drug(kb, item)
         understood.append(reading)
@@ -364,7 +365,8 @@ def _read_medications(kb: KnowledgeBase, request: PatientProfileInput, out: _Col
                 f"current_medications[{index}]",
             )
             out.provisional_because(f"current_medications[{index}] was not recognised, so its interactions were not checked")
-        elif ref.name not in {m.name for m in medications}:
+        elif ref.name not in named:
+            named.add(ref.name)
             medications.append(ref)
     return understood, medications
 

@@ -30,6 +30,7 @@ from service.engine.interactions import check_interactions, interaction_subjects
 from service.engine.matching import (
     Exclusion,
     IndicationAssessment,
+    Judgement,
     assess_indication,
     indication_relation,
     continue_current_therapy,
@@ -60,6 +61,15 @@ _REGULATORY_ORDER = {
 
 
 def knowledge_version(kb: KnowledgeBase) -> KnowledgeVersion:
+    """The release and content hash served: built once per knowledge base, shared by the responses."""
+    version = kb.memo.get("knowledge_version")
+    if not isinstance(version, KnowledgeVersion):
+        version = _knowledge_version(kb)
+        kb.memo["knowledge_version"] = version
+    return version
+
+
+def _knowledge_version(kb: KnowledgeBase) -> KnowledgeVersion:
     release = kb.source.release
     return KnowledgeVersion(
         release=release.version,
@@ -93,7 +103,16 @@ def _concerns_patient(kb: KnowledgeBase, profile: NormalisedProfile, indication:
     the line or setting: a cheap first filter before the full assessment."""
     if indication_relation(kb, profile.cancer_type, indication) == "other":
         return False
-    return all(profile.alterations_matching(group) for group in indication.requires_alterations)
+    if not indication.requires_alterations:
+        return True
+    terms = _detected_terms(profile)  # an alteration matches a group by its id or one of its categories
+    return all(not terms.isdisjoint(group) for group in indication.requires_alterations)
+
+
+def _detected_terms(profile: NormalisedProfile) -> frozenset[str]:
+    if "detected_terms" not in profile.memo:
+        profile.memo["detected_terms"] = frozenset(profile.detected_terms)
+    return profile.memo["detected_terms"]  # type: ignore[return-value]
 
 
 def _fails_only_on_line(profile: NormalisedProfile, a: IndicationAssessment) -> bool:
@@ -106,12 +125,36 @@ def _fails_only_on_line(profile: NormalisedProfile, a: IndicationAssessment) -> 
     return all(profile.alterations_matching(group) for group in a.indication.requires_alterations)
 
 
-def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> _Considered | None:
-    """Assess one regimen; None when no indication applies to this patient's type, setting, line, prior therapy
-    and drivers: a regimen no clinician would weigh for the patient is neither offered nor listed as excluded."""
-    if not any(_concerns_patient(kb, profile, i) for i in regimen.indications):
-        return None
-    assessments = [assess_indication(kb, profile, regimen, indication) for indication in regimen.indications]
+def _candidates(kb: KnowledgeBase, code: str) -> tuple[tuple[Regimen, tuple[Indication, ...]], ...]:
+    """Per cancer type, once: each regimen with the indications whose cancer type is related to it. An indication
+    for an unrelated type can never apply, exclude or be withheld for the patient, so it is not assessed."""
+    key = ("candidates", code)
+    found = kb.memo.get(key)
+    if found is None:
+        related = ((r, tuple(i for i in r.indications if indication_relation(kb, code, i) != "other")) for r in kb.regimens_for_cancer_type(code))
+        found = tuple((r, indications) for r, indications in related if indications)
+        kb.memo[key] = found
+    return found  # type: ignore[return-value]
+
+
+def _concerning(kb: KnowledgeBase, profile: NormalisedProfile) -> tuple[tuple[Regimen, tuple[Indication, ...]], ...]:
+    """The candidates with an indication whose required alterations the patient has, whatever the line or
+    setting: a function of the cancer type and the detected alterations' terms, kept in a bounded cache."""
+    return kb.cached("concerning", lambda code, terms: _concerning_for(kb, code, terms))(profile.cancer_type, _detected_terms(profile))  # type: ignore[no-any-return]
+
+
+def _concerning_for(kb: KnowledgeBase, code: str, terms: frozenset[str]) -> tuple[tuple[Regimen, tuple[Indication, ...]], ...]:
+    def has_drivers(indication: Indication) -> bool:
+        return all(not terms.isdisjoint(group) for group in indication.requires_alterations)
+
+    return tuple((r, indications) for r, indications in _candidates(kb, code) if any(has_drivers(i) for i in indications))
+
+
+def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, indications: tuple[Indication, ...]) -> _Considered | None:
+    """Assess one regimen that concerns the patient on its indications related to the patient's type; None when
+    none applies to this patient's type, setting, line, prior therapy and drivers: a regimen no clinician would
+    weigh for the patient is neither offered nor listed as excluded."""
+    assessments = [assess_indication(kb, profile, regimen, indication) for indication in indications]
     for a in assessments:
         if (withdrawn := withdrawn_exclusion(kb, a)) is not None:
             a.exclusions.append(withdrawn)
@@ -123,8 +166,9 @@ def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -
             driver_level = [e for e in resistance_exclusions(kb, profile, regimen) if e.kind in ("resistance", "biomarker")]
             return _Considered(regimen, None, driver_level) if driver_level else None
         return None
-    withheld = [(a, *reason) for a in applicable if (reason := kb.withheld_reason(regimen, a.indication)) is not None]
-    offerable = [a for a in applicable if kb.withheld_reason(regimen, a.indication) is None]
+    reasons = [kb.withheld_reason(regimen, a.indication) for a in applicable]
+    withheld = [(a, *reason) for a, reason in zip(applicable, reasons) if reason is not None]
+    offerable = [a for a, reason in zip(applicable, reasons) if reason is None]
     matched = sorted((a for a in offerable if not a.exclusions), key=_best_indication_key)
     excluded = sorted((a for a in offerable if a.exclusions), key=_best_indication_key)
     best = matched[0] if matched else None
@@ -142,8 +186,13 @@ def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -
     return _Considered(regimen, None, [], withheld)
 
 
-def _citations(kb: KnowledgeBase, ids: tuple[str, ...] | list[str]):
-    return [_citation(kb, e) for e in kb.citable_evidence(list(dict.fromkeys(ids)))]
+def _citations(kb: KnowledgeBase, ids: tuple[str, ...] | list[str]):  # type: ignore[no-untyped-def]
+    key = ("citations", tuple(ids))
+    found = kb.memo.get(key)
+    if found is None:
+        found = tuple(_citation(kb, e) for e in kb.citable_evidence(list(dict.fromkeys(ids))))
+        kb.memo[key] = found
+    return list(found)  # type: ignore[call-overload]
 
 
 def _citation(kb: KnowledgeBase, evidence):  # type: ignore[no-untyped-def]
@@ -155,14 +204,22 @@ def _citation(kb: KnowledgeBase, evidence):  # type: ignore[no-untyped-def]
 
 
 def _not_recommended(kb: KnowledgeBase, item: _Considered) -> NotRecommended:
-    reasons = [ExclusionReason(kind=e.kind, detail=e.detail, evidence=_citations(kb, e.evidence)) for e in item.exclusions]
-    evidence_ids = [i for e in item.exclusions for i in e.evidence]
-    alternatives = list(dict.fromkeys(a for e in item.exclusions for a in e.alternatives))
+    # a function of the regimen and its exclusions alone, which recur across answers: kept (bounded) and shared
+    return kb.cached("not_recommended", lambda regimen_id, exclusions: _build_not_recommended(kb, regimen_id, exclusions))(
+        item.regimen.id, tuple(item.exclusions)
+    )  # type: ignore[no-any-return]
+
+
+def _build_not_recommended(kb: KnowledgeBase, regimen_id: str, exclusions: tuple[Exclusion, ...]) -> NotRecommended:
+    regimen = kb.regimens[regimen_id]
+    reasons = [ExclusionReason(kind=e.kind, detail=e.detail, evidence=_citations(kb, e.evidence)) for e in exclusions]
+    evidence_ids = [i for e in exclusions for i in e.evidence]
+    alternatives = list(dict.fromkeys(a for e in exclusions for a in e.alternatives))
     return NotRecommended(
-        id=item.regimen.id,
-        name=item.regimen.name,
-        drugs=item.regimen.drugs,
-        reason="; ".join(dict.fromkeys(e.detail for e in item.exclusions)),
+        id=regimen.id,
+        name=regimen.name,
+        drugs=regimen.drugs,
+        reason="; ".join(dict.fromkeys(e.detail for e in exclusions)),
         reasons=reasons,
         evidence=_citations(kb, evidence_ids),
         alternatives=alternatives,
@@ -186,12 +243,14 @@ def _dose_source(kb: KnowledgeBase, source: DoseSource | None) -> DoseSourceShow
 
 
 def components_for(kb: KnowledgeBase, regimen: Regimen, indication: Indication) -> list[Component]:
-    """The regimen's components with the dose for this indication and where that dose was read."""
-    shown = []
-    for component in regimen.components:
-        dose, source = indication.dose_for(component)
-        shown.append(_component(kb, component, dose, source))
-    return shown
+    """The regimen's components with the dose for this indication and where that dose was read: a fact of the
+    knowledge, built once per indication and shared by the responses, which never modify it."""
+    key = ("components", regimen.id, indication.id)
+    found = kb.memo.get(key)
+    if found is None:
+        found = tuple(_component(kb, component, *indication.dose_for(component)) for component in regimen.components)
+        kb.memo[key] = found
+    return list(found)  # type: ignore[call-overload]
 
 
 def _component(kb: KnowledgeBase, component: ComponentRecord, dose: str | None, source: DoseSource | None) -> Component:
@@ -204,6 +263,8 @@ def _option(
     kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment, ranked_below: list[str], ranking: RankingNote
 ) -> TreatmentOption:
     indication = a.indication
+    # the same judgement recurs across answers: its validated Criterion is kept (bounded) and shared
+    shown = kb.cached("criterion", Judgement.shown)
     return TreatmentOption(
         id=a.regimen.id,
         name=a.regimen.name,
@@ -217,7 +278,7 @@ def _option(
         regulatory_status=indication.regulatory_status.value,
         approval_year=indication.approval_year,
         evidence=_citations(kb, indication.evidence),
-        rationale=a.criteria,
+        rationale=[shown(judgement) for judgement in a.criteria],
         caveats=[f"caution: {c.detail}" for c in a.cautions]
         + [f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns]
         + repeat_caveats(profile, a.regimen),
@@ -230,10 +291,16 @@ def _option(
 
 
 def _overall_survival(kb: KnowledgeBase, indication: Indication) -> OverallSurvivalShown | None:
+    """The overall survival an indication's evidence showed: built once per indication, shared by the responses."""
     shown = indication.overall_survival
     if shown is None:
         return None
-    return OverallSurvivalShown(result=shown.result, comparator=shown.comparator, evidence=_citations(kb, shown.evidence))
+    key = ("overall_survival", indication.id)
+    found = kb.memo.get(key)
+    if not isinstance(found, OverallSurvivalShown):
+        found = OverallSurvivalShown(result=shown.result, comparator=shown.comparator, evidence=_citations(kb, shown.evidence))
+        kb.memo[key] = found
+    return found
 
 
 def _is_tumour_agnostic(a: IndicationAssessment) -> int:
@@ -285,16 +352,21 @@ def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessmen
         for loser in a.indication.outranks:
             outranked_by.setdefault(loser, []).append(a.regimen.id)
     record = _head_to_head_record(matches)
+
+    def order(a: IndicationAssessment) -> tuple[object, ...]:
+        level, *rest = _rank_key(a, record)
+        return (level, _is_tumour_agnostic(a), *rest, a.regimen.name, a.regimen.id)
+
     # within one evidence level, a tumour-agnostic indication comes after the options made for the patient's
     # tumour type; it is not put below weaker evidence (an approved agnostic TKI above an investigational combination)
-    ranked = sorted(
-        matches,
-        key=lambda a: (_rank_key(a, record)[0], _is_tumour_agnostic(a), *_rank_key(a, record)[1:], a.regimen.name, a.regimen.id),
-    )
+    ranked = sorted(matches, key=order)
     for _ in range(len(ranked) ** 2):  # bounded: the outranks graph is acyclic, so this settles
         moved = False
         for index, a in enumerate(ranked):
-            winners = [i for i, b in enumerate(ranked) if b.regimen.id in outranked_by.get(a.regimen.id, [])]
+            beaten_by = outranked_by.get(a.regimen.id)
+            if not beaten_by:
+                continue  # nothing listed beat it head to head: it does not move
+            winners = [i for i, b in enumerate(ranked) if b.regimen.id in beaten_by]
             if winners and max(winners) > index:
                 ranked.insert(max(winners), ranked.pop(index))
                 moved = True
@@ -442,7 +514,7 @@ def _missing_data_warnings(options: list[TreatmentOption]) -> list[Warning]:
 
 def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationResponse:
     considered = (
-        [c for r in kb.regimens_for_cancer_type(profile.cancer_type) if (c := _consider(kb, profile, r)) is not None]
+        [c for r, indications in _concerning(kb, profile) if (c := _consider(kb, profile, r, indications)) is not None]
         if profile.cancer_type
         else []
     )
@@ -576,6 +648,7 @@ def check_medication_list(kb: KnowledgeBase, drugs: list[str | MedicationInput])
     refs: list[DrugRef] = []
     warnings: list[Warning] = []
     unrecognised: list[str] = []
+    named: set[str] = set()
     for index, item in enumerate(drugs):
         result, ref = normalise_drug(kb, item)
         understood.append(result)
@@ -588,7 +661,8 @@ def check_medication_list(kb: KnowledgeBase, drugs: list[str | MedicationInput])
                     message="A drug is not in the drug catalogue: its interactions were not checked.",
                 )
             )
-        elif ref.name not in {r.name for r in refs}:
+        elif ref.name not in named:
+            named.add(ref.name)
             refs.append(ref)
     report = check_interactions(kb, interaction_subjects(kb, refs), refs, unrecognised)
     return InteractionCheckResponse(

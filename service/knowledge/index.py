@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import Any
 
 from service.knowledge.records import (
     Alteration,
@@ -23,10 +27,48 @@ from service.knowledge.records import (
     KnownCodingVariant,
     Mechanism,
     NamedCombination,
+    PatientRule,
     Regimen,
+    ResistanceRule,
+    ToxicityRule,
 )
 from service.knowledge.source import KnowledgeSource, pending_evidence
 from service.knowledge.terms import fold, phrase_pattern, tokens
+
+_MISSING = object()
+
+
+class BoundedCache:
+    """A least-recently-used cache of a pure function, safe across threads, keeping only what `keep` allows."""
+
+    def __init__(self, compute: Callable[..., Any], maxsize: int, keep: Callable[[Any], bool] | None = None) -> None:
+        self._compute, self._maxsize, self._keep = compute, maxsize, keep
+        self._answers: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, *args: Any) -> Any:
+        answer = self._answers.get(args, _MISSING)  # each OrderedDict call is atomic: reads take no lock
+        if answer is not _MISSING:
+            try:
+                self._answers.move_to_end(args)
+            except KeyError:  # evicted by another thread meanwhile: the answer is still right
+                pass
+            return answer
+        answer = self._compute(*args)
+        if self._keep is None or self._keep(answer):
+            with self._lock:
+                self._answers[args] = answer
+                if len(self._answers) > self._maxsize:
+                    self._answers.popitem(last=False)
+        return answer
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+    def holds(self, *args: Any) -> bool:
+        """Whether an answer for these arguments is kept."""
+        return args in self._answers
+
 
 @dataclass(frozen=True)
 class KnowledgeBase:
@@ -53,6 +95,21 @@ class KnowledgeBase:
         set_(self, "genes", {g.symbol: g for g in self.source.alterations.genes})
         set_(self, "alterations", {a.id: a for a in self.source.alterations.alterations})
         set_(self, "biomarkers", {b.name: b for b in self.source.alterations.biomarkers})
+
+    def cached(
+        self, name: str, compute: Callable[..., Any], maxsize: int = 4096, keep: Callable[[Any], bool] | None = None
+    ) -> Callable[..., Any]:
+        """`compute` behind a bounded cache kept with this knowledge base, for answers that depend only on their
+        (hashable) arguments and the knowledge, such as how one input term reads. The first `compute` given for a
+        name is the one kept; what it returns is shared, so callers never modify it. `keep` says which answers
+        may be kept: an entry that was not recognised is read again each time rather than held in memory."""
+        key = ("cached", name)
+        found = self.memo.get(key)
+        if found is None:
+            # functools' cache (in C) when every answer may be kept, else one that can decline an answer
+            found = lru_cache(maxsize=maxsize)(compute) if keep is None else BoundedCache(compute, maxsize, keep)
+            self.memo[key] = found
+        return found  # type: ignore[return-value]
 
     # --- cancer types ---------------------------------------------------------------
 
@@ -248,6 +305,21 @@ class KnowledgeBase:
     def alterations_of(self, gene: str) -> list[Alteration]:
         return [a for a in self.alterations.values() if a.gene == gene]
 
+    def gene_category_names(self, gene: str) -> tuple[tuple[str, str], ...]:
+        """The categories named "<gene> ..." that some alteration of the gene belongs to, each with its folded
+        name after the gene's, in the knowledge's order: folded once per gene, not per entry read."""
+        key = ("gene_category_names", gene)
+        found = self.memo.get(key)
+        if found is None:
+            prefix = fold(gene) + " "
+            found = tuple(
+                (category, fold(category).removeprefix(prefix))
+                for category in self.categories
+                if fold(category).startswith(prefix) and any(category in a.categories for a in self.alterations_of(gene))
+            )
+            self.memo[key] = found
+        return found  # type: ignore[return-value]
+
     @property
     def categories(self) -> dict[str, str]:
         return self.source.alterations.categories
@@ -274,13 +346,17 @@ class KnowledgeBase:
 
     def withheld_reason(self, regimen: Regimen, indication: Indication) -> tuple[str, list[str]] | None:
         """Why an indication is withheld (and the evidence it waits on), or None when it can be offered."""
-        pending = [self.evidence_short_name(e) for e in pending_evidence(indication, self.evidence)]
-        reasons = []
-        if pending:
-            reasons.append("evidence pending verification: " + ", ".join(pending))
-        if regimen.withheld_reason:
-            reasons.append(regimen.withheld_reason)
-        return ("; ".join(reasons), pending) if reasons else None
+        key = ("withheld_reason", regimen.id, indication.id)
+        if key not in self.memo:
+            pending = [self.evidence_short_name(e) for e in pending_evidence(indication, self.evidence)]
+            reasons = []
+            if pending:
+                reasons.append("evidence pending verification: " + ", ".join(pending))
+            if regimen.withheld_reason:
+                reasons.append(regimen.withheld_reason)
+            self.memo[key] = ("; ".join(reasons), tuple(pending)) if reasons else None
+        found = self.memo[key]
+        return None if found is None else (found[0], list(found[1]))  # type: ignore[index]
 
     # --- regimens, indexed once ----------------------------------------------------
 
@@ -311,6 +387,66 @@ class KnowledgeBase:
     def patient_rules_for(self, regimen_id: str, indication_id: str) -> tuple[object, ...]:
         """The patient rules whose indication, drugs or drug classes concern this indication of this regimen."""
         return self._patient_rules_by_indication[(regimen_id, indication_id)]
+
+    def patient_rules_concerning(self, regimen_id: str, indication_id: str, code: str) -> tuple[PatientRule, ...]:
+        """The patient rules of this indication of this regimen that hold for this cancer type (rules for every
+        type, or for a type this one lies within): found once per type, so a request never scans the others."""
+        key = ("patient_rules_concerning", regimen_id, indication_id, code)
+        found = self.memo.get(key)
+        if found is None:
+            found = tuple(
+                rule
+                for rule in self._patient_rules_by_indication[(regimen_id, indication_id)]
+                if not rule.cancer_types or any(self.is_within(code, c) for c in rule.cancer_types)  # type: ignore[attr-defined]
+            )
+            self.memo[key] = found
+        return found  # type: ignore[return-value]
+
+    def resistance_rules_for(self, code: str) -> tuple[ResistanceRule, ...]:
+        """The resistance rules for every cancer type or for one this type lies within, in the knowledge's order."""
+        key = ("resistance_rules_for", code)
+        found = self.memo.get(key)
+        if found is None:
+            found = tuple(
+                rule
+                for rule in self.source.rules.resistance
+                if not rule.cancer_types or any(self.is_within(code, c) for c in rule.cancer_types)
+            )
+            self.memo[key] = found
+        return found  # type: ignore[return-value]
+
+    def resistance_rule_affects(self, rule: ResistanceRule, regimen: Regimen) -> tuple[str, ...]:
+        """The regimen's drugs the rule names, else the regimen's classes it names: nothing when it does not apply."""
+        key = ("resistance_rule_affects", id(rule), regimen.id)  # the rule lives as long as the knowledge base
+        found = self.memo.get(key)
+        if found is None:
+            found = tuple(d for d in regimen.drugs if d in rule.drugs) or tuple(
+                sorted(self._regimen_classes[regimen.id].intersection(rule.drug_classes))
+            )
+            self.memo[key] = found
+        return found  # type: ignore[return-value]
+
+    @cached_property
+    def _regimens_by_drug_set(self) -> dict[frozenset[str], tuple[Regimen, ...]]:
+        found: dict[frozenset[str], list[Regimen]] = {}
+        for regimen in self.regimens.values():
+            if not regimen.component_classes:
+                found.setdefault(frozenset(regimen.drugs), []).append(regimen)
+        return {drugs: tuple(regimens) for drugs, regimens in found.items()}
+
+    def regimens_of_exactly(self, drugs: frozenset[str]) -> tuple[Regimen, ...]:
+        """The regimens made of exactly these drugs and no class component, in id order."""
+        return self._regimens_by_drug_set.get(drugs, ())
+
+    @cached_property
+    def _toxicity_rules_by_regimen(self) -> dict[str, tuple[ToxicityRule, ...]]:
+        return {
+            r.id: tuple(rule for rule in self.source.rules.toxicity if set(rule.drugs) & set(r.drugs)) for r in self.regimens.values()
+        }
+
+    def toxicity_rules_sharing_a_drug(self, regimen_id: str) -> tuple[ToxicityRule, ...]:
+        """The toxicity rules naming one of the regimen's drugs (the only ones that can exclude it), in order."""
+        return self._toxicity_rules_by_regimen[regimen_id]
 
     def regimens_for_cancer_type(self, code: str) -> list[Regimen]:
         """Regimens with an indication for this type, one of its ancestors or descendants: the only ones a

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+
+GOLDEN_PROFILES = json.loads((Path(__file__).parents[1] / "golden" / "profiles.json").read_text(encoding="utf-8"))
+
 PROBLEM = "application/problem+json"
 
 
@@ -102,3 +109,19 @@ def test_interactions_endpoint_reports_unknown_drugs(client):
     body = response.json()
     assert body["drugs"][1]["status"] == "not_recognised"
     assert body["warnings"][0]["field"] == "drugs[1]"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["nsclc-egfr-t790m-after-gefitinib", "rcc-first-line-on-carbamazepine", "unsafe-cml-mmr-on-imatinib-starting-carbamazepine"],
+)
+def test_the_same_profile_sent_again_gets_the_same_answer(client, name):  # type: ignore[no-untyped-def]
+    # the engine shares pieces it built once (citations, components, criteria) between answers: nothing on the
+    # way out may change them in place, or the next answer would differ
+    profile = GOLDEN_PROFILES[name]
+    first = client.post("/v1/recommendations", json=profile)
+    assert first.status_code == 200
+    for _ in range(2):
+        assert client.post("/v1/recommendations", json=profile).content == first.content
+    assert client.post("/v1/interactions", json={"drugs": [*profile.get("current_medications", []), "dasatinib"]}).status_code == 200
+    assert client.post("/v1/recommendations", json=profile).content == first.content

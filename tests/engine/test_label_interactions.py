@@ -111,3 +111,17 @@ def test_one_warning_per_pair_even_across_options(recommend):
     assert len(pairs) == len(set(pairs))
     option = next(o for o in result.options if o.id == "pembrolizumab-axitinib")
     assert [(w.drug, w.interacting_drug) for w in option.interactions] == [("axitinib", "carbamazepine")]
+
+
+def test_each_warning_and_pair_keeps_the_callers_own_spelling_of_the_medicine(kb):
+    by_brand = check_medication_list(kb, ["dasatinib", "Nexium 40 mg"])
+    by_name = check_medication_list(kb, ["dasatinib", "esomeprazole"])
+    assert [w.interacting_input for w in by_brand.interaction_warnings] == ["Nexium 40 mg"]
+    assert [w.interacting_input for w in by_name.interaction_warnings] == ["esomeprazole"]
+    assert [p.interacting_input for p in by_brand.interaction_pairs] == ["Nexium 40 mg"]
+    assert by_brand.interaction_warnings[0].severity == by_name.interaction_warnings[0].severity
+
+
+def test_a_repeated_check_gives_the_same_answer(kb):
+    drugs = ["dasatinib", "imatinib", "omeprazole 20 mg", "rifampin", "unknownium"]
+    assert check_medication_list(kb, drugs).model_dump() == check_medication_list(kb, drugs).model_dump()

@@ -67,6 +67,15 @@ def _split_qualifiers(kb: KnowledgeBase, text: str) -> tuple[str, list[CancerQua
 
 
 def read_cancer_type(kb: KnowledgeBase, text: str) -> CancerTypeReading:
+    """How a cancer type entry reads; a recognised entry is read once (a bounded cache kept with the knowledge base)."""
+    return kb.cached("cancer_type_text", lambda entry: _read_cancer_type(kb, entry), keep=_fully_read)(text)  # type: ignore[no-any-return]
+
+
+def _fully_read(reading: CancerTypeReading) -> bool:
+    return reading.understood.status == "recognised" and not reading.understood.detail
+
+
+def _read_cancer_type(kb: KnowledgeBase, text: str) -> CancerTypeReading:
     code = _exact(kb, text)
     if code is not None:
         return _recognised(kb, text, code, ())

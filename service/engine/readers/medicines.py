@@ -97,7 +97,28 @@ def read_rxcui(kb: KnowledgeBase, item: str | MedicationInput) -> tuple[DrugUnde
     )
 
 
-def normalise_drug(kb: KnowledgeBase, item: str | MedicationInput) -> tuple[DrugUnderstood, DrugRef | None]:
+DrugReading = tuple[DrugUnderstood, DrugRef | None]
+
+
+def normalise_drug(kb: KnowledgeBase, item: str | MedicationInput) -> DrugReading:
+    """How one medicine entry reads; it depends only on the entry and the knowledge, so a recognised entry is
+    read once (a bounded cache kept with the knowledge base)."""
+    if isinstance(item, MedicationInput):
+        reader = kb.cached("medicine_fields", lambda *fields: _read_drug_fields(kb, *fields), keep=_recognised)
+        return reader(item.name, item.formulation, item.rxcui)  # type: ignore[no-any-return]
+    return kb.cached("medicine_text", lambda text: _read_drug(kb, text), keep=_recognised)(item)  # type: ignore[no-any-return]
+
+
+def _recognised(reading: DrugReading) -> bool:
+    return reading[1] is not None
+
+
+def _read_drug_fields(kb: KnowledgeBase, name: str | None, formulation: str | None, rxcui: str | None) -> DrugReading:
+    # the fields of an already validated MedicationInput, rebuilt without validating them again
+    return _read_drug(kb, MedicationInput.model_construct(name=name, formulation=formulation, rxcui=rxcui))
+
+
+def _read_drug(kb: KnowledgeBase, item: str | MedicationInput) -> DrugReading:
     by_code = read_rxcui(kb, item)
     if by_code is not None:
         return by_code

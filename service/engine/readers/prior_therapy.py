@@ -74,6 +74,29 @@ def _split_text_line(kb: KnowledgeBase, text: str) -> tuple[list[str], str | Non
 def normalise_prior_therapy(
     kb: KnowledgeBase, item: str | PriorTherapyInput, number: int
 ) -> tuple[PriorTherapyUnderstood, PriorLine]:
+    """One line of prior therapy as read; a fully recognised entry is read once per position (a bounded cache kept
+    with the knowledge base)."""
+    if isinstance(item, PriorTherapyInput):
+        fields = (tuple(item.drugs), item.outcome, item.ongoing, item.line)
+        return kb.cached("prior_fields", lambda *key: _read_prior_fields(kb, *key), keep=_fully_recognised)(*fields, number)  # type: ignore[no-any-return]
+    return kb.cached("prior_text", lambda text, at: _read_prior_therapy(kb, text, at), keep=_fully_recognised)(item, number)  # type: ignore[no-any-return]
+
+
+def _fully_recognised(reading: tuple[PriorTherapyUnderstood, PriorLine]) -> bool:
+    return reading[1].unrecognised == 0 and reading[1].outcome_recognised
+
+
+def _read_prior_fields(
+    kb: KnowledgeBase, drugs: tuple[str, ...], outcome: str | None, ongoing: bool | None, line: float | None, number: int
+) -> tuple[PriorTherapyUnderstood, PriorLine]:
+    # the fields of an already validated PriorTherapyInput, rebuilt without validating them again
+    item = PriorTherapyInput.model_construct(drugs=list(drugs), outcome=outcome, ongoing=ongoing, line=line)
+    return _read_prior_therapy(kb, item, number)
+
+
+def _read_prior_therapy(
+    kb: KnowledgeBase, item: str | PriorTherapyInput, number: int
+) -> tuple[PriorTherapyUnderstood, PriorLine]:
     if isinstance(item, PriorTherapyInput):
         names, outcome_text = list(item.drugs), item.outcome
         ongoing = bool(item.ongoing)

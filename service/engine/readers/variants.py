@@ -315,13 +315,10 @@ def _curated_by_term(kb: KnowledgeBase, gene: str, text: str) -> Alteration | No
 
 def _category_named(kb: KnowledgeBase, gene: str, text: str) -> str | None:
     """ "kinase domain mutation" after BCR-ABL1 names the category "BCR::ABL1 kinase domain mutation"."""
-    for category in kb.categories:
-        folded = fold(category)
-        named = folded.removeprefix(fold(gene) + " ")
+    for category, named in kb.gene_category_names(gene):
         # "mutation" itself was read as a result word before this: "kinase domain" names the category too
-        if folded.startswith(fold(gene) + " ") and text.removesuffix("s") in (named, named.removesuffix(" mutation")):
-            if any(category in a.categories and a.gene == gene for a in kb.alterations_of(gene)):
-                return category
+        if text.removesuffix("s") in (named, named.removesuffix(" mutation")):
+            return category
     return None
 
 
@@ -517,7 +514,29 @@ def _status_words(status: str) -> str:
 
 
 def read_mutation(kb: KnowledgeBase, item: str | MutationInput, cancer_type: str | None) -> list[VariantReading]:
-    """Every variant an entry names (usually one), each with how it was read."""
+    """Every variant an entry names (usually one), each with how it was read; a recognised entry is read once per
+    cancer type (a bounded cache kept with the knowledge base)."""
+    if isinstance(item, MutationInput):
+        fields = (item.gene, item.alteration, item.status, item.in_cis_with, item.in_trans_with)
+        reader = kb.cached("mutation_fields", lambda *key: _read_mutation_fields(kb, *key), keep=_all_recognised)
+        return list(reader(*fields, cancer_type))
+    reader = kb.cached("mutation_text", lambda text, code: tuple(_read_mutation(kb, text, code)), keep=_all_recognised)
+    return list(reader(item, cancer_type))
+
+
+def _all_recognised(readings: tuple[VariantReading, ...]) -> bool:
+    return all(r.recognised for r in readings)
+
+
+def _read_mutation_fields(
+    kb: KnowledgeBase, gene: str | None, alteration: str | None, status: str, cis: str | None, trans: str | None, cancer_type: str | None
+) -> tuple[VariantReading, ...]:
+    # the fields of an already validated MutationInput, rebuilt without validating them again
+    item = MutationInput.model_construct(gene=gene, alteration=alteration, status=status, in_cis_with=cis, in_trans_with=trans)
+    return tuple(_read_mutation(kb, item, cancer_type))
+
+
+def _read_mutation(kb: KnowledgeBase, item: str | MutationInput, cancer_type: str | None) -> list[VariantReading]:
     if isinstance(item, MutationInput):
         text = " ".join(p for p in (item.gene, item.alteration) if p)
         shown = text

@@ -67,3 +67,19 @@ def test_sig_words_and_the_drugs_own_names_are_understood(kb, text, name):
     understood, ref = normalise_drug(kb, text)
     assert ref is not None, understood.detail
     assert ref.name == name
+
+
+def test_a_medicine_entry_reads_the_same_each_time_it_is_sent(kb):
+    first = normalise_drug(kb, MedicationInput(name="Calquence", formulation="capsules"))
+    again = normalise_drug(kb, MedicationInput(name="Calquence", formulation="capsules"))
+    assert again == first
+    assert normalise_drug(kb, MedicationInput(name="Calquence")) != first  # the formulation is part of the entry
+
+
+def test_an_entry_that_was_not_recognised_is_not_kept_in_memory(kb):
+    normalise_drug(kb, "Protonix 40 mg tablet qam")
+    cache = kb.memo[("cached", "medicine_text")]
+    assert cache.holds("Protonix 40 mg tablet qam")
+    understood, ref = normalise_drug(kb, "Mrs Example's tablets 5 mg")
+    assert ref is None and understood.status == "not_recognised"
+    assert not cache.holds("Mrs Example's tablets 5 mg")
