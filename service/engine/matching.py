@@ -163,7 +163,10 @@ def _terms(kb: KnowledgeBase, indication: Indication) -> _IndicationTerms:
             excluded = indication.excluded_cancer_types
             cancer_type = "any solid tumour (tumour-agnostic)" + (f", except {_names(kb, excluded)}" if excluded else "")
         else:
-            cancer_type = _names(kb, indication.cancer_types) + " or a subtype"
+            # a type listed and excluded (liposarcoma for pazopanib) is named as an exclusion, never as a requirement
+            excluded = [c for c in indication.cancer_types if c in indication.excluded_cancer_types]
+            listed = [c for c in indication.cancer_types if c not in excluded]
+            cancer_type = _names(kb, listed) + " or a subtype" + (f", not {_names(kb, excluded)}" if excluded else "")
         lines = indication.lines
         if lines.max == lines.min:
             line = f"line {lines.min}"

@@ -13,6 +13,7 @@ from typing import Any
 from service.knowledge.records import (
     Alteration,
     AmbiguousCancerTerm,
+    CancerAbbreviation,
     Biomarker,
     CancerQualifier,
     CancerType,
@@ -141,6 +142,11 @@ class KnowledgeBase:
         return terms
 
     @cached_property
+    def cancer_abbreviations(self) -> dict[str, CancerAbbreviation]:
+        """Curated clinical abbreviations that are also another type's code ("pNET" and PNET)."""
+        return {fold(t.term): t for t in self.source.cancer_types.abbreviations}
+
+    @cached_property
     def shared_cancer_terms(self) -> dict[str, list[str]]:
         """Names several types share with no common ancestor: never resolved, their types are suggested."""
         return {
@@ -184,7 +190,8 @@ class KnowledgeBase:
         return self._ancestor_chains[code]
 
     def is_within(self, code: str, ancestor: str) -> bool:
-        return ancestor in self._ancestor_chains[code]
+        # an unrecognised type ("", as "pNET" is read) is within nothing
+        return ancestor in self._ancestor_chains.get(code, ())
 
     def common_ancestor(self, codes: list[str]) -> str | None:
         chains = [self.ancestors(c) for c in codes]

@@ -58,5 +58,6 @@ def build_cancer_types(root: Path, overlay: CancerTypeOverlay, problems: list[st
         oncotree_release=overlay.oncotree_release,
         cancer_types=cancer_types,
         ambiguous_terms=overlay.ambiguous_terms,
+        abbreviations=overlay.abbreviations,
         qualifiers=overlay.qualifiers,
     )

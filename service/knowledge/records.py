@@ -166,6 +166,16 @@ class AmbiguousCancerTerm(Record):
     ancestor: str
 
 
+class CancerAbbreviation(Record):
+    """A clinical abbreviation that is also another type's OncoTree code ("pNET": pancreatic NET, PNET):
+    read as `code` unless written exactly as the other code, and the reading says so."""
+
+    term: NonEmpty
+    code: NonEmpty
+    code_written_as: NonEmpty  # the exact spelling that stays the other type's OncoTree code
+    how: NonEmpty  # shown in read_as
+
+
 class CancerQualifier(Record):
     """Words after a cancer type that state a biomarker ("HER2-positive") or an alteration ("Ph+")."""
 
@@ -189,6 +199,7 @@ class CancerTypeFile(Record):
     oncotree_release: str | None = None
     cancer_types: list[CancerType]
     ambiguous_terms: list[AmbiguousCancerTerm] = []
+    abbreviations: list[CancerAbbreviation] = []
     qualifiers: list[CancerQualifier] = []
 
 
@@ -202,6 +213,7 @@ class CancerTypeOverlay(Record):
     synonyms: dict[str, list[str]] = {}
     defined_by: dict[str, str] = {}
     ambiguous_terms: list[AmbiguousCancerTerm] = []
+    abbreviations: list[CancerAbbreviation] = []
     qualifiers: list[CancerQualifier] = []
 
 

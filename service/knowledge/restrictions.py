@@ -118,6 +118,9 @@ RESTRICTIONS: tuple[Restriction, ...] = (
     Restriction("MET amplification", _p(r"\bMET amplification\b"), "requires_alterations: MET amplification", _requires_alteration("MET amplification")),
     Restriction("KIT exon 9", _p(r"\bKIT exon 9\b"), "requires_alterations: KIT exon 9 mutation", _requires_alteration("KIT exon 9 mutation")),
     Restriction("BCR::ABL1 T315I", _p(r"\bwith the T315I\b"), "requires_alterations: BCR::ABL1 T315I", _requires_alteration("BCR::ABL1 T315I")),
+    Restriction("FGFR3 alteration", _p(r"\bFGFR3\b"), "requires_alterations: FGFR3 susceptible alteration", _requires_alteration("FGFR3 susceptible alteration")),
+    Restriction("not adipocytic sarcoma", _p(r"\badipocytic\b"), "excluded_cancer_types: [LIPO, ALT]",
+                lambda i, _c: {"LIPO", "ALT"} <= set(i.excluded_cancer_types)),
     Restriction("PDGFRA exon 18", _p(r"\bPDGFRA exon 18\b"), "requires_alterations: PDGFRA D842V (or another PDGFRA exon 18 alteration)",
                 lambda i, _c: any(any(t.startswith("PDGFRA") for t in g) for g in i.requires_alterations)),
     Restriction("FLT3-ITD", _p(r"\bFLT3-ITD\b"), "requires_alterations: FLT3 ITD", _requires_alteration("FLT3 ITD")),
@@ -157,7 +160,7 @@ _EITHER_LINE = re.compile(r"\b(treatment-naive|newly diagnosed)\b[^.;]*\bor (pre
 def _stated(restriction: Restriction, text: str) -> bool:
     for match in restriction.pattern.finditer(text):
         before = text[: match.start()]
-        if restriction.name not in {"no EGFR or ALK alteration", "no activity against T315I", "no prior ROS1 inhibitor"} and _NEGATION.search(
+        if restriction.name not in {"no EGFR or ALK alteration", "no activity against T315I", "no prior ROS1 inhibitor", "not adipocytic sarcoma"} and _NEGATION.search(
             before.split(".")[-1]
         ):
             continue

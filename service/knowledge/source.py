@@ -198,6 +198,12 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
         for code in [*term.candidates, term.ancestor]:
             if code not in cancer_codes:
                 problems.append(f"cancer_types.yaml: ambiguous term {term.term!r}: {code} does not exist")
+    for abbreviation in source.cancer_types.abbreviations:
+        problems.extend(
+            f"cancer_types.yaml: abbreviation {abbreviation.term!r}: {code} does not exist"
+            for code in (abbreviation.code, abbreviation.code_written_as)
+            if code not in cancer_codes
+        )
     problems.extend(_check_cancer_vocabulary(source))
 
     for drug in source.drugs.drugs:

@@ -385,3 +385,27 @@ def test_check_fails_when_approval_year_contradicts_the_history(knowledge_copy):
 
     _edit_regimens(knowledge_copy, "withdrawn.yaml", edit)
     assert any("approval_year 2021" in p for p in _problems(knowledge_copy))
+
+
+# --- issue 16: FGFR3, adipocytic sarcoma, unresolved cancer-type terms ---------------------------------
+
+
+def test_check_fails_when_an_fgfr3_indication_does_not_require_the_alteration(knowledge_copy):
+    def edit(records):  # type: ignore[no-untyped-def]
+        records[0]["indications"][0]["requires_alterations"] = []
+
+    _edit_regimens(knowledge_copy, "urothelial.yaml", edit)
+    assert any("erdafitinib" in p and "FGFR3 alteration" in p for p in _problems(knowledge_copy))
+
+
+def test_check_fails_when_adipocytic_sarcoma_is_named_but_not_excluded(knowledge_copy):
+    def edit(records):  # type: ignore[no-untyped-def]
+        records[0]["indications"][0]["excluded_cancer_types"] = []
+
+    _edit_regimens(knowledge_copy, "sarcoma.yaml", edit)
+    assert any("pazopanib" in p and "not adipocytic sarcoma" in p for p in _problems(knowledge_copy))
+
+
+def test_check_fails_on_an_abbreviation_naming_an_unknown_type(knowledge_copy):
+    _replace(knowledge_copy / "cancer_types.yaml", "code: PANET", "code: PANETX")
+    assert any("abbreviation 'pnet': PANETX does not exist" in p for p in _problems(knowledge_copy))

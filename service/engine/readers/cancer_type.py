@@ -76,6 +76,10 @@ def _fully_read(reading: CancerTypeReading) -> bool:
 
 
 def _read_cancer_type(kb: KnowledgeBase, text: str) -> CancerTypeReading:
+    abbreviation = kb.cancer_abbreviations.get(fold(text))
+    if abbreviation is not None and text.strip() != abbreviation.code_written_as:
+        # before codes: "pNET" means a pancreatic NET; only "PNET" as written is OncoTree's other type
+        return _recognised(kb, text, abbreviation.code, (), abbreviation.how)
     code = _exact(kb, text)
     if code is not None:
         return _recognised(kb, text, code, ())
