@@ -77,7 +77,12 @@ class LabelVerification(Contract):
     method: str
     read_from: list[str] = Field(default=[], description="What the curators actually read (provenance, not the label).")
     checked: str
-    statement: str = Field(description="One sentence for the clinician on what was and was not read.")
+    set_id_verified: Literal["dailymed", "openfda", "copy_of_dailymed", "openfda_copy"] | None = Field(
+        default=None,
+        description="How the DailyMed set ID behind the link was verified: on DailyMed or openFDA themselves, or on a "
+        "faithful copy of either. Absent when the label has no verified set ID or the link is a formulation's own label.",
+    )
+    statement: str = Field(description="What was and was not read, and how the set ID behind the link was verified.")
 
 
 class ExposureChange(Contract):

@@ -58,6 +58,15 @@ _METHOD_SOURCE = {
     "secondary sources only": "secondary sources (summaries, non-US product information, studies)",
     "no US label": "non-US sources",
 }
+# How the set ID behind the DailyMed link was verified: said in every answer, beside what was read.
+_SET_ID_STATEMENT = {
+    "dailymed": "Set ID read on DailyMed.",
+    "openfda": "Set ID read in the openFDA label record.",
+    "copy_of_dailymed": "Set ID read on a copy of the DailyMed page, not on DailyMed itself.",
+    "openfda_copy": "Set ID read on a copy of the openFDA label record, not on openFDA itself.",
+}
+SET_ID_NOT_VERIFIED = "No DailyMed set ID was verified for this label, so no link to it is given."
+SET_ID_OF_FORMULATION = "Set ID of this formulation's own label, as listed in the record."
 
 
 @dataclass(frozen=True)
@@ -97,17 +106,25 @@ def label_citation(kb: KnowledgeBase, label: DrugLabel, sections: list[str] | No
     )
 
 
-def _verification(label: DrugLabel, rule: InteractionRule) -> LabelVerification:
+def _verification(label: DrugLabel, rule: InteractionRule, citation: LabelCitation) -> LabelVerification:
     read = label.wording_read(rule)
     method = label.verification.method
     checked = label.verification.checked.isoformat()
     statement = (WORDING_READ if read else WORDING_NOT_READ).format(source=_METHOD_SOURCE[method], checked=checked)
+    kind = label.label.set_id_verified if citation.set_id == label.label.set_id else None
+    if citation.set_id is None:
+        set_id_line = SET_ID_NOT_VERIFIED if label.us_label else None
+    elif kind is not None:
+        set_id_line = _SET_ID_STATEMENT[kind]
+    else:
+        set_id_line = SET_ID_OF_FORMULATION
     return LabelVerification(
         label_wording_read=read,
         method=method,
         read_from=list(dict.fromkeys([*rule.read_from, *label.verification.read_from])),
         checked=checked,
-        statement=statement,
+        set_id_verified=kind,
+        statement=f"{statement} {set_id_line}" if set_id_line else statement,
     )
 
 
@@ -115,6 +132,8 @@ def _verification(label: DrugLabel, rule: InteractionRule) -> LabelVerification:
 class _RuleIndex:
     by_drug: dict[str, list[InteractionRule]]
     by_class: dict[str, list[InteractionRule]]
+    # class rules by the drugs the label names as their examples (the label's own class membership)
+    by_example: dict[str, list[InteractionRule]]
 
 
 def _rule_index(kb: KnowledgeBase, label: DrugLabel, formulation: str | None) -> _RuleIndex:
@@ -134,12 +153,15 @@ def _rule_index(kb: KnowledgeBase, label: DrugLabel, formulation: str | None) ->
             rules = specific + [r for r in label.rules if r.formulation is None and (r.with_drug, r.with_class) not in targets]
         by_drug: dict[str, list[InteractionRule]] = {}
         by_class: dict[str, list[InteractionRule]] = {}
+        by_example: dict[str, list[InteractionRule]] = {}
         for rule in rules:
             if rule.with_drug is not None:
                 by_drug.setdefault(rule.with_drug, []).append(rule)
             else:
                 by_class.setdefault(rule.with_class or "", []).append(rule)
-        index = _RuleIndex(by_drug=by_drug, by_class=by_class)
+                for example in rule.label_examples:
+                    by_example.setdefault(example, []).append(rule)
+        index = _RuleIndex(by_drug=by_drug, by_class=by_class, by_example=by_example)
         kb.memo[key] = index
     return index
 
@@ -163,8 +185,9 @@ def _formulation_note(kb: KnowledgeBase, subject: DrugRef, candidates: list[Inte
     return [f"Formulation not specified ({names}): the answer for the most restrictive formulation is shown."]
 
 
-def _most_severe(rules: Iterable[InteractionRule]) -> InteractionRule:
-    return min(rules, key=lambda r: _SEVERITY_ORDER[r.severity])
+def _most_severe(rules: Iterable[InteractionRule], other: str = "") -> InteractionRule:
+    # of equally severe rules, the one whose label names the other drug as an example answers
+    return min(rules, key=lambda r: (_SEVERITY_ORDER[r.severity], other not in r.label_examples))
 
 
 def check_pair(kb: KnowledgeBase, subject: DrugRef, other: DrugRef) -> PairFinding:
@@ -176,7 +199,7 @@ def check_pair(kb: KnowledgeBase, subject: DrugRef, other: DrugRef) -> PairFindi
     key = ("pair", subject.name, subject.formulation, other.name)
     finding = kb.memo.get(key)
     if not isinstance(finding, PairFinding):
-        finding = _with_duplicate_check(kb, subject, other, _decide_pair(kb, subject, other))
+        finding = _with_duplicate_check(kb, subject, other, _with_unread_qt_status(kb, subject, other, _decide_pair(kb, subject, other)))
         kb.memo[key] = finding
     if finding.warning is not None:
         return PairFinding(
@@ -203,10 +226,12 @@ def _decide_pair(kb: KnowledgeBase, subject: DrugRef, other: DrugRef) -> PairFin
         index = _rule_index(kb, label, subject.formulation)
         pair_rules = index.by_drug.get(other.name, [])
         class_rules = [rule for cls in other_classes for rule in index.by_class.get(cls, [])]
+        # a drug the label names as an example of a class gets that class's rule, whatever the catalogue's grading
+        class_rules += [rule for rule in index.by_example.get(other.name, []) if rule not in class_rules]
         for level, candidates in (("drug_pair", pair_rules), ("drug_class", class_rules)):
             if candidates:
                 notes = _formulation_note(kb, subject, candidates)
-                return _finding_from_label(kb, label, subject, other, _most_severe(candidates), level, notes)
+                return _finding_from_label(kb, label, subject, other, _most_severe(candidates, other.name), level, notes)
     subject_classes = kb.drug_classes(subject.name)
     general = [r for r in kb.class_rules if r.subject_class in subject_classes and r.with_class in other_classes]
     if general:
@@ -254,7 +279,7 @@ def _finding_from_label(
             label_wording_read=False,
             source=citation.id,
         )
-    verification = _verification(label, rule)
+    verification = _verification(label, rule, citation)
     if rule.severity not in WARNING_SEVERITIES:
         return PairFinding(
             status="not_meaningful",
@@ -334,6 +359,58 @@ def _finding_from_class_rule(kb: KnowledgeBase, subject: DrugRef, other: DrugRef
         evidence=[citation.id],
     )
     return PairFinding(status="warning", detail=f"{rule.severity.value}: {rule.management}", warning=warning, source=citation.id)
+
+
+QT_UNREAD_CLASS = "qt_labelling_not_read"
+
+
+def _with_unread_qt_status(kb: KnowledgeBase, subject: DrugRef, other: DrugRef, finding: PairFinding) -> PairFinding:
+    """A TKI whose label warns of QT prolongation, with a medicine whose own QT labelling was not read.
+
+    The medicine is not in the QT class (its label was not read), so the QT pair was not checked: the
+    answer says so, and a silent or "no guidance" answer for its other mechanisms becomes "not assessed".
+    """
+    label = kb.labels.get(subject.name)
+    other_classes = kb.drug_classes(other.name)
+    if (
+        label is None
+        or QT_UNREAD_CLASS not in other_classes
+        or "qt_prolonging_drug" in other_classes
+        or not any(r.with_class == "qt_prolonging_drug" and r.severity in WARNING_SEVERITIES for r in label.rules)
+    ):
+        return finding
+    sentence = (
+        f"{other.name} may prolong the QT interval, but its own labelling on QT prolongation was not read, so the QT "
+        f"interaction with {subject.name} (whose label warns of QT prolongation) was not assessed."
+    )
+    if finding.status in ("not_assessed", "no_label_guidance"):
+        # "no mechanism the service checks" would be misleading here: the QT mechanism is the one not checked
+        silent = finding.label_wording_read is None and finding.mechanism is None
+        return PairFinding(
+            status="not_assessed",
+            detail=sentence if silent else f"{finding.detail} {sentence}",
+            mechanism=finding.mechanism,
+            label_wording_read=finding.label_wording_read,
+            source=finding.source,
+        )
+    if finding.warning is not None:
+        warning = finding.warning.model_copy(update={"notes": [*finding.warning.notes, sentence]})
+        return PairFinding(
+            status=finding.status,
+            detail=f"{finding.detail} {sentence}",
+            warning=warning,
+            mechanism=finding.mechanism,
+            label_wording_read=finding.label_wording_read,
+            source=finding.source,
+        )
+    return PairFinding(
+        status=finding.status,
+        detail=f"{finding.detail} {sentence}",
+        cleared=finding.cleared,
+        mechanism=finding.mechanism,
+        label_wording_read=finding.label_wording_read,
+        source=finding.source,
+    )
 
 
 def _shared_specific_classes(kb: KnowledgeBase, subject: str, other: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 
 from service.config import get_settings
 from service.knowledge.source import KnowledgeError, is_withheld, read_knowledge
@@ -42,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         f"label records: {len(us_labels)} US labels, {len(us_labels) - len(no_set_id)} with a DailyMed set ID; "
         f"{read} of {sum(len(label.rules) for label in us_labels)} rules with the label's own wording read"
     )
+    by_kind = Counter(label.label.set_id_verified for label in us_labels if label.label.set_id is not None)
+    print("set IDs by how they were verified: " + ", ".join(f"{kind} {n}" for kind, n in sorted(by_kind.items())))
     if no_set_id:
         print("US labels without a verified DailyMed set ID (shown without a link): " + ", ".join(no_set_id))
     if args.command == "build":

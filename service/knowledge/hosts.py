@@ -70,7 +70,23 @@ PROVENANCE_HOSTS = frozenset(
     }
 )
 
-ALLOWED_SOURCE_HOSTS = LABEL_TEXT_HOSTS | PROVENANCE_HOSTS
+# Faithful copies of DailyMed pages, keyed by the set ID: a set ID read there (with the product name and the
+# label holder) is recorded as `copy_of_dailymed`, never as read on DailyMed, and their text is never the label.
+DAILYMED_COPY_HOSTS = frozenset(
+    {
+        "fda.report",
+        "drugcentral.org",
+        "pillsync.com",
+        "www.guidelinecentral.com",
+        "trial.medpath.com",
+    }
+)
+
+# Where a set ID read counts as read on DailyMed or openFDA themselves.
+DAILYMED_HOSTS = frozenset({"dailymed.nlm.nih.gov", "dailymed-us-east-1.awsprod.nlm.nih.gov"})
+OPENFDA_HOSTS = frozenset({"api.fda.gov"})
+
+ALLOWED_SOURCE_HOSTS = LABEL_TEXT_HOSTS | PROVENANCE_HOSTS | DAILYMED_COPY_HOSTS
 
 
 def _address_problem(url: str) -> tuple[str | None, str]:
@@ -96,6 +112,20 @@ def source_host_problem(url: str) -> str | None:
     if problem is None and host not in ALLOWED_SOURCE_HOSTS:
         return f"is on {host}, which is not an accepted source host"
     return problem
+
+
+def set_id_kind_problem(kind: str, url: str) -> str | None:
+    """Why a set ID said to be verified as `kind` cannot have been read at `url`, or None when it can."""
+    host = (urlparse(url).hostname or "").lower()
+    if kind == "dailymed" and host not in DAILYMED_HOSTS:
+        return f"set_id_verified: dailymed, but {host} is not DailyMed"
+    if kind == "openfda" and host not in OPENFDA_HOSTS:
+        return f"set_id_verified: openfda, but {host} is not openFDA"
+    if kind in ("copy_of_dailymed", "openfda_copy") and host in DAILYMED_HOSTS | OPENFDA_HOSTS:
+        return f"set_id_verified: {kind}, but {host} is DailyMed or openFDA itself (say so)"
+    if kind == "copy_of_dailymed" and host not in DAILYMED_COPY_HOSTS:
+        return f"set_id_verified: copy_of_dailymed, but {host} is not a known copy of DailyMed"
+    return None
 
 
 def is_label_text_url(url: str) -> bool:

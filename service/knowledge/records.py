@@ -811,6 +811,12 @@ SET_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 LABEL_SECTION_PATTERN = r"^(?:[1-9]|1[0-7])(?:\.[0-9]{1,2})?$"
 
 
+# How a set ID was verified. "dailymed" / "openfda": read on a DailyMed page or in an openFDA record itself;
+# "copy_of_dailymed" / "openfda_copy": read on a faithful copy of one (a DailyMed mirror keyed by set ID, a
+# repository storing openFDA label JSON). Shown to the clinician in the answer's provenance line.
+SetIdVerification = Literal["dailymed", "openfda", "copy_of_dailymed", "openfda_copy"]
+
+
 class LabelSource(Record):
     """The US prescribing information, named by its DailyMed set ID: what the clinician is sent to."""
 
@@ -818,8 +824,12 @@ class LabelSource(Record):
     set_id: Annotated[str, Field(pattern=SET_ID_PATTERN)] | None = None
     # the label's version date as seen (e.g. "2024-09"), when it was seen on the label or its record
     version: Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$")] | None = None
-    # where the set ID itself was seen (an openFDA or DailyMed record)
+    # where the set ID itself was read, in full, with the product name and the label holder
     set_id_source: str | None = None
+    # how the set ID was verified: on DailyMed or openFDA themselves, or on a faithful copy of either
+    set_id_verified: SetIdVerification | None = None
+    # further pages where the same set ID, product and holder were read (a second, agreeing source)
+    set_id_also_seen_on: list[str] = []
     # why a US label has no set ID yet (shown to the clinician); the check requires one of the two
     set_id_missing: str | None = None
 
@@ -864,6 +874,8 @@ class InteractionRule(Record):
     # overrides the record's verification for this rule (the wording of this rule was, or was not, read)
     label_wording_read: bool | None = None
     read_from: list[str] = []
+    # the catalogue drugs the label names as examples for this class rule: each must get this rule's grade
+    label_examples: list[str] = []
     note: str = ""  # for the clinician
     curator_notes: str = ""  # for curators only: never in a response
 

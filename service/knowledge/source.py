@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from service.knowledge.hosts import evidence_host_problem, is_label_text_url, source_host_problem
+from service.knowledge.hosts import evidence_host_problem, is_label_text_url, set_id_kind_problem, source_host_problem
 from service.knowledge.records import (
     REQUIRED_INTERACTION_CLASSES,
     Indication,
@@ -491,6 +491,24 @@ def management_problems(severity: Severity, text: str, hours: list[float]) -> li
     return problems
 
 
+def _set_id_verification_problems(where: str, label: DrugLabel) -> list[str]:
+    """A set ID says how it was verified, and that kind matches the page it was read on."""
+    source = label.label
+    if source.set_id is None:
+        return [f"{where}: set_id_verified without a set_id"] if source.set_id_verified else []
+    if source.set_id_verified is None:
+        return [f"{where}: set_id without set_id_verified (dailymed, openfda, copy_of_dailymed or openfda_copy)"]
+    problems = []
+    if source.set_id_source is not None:
+        problem = set_id_kind_problem(source.set_id_verified, source.set_id_source)
+        if problem:
+            problems.append(f"{where}: {problem}")
+        # a copy is keyed by the set ID: the address read must carry all 36 characters of it
+        if source.set_id_verified == "copy_of_dailymed" and source.set_id not in source.set_id_source:
+            problems.append(f"{where}: set_id_verified: copy_of_dailymed, but the set ID is not in the copy's address")
+    return problems
+
+
 def _check_labels(source: KnowledgeSource, drug_names: set[str], class_ids: set[str]) -> list[str]:
     problems = []
     drugs = {d.name: d for d in source.drugs.drugs}
@@ -508,7 +526,9 @@ def _check_labels(source: KnowledgeSource, drug_names: set[str], class_ids: set[
             problems.append(f"{where}: label wording read, but no set ID names the label that was read")
         if label.us_label and label.label.set_id is not None and label.label.set_id_source is None:
             problems.append(f"{where}: set_id without set_id_source (where the set ID was seen)")
+        problems.extend(_set_id_verification_problems(where, label))
         urls = [*label.verification.read_from, *([label.label.set_id_source] if label.label.set_id_source else [])]
+        urls += label.label.set_id_also_seen_on
         urls += _URL.findall(label.curator_notes) + _URL.findall(label.eu_note)
         for rule in label.rules:
             urls += rule.read_from + _URL.findall(rule.curator_notes) + _URL.findall(rule.management) + _URL.findall(rule.effect)
@@ -523,6 +543,11 @@ def _check_labels(source: KnowledgeSource, drug_names: set[str], class_ids: set[
                     problems.append(f"{where}: class {rule.with_class} is not defined")
             if rule.with_drug is not None and rule.with_drug not in drug_names:
                 problems.append(f"{where}: interacting drug {rule.with_drug} is not in drugs.yaml")
+            if rule.label_examples and rule.with_class is None:
+                problems.append(f"{at}: label_examples belong to a class rule")
+            problems.extend(
+                f"{at}: label example {name} is not in drugs.yaml" for name in rule.label_examples if name not in drug_names
+            )
             if rule.formulation is not None and rule.formulation not in formulations:
                 problems.append(f"{where}: formulation {rule.formulation} is not in the drug catalogue")
             problems.extend(_check_rule_grade(at, rule))

@@ -34,7 +34,7 @@ def _label(drug: str, rules: list[dict[str, Any]], formulations: list[dict[str, 
     return DrugLabel.model_validate(
         {
             "drug": drug,
-            "label": {"title": f"{drug} label", "set_id": "00000000-0000-4000-8000-000000000001", "set_id_source": "https://dailymed.nlm.nih.gov/dailymed/"},
+            "label": {"title": f"{drug} label", "set_id": "00000000-0000-4000-8000-000000000001", "set_id_source": "https://dailymed.nlm.nih.gov/dailymed/", "set_id_verified": "dailymed"},
             "verification": {"method": "DailyMed label", "read_from": ["https://dailymed.nlm.nih.gov/dailymed/"], "checked": "2026-01-01", "label_wording_read": True},
             "formulations": formulations or [],
             "rules": rules + filler,

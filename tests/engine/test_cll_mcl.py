@@ -138,7 +138,7 @@ def test_mcl_after_progression_on_a_btk_inhibitor_excludes_acalabrutinib_with_it
     reasons = excluded(result)["acalabrutinib-mcl"].reasons
     assert [r.kind for r in reasons] == ["prior_therapy"]
     assert "have not received" in reasons[0].detail and "line 2: ibrutinib" in reasons[0].detail
-    assert [e.id for e in reasons[0].evidence] == ["ace-ly-004"]
+    assert list(reasons[0].evidence) == ["ace-ly-004"]
 
 
 def test_mcl_after_intolerance_of_another_btk_inhibitor_offers_acalabrutinib_with_the_population_caution(recommend):

@@ -31,7 +31,7 @@ def test_ros1_g2032r_after_crizotinib_offers_repotrectinib_first(recommend):
     assert option_ids(result)[0] == "repotrectinib-ros1"
     assert not {"crizotinib-ros1", "entrectinib-ros1"} & set(option_ids(result))
     repotrectinib = option(result, "repotrectinib-ros1")
-    assert {e.nct_id for e in repotrectinib.evidence} >= {"NCT03093116"}
+    assert {result.citations[key].nct_id for key in repotrectinib.evidence} >= {"NCT03093116"}
     assert "160 mg" in (repotrectinib.components[0].dose or "") and repotrectinib.components[0].dose_source is not None
 
 
@@ -75,7 +75,7 @@ def test_a_history_of_pneumonitis_puts_the_label_ild_caution_first(recommend, pr
     result = recommend(stage="IV", prior_therapies=[], conditions=["history of pneumonitis"], **profile)
     found = option(result, regimen)
     assert found.caveats[0].startswith("caution: history of interstitial lung disease")
-    assert found.cautions[0].evidence[0].dailymed_set_id == set_id
+    assert result.citations[found.cautions[0].evidence[0]].dailymed_set_id == set_id
     without = option(recommend(stage="IV", prior_therapies=[], conditions=["hypertension"], **profile), regimen)
     assert not without.cautions
 
@@ -91,7 +91,7 @@ def test_congenital_long_qt_excludes_crizotinib_but_keeps_the_other_ros1_options
 def test_qtc_prolongation_is_a_caution_for_the_tkis_whose_labelling_warns(recommend):
     ros1 = recommend(cancer_type="NSCLC", stage="IV", mutations=["ROS1 fusion"], prior_therapies=[], conditions=["QTc 510 ms"])
     assert "QTc" in option(ros1, "crizotinib-ros1").cautions[0].detail
-    assert {e.doi for e in option(ros1, "entrectinib-ros1").cautions[0].evidence} == {"10.6004/jadpro.2023.14.5.7"}
+    assert {ros1.citations[key].doi for key in option(ros1, "entrectinib-ros1").cautions[0].evidence} == {"10.6004/jadpro.2023.14.5.7"}
     assert not option(ros1, "repotrectinib-ros1").cautions  # no QT warning was read for it
     hcc = recommend(cancer_type="HCC", stage="advanced", biomarkers=["Child-Pugh A"], prior_therapies=[], conditions=["QTc prolongation"])
     assert "QTc" in option(hcc, "lenvatinib-hcc").cautions[0].detail
@@ -112,7 +112,7 @@ def test_osimertinib_after_a_pd1_inhibitor_carries_the_pneumonitis_caution(recom
     result = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR L858R", "EGFR T790M"], prior_therapies=prior)
     osimertinib = option(result, "osimertinib-nsclc")
     assert osimertinib.caveats[0].startswith("caution: prior nivolumab")
-    assert {e.pmid for e in osimertinib.cautions[0].evidence} == {"29327061"}
+    assert {result.citations[key].pmid for key in osimertinib.cautions[0].evidence} == {"29327061"}
 
 
 def test_no_pd1_in_the_history_means_no_pneumonitis_caution(recommend):

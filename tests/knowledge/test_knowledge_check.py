@@ -254,6 +254,51 @@ def test_check_fails_on_a_us_label_without_a_set_id(knowledge_copy):
     assert any("lorlatinib: no DailyMed set_id" in p for p in _problems(knowledge_copy))
 
 
+def test_every_set_id_says_how_it_was_verified_and_on_which_page(kb):
+    for label in kb.labels.values():
+        if label.label.set_id:
+            assert label.label.set_id_verified in ("dailymed", "openfda", "copy_of_dailymed", "openfda_copy"), label.drug
+            assert label.label.set_id_source, label.drug
+
+
+def test_check_fails_on_a_set_id_without_its_verification_kind(knowledge_copy):
+    _edit_label(knowledge_copy, "lorlatinib", lambda record: record["label"].pop("set_id_verified"))
+    assert any("lorlatinib: set_id without set_id_verified" in p for p in _problems(knowledge_copy))
+
+
+def test_check_fails_when_a_copy_of_dailymed_is_called_dailymed(knowledge_copy):
+    def claim_dailymed(record):  # type: ignore[no-untyped-def]
+        record["label"]["set_id_verified"] = "dailymed"
+
+    _edit_label(knowledge_copy, "regorafenib", claim_dailymed)
+    assert any("regorafenib: set_id_verified: dailymed, but fda.report is not DailyMed" in p for p in _problems(knowledge_copy))
+
+
+def test_check_fails_when_dailymed_itself_is_called_a_copy(knowledge_copy):
+    def claim_copy(record):  # type: ignore[no-untyped-def]
+        record["label"]["set_id_verified"] = "copy_of_dailymed"
+
+    _edit_label(knowledge_copy, "lorlatinib", claim_copy)
+    assert any("lorlatinib: set_id_verified: copy_of_dailymed, but dailymed.nlm.nih.gov is DailyMed" in p for p in _problems(knowledge_copy))
+
+
+def test_check_fails_on_a_copy_whose_address_does_not_carry_the_whole_set_id(knowledge_copy):
+    def other_page(record):  # type: ignore[no-untyped-def]
+        record["label"]["set_id_source"] = "https://fda.report/DailyMed/824f19c9"
+
+    _edit_label(knowledge_copy, "regorafenib", other_page)
+    assert any("regorafenib: set_id_verified: copy_of_dailymed, but the set ID is not in the copy's address" in p for p in _problems(knowledge_copy))
+
+
+def test_check_fails_on_a_copy_host_that_is_not_a_known_dailymed_copy(knowledge_copy):
+    def unknown_copy(record):  # type: ignore[no-untyped-def]
+        record["label"]["set_id_source"] = "https://prescriberpoint.com/therapies/stivarga-824f19c9-0546-4a8a-8d8f-c4055c04f7c7"
+
+    _edit_label(knowledge_copy, "regorafenib", unknown_copy)
+    problems = _problems(knowledge_copy)
+    assert any("regorafenib: set_id_verified: copy_of_dailymed, but prescriberpoint.com is not a known copy of DailyMed" in p for p in problems)
+
+
 def test_check_fails_on_a_rule_without_label_sections(knowledge_copy):
     _edit_label(knowledge_copy, "bosutinib", lambda record: _rule(record, "strong_cyp3a4_inducer").pop("label_sections"))
     assert any("bosutinib / strong_cyp3a4_inducer: avoid rule without label_sections" in p for p in _problems(knowledge_copy))
