@@ -186,8 +186,7 @@ def read_detail(clause: str, details: PatientDetails) -> bool:
         return True
     mf_risk = _MF_RISK.match(clause)
     if mf_risk:
-        value = (mf_risk.group("any") or mf_risk.group("int")).replace(" ", "-").replace("int-", "intermediate-")
-        value = re.sub(r"^(intermediate|int)-?([12])$", r"intermediate-\2", value)
+        value = re.sub(r"^(?:intermediate|int)[- ]?([12])$", r"intermediate-\1", mf_risk.group("any") or mf_risk.group("int"))
         details.biomarkers["MF risk"] = value
         details.read_from_stage.append(f"myelofibrosis risk {value}")
         return True
@@ -433,27 +432,31 @@ _TRANSFUSION_READ = {
 }
 
 
+# each field of the input with its reader, in the order the readings are reported
+_BLOOD_COUNT_READERS = (
+    ("platelets", _read_platelets),
+    ("haemoglobin", _read_haemoglobin),
+    ("transfusion_dependent", _read_transfusion),
+)
+
+
 def read_blood_counts(item: BloodCountsInput) -> BloodCountsReading:
     """Each blood count as sent, read with its unit; a value that cannot be read is reported and not used."""
     readings: list[RecognisedTerm] = []
     unread: dict[str, str] = {}
-    platelets = haemoglobin = None
-    transfusion: str | None = None
-    if item.platelets is not None:
-        term, platelets = _read_platelets(item.platelets)
+    values: dict[str, float | str] = {}
+    for name, reader in _BLOOD_COUNT_READERS:
+        sent = getattr(item, name)
+        if sent is None:
+            continue
+        term, value = reader(sent)
         readings.append(term)
-        if platelets is None:
-            unread["platelets"] = term.detail or ""
-    if item.haemoglobin is not None:
-        term, haemoglobin = _read_haemoglobin(item.haemoglobin)
-        readings.append(term)
-        if haemoglobin is None:
-            unread["haemoglobin"] = term.detail or ""
-    if item.transfusion_dependent is not None:
-        term, transfusion = _read_transfusion(item.transfusion_dependent)
-        readings.append(term)
-        if transfusion is None:
-            unread["transfusion_dependent"] = term.detail or ""
+        if value is None:
+            unread[name] = term.detail or ""
+        else:
+            values[name] = value
+    platelets, haemoglobin = values.get("platelets"), values.get("haemoglobin")
+    transfusion = values.get("transfusion_dependent")
     understood = BloodCountsUnderstood(
         platelets_10e9_l=platelets,
         haemoglobin_g_dl=haemoglobin,
