@@ -10,7 +10,7 @@ and is silent), or not assessed (nothing was checked: never shown as safe).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from schemas.responses import (
     ExposureChange,
@@ -386,31 +386,11 @@ def _with_unread_qt_status(kb: KnowledgeBase, subject: DrugRef, other: DrugRef, 
     if finding.status in ("not_assessed", "no_label_guidance"):
         # "no mechanism the service checks" would be misleading here: the QT mechanism is the one not checked
         silent = finding.label_wording_read is None and finding.mechanism is None
-        return PairFinding(
-            status="not_assessed",
-            detail=sentence if silent else f"{finding.detail} {sentence}",
-            mechanism=finding.mechanism,
-            label_wording_read=finding.label_wording_read,
-            source=finding.source,
-        )
+        return replace(finding, status="not_assessed", detail=sentence if silent else f"{finding.detail} {sentence}", warning=None, cleared=None)
     if finding.warning is not None:
         warning = finding.warning.model_copy(update={"notes": [*finding.warning.notes, sentence]})
-        return PairFinding(
-            status=finding.status,
-            detail=f"{finding.detail} {sentence}",
-            warning=warning,
-            mechanism=finding.mechanism,
-            label_wording_read=finding.label_wording_read,
-            source=finding.source,
-        )
-    return PairFinding(
-        status=finding.status,
-        detail=f"{finding.detail} {sentence}",
-        cleared=finding.cleared,
-        mechanism=finding.mechanism,
-        label_wording_read=finding.label_wording_read,
-        source=finding.source,
-    )
+        return replace(finding, detail=f"{finding.detail} {sentence}", warning=warning, cleared=None)
+    return replace(finding, detail=f"{finding.detail} {sentence}")
 
 
 def _shared_specific_classes(kb: KnowledgeBase, subject: str, other: str) -> list[str]:
