@@ -18,10 +18,7 @@ def _for_line(indication: Indication, line: int) -> bool:
 
 def regimens_for_type(kb: KnowledgeBase, code: str) -> list[tuple[Regimen, Indication]]:
     """Every (regimen, indication) pair of the knowledge for this cancer type, or a type above or below it."""
-    memo_key = ("coverage", code)
-    if memo_key not in kb.memo:
-        kb.memo[memo_key] = [(r, i) for r in kb.regimens.values() for i in r.indications if _related(kb, code, i)]
-    return kb.memo[memo_key]  # type: ignore[return-value]
+    return kb.once(("coverage", code), lambda: [(r, i) for r in kb.regimens.values() for i in r.indications if _related(kb, code, i)])  # type: ignore[no-any-return]
 
 
 def lines_text(indications: list[Indication]) -> str:
@@ -33,10 +30,7 @@ def coverage_for(kb: KnowledgeBase, profile: NormalisedProfile) -> Coverage:
     """The regimens the knowledge holds for the patient's cancer type and for its line, in numbers and words:
     worked out once per type, line and coverage, and built anew for each answer."""
     key = ("coverage_for", profile.cancer_type, profile.line, profile.covered)
-    fields = kb.memo.get(key)
-    if fields is None:
-        fields = _coverage(kb, profile).model_dump(exclude_unset=True)
-        kb.memo[key] = fields
+    fields = kb.once(key, lambda: _coverage(kb, profile).model_dump(exclude_unset=True))
     return Coverage(**fields)  # type: ignore[arg-type]
 
 

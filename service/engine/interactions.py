@@ -455,12 +455,7 @@ class InteractionReport:
 def mechanism_scope(kb: KnowledgeBase, subject: str) -> InteractionScope:
     """The mechanisms the service checked for one drug (label rules read or stated) and those it did not;
     a fact of the knowledge, built once per drug and never modified by a response."""
-    key = ("mechanism_scope", subject)
-    scope = kb.memo.get(key)
-    if not isinstance(scope, InteractionScope):
-        scope = _mechanism_scope(kb, subject)
-        kb.memo[key] = scope
-    return scope
+    return kb.once(("mechanism_scope", subject), lambda: _mechanism_scope(kb, subject))  # type: ignore[no-any-return]
 
 
 def _mechanism_scope(kb: KnowledgeBase, subject: str) -> InteractionScope:
@@ -551,8 +546,5 @@ def _not_in_catalogue(subject: str, text: str) -> InteractionPair:
 
 def interaction_subjects(kb: KnowledgeBase, drugs: Iterable[DrugRef]) -> list[DrugRef]:
     """The drugs whose labels or classes carry rules: the side of each pair a rule is written for."""
-    subject_classes = kb.memo.get("class_rule_subjects")
-    if subject_classes is None:
-        subject_classes = frozenset(r.subject_class for r in kb.class_rules)
-        kb.memo["class_rule_subjects"] = subject_classes
+    subject_classes = kb.once(("class_rule_subjects",), lambda: frozenset(r.subject_class for r in kb.class_rules))
     return [d for d in drugs if d.name in kb.labels or subject_classes.intersection(kb.drug_classes(d.name))]  # type: ignore[attr-defined]

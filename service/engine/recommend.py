@@ -62,11 +62,7 @@ _REGULATORY_ORDER = {
 
 def knowledge_version(kb: KnowledgeBase) -> KnowledgeVersion:
     """The release and content hash served: built once per knowledge base, shared by the responses."""
-    version = kb.memo.get("knowledge_version")
-    if not isinstance(version, KnowledgeVersion):
-        version = _knowledge_version(kb)
-        kb.memo["knowledge_version"] = version
-    return version
+    return kb.once(("knowledge_version",), lambda: _knowledge_version(kb))  # type: ignore[no-any-return]
 
 
 def _knowledge_version(kb: KnowledgeBase) -> KnowledgeVersion:
@@ -128,13 +124,11 @@ def _fails_only_on_line(profile: NormalisedProfile, a: IndicationAssessment) -> 
 def _candidates(kb: KnowledgeBase, code: str) -> tuple[tuple[Regimen, tuple[Indication, ...]], ...]:
     """Per cancer type, once: each regimen with the indications whose cancer type is related to it. An indication
     for an unrelated type can never apply, exclude or be withheld for the patient, so it is not assessed."""
-    key = ("candidates", code)
-    found = kb.memo.get(key)
-    if found is None:
+    def build() -> tuple[tuple[Regimen, tuple[Indication, ...]], ...]:
         related = ((r, tuple(i for i in r.indications if indication_relation(kb, code, i) != "other")) for r in kb.regimens_for_cancer_type(code))
-        found = tuple((r, indications) for r, indications in related if indications)
-        kb.memo[key] = found
-    return found  # type: ignore[return-value]
+        return tuple((r, indications) for r, indications in related if indications)
+
+    return kb.once(("candidates", code), build)  # type: ignore[no-any-return]
 
 
 def _concerning(kb: KnowledgeBase, profile: NormalisedProfile) -> tuple[tuple[Regimen, tuple[Indication, ...]], ...]:
@@ -229,12 +223,11 @@ def _dose_source(kb: KnowledgeBase, source: DoseSource | None) -> DoseSourceShow
 def components_for(kb: KnowledgeBase, regimen: Regimen, indication: Indication) -> list[Component]:
     """The regimen's components with the dose for this indication and where that dose was read: a fact of the
     knowledge, built once per indication and shared by the responses, which never modify it."""
-    key = ("components", regimen.id, indication.id)
-    found = kb.memo.get(key)
-    if found is None:
-        found = tuple(_component(kb, component, *indication.dose_for(component)) for component in regimen.components)
-        kb.memo[key] = found
-    return list(found)  # type: ignore[call-overload]
+    found = kb.once(
+        ("components", regimen.id, indication.id),
+        lambda: tuple(_component(kb, component, *indication.dose_for(component)) for component in regimen.components),
+    )
+    return list(found)
 
 
 def _component(kb: KnowledgeBase, component: ComponentRecord, dose: str | None, source: DoseSource | None) -> Component:
@@ -280,12 +273,10 @@ def _overall_survival(kb: KnowledgeBase, indication: Indication) -> OverallSurvi
     shown = indication.overall_survival
     if shown is None:
         return None
-    key = ("overall_survival", indication.id)
-    found = kb.memo.get(key)
-    if not isinstance(found, OverallSurvivalShown):
-        found = OverallSurvivalShown(result=shown.result, comparator=shown.comparator, evidence=cite_evidence(kb, shown.evidence))
-        kb.memo[key] = found
-    return found
+    return kb.once(  # type: ignore[no-any-return]
+        ("overall_survival", indication.id),
+        lambda: OverallSurvivalShown(result=shown.result, comparator=shown.comparator, evidence=cite_evidence(kb, shown.evidence)),
+    )
 
 
 def _is_tumour_agnostic(a: IndicationAssessment) -> int:

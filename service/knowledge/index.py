@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -96,6 +96,15 @@ class KnowledgeBase:
         set_(self, "genes", {g.symbol: g for g in self.source.alterations.genes})
         set_(self, "alterations", {a.id: a for a in self.source.alterations.alterations})
         set_(self, "biomarkers", {b.name: b for b in self.source.alterations.biomarkers})
+
+    def once(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """What `build` gives, computed on first use and kept with this knowledge base: for facts of the knowledge
+        alone (keys are tuples led by the caller's name). What it returns is shared, so callers never modify it.
+        Lookups made per indication or per entry read keep their memo inline: a closure per call costs more there."""
+        found = self.memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = self.memo[key] = build()
+        return found
 
     def cached(
         self, name: str, compute: Callable[..., Any], maxsize: int = 4096, keep: Callable[[Any], bool] | None = None
