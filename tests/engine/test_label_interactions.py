@@ -110,7 +110,8 @@ def test_one_warning_per_pair_even_across_options(recommend):
     pairs = [(w.drug, w.interacting_drug) for w in result.interaction_warnings]
     assert len(pairs) == len(set(pairs))
     option = next(o for o in result.options if o.id == "pembrolizumab-axitinib")
-    assert [(w.drug, w.interacting_drug) for w in option.interactions] == [("axitinib", "carbamazepine")]
+    warnings = {w.id: w for w in result.interaction_warnings}
+    assert [(warnings[i].drug, warnings[i].interacting_drug) for i in option.interactions] == [("axitinib", "carbamazepine")]
 
 
 def test_each_warning_and_pair_keeps_the_callers_own_spelling_of_the_medicine(kb):
