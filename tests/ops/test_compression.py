@@ -9,6 +9,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from service.ops import compression
 from service.ops.compression import IsalGZipMiddleware, gzip_answer
 
 TEXT = b'{"drug": "osimertinib", "detail": "' + b"label wording read; " * 400 + b'"}'
@@ -48,3 +49,19 @@ def test_clients_that_do_not_accept_gzip_get_the_body_as_it_is():
 
 def test_the_benchmark_figure_compresses_as_the_middleware_does():
     assert gzip.decompress(gzip_answer(TEXT)) == TEXT and len(gzip_answer(TEXT)) < len(TEXT) / 10
+
+
+def test_the_middleware_compresses_with_isal_not_zlib(monkeypatch):
+    made = []
+    original = compression.isal_zlib.compressobj
+
+    def counting(*args):  # type: ignore[no-untyped-def]
+        made.append(args)
+        return original(*args)
+
+    # if Starlette stopped asking the responder for its compressor, zlib would be used silently
+    monkeypatch.setattr(compression.isal_zlib, "compressobj", counting)
+    client = _client()
+    assert client.get("/whole", headers={"accept-encoding": "gzip"}).content == TEXT
+    assert client.get("/streamed", headers={"accept-encoding": "gzip"}).content == TEXT
+    assert len(made) == 2
