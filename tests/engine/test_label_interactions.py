@@ -126,3 +126,13 @@ def test_each_warning_and_pair_keeps_the_callers_own_spelling_of_the_medicine(kb
 def test_a_repeated_check_gives_the_same_answer(kb):
     drugs = ["dasatinib", "imatinib", "omeprazole 20 mg", "rifampin", "unknownium"]
     assert check_medication_list(kb, drugs).model_dump() == check_medication_list(kb, drugs).model_dump()
+
+
+def test_interaction_ids_cannot_collide_because_catalogue_names_stay_distinct(kb):
+    from service.engine.interactions import interaction_id
+
+    # an answer holds one warning per (drug, other medicine) pair; the id must keep every pair apart
+    names = sorted(kb.drugs)
+    ids = {interaction_id(name, "x").removesuffix("+x") for name in names}
+    assert len(ids) == len(names)
+    assert interaction_id("st john's wort", "imatinib") == "interaction:st-john-s-wort+imatinib"
