@@ -1,0 +1,112 @@
+"""Issue 12: label statements read, pair by pair, answer as the label says.
+
+Each row is one statement read in a TKI's label (or the copy of it named in the knowledge): the TKI, a
+medicine, the answer expected and the label section. "not_meaningful" rows are the statements that a
+co-medication had no clinically meaningful effect: they must come back cleared, never as a warning from a
+class rule. Warning rows are the enzyme and transporter mechanisms the labels name (CYP1A2, CYP2C8, CYP2C9,
+CYP2D6, UGT1A1, OCT2/MATE, P-gp, sensitive CYP3A substrates). A TKI whose label was not read for a mechanism
+answers "not assessed" for a medicine of that mechanism, never silence and never "no meaningful effect".
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from service.engine.recommend import check_medication_list
+
+# (TKI, medicine, status, severity or None, label section the statement is in)
+LABEL_PAIRS = [
+    # no clinically meaningful effect (12.3)
+    ("capmatinib", "midazolam", "not_meaningful", None, "12.3"),
+    ("fedratinib", "digoxin", "not_meaningful", None, "12.3"),
+    ("fedratinib", "rosuvastatin", "not_meaningful", None, "12.3"),
+    ("lenvatinib", "midazolam", "not_meaningful", None, "12.3"),
+    ("lenvatinib", "repaglinide", "not_meaningful", None, "12.3"),
+    ("lenvatinib", "ketoconazole", "not_meaningful", None, "12.3"),
+    ("pazopanib", "warfarin", "not_meaningful", None, "12.3"),
+    ("pazopanib", "caffeine", "not_meaningful", None, "12.3"),
+    ("sorafenib", "midazolam", "not_meaningful", None, "12.3"),
+    ("sorafenib", "dextromethorphan", "not_meaningful", None, "12.3"),
+    ("sorafenib", "ketoconazole", "not_meaningful", None, "12.3"),
+    ("tucatinib", "tolbutamide", "not_meaningful", None, "12.3"),
+    ("tucatinib", "omeprazole", "not_meaningful", None, "12.3"),
+    ("vandetanib", "midazolam", "not_meaningful", None, "12.3"),
+    ("vandetanib", "itraconazole", "not_meaningful", None, "7.2"),
+    ("crizotinib", "esomeprazole", "not_meaningful", None, "12.3"),
+    ("alectinib", "esomeprazole", "not_meaningful", None, "12.3"),
+    ("ponatinib", "lansoprazole", "not_meaningful", None, "12.3"),
+    ("osimertinib", "simvastatin", "not_meaningful", None, "12.3"),
+    # the TKI as perpetrator on the mechanisms its label names (7.2)
+    ("capmatinib", "theophylline", "warning", "monitor", "7.2"),
+    ("capmatinib", "tizanidine", "warning", "monitor", "7.2"),
+    ("capmatinib", "metformin", "warning", "monitor", "7.2"),
+    ("dacomitinib", "dextromethorphan", "warning", "avoid", "7.2"),
+    ("dacomitinib", "metoprolol", "warning", "avoid", "7.2"),
+    ("fedratinib", "metformin", "warning", "monitor", "7.2"),
+    ("pazopanib", "dextromethorphan", "warning", "monitor", "7"),
+    ("pazopanib", "paclitaxel", "warning", "monitor", "7"),
+    ("pazopanib", "irinotecan", "warning", "monitor", "7"),
+    ("regorafenib", "irinotecan", "warning", "monitor", "7"),
+    ("regorafenib", "rosuvastatin", "warning", "monitor", "7"),
+    ("regorafenib", "digoxin", "warning", "monitor", "7"),
+    ("selpercatinib", "repaglinide", "warning", "avoid", "7.2"),
+    ("sorafenib", "irinotecan", "warning", "monitor", "7"),
+    ("tepotinib", "dabigatran", "warning", "monitor", "7.2"),
+    ("tepotinib", "metformin", "warning", "monitor", "7.2"),
+    ("tucatinib", "midazolam", "warning", "avoid", "7.2"),
+    ("vandetanib", "metformin", "warning", "monitor", "7"),
+    ("vandetanib", "digoxin", "warning", "monitor", "7"),
+    ("vandetanib", "warfarin", "warning", "monitor", "7"),
+    # mechanisms whose label wording was not read for the TKI: not assessed
+    ("osimertinib", "theophylline", "not_assessed", None, "-"),
+    ("imatinib", "metformin", "not_assessed", None, "-"),
+    ("sunitinib", "repaglinide", "not_assessed", None, "-"),
+    ("ibrutinib", "dextromethorphan", "not_assessed", None, "-"),
+    ("alectinib", "midazolam", "not_assessed", None, "-"),
+]
+
+
+def _pair(kb, tki: str, medicine: str):
+    result = check_medication_list(kb, [tki, medicine])
+    [pair] = [p for p in result.interaction_pairs if p.drug == tki and p.interacting_drug == medicine]
+    return result, pair
+
+
+@pytest.mark.parametrize(("tki", "medicine", "status", "severity", "section"), LABEL_PAIRS, ids=[f"{t}-{m}" for t, m, *_ in LABEL_PAIRS])
+def test_a_label_pair_answers_as_the_label_says(kb, tki, medicine, status, severity, section):
+    result, pair = _pair(kb, tki, medicine)
+    assert pair.status == status, (section, pair.detail)
+    assert pair.severity == severity, (section, pair.detail)
+    warnings = [w for w in result.interaction_warnings if w.drug == tki and w.interacting_drug == medicine]
+    cleared = [c for c in result.interactions_cleared if c.drug == tki and c.interacting_drug == medicine]
+    if status == "not_meaningful":
+        # cleared, with its citation, and no class rule warns for the pair
+        assert warnings == [] and len(cleared) == 1, pair.detail
+        assert all(result.citations[e].kind == "label" for e in cleared[0].evidence)
+    elif status == "warning":
+        [warning] = warnings
+        assert cleared == []
+        assert section in result.citations[warning.evidence[0]].section.split("; "), result.citations[warning.evidence[0]].section
+    else:
+        assert warnings == [] and cleared == []
+        assert "not assessed" in pair.detail
+
+
+def test_the_cleared_statements_cover_several_tkis_and_mechanisms():
+    cleared = [row for row in LABEL_PAIRS if row[2] == "not_meaningful"]
+    assert len({tki for tki, *_ in cleared}) >= 10
+    assert len({medicine for _, medicine, *_ in cleared}) >= 10
+
+
+def test_a_cleared_pair_stays_cleared_beside_other_medicines(kb):
+    """The clearance is per pair: adding a medicine that warns does not turn the cleared pair into a warning."""
+    result = check_medication_list(kb, ["vandetanib", "midazolam", "metformin"])
+    statuses = {p.interacting_drug: p.status for p in result.interaction_pairs if p.drug == "vandetanib"}
+    assert statuses == {"midazolam": "not_meaningful", "metformin": "warning"}
+
+
+def test_new_mechanisms_are_listed_as_checked_or_not_checked(kb):
+    result = check_medication_list(kb, ["dacomitinib", "dextromethorphan"])
+    [scope] = [s for s in result.interaction_scope if s.drug == "dacomitinib"]
+    assert "the TKI raising CYP2D6 substrates" in scope.mechanisms_checked
+    assert "the TKI raising CYP1A2 substrates" in scope.mechanisms_not_checked
