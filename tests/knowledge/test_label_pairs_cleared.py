@@ -73,6 +73,9 @@ LABEL_PAIRS = [
     ("pacritinib", "fluconazole", "warning", "monitor", "7.1"),
     ("neratinib", "digoxin", "warning", "monitor", "7.2"),
     ("neratinib", "rosuvastatin", "warning", "monitor", "7.2"),
+    ("asciminib", "warfarin", "warning", "avoid", "7.2"),
+    ("gilteritinib", "digoxin", "warning", "monitor", "7"),
+    ("gilteritinib", "rosuvastatin", "warning", "monitor", "7"),
     # mechanisms whose label wording was not read for the TKI: not assessed
     ("osimertinib", "theophylline", "not_assessed", None, "-"),
     ("imatinib", "metformin", "not_assessed", None, "-"),
