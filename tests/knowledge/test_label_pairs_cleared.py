@@ -129,3 +129,24 @@ def test_new_mechanisms_are_listed_as_checked_or_not_checked(kb):
     [scope] = [s for s in result.interaction_scope if s.drug == "dacomitinib"]
     assert "the TKI raising CYP2D6 substrates" in scope.mechanisms_checked
     assert "the TKI raising CYP1A2 substrates" in scope.mechanisms_not_checked
+
+
+def _drug_clearances(kb) -> list[tuple[str, str]]:
+    return sorted(
+        {
+            (label.drug, rule.with_drug)
+            for label in kb.labels.values()
+            if label.us_label
+            for rule in label.rules
+            if rule.with_drug and rule.severity.value == "not_meaningful" and rule.formulation is None
+        }
+    )
+
+
+def test_every_drug_a_label_clears_comes_back_cleared(kb):
+    """A clearance naming the drug decides the pair: no class rule of the label may turn it into a warning."""
+    pairs = _drug_clearances(kb)
+    assert len(pairs) >= 7
+    for tki, medicine in pairs:
+        _, pair = _pair(kb, tki, medicine)
+        assert pair.status == "not_meaningful", (tki, medicine, pair.detail)
