@@ -10,9 +10,14 @@ answers "not assessed" for a medicine of that mechanism, never silence and never
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
+from service.config import get_settings
 from service.engine.recommend import check_medication_list
+from service.knowledge.source import KnowledgeError, read_knowledge
 
 # (TKI, medicine, status, severity or None, label section the statement is in)
 LABEL_PAIRS = [
@@ -150,3 +155,36 @@ def test_every_drug_a_label_clears_comes_back_cleared(kb):
     for tki, medicine in pairs:
         _, pair = _pair(kb, tki, medicine)
         assert pair.status == "not_meaningful", (tki, medicine, pair.detail)
+
+
+def test_an_additions_rule_joins_its_drugs_label_record(kb):
+    """Rules in interactions/additions_*.yaml are the record's own once loaded (checked, counted, answered)."""
+    added = [r for r in kb.labels["dacomitinib"].rules if r.with_class == "cyp2d6_substrate"]
+    assert len(added) == 1 and added[0].severity.value == "avoid"
+
+
+def _knowledge_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(get_settings().knowledge_dir, target)
+    return target
+
+
+def test_an_addition_for_a_drug_without_a_label_record_fails_the_check(tmp_path):
+    root = _knowledge_copy(tmp_path)
+    (root / "interactions" / "additions_test.yaml").write_text(
+        "- drug: no-such-tki\n  rules:\n  - {with_class: cyp2d6_substrate, severity: no_label_guidance}\n", encoding="utf-8"
+    )
+    with pytest.raises(KnowledgeError) as error:
+        read_knowledge(root)
+    assert "interactions additions: no-such-tki has no label record to add to" in error.value.problems
+
+
+def test_an_addition_is_checked_like_the_records_own_rules(tmp_path):
+    root = _knowledge_copy(tmp_path)
+    (root / "interactions" / "additions_test.yaml").write_text(
+        "- drug: imatinib\n  rules:\n  - {with_class: cyp2d6_substrate, severity: avoid, management: Monitor closely.}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(KnowledgeError) as error:
+        read_knowledge(root)
+    assert any("interactions: imatinib / cyp2d6_substrate" in p and "label_sections" in p for p in error.value.problems)
