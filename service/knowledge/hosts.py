@@ -51,6 +51,7 @@ PROVENANCE_HOSTS = frozenset(
         "www.druglib.com",
         "medlibrary.org",
         "www.120ty.net",
+        "www.inpharmation.in",
         "m.laoslucius.com",
         "www.laoslucius.com",
         "www.pfizermedicalinformation.ca",
