@@ -36,6 +36,9 @@ FRUZAQLA_HL = "fda.report/DailyMed/186d786e-dc8a-45f2-b5e1-01ac0201879f (copy of
 VANFLYTA_BOX = "dsiaccesscentral.com/en/hcp/vanflyta (boxed warning, label holder's page)"
 JAYPIRCA_MONO = "reference.medscape.com/drug/jaypirca-pirtobrutinib-4000314 (US monograph)"
 IMBRUVICA_HCP = "www.imbruvicahcp.com/cgvhd/dosing/additional-dosing-information/"
+TUKYSA_PI = "pfizermedicalinformation.com/tukysa/drug-interactions"
+VIZIMPRO_PI = "www.pfizermedicalinformation.com/en-us/vizimpro/medguide"
+VONJO_DM = "dailymed.nlm.nih.gov (VONJO Highlights, set ID 4b5ab444-0e1a-4984-99db-76ad11a298ee)"
 
 # (TKI, medicine, expected severity, label section, read on)
 LABEL_STATEMENTS = [
@@ -90,6 +93,18 @@ LABEL_STATEMENTS = [
     ("quizartinib", "haloperidol", "monitor", "5.1", VANFLYTA_BOX),
     # JAYPIRCA: avoid strong CYP3A inhibitors; if unavoidable reduce the dose
     ("pirtobrutinib", "itraconazole", "avoid", "2", JAYPIRCA_MONO),
+    # TUKYSA section 7: avoid strong CYP3A inducers and strong CYP2C8 inhibitors; avoid sensitive CYP3A
+    # substrates with a narrow index; P-gp substrates with a narrow index: consider reducing their dose
+    ("tucatinib", "rifampin", "avoid", "7.1", TUKYSA_PI),
+    ("tucatinib", "gemfibrozil", "avoid", "7.1", TUKYSA_PI),
+    ("tucatinib", "tacrolimus", "avoid", "7.2", TUKYSA_PI),
+    ("tucatinib", "digoxin", "monitor", "7.2", TUKYSA_PI),
+    # VIZIMPRO: avoid PPIs; take VIZIMPRO 6 hours before or 10 hours after an H2 blocker
+    ("dacomitinib", "omeprazole", "avoid", "7.1", VIZIMPRO_PI),
+    ("dacomitinib", "famotidine", "separate_in_time", "7.1", VIZIMPRO_PI),
+    # VONJO Highlights: strong CYP3A4 inhibitors or inducers are contraindicated
+    ("pacritinib", "clarithromycin", "contraindicated", "4", VONJO_DM),
+    ("pacritinib", "rifampin", "contraindicated", "4", VONJO_DM),
 ]
 
 # (TKI, medicine, label section, what the label says, why it is not encoded)
@@ -208,3 +223,24 @@ def test_a_fruit_no_catalogue_class_grades_is_not_assessed_for_a_label_silent_on
     # no CYP3A class for these: a TKI whose label does not name them cannot borrow a grade
     pair, warnings = _answer(kb, "lorlatinib", fruit)
     assert pair.status == "not_assessed" and not warnings
+
+
+# --- the label's number and washout reach the management text -------------------------------------------
+
+# (TKI, medicine, words the label's statement gives, read on)
+LABEL_NUMBERS = [
+    ("larotrectinib", "itraconazole", ["50%", "3 to 5 elimination half-lives"], VITRAKVI_HCP),
+    ("larotrectinib", "rifampin", ["double", "3 to 5 elimination half-lives"], VITRAKVI_HCP),
+    ("lorlatinib", "rifampin", ["3 plasma half-lives"], LORBRENA_PI),
+    ("venetoclax", "posaconazole", ["70 mg", "2 to 3 days"], VENCLEXTA_HCP),
+    ("venetoclax", "fluconazole", ["at least 50%", "2 to 3 days"], VENCLEXTA_HCP),
+    ("repotrectinib", "itraconazole", ["3 to 5"], AUGTYRO_S7),
+    ("dacomitinib", "famotidine", ["6 hours", "10 hours"], VIZIMPRO_PI),
+]
+
+
+@pytest.mark.parametrize(("tki", "medicine", "words", "read_on"), LABEL_NUMBERS, ids=_rows(LABEL_NUMBERS))
+def test_the_labels_dose_change_and_washout_are_in_the_management(kb, tki, medicine, words, read_on):
+    _, warnings = _answer(kb, tki, medicine)
+    text = " ".join(filter(None, [warnings[0].management, warnings[0].dose_change]))
+    assert all(word in text for word in words), (read_on, text)
