@@ -39,6 +39,10 @@ IMBRUVICA_HCP = "www.imbruvicahcp.com/cgvhd/dosing/additional-dosing-information
 TUKYSA_PI = "pfizermedicalinformation.com/tukysa/drug-interactions"
 VIZIMPRO_PI = "www.pfizermedicalinformation.com/en-us/vizimpro/medguide"
 VONJO_DM = "dailymed.nlm.nih.gov (VONJO Highlights, set ID 4b5ab444-0e1a-4984-99db-76ad11a298ee)"
+# EU product information read where the US wording was not: the answer says the label wording was not read
+XOSPATA_EU = "www.rxreasoner.com/substances/gilteritinib/precautions (EU product information)"
+INREBIC_EU = "www.rxreasoner.com/substances/fedratinib/precautions (EU product information)"
+VENCLYXTO_EU = "rxreasoner.com/substances/venetoclax/precautions (EU product information)"
 
 # (TKI, medicine, expected severity, label section, read on)
 LABEL_STATEMENTS = [
@@ -105,13 +109,21 @@ LABEL_STATEMENTS = [
     # VONJO Highlights: strong CYP3A4 inhibitors or inducers are contraindicated
     ("pacritinib", "clarithromycin", "contraindicated", "4", VONJO_DM),
     ("pacritinib", "rifampin", "contraindicated", "4", VONJO_DM),
+    # strong CYP3A/P-gp inducers should be avoided (rifampicin: gilteritinib AUC -70%)
+    ("gilteritinib", "rifampin", "avoid", "7", XOSPATA_EU),
+    ("gilteritinib", "St John's wort", "avoid", "7", XOSPATA_EU),
+    # strong or moderate CYP3A4 inducers should be avoided (rifampicin -80%, efavirenz -50%)
+    ("fedratinib", "rifampin", "avoid", "7", INREBIC_EU),
+    ("fedratinib", "efavirenz", "avoid", "7", INREBIC_EU),
+    # strong or moderate CYP3A inducers should be avoided (rifampicin: venetoclax AUC -71%)
+    ("venetoclax", "carbamazepine", "avoid", "7", VENCLYXTO_EU),
+    ("venetoclax", "modafinil", "avoid", "7", VENCLYXTO_EU),
 ]
 
 # (TKI, medicine, label section, what the label says, why it is not encoded)
 LABEL_STATEMENTS_NOT_ENCODED = [
     ("quizartinib", "posaconazole", "5.1", "reduce the dose with strong CYP3A inhibitors", "the reduced doses (2) not read"),
-    ("venetoclax", "rifampin", "7.1", "avoid strong and moderate CYP3A inducers (EU text)", "US wording not read"),
-    ("pirtobrutinib", "rifampin", "7.1", "strong CYP3A inducers", "US wording not read"),
+    ("quizartinib", "itraconazole", "5.1", "reduce the dose with strong CYP3A inhibitors", "the reduced doses (2) not read"),
 ]
 
 
@@ -131,6 +143,9 @@ def test_a_label_statement_gives_its_finding(kb, tki, medicine, severity, sectio
     pair, warnings = _answer(kb, tki, medicine)
     assert pair.status == "warning", (read_on, pair.detail)
     assert warnings[0].severity == severity, (read_on, [w.severity for w in warnings])
+    # a statement read only in the EU text is never shown as the US label's wording
+    if "EU product information" in read_on:
+        assert not warnings[0].label_wording_read
     # the rule that answered cites the label section the statement is in
     label = kb.labels[tki]
     names = kb.class_names
