@@ -23,6 +23,7 @@ LABEL_TEXT_HOSTS = frozenset(
         "ayvakithcp.com",
         "www.gavreto-hcp.com",
         "hcp.vitrakvi-us.com",
+        "dsiaccesscentral.com",  # Daiichi Sankyo's US HCP pages (VANFLYTA boxed warning)
         "dailymed-us-east-1.awsprod.nlm.nih.gov",
     }
 )
