@@ -329,6 +329,16 @@ def _assess_prior(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAs
             finding = f"{'; '.join(cautioned)} (stopped for {outcomes})"
             a.met("prior therapy", f"{criterion.description}: not given, or stopped for {outcomes}", finding)
             a.cautions.append(Caution(f"{finding}: {criterion.caution}", tuple(a.indication.evidence)))
+    for criterion in a.indication.prior_not_shown_covered:
+        found = _prior_lines_matching(kb, profile, criterion)
+        if found:
+            a.unchecked.append(
+                Unchecked(
+                    f"prior:{criterion.description}",
+                    f"not checked for {criterion.description} ({'; '.join(found)}): whether the evidence for this option "
+                    "covers patients after it was not read; options whose evidence enrolled such patients rank above it.",
+                )
+            )
 
 
 def _assess_alterations(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:

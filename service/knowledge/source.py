@@ -207,6 +207,8 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
     problems.extend(_check_cancer_vocabulary(source))
     for marker in source.alterations.biomarkers:
         problems.extend(f"alterations.yaml: biomarker {marker.name}: reported_in {c} does not exist" for c in marker.reported_in if c not in cancer_codes)
+    for gene in source.alterations.genes:
+        problems.extend(f"alterations.yaml: gene {gene.symbol}: result_needed_in {c} does not exist" for c in gene.result_needed_in if c not in cancer_codes)
 
     for drug in source.drugs.drugs:
         problems.extend(
@@ -272,12 +274,12 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
                 problems.extend(
                     f"{at}: biomarker {criterion.name} has no status {s!r}" for s in criterion.status if s not in marker.statuses
                 )
-            for prior in [*indication.requires_prior, *indication.excludes_prior]:
+            for prior in [*indication.requires_prior, *indication.excludes_prior, *indication.prior_not_shown_covered]:
                 problems.extend(f"{at}: prior-therapy drug {d} is not in drugs.yaml" for d in prior.drugs if d not in drug_names)
                 problems.extend(f"{at}: prior-therapy class {c} is not defined" for c in prior.classes if c not in class_ids)
             problems.extend(
                 f"{at}: caution_outcomes belong to excludes_prior ({prior.description})"
-                for prior in indication.requires_prior
+                for prior in [*indication.requires_prior, *indication.prior_not_shown_covered]
                 if prior.caution_outcomes
             )
             for evidence_id in indication.evidence:
