@@ -659,6 +659,14 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
                     f"until it is known. Send the {gene} result (the alteration detected, not detected, or pending).",
                 )
             )
+    unchecked_mutations: dict[str, list[str]] = {}
+    for a, _ in ranked:
+        if a.regimen.id in shown:
+            for u in a.unchecked:
+                if u.condition.startswith("mutation:"):
+                    unchecked_mutations.setdefault(u.condition.removeprefix("mutation:"), []).append(a.regimen.name)
+    for mutation, names in unchecked_mutations.items():
+        provisional_reasons.append(f"the effect of {mutation} on {', '.join(names)} is not in our notes")
     warnings += unchecked_patient_context(kb, profile, [a for a, _ in ranked if a.regimen.id in shown] + ([continued] if continued else []))
     coverage = coverage_for(kb, profile)
     if not coverage.covered and (agnostic := _tumour_agnostic_concerning(kb, profile, considered)):

@@ -273,6 +273,16 @@ class DrugFile(Record):
     combinations: list[NamedCombination] = []
 
 
+class MutationScope(Record):
+    """Acquired mutations of a gene (those in `category`) whose effect on every drug of `drug_classes` a resistance rule
+    must state, in `cancer_types`: a drug no rule names for a detected one (as defeated, or as the alternative) is shown
+    "not checked for" that mutation, never as checked and fine."""
+
+    category: NonEmpty
+    drug_classes: list[str] = Field(min_length=1)
+    cancer_types: list[str] = Field(min_length=1)
+
+
 class Gene(Record):
     symbol: NonEmpty
     aliases: list[str] = []
@@ -284,6 +294,7 @@ class Gene(Record):
     # OncoTree codes (with subtypes) where this gene's result decides options (FLT3 in AML): an answer without any
     # result for it is provisional and names the options that depend on it, rather than leaving them out silently
     result_needed_in: list[str] = []
+    mutation_scope: MutationScope | None = None
 
 
 AlterationKind = Literal[

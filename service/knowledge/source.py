@@ -209,6 +209,13 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
         problems.extend(f"alterations.yaml: biomarker {marker.name}: reported_in {c} does not exist" for c in marker.reported_in if c not in cancer_codes)
     for gene in source.alterations.genes:
         problems.extend(f"alterations.yaml: gene {gene.symbol}: result_needed_in {c} does not exist" for c in gene.result_needed_in if c not in cancer_codes)
+        if gene.mutation_scope is not None:
+            scope = gene.mutation_scope
+            problems.extend(f"alterations.yaml: gene {gene.symbol}: mutation_scope cancer type {c} does not exist" for c in scope.cancer_types if c not in cancer_codes)
+            if scope.category not in source.alterations.categories:
+                problems.append(f"alterations.yaml: gene {gene.symbol}: mutation_scope category {scope.category} is not defined")
+            known_classes = {c.id for c in source.drugs.classes}
+            problems.extend(f"alterations.yaml: gene {gene.symbol}: mutation_scope class {c} is not defined" for c in scope.drug_classes if c not in known_classes)
 
     for drug in source.drugs.drugs:
         problems.extend(
