@@ -34,6 +34,10 @@ def test_unsafe_profile_gives_the_safe_answer(client, name):  # type: ignore[no-
         assert not set(expect.get("not_offered_drugs", [])) & set(option["drugs"]), option["id"]
     for regimen, kind in expect.get("excluded", {}).items():
         assert regimen not in offered and kind in excluded.get(regimen, set()), regimen
+    if "provisional" in expect:
+        assert body["provisional"] is expect["provisional"]
+    if "warning" in expect:
+        assert expect["warning"] in {w["code"] for w in body["warnings"]}
     for regimen, below in expect.get("ranked_above", {}).items():
         assert regimen in offered, regimen
         for other in below:
