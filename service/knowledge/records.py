@@ -6,6 +6,7 @@ rows read back from the knowledge store, so the files and the store cannot disag
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 import re
 from datetime import date
 from functools import cached_property
@@ -649,6 +650,9 @@ class Indication(Record):
     # regimens that randomised evidence shows this one to beat, with that evidence
     outranks: list[str] = []
     outranks_evidence: list[str] = []
+    # groups of `outranks` regimens that were one control arm, the investigator's choice among them (CheckMate 9DW:
+    # lenvatinib or sorafenib): beating that arm is one randomised win, whichever of its regimens are listed
+    outranks_one_arm: list[list[str]] = []
     # overall survival shown in randomised evidence: longer than the comparator, or non-inferior to a
     # standard that had shown it; ranks the option first among options otherwise level
     overall_survival: OverallSurvival | None = None
@@ -665,11 +669,22 @@ class Indication(Record):
             return own.dose, own.source
         return component.dose, component.dose_source
 
+    def arms_beaten(self, beaten: Iterable[str]) -> int:
+        """How many control arms the beaten regimens stand for: regimens of one investigator's-choice arm count once."""
+        arm_of = {r: index for index, arm in enumerate(self.outranks_one_arm) for r in arm}
+        return len({arm_of.get(r, r) for r in beaten})
+
 
     @model_validator(mode="after")
     def _names_its_tumours(self) -> Indication:
         if not self.cancer_types and self.tumour_agnostic is None:
             raise ValueError("an indication names cancer_types unless it is tumour_agnostic")
+        for arm in self.outranks_one_arm:
+            if len(arm) < 2 or len(set(arm)) != len(arm) or not set(arm) <= set(self.outranks):
+                raise ValueError("each outranks_one_arm group names two or more distinct regimens of outranks")
+        grouped = [r for arm in self.outranks_one_arm for r in arm]
+        if len(grouped) != len(set(grouped)):
+            raise ValueError("a regimen belongs to one outranks_one_arm group at most")
         if bool(self.settings) == self.any_setting:
             raise ValueError("an indication names its settings, or is any_setting with none")
         return self

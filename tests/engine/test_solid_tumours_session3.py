@@ -1,0 +1,65 @@
+"""Solid tumours other than lung (issues 10 and 11, third pass): control arms that were one investigator's choice,
+AFP for REACH-2, QT cautions from the labels, and the audit cases."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from service.engine.matching import IndicationAssessment
+from service.engine.recommend import _head_to_head_record, _rank
+from service.knowledge.records import Indication, Regimen
+
+
+def option_ids(result):  # type: ignore[no-untyped-def]
+    return [o.id for o in result.options]
+
+
+def option(result, regimen_id):  # type: ignore[no-untyped-def]
+    return next(o for o in result.options if o.id == regimen_id)
+
+
+def _assessment(regimen_id: str, outranks: list[str] = [], one_arm: list[list[str]] = []) -> IndicationAssessment:
+    indication = Indication(
+        id=f"{regimen_id}-first-line",
+        summary="First-line advanced disease",
+        cancer_types=["HCC"],
+        settings=["advanced"],
+        evidence_level="1",
+        regulatory_status="fda_approved",
+        evidence=["trial"],
+        outranks=outranks,
+        outranks_evidence=["trial"] if outranks else [],
+        outranks_one_arm=one_arm,
+    )
+    regimen = Regimen(id=regimen_id, name=regimen_id, components=[{"drug": regimen_id, "role": "tki"}], indications=[indication])
+    return IndicationAssessment(regimen=regimen, indication=indication)
+
+
+def test_a_control_arm_of_several_choices_counts_as_one_win():
+    choice = _assessment("dual", outranks=["tki-a", "tki-b"], one_arm=[["tki-a", "tki-b"]])
+    alone = _assessment("alone", outranks=["tki-a"])
+    matches = [choice, alone, _assessment("tki-a"), _assessment("tki-b")]
+    record = _head_to_head_record(matches)
+    assert record["dual"] == record["alone"] == (1, 1)
+    # both beat their comparators and neither is put above the other for it: listed by name (alone, then dual)
+    ranked = [a.regimen.id for a, _ in _rank(matches)]
+    assert ranked[:2] == ["alone", "dual"] and set(ranked[2:]) == {"tki-a", "tki-b"}
+
+
+def test_two_separate_control_arms_still_count_twice():
+    two_trials = _assessment("two", outranks=["tki-a", "tki-b"])
+    assert _head_to_head_record([two_trials, _assessment("tki-a"), _assessment("tki-b")])["two"] == (1, 2)
+
+
+def test_a_one_arm_group_must_name_regimens_it_outranks():
+    with pytest.raises(ValidationError):
+        _assessment("dual", outranks=["tki-a"], one_arm=[["tki-a", "tki-b"]])
+
+
+def test_first_line_hcc_immunotherapy_standards_tie_and_nivolumab_ipilimumab_is_not_first_for_its_control_arm(recommend):
+    result = recommend(cancer_type="HCC", stage="advanced", biomarkers=[{"name": "Child-Pugh", "status": "A"}], prior_therapies=[])
+    first = {o.id for o in result.options if o.ranking.rank == 1}
+    assert first == {"atezolizumab-bevacizumab", "nivolumab-ipilimumab-hcc", "tremelimumab-durvalumab-hcc"}
+    ids = option_ids(result)
+    assert max(ids.index(r) for r in first) < min(ids.index("lenvatinib-hcc"), ids.index("sorafenib-hcc"))
