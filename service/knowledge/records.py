@@ -317,11 +317,25 @@ class Alteration(Record):
 class Biomarker(Record):
     name: NonEmpty
     aliases: list[str] = []
-    # canonical status -> accepted spellings
-    statuses: dict[str, list[str]]
+    # canonical status -> accepted spellings (empty for a measured biomarker, which has a unit instead)
+    statuses: dict[str, list[str]] = {}
+    # a measured biomarker (AFP): the unit its value is compared in, and each accepted unit spelling with the
+    # factor that converts it to that unit (only units equal by definition: 1 ng/mL is 1 µg/L)
+    unit: str | None = None
+    units: dict[str, float] = {}
+    # a value outside this range is a mistyped value or unit, not a result to act on
+    plausible: tuple[float, float] | None = None
     # OncoTree codes (with subtypes) whose reports carry this result: the guide asks for it there even where
     # no indication decides on it (it is read and shown, never matched)
     reported_in: list[str] = []
+
+    @model_validator(mode="after")
+    def _statuses_or_unit(self) -> Biomarker:
+        if bool(self.statuses) == (self.unit is not None):
+            raise ValueError("a biomarker has statuses, or a unit (with its accepted units) for a measured value")
+        if self.unit is not None and (not self.units or self.plausible is None):
+            raise ValueError("a measured biomarker lists its accepted unit spellings and its plausible range")
+        return self
 
 
 class AlterationFile(Record):
@@ -493,7 +507,32 @@ class LineRange(Record):
 
 class BiomarkerCriterion(Record):
     name: NonEmpty
-    status: list[str] = Field(min_length=1)
+    status: list[str] = []
+    # a measured biomarker: the bounds the evidence required, in `unit` (which must be the biomarker's own)
+    min: float | None = None  # inclusive
+    below: float | None = None  # exclusive
+    unit: str | None = None
+
+    @model_validator(mode="after")
+    def _status_or_bounds(self) -> BiomarkerCriterion:
+        bounded = self.min is not None or self.below is not None
+        if bool(self.status) == bounded or bounded != (self.unit is not None):
+            raise ValueError("a biomarker criterion names statuses, or bounds with their unit")
+        return self
+
+    @property
+    def requirement(self) -> str:
+        if self.status:
+            return f"{self.name} {'/'.join(self.status)}"
+        parts = [f"{sign} {bound:g}" for sign, bound in ((">=", self.min), ("<", self.below)) if bound is not None]
+        return f"{self.name} {' and '.join(parts)} {self.unit}"
+
+    def holds(self, value: str) -> bool:
+        """Whether a reported value (a status, or a measured value in the biomarker's unit) meets the criterion."""
+        if self.status:
+            return value in self.status
+        number = float(value)
+        return (self.min is None or number >= self.min) and (self.below is None or number < self.below)
 
 
 # all-of groups; a group is met by any one of its criteria (e.g. MMR proficient, or MSI stable)

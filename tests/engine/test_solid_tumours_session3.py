@@ -63,3 +63,49 @@ def test_first_line_hcc_immunotherapy_standards_tie_and_nivolumab_ipilimumab_is_
     assert first == {"atezolizumab-bevacizumab", "nivolumab-ipilimumab-hcc", "tremelimumab-durvalumab-hcc"}
     ids = option_ids(result)
     assert max(ids.index(r) for r in first) < min(ids.index("lenvatinib-hcc"), ids.index("sorafenib-hcc"))
+
+
+AFTER_SORAFENIB = {"cancer_type": "HCC", "stage": "advanced", "prior_therapies": ["sorafenib (progression)"]}
+
+
+def test_afp_of_400_or_more_after_sorafenib_offers_ramucirumab_with_its_reach2_dose(recommend):
+    result = recommend(**AFTER_SORAFENIB, biomarkers=["Child-Pugh A", "AFP 1,250 ng/mL"])
+    reading = next(b for b in result.profile.biomarkers if b.name == "AFP")
+    assert reading.status == "recognised" and reading.read_as == "AFP 1250 ng/mL"
+    ramucirumab = option(result, "ramucirumab-hcc")
+    assert ramucirumab.contains_tki is False and ramucirumab.components[0].dose == "8 mg/kg IV every 2 weeks"
+    assert not ramucirumab.caveats
+    assert any(c.criterion == "biomarker" and "AFP >= 400 ng/mL" in c.requirement for c in ramucirumab.rationale)
+    assert "reach-2" in ramucirumab.evidence and result.citations["reach-2"].nct_id == "NCT02435433"
+
+
+def test_afp_below_400_excludes_ramucirumab_with_the_value_read(recommend):
+    result = recommend(**AFTER_SORAFENIB, biomarkers=["Child-Pugh A", {"name": "alpha-fetoprotein", "status": "35 ug/L"}])
+    reading = next(b for b in result.profile.biomarkers if b.name == "AFP")
+    assert reading.read_as == "AFP 35 ng/mL (from 35 ug/L)"
+    assert "ramucirumab-hcc" not in option_ids(result)
+    excluded = next(n for n in result.not_recommended if n.id == "ramucirumab-hcc")
+    assert "AFP 35 ng/mL" in excluded.reason and "AFP >= 400 ng/mL" in excluded.reason
+
+
+def test_afp_not_given_leaves_ramucirumab_with_a_caveat_not_as_a_complete_option(recommend):
+    result = recommend(**AFTER_SORAFENIB, biomarkers=["Child-Pugh A"])
+    ramucirumab = option(result, "ramucirumab-hcc")
+    assert ramucirumab.caveats and option_ids(result)[-1] == "ramucirumab-hcc"
+
+
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [("AFP 500 IU/mL", "not converted"), ("AFP >400", "not a value"), ("AFP 520", "needs its unit"), ("AFP 99999999 ng/mL", "outside")],
+)
+def test_an_afp_that_cannot_be_read_as_a_value_is_not_recognised_and_says_why(recommend, written, why):
+    result = recommend(**AFTER_SORAFENIB, biomarkers=["Child-Pugh A", written])
+    reading = next(b for b in result.profile.biomarkers if b.input == written)
+    assert reading.status == "not_recognised" and why in (reading.detail or "")
+    assert result.provisional and "ramucirumab-hcc" in option_ids(result) and option(result, "ramucirumab-hcc").caveats
+
+
+def test_afp_pending_is_read_as_pending_and_not_used(recommend):
+    result = recommend(**AFTER_SORAFENIB, biomarkers=["Child-Pugh A", "AFP pending"])
+    reading = next(b for b in result.profile.biomarkers if b.name == "AFP")
+    assert reading.result == "pending" and option(result, "ramucirumab-hcc").caveats
