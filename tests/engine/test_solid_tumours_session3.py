@@ -109,3 +109,29 @@ def test_afp_pending_is_read_as_pending_and_not_used(recommend):
     result = recommend(**AFTER_SORAFENIB, biomarkers=["Child-Pugh A", "AFP pending"])
     reading = next(b for b in result.profile.biomarkers if b.name == "AFP")
     assert reading.result == "pending" and option(result, "ramucirumab-hcc").caveats
+
+
+HCC_FIRST_LINE = {"cancer_type": "HCC", "stage": "advanced", "biomarkers": ["Child-Pugh A"], "prior_therapies": []}
+
+
+def test_sorafenib_is_excluded_in_congenital_long_qt_syndrome_as_its_label_says_avoid(recommend):
+    result = recommend(**HCC_FIRST_LINE, conditions=["congenital long QT syndrome"])
+    assert "sorafenib-hcc" not in option_ids(result)
+    excluded = next(n for n in result.not_recommended if n.id == "sorafenib-hcc")
+    assert "congenital long QT" in excluded.reason and "nexavar-label-warnings-qt" in excluded.evidence
+    assert result.citations["nexavar-label-warnings-qt"].url.endswith("b50667e4-5ebc-4968-a646-d605058dbef0")
+
+
+def test_a_prolonged_qtc_cautions_sorafenib_and_lenvatinib_from_their_qt_warnings(recommend):
+    result = recommend(**HCC_FIRST_LINE, conditions=["QTc 500 ms"])
+    for regimen_id, drug in (("sorafenib-hcc", "sorafenib"), ("lenvatinib-hcc", "lenvatinib")):
+        cautions = option(result, regimen_id).cautions
+        assert any(drug in c.detail and "QT" in c.detail for c in cautions)
+    # the regimens without a TKI carry no QT caution: none was read for them, and none is shown
+    assert not option(result, "atezolizumab-bevacizumab").cautions
+
+
+def test_pazopanib_in_sarcoma_carries_the_qt_caution_of_its_label(recommend):
+    result = recommend(cancer_type="synovial sarcoma", stage="metastatic", conditions=["congenital long QT syndrome"], prior_therapies=["doxorubicin (progression)"])
+    pazopanib = option(result, "pazopanib-sts")
+    assert any("QT" in c.detail and "votrient-label-warnings-qt" in c.evidence for c in pazopanib.cautions)
