@@ -135,3 +135,60 @@ def test_pazopanib_in_sarcoma_carries_the_qt_caution_of_its_label(recommend):
     result = recommend(cancer_type="synovial sarcoma", stage="metastatic", conditions=["congenital long QT syndrome"], prior_therapies=["doxorubicin (progression)"])
     pazopanib = option(result, "pazopanib-sts")
     assert any("QT" in c.detail and "votrient-label-warnings-qt" in c.evidence for c in pazopanib.cautions)
+
+
+def test_braf_v600e_anaplastic_thyroid_cancer_offers_dabrafenib_trametinib_with_the_fda_doses(recommend):
+    result = recommend(cancer_type="anaplastic thyroid cancer", stage="metastatic", mutations=["BRAF V600E"], prior_therapies=[])
+    dt = option(result, "dabrafenib-trametinib-atc")
+    assert {c.drug: c.dose for c in dt.components} == {"dabrafenib": "150 mg orally twice daily", "trametinib": "2 mg orally once daily"}
+    assert result.citations["brf117019-atc"].nct_id == "NCT02034110"
+
+
+def test_anaplastic_thyroid_cancer_without_braf_v600e_is_not_offered_dabrafenib_trametinib(recommend):
+    result = recommend(cancer_type="anaplastic thyroid cancer", stage="metastatic", mutations=["BRAF not detected"], prior_therapies=[])
+    assert "dabrafenib-trametinib-atc" not in option_ids(result)
+
+
+CRC_AFTER_FP_OX_IRI = ["FOLFOX + bevacizumab (progression)", "FOLFIRI (progression)"]
+
+
+def test_her2_positive_ras_wild_type_colorectal_cancer_offers_tucatinib_trastuzumab(recommend):
+    result = recommend(
+        cancer_type="colorectal cancer", stage="metastatic", mutations=["KRAS not detected", "NRAS not detected"],
+        biomarkers=["HER2 positive"], prior_therapies=CRC_AFTER_FP_OX_IRI,
+    )
+    tt = option(result, "tucatinib-trastuzumab-crc")
+    assert tt.contains_tki and not tt.caveats
+    assert {c.drug: c.dose for c in tt.components}["tucatinib"] == "300 mg orally twice daily"
+
+
+def test_a_detected_kras_hotspot_rules_out_tucatinib_trastuzumab_which_needs_ras_wild_type(recommend):
+    result = recommend(cancer_type="colorectal cancer", stage="metastatic", mutations=["KRAS G12D"], biomarkers=["HER2 positive"], prior_therapies=CRC_AFTER_FP_OX_IRI)
+    assert "tucatinib-trastuzumab-crc" not in option_ids(result)
+    assert "KRAS G12D detected" in next(n for n in result.not_recommended if n.id == "tucatinib-trastuzumab-crc").reason
+
+
+def test_nras_not_tested_leaves_tucatinib_trastuzumab_with_a_caveat(recommend):
+    result = recommend(cancer_type="colorectal cancer", stage="metastatic", mutations=["KRAS not detected"], biomarkers=["HER2 positive"], prior_therapies=CRC_AFTER_FP_OX_IRI)
+    assert any("NRAS" in c for c in option(result, "tucatinib-trastuzumab-crc").caveats)
+
+
+def test_braf_v600e_colorectal_cancer_lists_encorafenib_cetuximab_as_withheld_until_its_dose_is_read(recommend):
+    result = recommend(cancer_type="colorectal cancer", stage="metastatic", mutations=["BRAF V600E"], prior_therapies=["FOLFOX (progression)"])
+    assert "encorafenib-cetuximab-crc" not in option_ids(result)
+    withheld = next(w for w in result.withheld if w.id == "encorafenib-cetuximab-crc")
+    assert "cetuximab dose" in withheld.reason
+
+
+def test_cabozantinib_for_medullary_thyroid_cancer_is_withheld_until_exam_is_identified(recommend):
+    result = recommend(cancer_type="medullary thyroid carcinoma", stage="metastatic", mutations=["RET M918T"], prior_therapies=[])
+    assert "cabozantinib-mtc" not in option_ids(result)
+    withheld = next(w for w in result.withheld if w.id == "cabozantinib-mtc")
+    assert withheld.pending_evidence == ["EXAM"] and "exam-cabozantinib-mtc" not in result.citations
+
+
+def test_resected_gist_gets_three_years_of_adjuvant_imatinib_and_no_metastatic_regimen(recommend):
+    result = recommend(cancer_type="GIST", stage="resected, adjuvant", mutations=["KIT exon 11 deletion"], prior_therapies=[])
+    assert result.profile.stage.settings == ["early"]
+    assert option_ids(result) == ["imatinib-gist-adjuvant"]
+    assert "36 months" in option(result, "imatinib-gist-adjuvant").components[0].dose
