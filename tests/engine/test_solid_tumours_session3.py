@@ -192,3 +192,13 @@ def test_resected_gist_gets_three_years_of_adjuvant_imatinib_and_no_metastatic_r
     assert result.profile.stage.settings == ["early"]
     assert option_ids(result) == ["imatinib-gist-adjuvant"]
     assert "36 months" in option(result, "imatinib-gist-adjuvant").components[0].dose
+
+
+def test_the_guide_asks_for_afp_as_a_value_with_its_unit_and_reads_it(client):
+    page = client.get("/guide").text
+    assert 'id="biomarker::AFP"' in page and 'type="text"' in page.split('id="biomarker::AFP"')[1].split(">")[0]
+    response = client.post(
+        "/guide",
+        data={"cancer_type": "HCC", "stage": "advanced", "biomarker::Child-Pugh": "A", "biomarker::AFP": "800 ng/mL", "prior_status": "listed", "prior_1_drugs": "sorafenib", "prior_1_outcome": "progression"},
+    )
+    assert "AFP 800 ng/mL" in response.text and 'data-option-id="ramucirumab-hcc"' in response.text
