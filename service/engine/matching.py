@@ -382,14 +382,14 @@ def _assess_alterations(kb: KnowledgeBase, profile: NormalisedProfile, a: Indica
 
 def _assess_biomarkers(profile: NormalisedProfile, a: IndicationAssessment) -> None:
     for group in a.indication.biomarkers:
-        requirement = " or ".join(f"{c.name} {'/'.join(c.status)}" for c in group)
-        met = [c for c in group if profile.biomarkers.get(c.name) in c.status]
+        requirement = " or ".join(c.requirement for c in group)
+        met = [c for c in group if c.name in profile.biomarkers and c.holds(profile.biomarkers[c.name])]
         if met:
-            a.met("biomarker", requirement, ", ".join(f"{c.name} {profile.biomarkers[c.name]}" for c in met))
+            a.met("biomarker", requirement, ", ".join(_biomarker_finding(c, profile) for c in met))
             continue
         contrary = [c for c in group if c.name in profile.biomarkers]
         if contrary:
-            found = ", ".join(f"{c.name} {profile.biomarkers[c.name]}" for c in contrary)
+            found = ", ".join(dict.fromkeys(_biomarker_finding(c, profile) for c in contrary))
             a.exclude(
                 "biomarker",
                 requirement,
@@ -398,6 +398,11 @@ def _assess_biomarkers(profile: NormalisedProfile, a: IndicationAssessment) -> N
             )
         else:
             a.unknown("biomarker", requirement, _missing_biomarkers(group))
+
+
+def _biomarker_finding(criterion: BiomarkerCriterion, profile: NormalisedProfile) -> str:
+    value = profile.biomarkers[criterion.name]
+    return f"{criterion.name} {value} {criterion.unit}" if criterion.unit else f"{criterion.name} {value}"
 
 
 def _missing_biomarkers(group: list[BiomarkerCriterion]) -> str:
