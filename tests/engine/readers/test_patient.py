@@ -59,6 +59,20 @@ def test_brain_metastases_states(text, state):
     assert details.brain_metastases == state
 
 
+@pytest.mark.parametrize("text", ["IIIA, completely resected", "stage IIIA resected", "IB (after resection)", "stage II, adjuvant"])
+def test_resected_stage_i_to_iii_is_the_early_adjuvant_setting(text):
+    details = PatientDetails()
+    understood, settings = read_stage(text, details)
+    assert understood.status == "recognised" and settings == (Setting.EARLY,)
+    assert "resected" in (understood.read_as or "")
+
+
+def test_resected_without_a_stage_or_with_metastatic_disease_is_not_guessed():
+    for text in ("resected", "IV, resected"):
+        understood, settings = read_stage(text, PatientDetails())
+        assert settings == () and understood.status == "not_recognised", text
+
+
 def test_unrecognised_stage_words_make_the_stage_not_recognised():
     understood, settings = read_stage("stage V", PatientDetails())
     assert settings == () and understood.status == "not_recognised"
