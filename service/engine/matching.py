@@ -690,6 +690,13 @@ def _patient_rule_finding(kb: KnowledgeBase, profile: NormalisedProfile, rule) -
         if not prior and not current:
             return None
         found.append(", ".join([*(f"prior {d}" for d in prior), *(f"current {d}" for d in current)]))
+    if when.last_line_drug_classes:
+        lines = profile.prior_lines or []
+        last = max(lines, key=lambda line: line.number) if lines else None
+        hits = [d for d in (last.drugs if last else ()) if _in_classes(kb, d, when.last_line_drug_classes)]
+        if not hits:
+            return None
+        found.append(", ".join(f"{d} in the last line" for d in hits))
     if when.recent_drug_classes:
         recent = _recent_drugs(kb, profile, when.recent_drug_classes.classes, when.recent_drug_classes.weeks)
         if not recent:

@@ -761,6 +761,8 @@ class PatientCriterion(Record):
     # a drug of these classes given within `weeks` of now: a current medicine, an ongoing line, or a prior line whose
     # last dose was at most that many weeks ago (a line without its interval leaves the rule unchecked, and says so)
     recent_drug_classes: RecentDrugClasses | None = None
+    # a drug of these classes in the most recent prior line (the line just before the regimen considered)
+    last_line_drug_classes: list[str] = []
 
     @model_validator(mode="after")
     def _says_something(self) -> PatientCriterion:
@@ -771,6 +773,7 @@ class PatientCriterion(Record):
             or self.brain_metastases
             or self.prior_or_current_drug_classes
             or self.recent_drug_classes
+            or self.last_line_drug_classes
         ):
             raise ValueError("a patient criterion names a condition group, ECOG, brain metastases or a prior drug class")
         return self

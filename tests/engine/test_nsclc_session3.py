@@ -69,3 +69,15 @@ def test_a_tki_within_8_weeks_of_a_pd1_inhibitor_carries_the_interval_caution(re
     unknown = run()
     assert "prior_therapies" in {w.field for w in unknown.warnings if w.code == "patient_context_not_checked"}
     assert not any("weeks ago" in c.detail for c in option(unknown, "ensartinib-nsclc").cautions)
+
+
+def test_sotorasib_right_after_a_pd1_inhibitor_carries_the_hepatotoxicity_caution_and_not_later(recommend):
+    right_after = recommend(cancer_type="LUAD", stage="IV", mutations=["KRAS G12C"], prior_therapies=[{"line": 1, "drugs": CHEMO_IO, "outcome": "progression"}])
+    assert any("last line" in c.detail and "50%" in c.detail for c in option(right_after, "sotorasib-nsclc").cautions)
+    later = recommend(
+        cancer_type="LUAD",
+        stage="IV",
+        mutations=["KRAS G12C"],
+        prior_therapies=[{"line": 1, "drugs": CHEMO_IO, "outcome": "progression"}, {"line": 2, "drugs": ["docetaxel"], "outcome": "progression"}],
+    )
+    assert not any("last line" in c.detail for c in option(later, "sotorasib-nsclc").cautions)
