@@ -481,6 +481,26 @@ def _assess_blood_counts(profile: NormalisedProfile, a: IndicationAssessment) ->
         )
 
 
+INTENSIVE_INELIGIBLE = "ineligible for intensive induction chemotherapy (aged 75 or older, or ECOG 2-3 or another comorbidity that precludes it)"
+
+
+def _assess_intensive_chemotherapy_fitness(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    """ECOG 2-3 meets the VIALE-A definition of ineligibility; otherwise age and comorbidities decide, which the
+    profile does not carry, so the criterion stays open (shown with the caveat, never dropped or assumed)."""
+    if not a.indication.ineligible_for_intensive_chemotherapy:
+        return
+    if profile.ecog is not None and 2 <= profile.ecog <= 3:
+        a.met("fitness for intensive chemotherapy", INTENSIVE_INELIGIBLE, f"ECOG {profile.ecog}")
+        return
+    if profile.ecog == 4:
+        finding = "ECOG 4: the evidence enrolled ECOG 0-3; not evaluated"
+    elif profile.ecog is not None:
+        finding = f"ECOG {profile.ecog}; age and comorbidities are not in the profile: not evaluated"
+    else:
+        finding = "ECOG not given; age and comorbidities are not in the profile: not evaluated"
+    a.unknown("fitness for intensive chemotherapy", INTENSIVE_INELIGIBLE, finding)
+
+
 def assess_indication(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, indication: Indication) -> IndicationAssessment:
     """Judge every criterion of one indication; stop early once it cannot apply."""
     a = IndicationAssessment(regimen=regimen, indication=indication)
@@ -494,6 +514,7 @@ def assess_indication(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Re
     _assess_biomarkers(profile, a)
     _assess_pd_l1(profile, a)
     _assess_blood_counts(profile, a)
+    _assess_intensive_chemotherapy_fitness(profile, a)
     apply_patient_rules(kb, profile, a)
     a.cautions.extend(pending_resistance_cautions(kb, profile, a.regimen))
     note_unchecked_mutations(kb, profile, a)
