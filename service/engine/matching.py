@@ -7,6 +7,7 @@ its basis line by line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal, NamedTuple
 
@@ -19,8 +20,10 @@ from service.knowledge.records import (
     BiomarkerCriterion,
     BloodCountCriterion,
     Indication,
+    PatientRule,
     PriorTherapyCriterion,
     Regimen,
+    ResistanceRule,
     Setting,
 )
 
@@ -78,7 +81,7 @@ class Judgement(NamedTuple):
         return Criterion(criterion=self.criterion, requirement=self.requirement, finding=self.finding, result=self.result)
 
 
-@dataclass
+@dataclass(slots=True)
 class IndicationAssessment:
     regimen: Regimen
     indication: Indication
@@ -96,7 +99,7 @@ class IndicationAssessment:
     def incomplete(self) -> bool:
         """Shown with caveats: an open criterion, a caution or a condition not checked ranks an option after its complete
         equals (an option is never put first because its warning was not in our notes)."""
-        return bool(self.unknowns or self.cautions or self.unchecked)
+        return bool(self.cautions or self.unchecked) or any(c.result == "unknown" for c in self.criteria)
 
     def met(self, criterion: str, requirement: str, finding: str) -> None:
         self.criteria.append(Judgement(criterion, requirement, finding, "met"))
@@ -159,43 +162,74 @@ def indication_relation(kb: KnowledgeBase, profile_code: str, indication: Indica
     return found  # type: ignore[return-value]
 
 
+Step = Callable[["NormalisedProfile", "IndicationAssessment"], None]
+
+
 @dataclass(frozen=True)
-class _IndicationTerms:
-    """The request-independent words and sets of an indication's criteria, made once per indication."""
+class CompiledIndication:
+    """One indication's criteria made once per knowledge base into steps that judge a profile: their words, sets and
+    bounds are read from the knowledge once, so judging a patient is comparisons and set lookups."""
 
-    cancer_type: str
-    settings: str
-    wanted_settings: frozenset[Setting]
-    line: str
+    regimen: Regimen
+    indication: Indication
+    # cancer type, setting, line, prior therapy and drivers, in this order: once one is not met, the indication cannot apply
+    gates: tuple[Step, ...]
+    # histology, biomarkers, PD-L1, blood counts, patient context, unresolved resistance: they exclude or caution
+    checks: tuple[Step, ...]
+    # the exclusion a patient who fits a withdrawn indication is told of
+    withdrawn: Exclusion | None
 
 
-def _terms(kb: KnowledgeBase, indication: Indication) -> _IndicationTerms:
-    key = ("indication_terms", indication.id)
+def compiled_indication(kb: KnowledgeBase, regimen: Regimen, indication: Indication) -> CompiledIndication:
+    """The indication's criteria as steps, compiled on first use and kept with the knowledge base."""
+    key = ("compiled_indication", regimen.id, indication.id)
     found = kb.memo.get(key)
-    if not isinstance(found, _IndicationTerms):
-        if indication.tumour_agnostic is not None:
-            excluded = indication.excluded_cancer_types
-            cancer_type = "any solid tumour (tumour-agnostic)" + (f", except {_names(kb, excluded)}" if excluded else "")
-        else:
-            # a type listed and excluded (liposarcoma for pazopanib) is named as an exclusion, never as a requirement
-            excluded = [c for c in indication.cancer_types if c in indication.excluded_cancer_types]
-            listed = [c for c in indication.cancer_types if c not in excluded]
-            cancer_type = _names(kb, listed) + " or a subtype" + (f", not {_names(kb, excluded)}" if excluded else "")
-        lines = indication.lines
-        if lines.max == lines.min:
-            line = f"line {lines.min}"
-        elif lines.max is None:
-            line = f"line {lines.min} or later"
-        else:
-            line = f"lines {lines.min} to {lines.max}"
-        found = _IndicationTerms(
-            cancer_type=cancer_type,
-            settings=" or ".join(s.value.replace("_", " ") for s in indication.settings),
-            wanted_settings=frozenset(indication.settings),
-            line=line,
-        )
-        kb.memo[key] = found
-    return found
+    if found is None:
+        found = kb.memo[key] = _compile_indication(kb, regimen, indication)
+    return found  # type: ignore[return-value]
+
+
+def _compile_indication(kb: KnowledgeBase, regimen: Regimen, indication: Indication) -> CompiledIndication:
+    # a criterion kind the indication does not use compiles to no step
+    gates = (
+        _compile_cancer_type(kb, indication),
+        _compile_settings(indication),
+        _compile_line(indication),
+        _compile_prior(kb, indication),
+        _compile_alterations(indication),
+    )
+    checks = (
+        _compile_histology(kb, indication),
+        _compile_biomarkers(indication),
+        _compile_pd_l1(indication),
+        _compile_blood_counts(indication),
+        _compile_patient_context(kb, regimen, indication),
+        _compile_pending_resistance(kb, regimen),
+    )
+    return CompiledIndication(
+        regimen=regimen,
+        indication=indication,
+        gates=tuple(step for step in gates if step is not None),
+        checks=tuple(step for step in checks if step is not None),
+        withdrawn=_withdrawn(indication),
+    )
+
+
+def assess_compiled(profile: NormalisedProfile, compiled: CompiledIndication) -> IndicationAssessment:
+    """Judge every criterion of one compiled indication; stop early once it cannot apply."""
+    a = IndicationAssessment(compiled.regimen, compiled.indication)
+    for step in compiled.gates:
+        step(profile, a)
+        if not a.applicable:
+            return a
+    for step in compiled.checks:
+        step(profile, a)
+    return a
+
+
+def assess_indication(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, indication: Indication) -> IndicationAssessment:
+    """Judge every criterion of one indication; stop early once it cannot apply."""
+    return assess_compiled(profile, compiled_indication(kb, regimen, indication))
 
 
 def _cancer_type_finding(kb: KnowledgeBase, profile: NormalisedProfile) -> str:
@@ -204,28 +238,28 @@ def _cancer_type_finding(kb: KnowledgeBase, profile: NormalisedProfile) -> str:
     return profile.memo["cancer_type_finding"]  # type: ignore[return-value]
 
 
-def _assess_tumour_agnostic(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    requirement = _terms(kb, a.indication).cancer_type
-    finding = _cancer_type_finding(kb, profile)
-    if indication_relation(kb, profile.cancer_type, a.indication) == "within":
-        a.met("cancer type", requirement, finding + ": a solid tumour; this indication is tumour-agnostic")
+def _compile_cancer_type(kb: KnowledgeBase, indication: Indication) -> Step:
+    agnostic = indication.tumour_agnostic is not None
+    if agnostic:
+        excluded = indication.excluded_cancer_types
+        requirement = "any solid tumour (tumour-agnostic)" + (f", except {_names(kb, excluded)}" if excluded else "")
     else:
-        a.not_met("cancer type", requirement, finding)
+        # a type listed and excluded (liposarcoma for pazopanib) is named as an exclusion, never as a requirement
+        excluded = [c for c in indication.cancer_types if c in indication.excluded_cancer_types]
+        listed = [c for c in indication.cancer_types if c not in excluded]
+        requirement = _names(kb, listed) + " or a subtype" + (f", not {_names(kb, excluded)}" if excluded else "")
 
+    def assess_cancer_type(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        relation = indication_relation(kb, profile.cancer_type, indication)
+        finding = _cancer_type_finding(kb, profile)
+        if relation == "within":
+            a.met("cancer type", requirement, finding + ": a solid tumour; this indication is tumour-agnostic" if agnostic else finding)
+        elif relation == "broader":
+            a.unknown("cancer type", requirement, finding + " is less specific than the studied population")
+        else:
+            a.not_met("cancer type", requirement, finding)
 
-def _assess_cancer_type(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    if a.indication.tumour_agnostic is not None:
-        _assess_tumour_agnostic(kb, profile, a)
-        return
-    requirement = _terms(kb, a.indication).cancer_type
-    relation = indication_relation(kb, profile.cancer_type, a.indication)
-    finding = _cancer_type_finding(kb, profile)
-    if relation == "within":
-        a.met("cancer type", requirement, finding)
-    elif relation == "broader":
-        a.unknown("cancer type", requirement, finding + " is less specific than the studied population")
-    else:
-        a.not_met("cancer type", requirement, finding)
+    return assess_cancer_type
 
 
 def _given_settings(profile: NormalisedProfile) -> tuple[frozenset[Setting], str]:
@@ -238,186 +272,263 @@ def _given_settings(profile: NormalisedProfile) -> tuple[frozenset[Setting], str
     return profile.memo["given_settings"]  # type: ignore[return-value]
 
 
-def _assess_settings(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    if a.indication.any_setting:
-        given = _given_settings(profile)[1] or "stage not needed"
-        a.met("disease setting", "any: the evidence is not restricted by disease setting", given)
-        return
-    terms = _terms(kb, a.indication)
-    wanted, requirement = terms.wanted_settings, terms.settings
-    if not profile.settings:
-        a.unknown("disease setting", requirement, "stage not given or not recognised")
-        return
-    given, finding = _given_settings(profile)
-    for axis in _SETTING_AXES:
-        wanted_here, given_here = wanted & axis, given & axis
-        if not wanted_here:
-            continue
-        if not given_here:
-            a.unknown("disease setting", requirement, f"{finding}; the {'phase' if Setting.CHRONIC_PHASE in axis else 'setting'} was not given")
-            return
-        if not wanted_here & given_here:
-            a.not_met("disease setting", requirement, finding)
-            return
-    a.met("disease setting", requirement, finding)
+_ANY_SETTING = "any: the evidence is not restricted by disease setting"
 
 
-def _assess_line(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    lines = a.indication.lines
-    requirement = _terms(kb, a.indication).line
-    finding = f"line {profile.line}"
-    if not (lines.min <= profile.line and (lines.max is None or profile.line <= lines.max)):
-        a.not_met("line of therapy", requirement, finding)
-    elif profile.prior_lines is None:
-        a.unknown("line of therapy", requirement, "prior therapy not given; first line assumed")
+def _compile_settings(indication: Indication) -> Step:
+    if indication.any_setting:
+
+        def assess_any_setting(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+            a.met("disease setting", _ANY_SETTING, _given_settings(profile)[1] or "stage not needed")
+
+        return assess_any_setting
+    requirement = " or ".join(s.value.replace("_", " ") for s in indication.settings)
+    wanted = frozenset(indication.settings)
+    # each axis the indication names a setting on, with those settings and what a missing one is called
+    axes = tuple(
+        (axis, wanted & axis, "phase" if Setting.CHRONIC_PHASE in axis else "setting") for axis in _SETTING_AXES if wanted & axis
+    )
+
+    def assess_settings(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        if not profile.settings:
+            a.unknown("disease setting", requirement, "stage not given or not recognised")
+            return
+        given, finding = _given_settings(profile)
+        for axis, wanted_here, word in axes:
+            if given.isdisjoint(axis):
+                a.unknown("disease setting", requirement, f"{finding}; the {word} was not given")
+                return
+            if wanted_here.isdisjoint(given):
+                a.not_met("disease setting", requirement, finding)
+                return
+        a.met("disease setting", requirement, finding)
+
+    return assess_settings
+
+
+def _compile_line(indication: Indication) -> Step:
+    first, last = indication.lines.min, indication.lines.max
+    if last == first:
+        requirement = f"line {first}"
+    elif last is None:
+        requirement = f"line {first} or later"
     else:
-        a.met("line of therapy", requirement, finding)
+        requirement = f"lines {first} to {last}"
+
+    def assess_line(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        line = profile.line
+        if line < first or (last is not None and line > last):
+            a.not_met("line of therapy", requirement, f"line {line}")
+        elif profile.prior_lines is None:
+            a.unknown("line of therapy", requirement, "prior therapy not given; first line assumed")
+        else:
+            a.met("line of therapy", requirement, f"line {line}")
+
+    return assess_line
 
 
-def _prior_lines_matching(
-    kb: KnowledgeBase, profile: NormalisedProfile, criterion: PriorTherapyCriterion, outcomes: list[str] | None = None
-) -> list[str]:
-    """Prior lines with a drug the criterion names; `outcomes` keeps only lines with those outcomes."""
-    found = []
-    for line in profile.prior_lines or []:
-        if outcomes is not None:
-            if line.outcome not in outcomes:
+@dataclass(frozen=True)
+class _PriorCriterion:
+    """A prior-therapy criterion with the catalogue drugs it names (directly or by class) found once."""
+
+    description: str
+    min_count: int
+    drugs: frozenset[str]
+    # prior lines with these outcomes neither meet nor exclude (they caution, or do not count)
+    skipped_outcomes: frozenset[str]
+    caution_outcomes: tuple[str, ...]
+    caution: str
+
+    @classmethod
+    def of(cls, kb: KnowledgeBase, criterion: PriorTherapyCriterion) -> _PriorCriterion:
+        classes = set(criterion.classes)
+        named = {d for d, record in kb.drugs.items() if classes.intersection(record.classes)}
+        return cls(
+            description=criterion.description,
+            min_count=criterion.min_count,
+            drugs=frozenset(criterion.drugs) | named,
+            skipped_outcomes=frozenset(criterion.excluded_outcomes) | frozenset(criterion.caution_outcomes),
+            caution_outcomes=tuple(criterion.caution_outcomes),
+            caution=criterion.caution,
+        )
+
+    def lines_matching(self, profile: NormalisedProfile, outcomes: tuple[str, ...] | None = None) -> list[str]:
+        """Prior lines with a drug the criterion names; `outcomes` keeps only lines with those outcomes."""
+        found = []
+        for line in profile.prior_lines or []:
+            if outcomes is not None:
+                if line.outcome not in outcomes:
+                    continue
+            elif line.outcome in self.skipped_outcomes:
                 continue
-        elif line.outcome in criterion.excluded_outcomes or line.outcome in criterion.caution_outcomes:
-            continue
-        hits = [
-            d
-            for d in line.drugs
-            if d in criterion.drugs or set(kb.drug_classes(d)).intersection(criterion.classes)
-        ]
-        if hits:
-            found.append(f"line {line.number}: {' + '.join(hits)}")
-    return found
+            hits = [d for d in line.drugs if d in self.drugs]
+            if hits:
+                found.append(f"line {line.number}: {' + '.join(hits)}")
+        return found
 
 
 def _unrecognised_prior_drugs(profile: NormalisedProfile) -> bool:
     return any(line.unrecognised for line in profile.prior_lines or [])
 
 
-def _assess_prior(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    for criterion in a.indication.requires_prior:
-        found = _prior_lines_matching(kb, profile, criterion)
-        if len(found) >= criterion.min_count:
-            a.met("prior therapy", criterion.description, "; ".join(found))
-        elif profile.prior_lines is None:
-            a.not_met("prior therapy", criterion.description, "prior therapy not given")
-        elif _unrecognised_prior_drugs(profile):
-            a.unknown("prior therapy", criterion.description, "a prior-therapy drug was not recognised")
-        else:
-            a.not_met("prior therapy", criterion.description, "; ".join(found) or "none matching")
-    for criterion in a.indication.excludes_prior:
-        found = _prior_lines_matching(kb, profile, criterion)
-        if not found and _unrecognised_prior_drugs(profile):
-            a.unknown("prior therapy", f"no {criterion.description}", "a prior-therapy drug was not recognised")
-        if found:
-            a.exclude(
-                "prior therapy",
-                criterion.description,
-                "; ".join(found),
-                Exclusion("prior_therapy", f"{criterion.description}: {'; '.join(found)}", tuple(a.indication.evidence)),
-            )
-            continue
-        cautioned = _prior_lines_matching(kb, profile, criterion, outcomes=list(criterion.caution_outcomes))
-        if cautioned:
-            # not an exclusion the source makes: offered, with what the evidence population was
-            outcomes = " or ".join(criterion.caution_outcomes)
-            finding = f"{'; '.join(cautioned)} (stopped for {outcomes})"
-            a.met("prior therapy", f"{criterion.description}: not given, or stopped for {outcomes}", finding)
-            a.cautions.append(Caution(f"{finding}: {criterion.caution}", tuple(a.indication.evidence)))
+def _compile_prior(kb: KnowledgeBase, indication: Indication) -> Step | None:
+    if not indication.requires_prior and not indication.excludes_prior:
+        return None
+    required = tuple(_PriorCriterion.of(kb, c) for c in indication.requires_prior)
+    excluded = tuple(_PriorCriterion.of(kb, c) for c in indication.excludes_prior)
+    evidence = tuple(indication.evidence)
+
+    def assess_prior(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        for criterion in required:
+            found = criterion.lines_matching(profile)
+            if len(found) >= criterion.min_count:
+                a.met("prior therapy", criterion.description, "; ".join(found))
+            elif profile.prior_lines is None:
+                a.not_met("prior therapy", criterion.description, "prior therapy not given")
+            elif _unrecognised_prior_drugs(profile):
+                a.unknown("prior therapy", criterion.description, "a prior-therapy drug was not recognised")
+            else:
+                a.not_met("prior therapy", criterion.description, "; ".join(found) or "none matching")
+        for criterion in excluded:
+            found = criterion.lines_matching(profile)
+            if not found and _unrecognised_prior_drugs(profile):
+                a.unknown("prior therapy", f"no {criterion.description}", "a prior-therapy drug was not recognised")
+            if found:
+                a.exclude(
+                    "prior therapy",
+                    criterion.description,
+                    "; ".join(found),
+                    Exclusion("prior_therapy", f"{criterion.description}: {'; '.join(found)}", evidence),
+                )
+                continue
+            cautioned = criterion.lines_matching(profile, criterion.caution_outcomes) if criterion.caution_outcomes else []
+            if cautioned:
+                # not an exclusion the source makes: offered, with what the evidence population was
+                outcomes = " or ".join(criterion.caution_outcomes)
+                finding = f"{'; '.join(cautioned)} (stopped for {outcomes})"
+                a.met("prior therapy", f"{criterion.description}: not given, or stopped for {outcomes}", finding)
+                a.cautions.append(Caution(f"{finding}: {criterion.caution}", evidence))
+
+    return assess_prior
 
 
-def _assess_alterations(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    for group in a.indication.requires_alterations:
-        requirement = " or ".join(group)
-        hits = profile.alterations_matching(group)
-        if hits:
-            a.met("alteration", requirement, ", ".join(h.id for h in hits))
-        else:
-            a.not_met("alteration", requirement, "not detected or not reported")
-    for term in a.indication.excludes_alterations:
-        hits = profile.alterations_matching([term])
-        if hits:
-            found = ", ".join(h.id for h in hits)
-            a.exclude(
-                "alteration",
-                f"no {term}",
-                found,
-                Exclusion("biomarker", f"{found} detected: the evidence for this regimen excludes {term}", tuple(a.indication.evidence)),
-            )
-    for gene in a.indication.requires_negative:
-        requirement = f"{gene} driver alteration tested and not detected"
-        in_gene = [alt.id for alt in profile.detected if alt.gene == gene]
-        if in_gene:
-            found = ", ".join(in_gene)
-            a.exclude(
-                "driver status",
-                requirement,
-                f"{found} detected",
-                Exclusion(
+def _detected_with_terms(profile: NormalisedProfile) -> tuple[tuple[Alteration, frozenset[str]], ...]:
+    """Each detected alteration with its id and categories, the terms a criterion names it by: found once per profile."""
+    found = profile.memo.get("detected_with_terms")
+    if found is None:
+        found = profile.memo["detected_with_terms"] = tuple((alt, frozenset((alt.id, *alt.categories))) for alt in profile.detected)
+    return found  # type: ignore[return-value]
+
+
+def _compile_alterations(indication: Indication) -> Step | None:
+    required = tuple((frozenset(group), " or ".join(group)) for group in indication.requires_alterations)
+    excluded = tuple((term, f"no {term}") for term in indication.excludes_alterations)
+    negative = tuple((gene, f"{gene} driver alteration tested and not detected") for gene in indication.requires_negative)
+    if not (required or excluded or negative):
+        return None
+    evidence = tuple(indication.evidence)
+
+    def assess_alterations(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        detected = _detected_with_terms(profile)
+        for group, requirement in required:
+            hits = [alt.id for alt, terms in detected if not group.isdisjoint(terms)]
+            if hits:
+                a.met("alteration", requirement, ", ".join(hits))
+            else:
+                a.not_met("alteration", requirement, "not detected or not reported")
+        for term, requirement in excluded:
+            hits = [alt.id for alt, terms in detected if term in terms]
+            if hits:
+                found = ", ".join(hits)
+                a.exclude(
+                    "alteration",
+                    requirement,
+                    found,
+                    Exclusion("biomarker", f"{found} detected: the evidence for this regimen excludes {term}", evidence),
+                )
+        for gene, requirement in negative:
+            in_gene = [alt.id for alt, _ in detected if alt.gene == gene]
+            if in_gene:
+                found = ", ".join(in_gene)
+                a.exclude(
+                    "driver status",
+                    requirement,
+                    f"{found} detected",
+                    Exclusion("biomarker", f"{found} detected: this regimen's evidence is in {gene}-negative disease", evidence),
+                )
+            elif gene in profile.negative_genes:
+                a.met("driver status", requirement, f"{gene} tested negative")
+            else:
+                a.unknown("driver status", requirement, f"{gene} status not reported")
+
+    return assess_alterations
+
+
+def _compile_biomarkers(indication: Indication) -> Step | None:
+    if not indication.biomarkers:
+        return None
+    groups = tuple(
+        (tuple(group), " or ".join(f"{c.name} {'/'.join(c.status)}" for c in group), _missing_biomarkers(group))
+        for group in indication.biomarkers
+    )
+    evidence = tuple(indication.evidence)
+
+    def assess_biomarkers(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        given = profile.biomarkers
+        for group, requirement, missing in groups:
+            met = [c for c in group if given.get(c.name) in c.status]
+            if met:
+                a.met("biomarker", requirement, ", ".join(f"{c.name} {given[c.name]}" for c in met))
+                continue
+            contrary = [c for c in group if c.name in given]
+            if contrary:
+                found = ", ".join(f"{c.name} {given[c.name]}" for c in contrary)
+                a.exclude(
                     "biomarker",
-                    f"{found} detected: this regimen's evidence is in {gene}-negative disease",
-                    tuple(a.indication.evidence),
-                ),
-            )
-        elif gene in profile.negative_genes:
-            a.met("driver status", requirement, f"{gene} tested negative")
-        else:
-            a.unknown("driver status", requirement, f"{gene} status not reported")
+                    requirement,
+                    found,
+                    Exclusion("biomarker", f"{found}: the evidence for this regimen requires {requirement}", evidence),
+                )
+            else:
+                a.unknown("biomarker", requirement, missing)
 
-
-def _assess_biomarkers(profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    for group in a.indication.biomarkers:
-        requirement = " or ".join(f"{c.name} {'/'.join(c.status)}" for c in group)
-        met = [c for c in group if profile.biomarkers.get(c.name) in c.status]
-        if met:
-            a.met("biomarker", requirement, ", ".join(f"{c.name} {profile.biomarkers[c.name]}" for c in met))
-            continue
-        contrary = [c for c in group if c.name in profile.biomarkers]
-        if contrary:
-            found = ", ".join(f"{c.name} {profile.biomarkers[c.name]}" for c in contrary)
-            a.exclude(
-                "biomarker",
-                requirement,
-                found,
-                Exclusion("biomarker", f"{found}: the evidence for this regimen requires {requirement}", tuple(a.indication.evidence)),
-            )
-        else:
-            a.unknown("biomarker", requirement, _missing_biomarkers(group))
+    return assess_biomarkers
 
 
 def _missing_biomarkers(group: list[BiomarkerCriterion]) -> str:
     return " / ".join(c.name for c in group) + " not reported"
 
 
-def _assess_pd_l1(profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    criterion = a.indication.pd_l1
+def _compile_pd_l1(indication: Indication) -> Step | None:
+    criterion = indication.pd_l1
     if criterion is None:
-        return
-    system = criterion.scoring.upper()
+        return None
+    scoring, low, below = criterion.scoring, criterion.min, criterion.below
+    system = scoring.upper()
     parts = []
-    if criterion.min is not None:
-        parts.append(f">= {criterion.min:g}")
-    if criterion.below is not None:
-        parts.append(f"< {criterion.below:g}")
+    if low is not None:
+        parts.append(f">= {low:g}")
+    if below is not None:
+        parts.append(f"< {below:g}")
     requirement = f"PD-L1 {system} {' and '.join(parts)}"
-    if profile.pd_l1 is None:
-        a.unknown("PD-L1", requirement, "PD-L1 not reported")
-        return
-    value = profile.pd_l1.get(criterion.scoring)
-    if value is None:
-        given = ", ".join(k.upper() for k in profile.pd_l1)
-        a.unknown("PD-L1", requirement, f"PD-L1 given as {given}; the evidence used {system}, which is not interchangeable")
-        return
-    finding = f"PD-L1 {system} {value:g}"
-    if (criterion.min is None or value >= criterion.min) and (criterion.below is None or value < criterion.below):
-        a.met("PD-L1", requirement, finding)
-    else:
-        a.exclude("PD-L1", requirement, finding, Exclusion("biomarker", f"{finding} is outside the studied range ({requirement})", tuple(a.indication.evidence)))
+    evidence = tuple(indication.evidence)
+
+    def assess_pd_l1(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        if profile.pd_l1 is None:
+            a.unknown("PD-L1", requirement, "PD-L1 not reported")
+            return
+        value = profile.pd_l1.get(scoring)
+        if value is None:
+            given = ", ".join(k.upper() for k in profile.pd_l1)
+            a.unknown("PD-L1", requirement, f"PD-L1 given as {given}; the evidence used {system}, which is not interchangeable")
+            return
+        finding = f"PD-L1 {system} {value:g}"
+        if (low is None or value >= low) and (below is None or value < below):
+            a.met("PD-L1", requirement, finding)
+        else:
+            a.exclude("PD-L1", requirement, finding, Exclusion("biomarker", f"{finding} is outside the studied range ({requirement})", evidence))
+
+    return assess_pd_l1
 
 
 def _blood_value(profile: NormalisedProfile, measure: str) -> float | bool | None:
@@ -445,86 +556,70 @@ def _blood_missing(profile: NormalisedProfile, criteria: list[BloodCountCriterio
     return "; ".join(said) + ": not evaluated"
 
 
-def _assess_blood_counts(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+def _compile_blood_counts(indication: Indication) -> Step | None:
     """Platelet, haemoglobin and transfusion criteria: met, outside the studied or labelled range, or not evaluated."""
-    for group in a.indication.blood_counts:
-        requirement = " or ".join(c.requirement for c in group)
-        known = [(c, value) for c in group if (value := _blood_value(profile, c.measure)) is not None]
-        met = [(c, v) for c, v in known if c.holds(v)]
-        if met:
-            a.met("blood counts", requirement, ", ".join(_blood_finding(c.measure, v) for c, v in met))
-            continue
-        if len(known) < len(group):
-            a.unknown("blood counts", requirement, _blood_missing(profile, [c for c in group if _blood_value(profile, c.measure) is None]))
-            continue
-        found = ", ".join(dict.fromkeys(_blood_finding(c.measure, v) for c, v in known))
-        a.exclude(
-            "blood counts",
-            requirement,
-            found,
-            Exclusion("blood_count", f"{found}: {a.indication.summary} requires {requirement}", tuple(a.indication.evidence)),
-        )
+    if not indication.blood_counts:
+        return None
+    groups = tuple((tuple(group), " or ".join(c.requirement for c in group)) for group in indication.blood_counts)
+    summary, evidence = indication.summary, tuple(indication.evidence)
+
+    def assess_blood_counts(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        for group, requirement in groups:
+            known = [(c, value) for c in group if (value := _blood_value(profile, c.measure)) is not None]
+            met = [(c, v) for c, v in known if c.holds(v)]
+            if met:
+                a.met("blood counts", requirement, ", ".join(_blood_finding(c.measure, v) for c, v in met))
+                continue
+            if len(known) < len(group):
+                a.unknown("blood counts", requirement, _blood_missing(profile, [c for c in group if _blood_value(profile, c.measure) is None]))
+                continue
+            found = ", ".join(dict.fromkeys(_blood_finding(c.measure, v) for c, v in known))
+            a.exclude(
+                "blood counts",
+                requirement,
+                found,
+                Exclusion("blood_count", f"{found}: {summary} requires {requirement}", evidence),
+            )
+
+    return assess_blood_counts
 
 
-def assess_indication(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, indication: Indication) -> IndicationAssessment:
-    """Judge every criterion of one indication; stop early once it cannot apply."""
-    a = IndicationAssessment(regimen=regimen, indication=indication)
-    for step in (_assess_cancer_type, _assess_settings, _assess_line, _assess_prior, _assess_alterations):
-        step(kb, profile, a)
-        if not a.applicable:
-            return a
-    _assess_histology(kb, profile, a)
-    if not a.applicable:
-        return a
-    _assess_biomarkers(profile, a)
-    _assess_pd_l1(profile, a)
-    _assess_blood_counts(profile, a)
-    apply_patient_rules(kb, profile, a)
-    a.cautions.extend(pending_resistance_cautions(kb, profile, a.regimen))
-    return a
+def _withdrawn(indication: Indication) -> Exclusion | None:
+    withdrawal = indication.withdrawal
+    if withdrawal is None:
+        return None
+    return Exclusion(
+        "withdrawn",
+        f"{indication.summary}: the US approval for this indication was withdrawn on {withdrawal.date.isoformat()} "
+        f"({withdrawal.note}; source: {withdrawal.source_url})",
+        tuple(indication.evidence),
+    )
 
 
 def withdrawn_exclusion(kb: KnowledgeBase, a: IndicationAssessment) -> Exclusion | None:
     """A patient who fits an indication whose US approval was withdrawn is told so; it is never an option."""
-    withdrawal = a.indication.withdrawal
-    if withdrawal is None or not a.applicable:
+    if not a.applicable:
         return None
-    return Exclusion(
-        "withdrawn",
-        f"{a.indication.summary}: the US approval for this indication was withdrawn on {withdrawal.date.isoformat()} "
-        f"({withdrawal.note}; source: {withdrawal.source_url})",
-        tuple(a.indication.evidence),
-    )
+    return compiled_indication(kb, a.regimen, a.indication).withdrawn
 
 
-def _resistance_hits(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tuple[object, list[Alteration]]]:
-    """The resistance rules this profile's detected alterations fire, with their hits: found once per profile."""
+def _resistance_hits(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tuple[ResistanceRule, list[Alteration], Exclusion]]:
+    """The resistance rules this profile's detected alterations fire, with their hits and the exclusion they make
+    (the same for every regimen a rule affects): found once per profile."""
     if "resistance_hits" not in profile.memo:
         fired = []
         for rule in kb.resistance_rules_for(profile.cancer_type):
             hits = [h for h in profile.alterations_matching(rule.alterations) if allelic_context_holds(kb, profile, rule, h.id)]
             if hits:
-                fired.append((rule, hits))
+                found = ", ".join(h.id for h in hits)
+                fired.append((rule, hits, Exclusion(rule.kind, f"{found}: {rule.reason}", tuple(rule.evidence), tuple(rule.alternatives))))
         profile.memo["resistance_hits"] = fired
     return profile.memo["resistance_hits"]  # type: ignore[return-value]
 
 
 def resistance_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Exclusion]:
     """Exclusions from detected resistance alterations against the regimen's drugs."""
-    exclusions = []
-    for rule, hits in _resistance_hits(kb, profile):
-        affected = _rule_affects(kb, rule, regimen)
-        if affected:
-            found = ", ".join(h.id for h in hits)
-            exclusions.append(
-                Exclusion(
-                    rule.kind,
-                    f"{found}: {rule.reason}",
-                    tuple(rule.evidence),
-                    tuple(rule.alternatives),
-                )
-            )
-    return exclusions
+    return [exclusion for rule, _, exclusion in _resistance_hits(kb, profile) if _rule_affects(kb, rule, regimen)]
 
 
 def toxicity_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Exclusion]:
@@ -544,6 +639,8 @@ def toxicity_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: 
 
 def prior_failure_exclusions(profile: NormalisedProfile, regimen: Regimen, indication: Indication | None) -> list[Exclusion]:
     """A TKI the patient progressed on or could not tolerate is not offered again, unless the evidence continues it."""
+    if not any(line.outcome in ("progression", "intolerance") for line in profile.prior_lines or []):
+        return []
     exempt: set[str] = set()
     if indication is not None:
         exempt = {d for c in indication.requires_prior for d in c.drugs} | set(indication.continued_after_progression)
@@ -587,35 +684,48 @@ def profile_histology(kb: KnowledgeBase, profile: NormalisedProfile) -> tuple[st
     return None, "histology not reported"
 
 
-def _assess_histology(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    indication = a.indication
-    for code in indication.excluded_cancer_types:
-        if kb.is_within(profile.cancer_type, code):
-            finding = f"{profile.cancer_type} ({kb.cancer_types[profile.cancer_type].name})"
-            requirement = f"not {code} ({kb.cancer_types[code].name})"
+def _profile_histology(kb: KnowledgeBase, profile: NormalisedProfile) -> tuple[str | None, str]:
+    if "histology" not in profile.memo:
+        profile.memo["histology"] = profile_histology(kb, profile)
+    return profile.memo["histology"]  # type: ignore[return-value]
+
+
+def _compile_histology(kb: KnowledgeBase, indication: Indication) -> Step | None:
+    if not indication.excluded_cancer_types and not indication.histology:
+        return None
+    excluded = tuple((code, f"not {code} ({kb.cancer_types[code].name})", kb.cancer_types[code].name) for code in indication.excluded_cancer_types)
+    histologies = tuple(indication.histology)
+    wanted = " or ".join(histologies)
+    requirement = f"{wanted} histology"
+    evidence = tuple(indication.evidence)
+
+    def assess_histology(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        for code, not_code, name in excluded:
+            if kb.is_within(profile.cancer_type, code):
+                finding = _cancer_type_finding(kb, profile)
+                a.exclude(
+                    "cancer type",
+                    not_code,
+                    finding,
+                    Exclusion("histology", f"{finding}: the evidence for this regimen excludes {name}", evidence),
+                )
+                return
+        if not histologies:
+            return
+        histology, finding = _profile_histology(kb, profile)
+        if histology is None:
+            a.unknown("histology", requirement, f"{finding}; confirm {wanted} histology")
+        elif histology in histologies:
+            a.met("histology", requirement, finding)
+        else:
             a.exclude(
-                "cancer type",
+                "histology",
                 requirement,
                 finding,
-                Exclusion("histology", f"{finding}: the evidence for this regimen excludes {kb.cancer_types[code].name}", tuple(indication.evidence)),
+                Exclusion("histology", f"{finding}: the evidence for this regimen enrolled {wanted} histology only", evidence),
             )
-            return
-    if not indication.histology:
-        return
-    wanted = " or ".join(indication.histology)
-    requirement = f"{wanted} histology"
-    histology, finding = profile_histology(kb, profile)
-    if histology is None:
-        a.unknown("histology", requirement, f"{finding}; confirm {wanted} histology")
-    elif histology in indication.histology:
-        a.met("histology", requirement, finding)
-    else:
-        a.exclude(
-            "histology",
-            requirement,
-            finding,
-            Exclusion("histology", f"{finding}: the evidence for this regimen enrolled {wanted} histology only", tuple(indication.evidence)),
-        )
+
+    return assess_histology
 
 
 # --- contraindications and cautions from the patient context ------------------------------
@@ -693,7 +803,12 @@ def _patient_rule_finding(kb: KnowledgeBase, profile: NormalisedProfile, rule) -
 
 def apply_patient_rules(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
     """Contraindications exclude the indication with the source's reason; cautions are attached to it."""
-    for rule in kb.patient_rules_concerning(a.regimen.id, a.indication.id, profile.cancer_type):
+    _apply_rules(kb, profile, a, kb.patient_rules_concerning(a.regimen.id, a.indication.id, profile.cancer_type))
+    note_unchecked_conditions(kb, profile, a)
+
+
+def _apply_rules(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment, rules: tuple[PatientRule, ...]) -> None:
+    for rule in rules:
         finding = _patient_rule_finding(kb, profile, rule)
         if finding is None:
             continue
@@ -706,7 +821,22 @@ def apply_patient_rules(kb: KnowledgeBase, profile: NormalisedProfile, a: Indica
             )
         else:
             a.cautions.append(Caution(f"{finding}: {rule.reason}", tuple(rule.evidence), rule.id, _condition_hits(profile, rule)))
-    note_unchecked_conditions(kb, profile, a)
+
+
+def _compile_patient_context(kb: KnowledgeBase, regimen: Regimen, indication: Indication) -> Step:
+    """The patient rules of the indication (found once per cancer type), then the conditions no rule checked."""
+    by_type: dict[str, tuple[PatientRule, ...]] = {}
+
+    def assess_patient_context(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        rules = by_type.get(profile.cancer_type)
+        if rules is None:
+            rules = by_type[profile.cancer_type] = kb.patient_rules_concerning(regimen.id, indication.id, profile.cancer_type)
+        if rules:
+            _apply_rules(kb, profile, a, rules)
+        if profile.condition_groups or profile.past_condition_groups:
+            note_unchecked_conditions(kb, profile, a)
+
+    return assess_patient_context
 
 
 def _condition_hits(profile: NormalisedProfile, rule) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
@@ -773,6 +903,14 @@ def _rule_affects(kb: KnowledgeBase, rule, regimen: Regimen) -> tuple[str, ...]:
     return kb.resistance_rule_affects(rule, regimen)
 
 
+def _compile_pending_resistance(kb: KnowledgeBase, regimen: Regimen) -> Step:
+    def assess_pending_resistance(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        if profile.unresolved:
+            a.cautions.extend(pending_resistance_cautions(kb, profile, regimen))
+
+    return assess_pending_resistance
+
+
 def pending_resistance_cautions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Caution]:
     """A resistance alteration reported pending or equivocal leaves the drug it defeats shown only with a caution."""
     if not profile.unresolved:
@@ -823,6 +961,7 @@ def continue_current_therapy(kb: KnowledgeBase, profile: NormalisedProfile, best
         profile,
         prior_lines=[earlier for earlier in profile.prior_lines or [] if earlier.number < line.number],
         line=line.number,
+        memo={},  # what was found from today's profile is not shared with the profile as it was then
     )
     found: list[IndicationAssessment] = []
     for regimen in kb.regimens_of_exactly(frozenset(line.drugs)):

@@ -30,8 +30,10 @@ from service.engine.interactions import InteractionReport, check_interactions, i
 from service.engine.matching import (
     Exclusion,
     IndicationAssessment,
+    CompiledIndication,
     Judgement,
-    assess_indication,
+    assess_compiled,
+    compiled_indication,
     indication_relation,
     continue_current_therapy,
     unchecked_patient_context,
@@ -39,7 +41,6 @@ from service.engine.matching import (
     repeat_caveats,
     resistance_exclusions,
     toxicity_exclusions,
-    withdrawn_exclusion,
 )
 from service.engine.normalise import DrugRef, NormalisedProfile, normalise_drug, normalise_profile
 from service.knowledge.index import KnowledgeBase
@@ -121,38 +122,43 @@ def _fails_only_on_line(profile: NormalisedProfile, a: IndicationAssessment) -> 
     return all(profile.alterations_matching(group) for group in a.indication.requires_alterations)
 
 
-def _candidates(kb: KnowledgeBase, code: str) -> tuple[tuple[Regimen, tuple[Indication, ...]], ...]:
-    """Per cancer type, once: each regimen with the indications whose cancer type is related to it. An indication
-    for an unrelated type can never apply, exclude or be withheld for the patient, so it is not assessed."""
-    def build() -> tuple[tuple[Regimen, tuple[Indication, ...]], ...]:
-        related = ((r, tuple(i for i in r.indications if indication_relation(kb, code, i) != "other")) for r in kb.regimens_for_cancer_type(code))
+def _candidates(kb: KnowledgeBase, code: str) -> tuple[tuple[Regimen, tuple[CompiledIndication, ...]], ...]:
+    """Per cancer type, once: each regimen with its compiled indications whose cancer type is related to it. An
+    indication for an unrelated type can never apply, exclude or be withheld for the patient, so it is not assessed."""
+    def build() -> tuple[tuple[Regimen, tuple[CompiledIndication, ...]], ...]:
+        related = (
+            (r, tuple(compiled_indication(kb, r, i) for i in r.indications if indication_relation(kb, code, i) != "other"))
+            for r in kb.regimens_for_cancer_type(code)
+        )
         return tuple((r, indications) for r, indications in related if indications)
 
     return kb.once(("candidates", code), build)  # type: ignore[no-any-return]
 
 
-def _concerning(kb: KnowledgeBase, profile: NormalisedProfile) -> tuple[tuple[Regimen, tuple[Indication, ...]], ...]:
+def _concerning(kb: KnowledgeBase, profile: NormalisedProfile) -> tuple[tuple[Regimen, tuple[CompiledIndication, ...]], ...]:
     """The candidates with an indication whose required alterations the patient has, whatever the line or
     setting: a function of the cancer type and the detected alterations' terms, kept in a bounded cache."""
     return kb.cached("concerning", lambda code, terms: _concerning_for(kb, code, terms))(profile.cancer_type, _detected_terms(profile))  # type: ignore[no-any-return]
 
 
-def _concerning_for(kb: KnowledgeBase, code: str, terms: frozenset[str]) -> tuple[tuple[Regimen, tuple[Indication, ...]], ...]:
+def _concerning_for(kb: KnowledgeBase, code: str, terms: frozenset[str]) -> tuple[tuple[Regimen, tuple[CompiledIndication, ...]], ...]:
     def has_drivers(indication: Indication) -> bool:
         return all(not terms.isdisjoint(group) for group in indication.requires_alterations)
 
-    return tuple((r, indications) for r, indications in _candidates(kb, code) if any(has_drivers(i) for i in indications))
+    return tuple((r, compiled) for r, compiled in _candidates(kb, code) if any(has_drivers(c.indication) for c in compiled))
 
 
-def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, indications: tuple[Indication, ...]) -> _Considered | None:
+def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, compiled: tuple[CompiledIndication, ...]) -> _Considered | None:
     """Assess one regimen that concerns the patient on its indications related to the patient's type; None when
     none applies to this patient's type, setting, line, prior therapy and drivers: a regimen no clinician would
     weigh for the patient is neither offered nor listed as excluded."""
-    assessments = [assess_indication(kb, profile, regimen, indication) for indication in indications]
-    for a in assessments:
-        if (withdrawn := withdrawn_exclusion(kb, a)) is not None:
-            a.exclusions.append(withdrawn)
-    applicable = [a for a in assessments if a.applicable]
+    assessments = [assess_compiled(profile, c) for c in compiled]
+    applicable = []
+    for c, a in zip(compiled, assessments):
+        if a.applicable:
+            if c.withdrawn is not None:
+                a.exclusions.append(c.withdrawn)
+            applicable.append(a)
     if not applicable:
         # A resistance or driver rule says the drug will not work whatever the line: that still concerns a
         # regimen for this type, setting and driver that the patient's line or prior therapy rules out.
@@ -236,6 +242,29 @@ def _component(kb: KnowledgeBase, component: ComponentRecord, dose: str | None, 
     )
 
 
+def _option_facts(kb: KnowledgeBase, regimen: Regimen, indication: Indication) -> dict[str, object]:
+    """What an option for this indication shows whatever the patient: built once per indication, shared by the
+    responses, which never modify it."""
+    key = ("option_facts", regimen.id, indication.id)
+    found = kb.memo.get(key)
+    if found is None:
+        found = kb.memo[key] = {
+            "id": regimen.id,
+            "name": regimen.name,
+            "drugs": regimen.drugs,
+            "contains_tki": regimen.contains_tki,
+            "indication_id": indication.id,
+            "indication": indication.summary,
+            "evidence_level": indication.evidence_level.value,
+            "evidence_level_detail": EVIDENCE_LEVELS[indication.evidence_level],
+            "regulatory_status": indication.regulatory_status.value,
+            "approval_year": indication.approval_year,
+            "overall_survival": _overall_survival(kb, indication),
+            "notes": indication.notes or None,
+        }
+    return found  # type: ignore[return-value]
+
+
 def _option(
     kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment, ranked_below: list[str], ranking: RankingNote
 ) -> TreatmentOption:
@@ -243,17 +272,8 @@ def _option(
     # the same judgement recurs across answers: its validated Criterion is kept (bounded) and shared
     shown = kb.cached("criterion", Judgement.shown)
     return TreatmentOption(
-        id=a.regimen.id,
-        name=a.regimen.name,
-        drugs=a.regimen.drugs,
-        contains_tki=a.regimen.contains_tki,
+        **_option_facts(kb, a.regimen, indication),
         components=components_for(kb, a.regimen, indication),
-        indication_id=indication.id,
-        indication=indication.summary,
-        evidence_level=indication.evidence_level.value,
-        evidence_level_detail=EVIDENCE_LEVELS[indication.evidence_level],
-        regulatory_status=indication.regulatory_status.value,
-        approval_year=indication.approval_year,
         evidence=cite_evidence(kb, indication.evidence),
         rationale=[shown(judgement) for judgement in a.criteria],
         caveats=[f"caution: {c.detail}" for c in a.cautions]
@@ -262,8 +282,7 @@ def _option(
         + repeat_caveats(profile, a.regimen),
         cautions=[OptionCaution(detail=c.detail, evidence=cite_evidence(kb, c.evidence)) for c in a.cautions],
         ranked_below=ranked_below,
-        overall_survival=_overall_survival(kb, indication),
-        notes=indication.notes or None,
+        interactions=[],  # given with the answer's interaction check (an empty default would be deep-copied)
         ranking=ranking,
     )
 
@@ -297,12 +316,18 @@ def _rank_key(a: IndicationAssessment, record: dict[str, tuple[int, int]] | None
     )
 
 
+# a criterion left open on these still shows the patient belongs to the trial's population
+_POPULATION_SHOWN_WITHOUT = frozenset({"line of therapy", "disease setting", "prior therapy"})
+
+
 def _win_counts(winner: IndicationAssessment, loser: IndicationAssessment) -> bool:
     """A randomised win counts when the profile shows the patient belongs to the winner's trial population: no
     biomarker, PD-L1, driver or cancer-type criterion unanswered, and no caution the loser does not carry too
     (a caution both carry, such as one rule on every EGFR TKI, does not tell them apart)."""
-    if any(c.criterion not in ("line of therapy", "disease setting", "prior therapy") for c in winner.unknowns):
+    if any(c.result == "unknown" and c.criterion not in _POPULATION_SHOWN_WITHOUT for c in winner.criteria):
         return False
+    if not winner.cautions and not winner.unchecked:
+        return True
     shared = {c.rule for c in loser.cautions if c.rule is not None}
     # a caution on a condition (one rule per drug: ILD on each EGFR TKI) matches the loser's caution on it, or the
     # loser's "not checked" for it: neither option is shown safer than the other for that condition
@@ -328,9 +353,12 @@ def _head_to_head_record(matches: list[IndicationAssessment]) -> dict[str, tuple
     return {rid: (chain(rid, frozenset()), len(beaten[rid])) for rid in present}
 
 
-def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessment, list[str]]]:
+def _rank(
+    matches: list[IndicationAssessment],
+) -> tuple[list[tuple[IndicationAssessment, list[str]]], dict[str, tuple[int, int]]]:
     """Order by evidence level, completeness, regulatory status and shown overall survival; then head-to-head
-    evidence moves each option below every option shown superior to it in a randomised comparison."""
+    evidence moves each option below every option shown superior to it in a randomised comparison. Also gives the
+    head-to-head record of the options, which their ranking notes use."""
     outranked_by: dict[str, list[str]] = {}
     present = {a.regimen.id: a for a in matches}
     for a in matches:
@@ -361,7 +389,7 @@ def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessmen
         if not moved:
             break
     names = {a.regimen.id: a.regimen.name for a in matches}
-    return [(a, sorted(names[w] for w in outranked_by.get(a.regimen.id, []) if w in names)) for a in ranked]
+    return [(a, sorted(names[w] for w in outranked_by.get(a.regimen.id, []) if w in names)) for a in ranked], record
 
 
 _STATUS_WORDS = {
@@ -373,14 +401,17 @@ _STATUS_WORDS = {
 
 
 def _why_above(
-    kb: KnowledgeBase, upper: IndicationAssessment, lower: IndicationAssessment, record: dict[str, tuple[int, int]]
+    kb: KnowledgeBase,
+    upper: IndicationAssessment,
+    lower: IndicationAssessment,
+    uk: tuple[str, int, int, int, int, int],
+    lk: tuple[str, int, int, int, int, int],
 ) -> str | None:
-    """Why `upper` is listed above `lower`; None when nothing separates them (a tie)."""
+    """Why `upper` (rank key `uk`) is listed above `lower` (`lk`); None when nothing separates them (a tie)."""
     u, l = upper.indication, lower.indication
     if lower.regimen.id in u.outranks and _win_counts(upper, lower):
         trials = ", ".join(kb.evidence_short_name(e) for e in u.outranks_evidence) or "randomised evidence"
         return f"{upper.regimen.name} was superior to {lower.regimen.name} head to head ({trials})."
-    uk, lk = _rank_key(upper, record), _rank_key(lower, record)
     if uk[0] == lk[0] and _is_tumour_agnostic(upper) < _is_tumour_agnostic(lower):
         return "It is an indication for this tumour type; the next is tumour-agnostic, ranked after tumour-specific options of the same level."
     if uk > lk:
@@ -416,13 +447,21 @@ def _why_above(
 
 
 def _ranking_notes(
-    kb: KnowledgeBase, ranked: list[IndicationAssessment], continued: IndicationAssessment | None = None
+    kb: KnowledgeBase,
+    ranked: list[IndicationAssessment],
+    continued: IndicationAssessment | None = None,
+    record: dict[str, tuple[int, int]] | None = None,
 ) -> list[RankingNote]:
-    """Each option's rank, the options tied with it, and why it sits above the next one."""
-    record = _head_to_head_record(ranked)
+    """Each option's rank, the options tied with it, and why it sits above the next one (`record`: the options'
+    head-to-head record, when already found for these very options)."""
+    if record is None:
+        record = _head_to_head_record(ranked)
+    keys = [_rank_key(a, record) for a in ranked]
     reasons = [
-        "It continues the current line, which is responding: shown first." if a is continued else _why_above(kb, a, b, record)
-        for a, b in zip(ranked, ranked[1:])
+        "It continues the current line, which is responding: shown first."
+        if a is continued
+        else _why_above(kb, a, ranked[index + 1], keys[index], keys[index + 1])
+        for index, a in enumerate(ranked[:-1])
     ]
     ranks = [1]
     for reason in reasons:
@@ -541,12 +580,13 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         if profile.cancer_type
         else []
     )
-    ranked = _rank([c.best_match for c in considered if c.best_match is not None])
+    ranked, record = _rank([c.best_match for c in considered if c.best_match is not None])
     continued = continue_current_therapy(kb, profile, _best_indication_key)
     in_order = [a for a, _ in ranked]
     if continued is not None:
         in_order = [continued, *(a for a in in_order if a.regimen.id != continued.regimen.id)]
-    notes = {id(a): note for a, note in zip(in_order, _ranking_notes(kb, in_order, continued))}
+    # the record of the ranked options holds for their notes unless "continue" changed who is listed
+    notes = {id(a): note for a, note in zip(in_order, _ranking_notes(kb, in_order, continued, record if continued is None else None))}
     options = [_option(kb, profile, a, below, notes[id(a)]) for a, below in ranked if continued is None or a.regimen.id != continued.regimen.id]
     if continued is not None:
         options = [continue_option(_option(kb, profile, continued, [], notes[id(continued)])), *options]
@@ -588,7 +628,8 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         )
     exclusion_groups = _exclusion_groups(kb, considered)
     cited = [*_cited_by_options(options), *_cited_by_exclusions(not_recommended, exclusion_groups), *_cited_by_interactions(report)]
-    return RecommendationResponse(
+    # every part is a model built above or a fact validated at load: assembled without validating them again
+    return RecommendationResponse.model_construct(
         knowledge_version=knowledge_version(kb),
         provisional=bool(profile.provisional_reasons),
         provisional_reasons=profile.provisional_reasons,
