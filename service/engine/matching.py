@@ -7,6 +7,7 @@ its basis line by line.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal, NamedTuple
@@ -162,6 +163,9 @@ def indication_relation(kb: KnowledgeBase, profile_code: str, indication: Indica
     return found  # type: ignore[return-value]
 
 
+# A gate says whether the indication can still apply to the profile, and records its judgement when given an
+# assessment (without one it only screens); a check records what excludes or cautions an indication that applies.
+Gate = Callable[["NormalisedProfile", "IndicationAssessment | None"], bool]
 Step = Callable[["NormalisedProfile", "IndicationAssessment"], None]
 
 
@@ -172,12 +176,16 @@ class CompiledIndication:
 
     regimen: Regimen
     indication: Indication
-    # cancer type, setting, line, prior therapy and drivers, in this order: once one is not met, the indication cannot apply
-    gates: tuple[Step, ...]
+    # cancer type, setting, line, prior therapy and drivers, in this order, each with the criterion it judges: once
+    # one is not met, the indication cannot apply
+    gates: tuple[tuple[str, Gate], ...]
     # histology, biomarkers, PD-L1, blood counts, patient context, unresolved resistance: they exclude or caution
     checks: tuple[Step, ...]
     # the exclusion a patient who fits a withdrawn indication is told of
     withdrawn: Exclusion | None
+    # the lines of therapy it is for (the last unbounded: sys.maxsize), the quickest gate to screen on
+    first_line: int
+    last_line: int
 
 
 def compiled_indication(kb: KnowledgeBase, regimen: Regimen, indication: Indication) -> CompiledIndication:
@@ -192,11 +200,11 @@ def compiled_indication(kb: KnowledgeBase, regimen: Regimen, indication: Indicat
 def _compile_indication(kb: KnowledgeBase, regimen: Regimen, indication: Indication) -> CompiledIndication:
     # a criterion kind the indication does not use compiles to no step
     gates = (
-        _compile_cancer_type(kb, indication),
-        _compile_settings(indication),
-        _compile_line(indication),
-        _compile_prior(kb, indication),
-        _compile_alterations(indication),
+        ("cancer type", _compile_cancer_type(kb, indication)),
+        ("disease setting", _compile_settings(indication)),
+        ("line of therapy", _compile_line(indication)),
+        ("prior therapy", _compile_prior(kb, indication)),
+        ("alteration", _compile_alterations(indication)),
     )
     checks = (
         _compile_histology(kb, indication),
@@ -209,18 +217,39 @@ def _compile_indication(kb: KnowledgeBase, regimen: Regimen, indication: Indicat
     return CompiledIndication(
         regimen=regimen,
         indication=indication,
-        gates=tuple(step for step in gates if step is not None),
+        gates=tuple((criterion, gate) for criterion, gate in gates if gate is not None),
         checks=tuple(step for step in checks if step is not None),
         withdrawn=_withdrawn(indication),
+        first_line=indication.lines.min,
+        last_line=sys.maxsize if indication.lines.max is None else indication.lines.max,
     )
+
+
+def applying(profile: NormalisedProfile, compiled: tuple[CompiledIndication, ...]) -> list[CompiledIndication]:
+    """The indications among `compiled` that can apply to the patient: every gate holds (the line is screened first,
+    as most indications a patient's cancer type concerns are for other lines)."""
+    line = profile.line
+    return [
+        c
+        for c in compiled
+        if c.first_line <= line <= c.last_line and all(gate(profile, None) for _, gate in c.gates)
+    ]
+
+
+def failed_gate(profile: NormalisedProfile, compiled: CompiledIndication) -> str | None:
+    """The first criterion (cancer type, disease setting, line of therapy, prior therapy or alteration) that keeps
+    the indication from applying to the patient, or None when it applies; judged without recording why."""
+    for criterion, gate in compiled.gates:
+        if not gate(profile, None):
+            return criterion
+    return None
 
 
 def assess_compiled(profile: NormalisedProfile, compiled: CompiledIndication) -> IndicationAssessment:
     """Judge every criterion of one compiled indication; stop early once it cannot apply."""
     a = IndicationAssessment(compiled.regimen, compiled.indication)
-    for step in compiled.gates:
-        step(profile, a)
-        if not a.applicable:
+    for _, gate in compiled.gates:
+        if not gate(profile, a):
             return a
     for step in compiled.checks:
         step(profile, a)
@@ -238,7 +267,7 @@ def _cancer_type_finding(kb: KnowledgeBase, profile: NormalisedProfile) -> str:
     return profile.memo["cancer_type_finding"]  # type: ignore[return-value]
 
 
-def _compile_cancer_type(kb: KnowledgeBase, indication: Indication) -> Step:
+def _compile_cancer_type(kb: KnowledgeBase, indication: Indication) -> Gate:
     agnostic = indication.tumour_agnostic is not None
     if agnostic:
         excluded = indication.excluded_cancer_types
@@ -249,8 +278,10 @@ def _compile_cancer_type(kb: KnowledgeBase, indication: Indication) -> Step:
         listed = [c for c in indication.cancer_types if c not in excluded]
         requirement = _names(kb, listed) + " or a subtype" + (f", not {_names(kb, excluded)}" if excluded else "")
 
-    def assess_cancer_type(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    def assess_cancer_type(profile: NormalisedProfile, a: IndicationAssessment | None) -> bool:
         relation = indication_relation(kb, profile.cancer_type, indication)
+        if a is None:
+            return relation != "other"
         finding = _cancer_type_finding(kb, profile)
         if relation == "within":
             a.met("cancer type", requirement, finding + ": a solid tumour; this indication is tumour-agnostic" if agnostic else finding)
@@ -258,6 +289,7 @@ def _compile_cancer_type(kb: KnowledgeBase, indication: Indication) -> Step:
             a.unknown("cancer type", requirement, finding + " is less specific than the studied population")
         else:
             a.not_met("cancer type", requirement, finding)
+        return a.applicable
 
     return assess_cancer_type
 
@@ -275,11 +307,13 @@ def _given_settings(profile: NormalisedProfile) -> tuple[frozenset[Setting], str
 _ANY_SETTING = "any: the evidence is not restricted by disease setting"
 
 
-def _compile_settings(indication: Indication) -> Step:
+def _compile_settings(indication: Indication) -> Gate:
     if indication.any_setting:
 
-        def assess_any_setting(profile: NormalisedProfile, a: IndicationAssessment) -> None:
-            a.met("disease setting", _ANY_SETTING, _given_settings(profile)[1] or "stage not needed")
+        def assess_any_setting(profile: NormalisedProfile, a: IndicationAssessment | None) -> bool:
+            if a is not None:
+                a.met("disease setting", _ANY_SETTING, _given_settings(profile)[1] or "stage not needed")
+            return True
 
         return assess_any_setting
     requirement = " or ".join(s.value.replace("_", " ") for s in indication.settings)
@@ -289,24 +323,29 @@ def _compile_settings(indication: Indication) -> Step:
         (axis, wanted & axis, "phase" if Setting.CHRONIC_PHASE in axis else "setting") for axis in _SETTING_AXES if wanted & axis
     )
 
-    def assess_settings(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    def assess_settings(profile: NormalisedProfile, a: IndicationAssessment | None) -> bool:
         if not profile.settings:
-            a.unknown("disease setting", requirement, "stage not given or not recognised")
-            return
+            if a is not None:
+                a.unknown("disease setting", requirement, "stage not given or not recognised")
+            return True
         given, finding = _given_settings(profile)
         for axis, wanted_here, word in axes:
             if given.isdisjoint(axis):
-                a.unknown("disease setting", requirement, f"{finding}; the {word} was not given")
-                return
+                if a is not None:
+                    a.unknown("disease setting", requirement, f"{finding}; the {word} was not given")
+                return True
             if wanted_here.isdisjoint(given):
-                a.not_met("disease setting", requirement, finding)
-                return
-        a.met("disease setting", requirement, finding)
+                if a is not None:
+                    a.not_met("disease setting", requirement, finding)
+                return False
+        if a is not None:
+            a.met("disease setting", requirement, finding)
+        return True
 
     return assess_settings
 
 
-def _compile_line(indication: Indication) -> Step:
+def _compile_line(indication: Indication) -> Gate:
     first, last = indication.lines.min, indication.lines.max
     if last == first:
         requirement = f"line {first}"
@@ -315,14 +354,19 @@ def _compile_line(indication: Indication) -> Step:
     else:
         requirement = f"lines {first} to {last}"
 
-    def assess_line(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    def assess_line(profile: NormalisedProfile, a: IndicationAssessment | None) -> bool:
         line = profile.line
         if line < first or (last is not None and line > last):
-            a.not_met("line of therapy", requirement, f"line {line}")
-        elif profile.prior_lines is None:
+            if a is not None:
+                a.not_met("line of therapy", requirement, f"line {line}")
+            return False
+        if a is None:
+            return True
+        if profile.prior_lines is None:
             a.unknown("line of therapy", requirement, "prior therapy not given; first line assumed")
         else:
             a.met("line of therapy", requirement, f"line {line}")
+        return True
 
     return assess_line
 
@@ -371,24 +415,32 @@ def _unrecognised_prior_drugs(profile: NormalisedProfile) -> bool:
     return any(line.unrecognised for line in profile.prior_lines or [])
 
 
-def _compile_prior(kb: KnowledgeBase, indication: Indication) -> Step | None:
+def _compile_prior(kb: KnowledgeBase, indication: Indication) -> Gate | None:
     if not indication.requires_prior and not indication.excludes_prior:
         return None
     required = tuple(_PriorCriterion.of(kb, c) for c in indication.requires_prior)
     excluded = tuple(_PriorCriterion.of(kb, c) for c in indication.excludes_prior)
     evidence = tuple(indication.evidence)
 
-    def assess_prior(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    def assess_prior(profile: NormalisedProfile, a: IndicationAssessment | None) -> bool:
         for criterion in required:
             found = criterion.lines_matching(profile)
             if len(found) >= criterion.min_count:
-                a.met("prior therapy", criterion.description, "; ".join(found))
+                if a is not None:
+                    a.met("prior therapy", criterion.description, "; ".join(found))
             elif profile.prior_lines is None:
+                if a is None:
+                    return False
                 a.not_met("prior therapy", criterion.description, "prior therapy not given")
             elif _unrecognised_prior_drugs(profile):
-                a.unknown("prior therapy", criterion.description, "a prior-therapy drug was not recognised")
+                if a is not None:
+                    a.unknown("prior therapy", criterion.description, "a prior-therapy drug was not recognised")
             else:
+                if a is None:
+                    return False
                 a.not_met("prior therapy", criterion.description, "; ".join(found) or "none matching")
+        if a is None:
+            return True  # a prior therapy that excludes the indication does not stop it applying
         for criterion in excluded:
             found = criterion.lines_matching(profile)
             if not found and _unrecognised_prior_drugs(profile):
@@ -408,6 +460,7 @@ def _compile_prior(kb: KnowledgeBase, indication: Indication) -> Step | None:
                 finding = f"{'; '.join(cautioned)} (stopped for {outcomes})"
                 a.met("prior therapy", f"{criterion.description}: not given, or stopped for {outcomes}", finding)
                 a.cautions.append(Caution(f"{finding}: {criterion.caution}", evidence))
+        return a.applicable
 
     return assess_prior
 
@@ -420,7 +473,7 @@ def _detected_with_terms(profile: NormalisedProfile) -> tuple[tuple[Alteration, 
     return found  # type: ignore[return-value]
 
 
-def _compile_alterations(indication: Indication) -> Step | None:
+def _compile_alterations(indication: Indication) -> Gate | None:
     required = tuple((frozenset(group), " or ".join(group)) for group in indication.requires_alterations)
     excluded = tuple((term, f"no {term}") for term in indication.excludes_alterations)
     negative = tuple((gene, f"{gene} driver alteration tested and not detected") for gene in indication.requires_negative)
@@ -428,8 +481,11 @@ def _compile_alterations(indication: Indication) -> Step | None:
         return None
     evidence = tuple(indication.evidence)
 
-    def assess_alterations(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    def assess_alterations(profile: NormalisedProfile, a: IndicationAssessment | None) -> bool:
         detected = _detected_with_terms(profile)
+        if a is None:
+            # a detected alteration the indication excludes, or a driver where it needs none, does not stop it applying
+            return all(any(not group.isdisjoint(terms) for _, terms in detected) for group, _ in required)
         for group, requirement in required:
             hits = [alt.id for alt, terms in detected if not group.isdisjoint(terms)]
             if hits:
@@ -460,6 +516,7 @@ def _compile_alterations(indication: Indication) -> Step | None:
                 a.met("driver status", requirement, f"{gene} tested negative")
             else:
                 a.unknown("driver status", requirement, f"{gene} status not reported")
+        return a.applicable
 
     return assess_alterations
 

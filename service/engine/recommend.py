@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from schemas.requests import MedicationInput, PatientProfileInput
 from schemas.responses import (
@@ -12,6 +13,7 @@ from schemas.responses import (
     DoseSourceShown,
     OptionCaution,
     DrugUnderstood,
+    EvidenceLevelInfo,
     ExcludedRegimenRef,
     ExclusionGroup,
     ExclusionReason,
@@ -32,7 +34,9 @@ from service.engine.matching import (
     IndicationAssessment,
     CompiledIndication,
     Judgement,
+    applying,
     assess_compiled,
+    failed_gate,
     compiled_indication,
     indication_relation,
     continue_current_therapy,
@@ -43,6 +47,7 @@ from service.engine.matching import (
     toxicity_exclusions,
 )
 from service.engine.normalise import DrugRef, NormalisedProfile, normalise_drug, normalise_profile
+from service.engine.shown import assembled
 from service.knowledge.index import KnowledgeBase
 from service.engine.coverage import coverage_for
 from service.knowledge.records import Component as ComponentRecord
@@ -112,14 +117,14 @@ def _detected_terms(profile: NormalisedProfile) -> frozenset[str]:
     return profile.memo["detected_terms"]  # type: ignore[return-value]
 
 
-def _fails_only_on_line(profile: NormalisedProfile, a: IndicationAssessment) -> bool:
-    """The indication fits the patient's type, setting and drivers and fails only on line or prior therapy."""
-    failed = [c.criterion for c in a.criteria if c.result == "not_met"]
-    if not failed or not all(c in ("line of therapy", "prior therapy") for c in failed):
+def _fails_only_on_line(profile: NormalisedProfile, indication: Indication, failed: str | None) -> bool:
+    """The indication fits the patient's type, setting and drivers and fails only on line or prior therapy (the
+    criterion `failed` is the first it fails on: the gates before it record no failure)."""
+    if failed not in ("line of therapy", "prior therapy"):
         return False
-    if any(alt.gene in a.indication.requires_negative for alt in profile.detected):
+    if any(alt.gene in indication.requires_negative for alt in profile.detected):
         return False  # evidence in driver-negative disease does not concern a patient with that driver
-    return all(profile.alterations_matching(group) for group in a.indication.requires_alterations)
+    return all(profile.alterations_matching(group) for group in indication.requires_alterations)
 
 
 def _candidates(kb: KnowledgeBase, code: str) -> tuple[tuple[Regimen, tuple[CompiledIndication, ...]], ...]:
@@ -152,26 +157,30 @@ def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, c
     """Assess one regimen that concerns the patient on its indications related to the patient's type; None when
     none applies to this patient's type, setting, line, prior therapy and drivers: a regimen no clinician would
     weigh for the patient is neither offered nor listed as excluded."""
-    assessments = [assess_compiled(profile, c) for c in compiled]
-    applicable = []
-    for c, a in zip(compiled, assessments):
-        if a.applicable:
-            if c.withdrawn is not None:
-                a.exclusions.append(c.withdrawn)
-            applicable.append(a)
+    applicable = applying(profile, compiled)
     if not applicable:
         # A resistance or driver rule says the drug will not work whatever the line: that still concerns a
         # regimen for this type, setting and driver that the patient's line or prior therapy rules out.
-        if any(_fails_only_on_line(profile, a) for a in assessments):
-            driver_level = [e for e in resistance_exclusions(kb, profile, regimen) if e.kind in ("resistance", "biomarker")]
-            return _Considered(regimen, None, driver_level) if driver_level else None
+        driver_level = [e for e in resistance_exclusions(kb, profile, regimen) if e.kind in ("resistance", "biomarker")]
+        if driver_level and any(_fails_only_on_line(profile, c.indication, failed_gate(profile, c)) for c in compiled):
+            return _Considered(regimen, None, driver_level)
         return None
-    reasons = [kb.withheld_reason(regimen, a.indication) for a in applicable]
-    withheld = [(a, *reason) for a, reason in zip(applicable, reasons) if reason is not None]
-    offerable = [a for a, reason in zip(applicable, reasons) if reason is None]
-    matched = sorted((a for a in offerable if not a.exclusions), key=_best_indication_key)
-    excluded = sorted((a for a in offerable if a.exclusions), key=_best_indication_key)
-    best = matched[0] if matched else None
+    matched: list[IndicationAssessment] = []
+    excluded: list[IndicationAssessment] = []
+    withheld: list[tuple[IndicationAssessment, str, list[str]]] = []
+    for c in applicable:
+        a = assess_compiled(profile, c)
+        if c.withdrawn is not None:
+            a.exclusions.append(c.withdrawn)
+        reason = kb.withheld_reason(regimen, c.indication)
+        if reason is not None:
+            withheld.append((a, *reason))
+        elif a.exclusions:
+            excluded.append(a)
+        else:
+            matched.append(a)
+    # the first of the best, as a stable sort would give
+    best = min(matched, key=_best_indication_key) if matched else None
     regimen_level = [
         *resistance_exclusions(kb, profile, regimen),
         *toxicity_exclusions(kb, profile, regimen),
@@ -182,7 +191,7 @@ def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, c
     if best is not None:
         return _Considered(regimen, best, [])
     if excluded:
-        return _Considered(regimen, None, excluded[0].exclusions)
+        return _Considered(regimen, None, min(excluded, key=_best_indication_key).exclusions)
     return _Considered(regimen, None, [], withheld)
 
 
@@ -242,48 +251,82 @@ def _component(kb: KnowledgeBase, component: ComponentRecord, dose: str | None, 
     )
 
 
-def _option_facts(kb: KnowledgeBase, regimen: Regimen, indication: Indication) -> dict[str, object]:
-    """What an option for this indication shows whatever the patient: built once per indication, shared by the
-    responses, which never modify it."""
+class _OptionFacts(NamedTuple):
+    """What an option for one indication shows whatever the patient: built once per indication and shared."""
+
+    id: str
+    name: str
+    drugs: tuple[str, ...]
+    contains_tki: bool
+    components: tuple[Component, ...]
+    indication_id: str
+    indication: str
+    evidence_level: str
+    evidence_level_detail: EvidenceLevelInfo
+    regulatory_status: str
+    approval_year: int | None
+    evidence: tuple[str, ...]
+    overall_survival: OverallSurvivalShown | None
+    notes: str | None
+
+
+def _option_facts(kb: KnowledgeBase, regimen: Regimen, indication: Indication) -> _OptionFacts:
     key = ("option_facts", regimen.id, indication.id)
     found = kb.memo.get(key)
     if found is None:
-        found = kb.memo[key] = {
-            "id": regimen.id,
-            "name": regimen.name,
-            "drugs": regimen.drugs,
-            "contains_tki": regimen.contains_tki,
-            "indication_id": indication.id,
-            "indication": indication.summary,
-            "evidence_level": indication.evidence_level.value,
-            "evidence_level_detail": EVIDENCE_LEVELS[indication.evidence_level],
-            "regulatory_status": indication.regulatory_status.value,
-            "approval_year": indication.approval_year,
-            "overall_survival": _overall_survival(kb, indication),
-            "notes": indication.notes or None,
-        }
+        found = kb.memo[key] = _OptionFacts(
+            id=regimen.id,
+            name=regimen.name,
+            drugs=tuple(regimen.drugs),
+            contains_tki=regimen.contains_tki,
+            components=tuple(components_for(kb, regimen, indication)),
+            indication_id=indication.id,
+            indication=indication.summary,
+            evidence_level=indication.evidence_level.value,
+            evidence_level_detail=EVIDENCE_LEVELS[indication.evidence_level],
+            regulatory_status=indication.regulatory_status.value,
+            approval_year=indication.approval_year,
+            evidence=tuple(cite_evidence(kb, indication.evidence)),
+            overall_survival=_overall_survival(kb, indication),
+            notes=indication.notes or None,
+        )
     return found  # type: ignore[return-value]
 
 
 def _option(
     kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment, ranked_below: list[str], ranking: RankingNote
 ) -> TreatmentOption:
-    indication = a.indication
+    facts = _option_facts(kb, a.regimen, a.indication)
     # the same judgement recurs across answers: its validated Criterion is kept (bounded) and shared
     shown = kb.cached("criterion", Judgement.shown)
-    return TreatmentOption(
-        **_option_facts(kb, a.regimen, indication),
-        components=components_for(kb, a.regimen, indication),
-        evidence=cite_evidence(kb, indication.evidence),
-        rationale=[shown(judgement) for judgement in a.criteria],
-        caveats=[f"caution: {c.detail}" for c in a.cautions]
-        + [u.detail for u in a.unchecked]
-        + [f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns]
-        + repeat_caveats(profile, a.regimen),
-        cautions=[OptionCaution(detail=c.detail, evidence=cite_evidence(kb, c.evidence)) for c in a.cautions],
-        ranked_below=ranked_below,
-        interactions=[],  # given with the answer's interaction check (an empty default would be deep-copied)
-        ranking=ranking,
+    return assembled(
+        TreatmentOption,
+        {
+            "id": facts.id,
+            "name": facts.name,
+            "drugs": list(facts.drugs),
+            "contains_tki": facts.contains_tki,
+            "components": list(facts.components),
+            "indication_id": facts.indication_id,
+            "indication": facts.indication,
+            "evidence_level": facts.evidence_level,
+            "evidence_level_detail": facts.evidence_level_detail,
+            "regulatory_status": facts.regulatory_status,
+            "approval_year": facts.approval_year,
+            "evidence": list(facts.evidence),
+            "rationale": [shown(judgement) for judgement in a.criteria],
+            "caveats": [f"caution: {c.detail}" for c in a.cautions]
+            + [u.detail for u in a.unchecked]
+            + [f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns]
+            + repeat_caveats(profile, a.regimen),
+            "ranked_below": ranked_below,
+            "continues_current_therapy": None,
+            "overall_survival": facts.overall_survival,
+            "interactions": [],  # given with the answer's interaction check
+            "cautions": [assembled(OptionCaution, {"detail": c.detail, "evidence": cite_evidence(kb, c.evidence)}) for c in a.cautions],
+            "notes": facts.notes,
+            "ranking": ranking,
+        },
     )
 
 
@@ -478,7 +521,7 @@ def _ranking_notes(
             )
         else:
             above = reasons[index]
-        notes.append(RankingNote(rank=ranks[index], tied_with=tied, above_next=above))
+        notes.append(assembled(RankingNote, {"rank": ranks[index], "tied_with": tied, "above_next": above}))
     return notes
 
 
@@ -510,12 +553,15 @@ def _exclusion_groups(kb: KnowledgeBase, considered: list[_Considered]) -> list[
             key = (exclusion.kind, exclusion.detail, exclusion.evidence)
             groups.setdefault(key, (exclusion, []))[1].append(item.regimen)
     return [
-        ExclusionGroup(
-            kind=exclusion.kind,
-            reason=exclusion.detail,
-            evidence=cite_evidence(kb, exclusion.evidence),
-            regimens=[ExcludedRegimenRef(id=r.id, name=r.name) for r in sorted(regimens, key=lambda r: r.name)],
-            alternatives=list(exclusion.alternatives),
+        assembled(
+            ExclusionGroup,
+            {
+                "kind": exclusion.kind,
+                "reason": exclusion.detail,
+                "evidence": cite_evidence(kb, exclusion.evidence),
+                "regimens": [assembled(ExcludedRegimenRef, {"id": r.id, "name": r.name}) for r in sorted(regimens, key=lambda r: r.name)],
+                "alternatives": list(exclusion.alternatives),
+            },
         )
         for exclusion, regimens in sorted(groups.values(), key=lambda g: (g[0].kind, g[0].detail))
     ]
@@ -603,7 +649,7 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
     options, withheld = keep_alternatives_only_if_unmanageable(options)
 
     if len(options) == 1:
-        options[0].ranking = RankingNote(rank=1)
+        options[0].ranking = assembled(RankingNote, {"rank": 1, "tied_with": [], "above_next": None})
     shown = {o.id for o in options}
     warnings = list(profile.warnings) + _missing_data_warnings(options) + withheld
     warnings += unchecked_patient_context(kb, profile, [a for a, _ in ranked if a.regimen.id in shown] + ([continued] if continued else []))
