@@ -100,7 +100,12 @@ class IndicationAssessment:
     def incomplete(self) -> bool:
         """Shown with caveats: an open criterion, a caution or a condition not checked ranks an option after its complete
         equals (an option is never put first because its warning was not in our notes)."""
-        return bool(self.cautions or self.unchecked) or any(c.result == "unknown" for c in self.criteria)
+        if self.cautions or self.unchecked:
+            return True
+        for c in self.criteria:
+            if c.result == "unknown":
+                return True
+        return False
 
     def met(self, criterion: str, requirement: str, finding: str) -> None:
         self.criteria.append(Judgement(criterion, requirement, finding, "met"))
@@ -229,11 +234,14 @@ def applying(profile: NormalisedProfile, compiled: tuple[CompiledIndication, ...
     """The indications among `compiled` that can apply to the patient: every gate holds (the line is screened first,
     as most indications a patient's cancer type concerns are for other lines)."""
     line = profile.line
-    return [
-        c
-        for c in compiled
-        if c.first_line <= line <= c.last_line and all(gate(profile, None) for _, gate in c.gates)
-    ]
+    return [c for c in compiled if c.first_line <= line <= c.last_line and _gates_hold(profile, c)]
+
+
+def _gates_hold(profile: NormalisedProfile, compiled: CompiledIndication) -> bool:
+    for _, gate in compiled.gates:
+        if not gate(profile, None):
+            return False
+    return True
 
 
 def failed_gate(profile: NormalisedProfile, compiled: CompiledIndication) -> str | None:
@@ -278,8 +286,12 @@ def _compile_cancer_type(kb: KnowledgeBase, indication: Indication) -> Gate:
         listed = [c for c in indication.cancer_types if c not in excluded]
         requirement = _names(kb, listed) + " or a subtype" + (f", not {_names(kb, excluded)}" if excluded else "")
 
+    relations: dict[str, str] = {}  # the patient's cancer type -> how it stands to this indication's
+
     def assess_cancer_type(profile: NormalisedProfile, a: IndicationAssessment | None) -> bool:
-        relation = indication_relation(kb, profile.cancer_type, indication)
+        relation = relations.get(profile.cancer_type)
+        if relation is None:
+            relation = relations[profile.cancer_type] = indication_relation(kb, profile.cancer_type, indication)
         if a is None:
             return relation != "other"
         finding = _cancer_type_finding(kb, profile)
@@ -696,16 +708,14 @@ def toxicity_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: 
 
 def prior_failure_exclusions(profile: NormalisedProfile, regimen: Regimen, indication: Indication | None) -> list[Exclusion]:
     """A TKI the patient progressed on or could not tolerate is not offered again, unless the evidence continues it."""
-    if not any(line.outcome in ("progression", "intolerance") for line in profile.prior_lines or []):
+    failed = [line for line in profile.prior_lines or [] if line.outcome in ("progression", "intolerance")]
+    if not failed:
         return []
-    exempt: set[str] = set()
+    tkis = {c.drug for c in regimen.components if c.role == "tki" and c.drug is not None}
     if indication is not None:
-        exempt = {d for c in indication.requires_prior for d in c.drugs} | set(indication.continued_after_progression)
-    tkis = {c.drug for c in regimen.components if c.role == "tki" and c.drug is not None} - exempt
+        tkis -= {d for c in indication.requires_prior for d in c.drugs} | set(indication.continued_after_progression)
     exclusions = []
-    for line in profile.prior_lines or []:
-        if line.outcome not in ("progression", "intolerance"):
-            continue
+    for line in failed:
         for drug in sorted(tkis.intersection(line.drugs)):
             exclusions.append(Exclusion("prior_therapy", f"{line.outcome} on {drug} in line {line.number}"))
     return exclusions
@@ -796,27 +806,46 @@ def _group_names(kb: KnowledgeBase, groups: set[str]) -> str:
     return ", ".join(kb.condition_groups.get(g, g.replace("_", " ")) for g in sorted(groups))
 
 
+_CONTEXT_FIELDS = {"conditions": "conditions", "ECOG performance status": "ecog", "brain metastases": "brain_metastases"}
+
+
+def _context_inputs(kb: KnowledgeBase, a: IndicationAssessment, code: str) -> tuple[str, ...]:
+    """The patient inputs the indication's patient rules for this cancer type read, in the order its rules first
+    read them: found once per indication and type."""
+    key = ("context_inputs", a.regimen.id, a.indication.id, code)
+    found = kb.memo.get(key)
+    if found is None:
+        inputs: dict[str, None] = {}
+        for rule in kb.patient_rules_concerning(a.regimen.id, a.indication.id, code):
+            when = rule.when
+            if when.condition_groups or when.past_condition_groups:
+                inputs["conditions"] = None
+            if when.ecog_min is not None:
+                inputs["ECOG performance status"] = None
+            if when.brain_metastases:
+                inputs["brain metastases"] = None
+        found = kb.memo[key] = tuple(inputs)
+    return found  # type: ignore[return-value]
+
+
 def unchecked_patient_context(kb: KnowledgeBase, profile: NormalisedProfile, assessments: list[IndicationAssessment]) -> list[Warning]:
     """Say what was not checked: the patient rules of the options shown whose input was not given."""
+    not_given = {
+        "conditions": not profile.conditions,
+        "ECOG performance status": profile.ecog is None,
+        "brain metastases": profile.brain_metastases is None,
+    }
     missing: dict[str, list[str]] = {}
     for a in assessments:
-        for rule in kb.patient_rules_concerning(a.regimen.id, a.indication.id, profile.cancer_type):
-            when = rule.when
-            needed = []
-            if (when.condition_groups or when.past_condition_groups) and not profile.conditions:
-                needed.append("conditions")
-            if when.ecog_min is not None and profile.ecog is None:
-                needed.append("ECOG performance status")
-            if when.brain_metastases and profile.brain_metastases is None:
-                needed.append("brain metastases")
-            for what in needed:
+        for what in _context_inputs(kb, a, profile.cancer_type):
+            if not_given[what]:
                 names = missing.setdefault(what, [])
                 if a.regimen.name not in names:
                     names.append(a.regimen.name)
     return [
         Warning(
             code="patient_context_not_checked",
-            field={"conditions": "conditions", "ECOG performance status": "ecog", "brain metastases": "brain_metastases"}[what],
+            field=_CONTEXT_FIELDS[what],
             message=f"{what[0].upper() + what[1:]} not given: the contraindications and cautions that depend on it were not checked "
             f"for {', '.join(names)}.",
         )

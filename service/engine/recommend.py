@@ -86,7 +86,7 @@ def _best_indication_key(a: IndicationAssessment) -> tuple[int, str, int, str]:
     """Within one regimen, the indication the profile answers fully beats a better-evidenced one with caveats."""
     return (
         1 if a.incomplete else 0,
-        a.indication.evidence_level.value,
+        a.indication.evidence_level,  # a StrEnum: its own value
         _REGULATORY_ORDER[a.indication.regulatory_status],
         a.regimen.name,
     )
@@ -350,7 +350,7 @@ def _rank_key(a: IndicationAssessment, record: dict[str, tuple[int, int]] | None
     (how deep its chain of randomised wins reaches among the options, and over how many): the order before moves."""
     depth, wins = (record or {}).get(a.regimen.id, (0, 0))
     return (
-        a.indication.evidence_level.value,
+        a.indication.evidence_level,  # a StrEnum: its own value
         1 if a.incomplete else 0,
         _REGULATORY_ORDER[a.indication.regulatory_status],
         0 if a.indication.overall_survival is not None else 1,
@@ -382,10 +382,23 @@ def _win_counts(winner: IndicationAssessment, loser: IndicationAssessment) -> bo
 
 def _head_to_head_record(matches: list[IndicationAssessment]) -> dict[str, tuple[int, int]]:
     """Per option: the length of its chain of randomised wins over other options, and how many it beat."""
+    return _head_to_head(matches)[1]
+
+
+def _head_to_head(matches: list[IndicationAssessment]) -> tuple[dict[str, list[str]], dict[str, tuple[int, int]]]:
+    """The randomised wins that count among the options, each judged once: per option, who beat it (in the options'
+    order), and its head-to-head record."""
     present = {a.regimen.id: a for a in matches}
-    beaten = {
-        rid: [l for l in a.indication.outranks if l in present and l != rid and _win_counts(a, present[l])] for rid, a in present.items()
-    }
+    outranked_by: dict[str, list[str]] = {}
+    beaten: dict[str, list[str]] = {rid: [] for rid in present}
+    for a in matches:
+        rid = a.regimen.id
+        for loser in a.indication.outranks:
+            # a win in a population the profile does not show the patient belongs to is not used
+            if loser in present and _win_counts(a, present[loser]):
+                outranked_by.setdefault(loser, []).append(rid)
+                if loser != rid:
+                    beaten[rid].append(loser)
     depth: dict[str, int] = {}
 
     def chain(rid: str, seen: frozenset[str]) -> int:
@@ -393,7 +406,7 @@ def _head_to_head_record(matches: list[IndicationAssessment]) -> dict[str, tuple
             depth[rid] = max((1 + chain(l, seen | {rid}) for l in beaten[rid] if l not in seen), default=0)
         return depth[rid]
 
-    return {rid: (chain(rid, frozenset()), len(beaten[rid])) for rid in present}
+    return outranked_by, {rid: (chain(rid, frozenset()), len(beaten[rid])) for rid in present}
 
 
 def _rank(
@@ -402,14 +415,7 @@ def _rank(
     """Order by evidence level, completeness, regulatory status and shown overall survival; then head-to-head
     evidence moves each option below every option shown superior to it in a randomised comparison. Also gives the
     head-to-head record of the options, which their ranking notes use."""
-    outranked_by: dict[str, list[str]] = {}
-    present = {a.regimen.id: a for a in matches}
-    for a in matches:
-        for loser in a.indication.outranks:
-            # a win in a population the profile does not show the patient belongs to is not used
-            if loser in present and _win_counts(a, present[loser]):
-                outranked_by.setdefault(loser, []).append(a.regimen.id)
-    record = _head_to_head_record(matches)
+    outranked_by, record = _head_to_head(matches)
 
     def order(a: IndicationAssessment) -> tuple[object, ...]:
         level, *rest = _rank_key(a, record)
@@ -559,12 +565,21 @@ def _exclusion_groups(kb: KnowledgeBase, considered: list[_Considered]) -> list[
                 "kind": exclusion.kind,
                 "reason": exclusion.detail,
                 "evidence": cite_evidence(kb, exclusion.evidence),
-                "regimens": [assembled(ExcludedRegimenRef, {"id": r.id, "name": r.name}) for r in sorted(regimens, key=lambda r: r.name)],
+                "regimens": [_excluded_ref(kb, r) for r in sorted(regimens, key=lambda r: r.name)],
                 "alternatives": list(exclusion.alternatives),
             },
         )
         for exclusion, regimens in sorted(groups.values(), key=lambda g: (g[0].kind, g[0].detail))
     ]
+
+
+def _excluded_ref(kb: KnowledgeBase, regimen: Regimen) -> ExcludedRegimenRef:
+    """A regimen as an exclusion group names it: built once per regimen, shared by the answers, which never modify it."""
+    key = ("excluded_ref", regimen.id)
+    found = kb.memo.get(key)
+    if found is None:
+        found = kb.memo[key] = ExcludedRegimenRef(id=regimen.id, name=regimen.name)
+    return found  # type: ignore[return-value]
 
 
 def _cited_by_options(options: list[TreatmentOption]) -> Iterator[str]:
@@ -590,17 +605,14 @@ def _cited_by_exclusions(not_recommended: list[NotRecommended], groups: list[Exc
         yield from group.evidence
 
 
-def _cited_by_interactions(report: InteractionReport) -> Iterator[str]:
-    for warning in report.warnings:
-        yield from warning.evidence
-    for cleared in report.cleared:
-        yield from cleared.evidence
-    for pair in report.pairs:
-        if pair.source is not None:
-            yield pair.source
-    for scope in report.scope:
-        if scope.label is not None:
-            yield scope.label
+def _cited_by_interactions(report: InteractionReport) -> list[str]:
+    # a list, not a generator: a long medication list has a pair line per medicine, most citing the same label
+    return [
+        *(i for warning in report.warnings for i in warning.evidence),
+        *(i for cleared in report.cleared for i in cleared.evidence),
+        *[pair.source for pair in report.pairs if pair.source is not None],
+        *[scope.label for scope in report.scope if scope.label is not None],
+    ]
 
 
 def _missing_data_warnings(options: list[TreatmentOption]) -> list[Warning]:
@@ -675,23 +687,26 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
     exclusion_groups = _exclusion_groups(kb, considered)
     cited = [*_cited_by_options(options), *_cited_by_exclusions(not_recommended, exclusion_groups), *_cited_by_interactions(report)]
     # every part is a model built above or a fact validated at load: assembled without validating them again
-    return RecommendationResponse.model_construct(
-        knowledge_version=knowledge_version(kb),
-        provisional=bool(profile.provisional_reasons),
-        provisional_reasons=profile.provisional_reasons,
-        coverage=coverage,
-        profile=profile.understood,
-        options=options,
-        withheld=_withheld(kb, considered),
-        not_recommended=not_recommended,
-        exclusion_groups=exclusion_groups,
-        interaction_warnings=report.warnings,
-        interactions_cleared=report.cleared,
-        interaction_pairs=report.pairs,
-        interaction_scope=report.scope,
-        warnings=warnings,
-        citations=citations_for(kb, cited),
-        intended_use=INTENDED_USE,
+    return assembled(
+        RecommendationResponse,
+        {
+            "knowledge_version": knowledge_version(kb),
+            "provisional": bool(profile.provisional_reasons),
+            "provisional_reasons": profile.provisional_reasons,
+            "coverage": coverage,
+            "profile": profile.understood,
+            "options": options,
+            "withheld": _withheld(kb, considered),
+            "not_recommended": not_recommended,
+            "exclusion_groups": exclusion_groups,
+            "interaction_warnings": report.warnings,
+            "interactions_cleared": report.cleared,
+            "interaction_pairs": report.pairs,
+            "interaction_scope": report.scope,
+            "warnings": warnings,
+            "citations": citations_for(kb, cited),
+            "intended_use": INTENDED_USE,
+        },
     )
 
 
@@ -778,13 +793,17 @@ def check_medication_list(kb: KnowledgeBase, drugs: list[str | MedicationInput])
             named.add(ref.name)
             refs.append(ref)
     report = check_interactions(kb, interaction_subjects(kb, refs), refs, unrecognised)
-    return InteractionCheckResponse(
-        knowledge_version=knowledge_version(kb),
-        drugs=understood,
-        interaction_warnings=report.warnings,
-        interactions_cleared=report.cleared,
-        interaction_pairs=report.pairs,
-        interaction_scope=report.scope,
-        warnings=warnings,
-        citations=citations_for(kb, _cited_by_interactions(report)),
+    # every part is a model built above or a fact validated at load: assembled without validating them again
+    return assembled(
+        InteractionCheckResponse,
+        {
+            "knowledge_version": knowledge_version(kb),
+            "drugs": understood,
+            "interaction_warnings": report.warnings,
+            "interactions_cleared": report.cleared,
+            "interaction_pairs": report.pairs,
+            "interaction_scope": report.scope,
+            "warnings": warnings,
+            "citations": citations_for(kb, _cited_by_interactions(report)),
+        },
     )
