@@ -672,23 +672,24 @@ def withdrawn_exclusion(kb: KnowledgeBase, a: IndicationAssessment) -> Exclusion
     return compiled_indication(kb, a.regimen, a.indication).withdrawn
 
 
-def _resistance_hits(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tuple[ResistanceRule, list[Alteration], Exclusion]]:
-    """The resistance rules this profile's detected alterations fire, with their hits and the exclusion they make
-    (the same for every regimen a rule affects): found once per profile."""
+def _resistance_hits(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tuple[ResistanceRule, list[Alteration], Exclusion, frozenset[str]]]:
+    """The resistance rules this profile's detected alterations fire, with their hits, the exclusion they make (the
+    same for every regimen a rule affects) and the ids of the regimens it affects: found once per profile."""
     if "resistance_hits" not in profile.memo:
         fired = []
         for rule in kb.resistance_rules_for(profile.cancer_type):
             hits = [h for h in profile.alterations_matching(rule.alterations) if allelic_context_holds(kb, profile, rule, h.id)]
             if hits:
                 found = ", ".join(h.id for h in hits)
-                fired.append((rule, hits, Exclusion(rule.kind, f"{found}: {rule.reason}", tuple(rule.evidence), tuple(rule.alternatives))))
+                exclusion = Exclusion(rule.kind, f"{found}: {rule.reason}", tuple(rule.evidence), tuple(rule.alternatives))
+                fired.append((rule, hits, exclusion, kb.regimens_a_resistance_rule_affects(rule)))
         profile.memo["resistance_hits"] = fired
     return profile.memo["resistance_hits"]  # type: ignore[return-value]
 
 
 def resistance_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Exclusion]:
     """Exclusions from detected resistance alterations against the regimen's drugs."""
-    return [exclusion for rule, _, exclusion in _resistance_hits(kb, profile) if _rule_affects(kb, rule, regimen)]
+    return [exclusion for _, _, exclusion, affected in _resistance_hits(kb, profile) if regimen.id in affected]
 
 
 def toxicity_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Exclusion]:
@@ -723,6 +724,8 @@ def prior_failure_exclusions(profile: NormalisedProfile, regimen: Regimen, indic
 
 def repeat_caveats(profile: NormalisedProfile, regimen: Regimen) -> list[str]:
     """Drugs of this regimen already given, with no progression or intolerance reported: worth a second look."""
+    if not profile.prior_lines:
+        return []
     drugs = set(regimen.drugs)
     return [
         f"prior therapy: {drug} was already given in line {line.number} (outcome {line.outcome})"

@@ -402,9 +402,16 @@ def _head_to_head(matches: list[IndicationAssessment]) -> tuple[dict[str, list[s
     depth: dict[str, int] = {}
 
     def chain(rid: str, seen: frozenset[str]) -> int:
-        if rid not in depth:
-            depth[rid] = max((1 + chain(l, seen | {rid}) for l in beaten[rid] if l not in seen), default=0)
-        return depth[rid]
+        found = depth.get(rid)
+        if found is None:
+            found = 0
+            if beaten[rid]:
+                further = seen | {rid}
+                for loser in beaten[rid]:
+                    if loser not in seen:
+                        found = max(found, 1 + chain(loser, further))
+            depth[rid] = found
+        return found
 
     return outranked_by, {rid: (chain(rid, frozenset()), len(beaten[rid])) for rid in present}
 
@@ -515,9 +522,12 @@ def _ranking_notes(
     ranks = [1]
     for reason in reasons:
         ranks.append(ranks[-1] if reason is None else len(ranks) + 1)
+    sharing: dict[int, list[tuple[int, str]]] = {}  # rank -> the options holding it, by position
+    for index, a in enumerate(ranked):
+        sharing.setdefault(ranks[index], []).append((index, a.regimen.name))
     notes = []
     for index, a in enumerate(ranked):
-        tied = [b.regimen.name for j, b in enumerate(ranked) if j != index and ranks[j] == ranks[index]]
+        tied = [name for j, name in sharing[ranks[index]] if j != index]
         if index == len(ranked) - 1:
             above = None
         elif reasons[index] is None:

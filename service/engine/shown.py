@@ -25,9 +25,17 @@ def assembled(model: type[Model], fields: dict[str, Any]) -> Model:
         order = _FIELD_ORDER[model] = tuple(model.model_fields) if plain else ()
     if not order or tuple(fields) != order:
         return model.model_construct(**fields)
-    shown = model.__new__(model)
-    object.__setattr__(shown, "__dict__", fields)
-    object.__setattr__(shown, "__pydantic_fields_set__", set(order))
-    object.__setattr__(shown, "__pydantic_extra__", None)
-    object.__setattr__(shown, "__pydantic_private__", None)
+    shown = _new(model)
+    _set_dict(shown, fields)
+    _set_fields_set(shown, set(order))
+    _set_extra(shown, None)
+    _set_private(shown, None)
     return shown
+
+
+# the slots every pydantic model instance has, set as model_construct sets them
+_new = object.__new__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
