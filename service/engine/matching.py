@@ -42,8 +42,9 @@ _SETTING_AXES: tuple[frozenset[Setting], ...] = (
 _SETTING_EQUIVALENTS = {Setting.ADVANCED: {Setting.METASTATIC}, Setting.METASTATIC: {Setting.ADVANCED}}
 
 
-@dataclass(frozen=True)
-class Exclusion:
+class Exclusion(NamedTuple):
+    """Why a regimen or indication is not offered: a tuple, as many are made and compared on every answer."""
+
     kind: ExclusionKind
     detail: str
     evidence: tuple[str, ...] = ()
@@ -82,6 +83,10 @@ class Judgement(NamedTuple):
         return Criterion(criterion=self.criterion, requirement=self.requirement, finding=self.finding, result=self.result)
 
 
+# Judgement(*fields) without the Python-level __new__ a NamedTuple class has: judgements are made per criterion judged
+_tuple_new = tuple.__new__
+
+
 @dataclass(slots=True)
 class IndicationAssessment:
     regimen: Regimen
@@ -108,17 +113,17 @@ class IndicationAssessment:
         return False
 
     def met(self, criterion: str, requirement: str, finding: str) -> None:
-        self.criteria.append(Judgement(criterion, requirement, finding, "met"))
+        self.criteria.append(_tuple_new(Judgement, (criterion, requirement, finding, "met")))
 
     def unknown(self, criterion: str, requirement: str, finding: str) -> None:
-        self.criteria.append(Judgement(criterion, requirement, finding, "unknown"))
+        self.criteria.append(_tuple_new(Judgement, (criterion, requirement, finding, "unknown")))
 
     def not_met(self, criterion: str, requirement: str, finding: str) -> None:
-        self.criteria.append(Judgement(criterion, requirement, finding, "not_met"))
+        self.criteria.append(_tuple_new(Judgement, (criterion, requirement, finding, "not_met")))
         self.applicable = False
 
     def exclude(self, criterion: str, requirement: str, finding: str, exclusion: Exclusion) -> None:
-        self.criteria.append(Judgement(criterion, requirement, finding, "not_met"))
+        self.criteria.append(_tuple_new(Judgement, (criterion, requirement, finding, "not_met")))
         self.exclusions.append(exclusion)
 
 
@@ -898,6 +903,8 @@ def apply_patient_rules(kb: KnowledgeBase, profile: NormalisedProfile, a: Indica
 
 def _apply_rules(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment, rules: tuple[PatientRule, ...]) -> None:
     for rule in rules:
+        if not _may_fire(profile, _rule_screen(kb, rule)):
+            continue
         finding = _patient_rule_finding(kb, profile, rule)
         if finding is None:
             continue
@@ -910,6 +917,40 @@ def _apply_rules(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAss
             )
         else:
             a.cautions.append(Caution(f"{finding}: {rule.reason}", tuple(rule.evidence), rule.id, _condition_hits(profile, rule)))
+
+
+class _RuleScreen(NamedTuple):
+    """What a patient rule needs of the profile before it can fire, as sets made once per rule."""
+
+    condition_groups: frozenset[str]
+    or_history: bool
+    past_condition_groups: frozenset[str]
+    ecog_min: int | None
+    brain_metastases: frozenset[str]
+
+
+def _rule_screen(kb: KnowledgeBase, rule: PatientRule) -> _RuleScreen:
+    key = ("patient_rule_screen", id(rule))  # the rule lives as long as the knowledge base
+    found = kb.memo.get(key)
+    if found is None:
+        when = rule.when
+        found = kb.memo[key] = _RuleScreen(
+            frozenset(when.condition_groups), when.or_history, frozenset(when.past_condition_groups), when.ecog_min, frozenset(when.brain_metastases)
+        )
+    return found  # type: ignore[return-value]
+
+
+def _may_fire(profile: NormalisedProfile, screen: _RuleScreen) -> bool:
+    """False when the profile lacks what the rule needs first (each test is one `_patient_rule_finding` returns
+    None on); True leaves the rule to `_patient_rule_finding`."""
+    if screen.condition_groups and screen.condition_groups.isdisjoint(profile.condition_groups):
+        if not screen.or_history or screen.condition_groups.isdisjoint(profile.past_condition_groups):
+            return False
+    if screen.past_condition_groups and screen.past_condition_groups.isdisjoint(profile.past_condition_groups):
+        return False
+    if screen.ecog_min is not None and (profile.ecog is None or profile.ecog < screen.ecog_min):
+        return False
+    return not screen.brain_metastases or profile.brain_metastases in screen.brain_metastases
 
 
 def _compile_patient_context(kb: KnowledgeBase, regimen: Regimen, indication: Indication) -> Step:

@@ -268,27 +268,41 @@ class _OptionFacts(NamedTuple):
     evidence: tuple[str, ...]
     overall_survival: OverallSurvivalShown | None
     notes: str | None
+    # what these facts cite, in the order an option refers to it: evidence, dose sources, overall survival
+    cited: tuple[str, ...]
 
 
 def _option_facts(kb: KnowledgeBase, regimen: Regimen, indication: Indication) -> _OptionFacts:
     key = ("option_facts", regimen.id, indication.id)
     found = kb.memo.get(key)
     if found is None:
+        components = tuple(components_for(kb, regimen, indication))
+        evidence = tuple(cite_evidence(kb, indication.evidence))
+        overall_survival = _overall_survival(kb, indication)
+        cited = [*evidence]
+        for component in components:
+            if component.dose_source is not None:
+                cited += component.dose_source.evidence
+                if component.dose_source.label is not None:
+                    cited.append(component.dose_source.label)
+        if overall_survival is not None:
+            cited += overall_survival.evidence
         found = kb.memo[key] = _OptionFacts(
             id=regimen.id,
             name=regimen.name,
             drugs=tuple(regimen.drugs),
             contains_tki=regimen.contains_tki,
-            components=tuple(components_for(kb, regimen, indication)),
+            components=components,
             indication_id=indication.id,
             indication=indication.summary,
             evidence_level=indication.evidence_level.value,
             evidence_level_detail=EVIDENCE_LEVELS[indication.evidence_level],
             regulatory_status=indication.regulatory_status.value,
             approval_year=indication.approval_year,
-            evidence=tuple(cite_evidence(kb, indication.evidence)),
-            overall_survival=_overall_survival(kb, indication),
+            evidence=evidence,
+            overall_survival=overall_survival,
             notes=indication.notes or None,
+            cited=tuple(cited),
         )
     return found  # type: ignore[return-value]
 
@@ -367,8 +381,9 @@ def _win_counts(winner: IndicationAssessment, loser: IndicationAssessment) -> bo
     """A randomised win counts when the profile shows the patient belongs to the winner's trial population: no
     biomarker, PD-L1, driver or cancer-type criterion unanswered, and no caution the loser does not carry too
     (a caution both carry, such as one rule on every EGFR TKI, does not tell them apart)."""
-    if any(c.result == "unknown" and c.criterion not in _POPULATION_SHOWN_WITHOUT for c in winner.criteria):
-        return False
+    for c in winner.criteria:
+        if c.result == "unknown" and c.criterion not in _POPULATION_SHOWN_WITHOUT:
+            return False
     if not winner.cautions and not winner.unchecked:
         return True
     shared = {c.rule for c in loser.cautions if c.rule is not None}
@@ -413,7 +428,8 @@ def _head_to_head(matches: list[IndicationAssessment]) -> tuple[dict[str, list[s
             depth[rid] = found
         return found
 
-    return outranked_by, {rid: (chain(rid, frozenset()), len(beaten[rid])) for rid in present}
+    none: frozenset[str] = frozenset()
+    return outranked_by, {rid: (chain(rid, none), len(beaten[rid])) for rid in present}
 
 
 def _rank(
@@ -592,18 +608,22 @@ def _excluded_ref(kb: KnowledgeBase, regimen: Regimen) -> ExcludedRegimenRef:
     return found  # type: ignore[return-value]
 
 
-def _cited_by_options(options: list[TreatmentOption]) -> Iterator[str]:
+def _cited_by_options(kb: KnowledgeBase, options: list[TreatmentOption]) -> list[str]:
+    cited: list[str] = []
     for option in options:
-        yield from option.evidence
-        for component in option.components:
-            if component.dose_source is not None:
-                yield from component.dose_source.evidence
-                if component.dose_source.label is not None:
-                    yield component.dose_source.label
-        if option.overall_survival is not None:
-            yield from option.overall_survival.evidence
+        cited += _facts_of(kb, option).cited
         for caution in option.cautions:
-            yield from caution.evidence
+            cited += caution.evidence
+    return cited
+
+
+def _facts_of(kb: KnowledgeBase, option: TreatmentOption) -> _OptionFacts:
+    """The facts an option was built from (kept when it was built)."""
+    found = kb.memo.get(("option_facts", option.id, option.indication_id))
+    if found is None:
+        regimen = kb.regimens[option.id]
+        found = _option_facts(kb, regimen, next(i for i in regimen.indications if i.id == option.indication_id))
+    return found  # type: ignore[return-value]
 
 
 def _cited_by_exclusions(not_recommended: list[NotRecommended], groups: list[ExclusionGroup]) -> Iterator[str]:
@@ -695,7 +715,7 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
             )
         )
     exclusion_groups = _exclusion_groups(kb, considered)
-    cited = [*_cited_by_options(options), *_cited_by_exclusions(not_recommended, exclusion_groups), *_cited_by_interactions(report)]
+    cited = [*_cited_by_options(kb, options), *_cited_by_exclusions(not_recommended, exclusion_groups), *_cited_by_interactions(report)]
     # every part is a model built above or a fact validated at load: assembled without validating them again
     return assembled(
         RecommendationResponse,

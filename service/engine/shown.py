@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 Model = TypeVar("Model", bound=BaseModel)
 
-_FIELD_ORDER: dict[type[BaseModel], tuple[str, ...]] = {}
+_FIELD_ORDER: dict[type[BaseModel], tuple[tuple[str, ...], set[str]]] = {}
 
 
 def assembled(model: type[Model], fields: dict[str, Any]) -> Model:
@@ -18,16 +18,18 @@ def assembled(model: type[Model], fields: dict[str, Any]) -> Model:
     directly; pydantic's model_construct walks each field's aliases and defaults, which costs more than validating
     these small models. Anything else (a field left to its default) goes through model_construct. The dict becomes
     the instance's own: callers pass a new one."""
-    order = _FIELD_ORDER.get(model)
-    if order is None:
+    known = _FIELD_ORDER.get(model)
+    if known is None:
         # a model with private attributes or a post-init hook needs what model_construct does for them
         plain = not model.__private_attributes__ and not model.__pydantic_post_init__
-        order = _FIELD_ORDER[model] = tuple(model.model_fields) if plain else ()
+        order = tuple(model.model_fields) if plain else ()
+        known = _FIELD_ORDER[model] = (order, set(order))
+    order, names = known
     if not order or tuple(fields) != order:
         return model.model_construct(**fields)
     shown = _new(model)
     _set_dict(shown, fields)
-    _set_fields_set(shown, set(order))
+    _set_fields_set(shown, names.copy())
     _set_extra(shown, None)
     _set_private(shown, None)
     return shown
