@@ -441,8 +441,8 @@ def _rank(
     outranked_by, record = _head_to_head(matches)
 
     def order(a: IndicationAssessment) -> tuple[object, ...]:
-        level, *rest = _rank_key(a, record)
-        return (level, _is_tumour_agnostic(a), *rest, a.regimen.name, a.regimen.id)
+        key = _rank_key(a, record)
+        return (key[0], _is_tumour_agnostic(a), *key[1:], a.regimen.name, a.regimen.id)
 
     # within one evidence level, a tumour-agnostic indication comes after the options made for the patient's
     # tumour type; it is not put below weaker evidence (an approved agnostic TKI above an investigational combination)
