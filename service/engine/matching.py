@@ -223,6 +223,7 @@ def _compile_indication(kb: KnowledgeBase, regimen: Regimen, indication: Indicat
         _compile_blood_counts(indication),
         _compile_patient_context(kb, regimen, indication),
         _compile_pending_resistance(kb, regimen),
+        _compile_unchecked_mutations(kb),
     )
     return CompiledIndication(
         regimen=regimen,
@@ -433,10 +434,11 @@ def _unrecognised_prior_drugs(profile: NormalisedProfile) -> bool:
 
 
 def _compile_prior(kb: KnowledgeBase, indication: Indication) -> Gate | None:
-    if not indication.requires_prior and not indication.excludes_prior:
+    if not indication.requires_prior and not indication.excludes_prior and not indication.prior_not_shown_covered:
         return None
     required = tuple(_PriorCriterion.of(kb, c) for c in indication.requires_prior)
     excluded = tuple(_PriorCriterion.of(kb, c) for c in indication.excludes_prior)
+    not_shown_covered = tuple(_PriorCriterion.of(kb, c) for c in indication.prior_not_shown_covered)
     evidence = tuple(indication.evidence)
 
     def assess_prior(profile: NormalisedProfile, a: IndicationAssessment | None) -> bool:
@@ -477,6 +479,16 @@ def _compile_prior(kb: KnowledgeBase, indication: Indication) -> Gate | None:
                 finding = f"{'; '.join(cautioned)} (stopped for {outcomes})"
                 a.met("prior therapy", f"{criterion.description}: not given, or stopped for {outcomes}", finding)
                 a.cautions.append(Caution(f"{finding}: {criterion.caution}", evidence))
+        for criterion in not_shown_covered:
+            found = criterion.lines_matching(profile)
+            if found:
+                a.unchecked.append(
+                    Unchecked(
+                        f"prior:{criterion.description}",
+                        f"not checked for {criterion.description} ({'; '.join(found)}): whether the evidence for this option "
+                        "covers patients after it was not read; options whose evidence enrolled such patients rank above it.",
+                    )
+                )
         return a.applicable
 
     return assess_prior
@@ -668,6 +680,42 @@ def _withdrawn(indication: Indication) -> Exclusion | None:
         f"({withdrawal.note}; source: {withdrawal.source_url})",
         tuple(indication.evidence),
     )
+
+
+def _compile_unchecked_mutations(kb: KnowledgeBase) -> Step:
+    def assess_unchecked_mutations(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        if profile.detected:
+            note_unchecked_mutations(kb, profile, a)
+
+    return assess_unchecked_mutations
+
+
+def note_unchecked_mutations(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    """Rule 4, say what was not checked: a detected mutation in a gene's `mutation_scope` (BCR::ABL1 kinase-domain
+    mutations in CML) that no resistance rule states for a drug of this option (as defeated, or as the alternative)
+    leaves that drug "not checked for" it, so an option is never shown first because its mutation was not in our notes."""
+    for alteration in profile.detected:
+        gene = kb.genes.get(alteration.gene)
+        scope = gene.mutation_scope if gene is not None else None
+        if scope is None or scope.category not in alteration.categories:
+            continue
+        if not any(kb.is_within(profile.cancer_type, c) for c in scope.cancer_types):
+            continue
+        stated: set[str] = set()
+        for rule in kb.resistance_rules_for(profile.cancer_type):
+            if alteration.id in rule.alterations or set(rule.alterations) & set(alteration.categories):
+                stated.update(rule.drugs, rule.alternatives)
+                stated.update(d for d in a.regimen.drugs if set(kb.drug_classes(d)) & set(rule.drug_classes))
+        for drug in a.regimen.drugs:
+            if drug in stated or not set(kb.drug_classes(drug)) & set(scope.drug_classes):
+                continue
+            a.unchecked.append(
+                Unchecked(
+                    f"mutation:{alteration.id}",
+                    f"not checked for {alteration.id}: no sourced rule in our notes says whether it reduces the activity of "
+                    f"{drug}; check a published mutation sensitivity table before relying on this option.",
+                )
+            )
 
 
 def withdrawn_exclusion(kb: KnowledgeBase, a: IndicationAssessment) -> Exclusion | None:
