@@ -223,7 +223,7 @@ def _compile_indication(kb: KnowledgeBase, regimen: Regimen, indication: Indicat
         _compile_blood_counts(indication),
         _compile_patient_context(kb, regimen, indication),
         _compile_pending_resistance(kb, regimen),
-        _compile_unchecked_mutations(kb),
+        _compile_unchecked_mutations(kb, regimen),
     )
     return CompiledIndication(
         regimen=regimen,
@@ -682,10 +682,18 @@ def _withdrawn(indication: Indication) -> Exclusion | None:
     )
 
 
-def _compile_unchecked_mutations(kb: KnowledgeBase) -> Step:
+def _compile_unchecked_mutations(kb: KnowledgeBase, regimen: Regimen) -> Step:
+    """The "not checked for" notes of `note_unchecked_mutations`, a fact of the knowledge for one curated alteration
+    in one cancer type: found once per pair and kept with the compiled indication."""
+    notes: dict[tuple[str, str], tuple[Unchecked, ...]] = {}  # (cancer type, alteration id) -> the notes
+
     def assess_unchecked_mutations(profile: NormalisedProfile, a: IndicationAssessment) -> None:
-        if profile.detected:
-            note_unchecked_mutations(kb, profile, a)
+        for alteration in profile.detected:
+            key = (profile.cancer_type, alteration.id)
+            found = notes.get(key)
+            if found is None:
+                found = notes[key] = _unchecked_mutation(kb, profile.cancer_type, regimen, alteration)
+            a.unchecked.extend(found)
 
     return assess_unchecked_mutations
 
@@ -695,27 +703,33 @@ def note_unchecked_mutations(kb: KnowledgeBase, profile: NormalisedProfile, a: I
     mutations in CML) that no resistance rule states for a drug of this option (as defeated, or as the alternative)
     leaves that drug "not checked for" it, so an option is never shown first because its mutation was not in our notes."""
     for alteration in profile.detected:
-        gene = kb.genes.get(alteration.gene)
-        scope = gene.mutation_scope if gene is not None else None
-        if scope is None or scope.category not in alteration.categories:
+        a.unchecked.extend(_unchecked_mutation(kb, profile.cancer_type, a.regimen, alteration))
+
+
+def _unchecked_mutation(kb: KnowledgeBase, code: str, regimen: Regimen, alteration: Alteration) -> tuple[Unchecked, ...]:
+    gene = kb.genes.get(alteration.gene)
+    scope = gene.mutation_scope if gene is not None else None
+    if scope is None or scope.category not in alteration.categories:
+        return ()
+    if not any(kb.is_within(code, c) for c in scope.cancer_types):
+        return ()
+    stated: set[str] = set()
+    for rule in kb.resistance_rules_for(code):
+        if alteration.id in rule.alterations or set(rule.alterations) & set(alteration.categories):
+            stated.update(rule.drugs, rule.alternatives)
+            stated.update(d for d in regimen.drugs if set(kb.drug_classes(d)) & set(rule.drug_classes))
+    found = []
+    for drug in regimen.drugs:
+        if drug in stated or not set(kb.drug_classes(drug)) & set(scope.drug_classes):
             continue
-        if not any(kb.is_within(profile.cancer_type, c) for c in scope.cancer_types):
-            continue
-        stated: set[str] = set()
-        for rule in kb.resistance_rules_for(profile.cancer_type):
-            if alteration.id in rule.alterations or set(rule.alterations) & set(alteration.categories):
-                stated.update(rule.drugs, rule.alternatives)
-                stated.update(d for d in a.regimen.drugs if set(kb.drug_classes(d)) & set(rule.drug_classes))
-        for drug in a.regimen.drugs:
-            if drug in stated or not set(kb.drug_classes(drug)) & set(scope.drug_classes):
-                continue
-            a.unchecked.append(
-                Unchecked(
-                    f"mutation:{alteration.id}",
-                    f"not checked for {alteration.id}: no sourced rule in our notes says whether it reduces the activity of "
-                    f"{drug}; check a published mutation sensitivity table before relying on this option.",
-                )
+        found.append(
+            Unchecked(
+                f"mutation:{alteration.id}",
+                f"not checked for {alteration.id}: no sourced rule in our notes says whether it reduces the activity of "
+                f"{drug}; check a published mutation sensitivity table before relying on this option.",
             )
+        )
+    return tuple(found)
 
 
 def withdrawn_exclusion(kb: KnowledgeBase, a: IndicationAssessment) -> Exclusion | None:
