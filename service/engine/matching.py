@@ -553,22 +553,19 @@ def _compile_alterations(indication: Indication) -> Gate | None:
 def _compile_biomarkers(indication: Indication) -> Step | None:
     if not indication.biomarkers:
         return None
-    groups = tuple(
-        (tuple(group), " or ".join(f"{c.name} {'/'.join(c.status)}" for c in group), _missing_biomarkers(group))
-        for group in indication.biomarkers
-    )
+    groups = tuple((tuple(group), " or ".join(c.requirement for c in group), _missing_biomarkers(group)) for group in indication.biomarkers)
     evidence = tuple(indication.evidence)
 
     def assess_biomarkers(profile: NormalisedProfile, a: IndicationAssessment) -> None:
         given = profile.biomarkers
         for group, requirement, missing in groups:
-            met = [c for c in group if given.get(c.name) in c.status]
+            met = [c for c in group if c.name in given and c.holds(given[c.name])]
             if met:
-                a.met("biomarker", requirement, ", ".join(f"{c.name} {given[c.name]}" for c in met))
+                a.met("biomarker", requirement, ", ".join(_biomarker_finding(c, profile) for c in met))
                 continue
             contrary = [c for c in group if c.name in given]
             if contrary:
-                found = ", ".join(f"{c.name} {given[c.name]}" for c in contrary)
+                found = ", ".join(dict.fromkeys(_biomarker_finding(c, profile) for c in contrary))
                 a.exclude(
                     "biomarker",
                     requirement,
@@ -579,6 +576,11 @@ def _compile_biomarkers(indication: Indication) -> Step | None:
                 a.unknown("biomarker", requirement, missing)
 
     return assess_biomarkers
+
+
+def _biomarker_finding(criterion: BiomarkerCriterion, profile: NormalisedProfile) -> str:
+    value = profile.biomarkers[criterion.name]
+    return f"{criterion.name} {value} {criterion.unit}" if criterion.unit else f"{criterion.name} {value}"
 
 
 def _missing_biomarkers(group: list[BiomarkerCriterion]) -> str:

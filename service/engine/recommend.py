@@ -477,7 +477,8 @@ def _win_counts(winner: IndicationAssessment, loser: IndicationAssessment) -> bo
 
 
 def _head_to_head_record(matches: list[IndicationAssessment]) -> dict[str, tuple[int, int]]:
-    """Per option: the length of its chain of randomised wins over other options, and how many it beat."""
+    """Per option: the length of its chain of randomised wins over other options, and how many control arms it beat
+    (regimens that were one investigator's-choice arm count once)."""
     return _head_to_head(matches)[1]
 
 
@@ -510,7 +511,7 @@ def _head_to_head(matches: list[IndicationAssessment]) -> tuple[dict[str, list[s
         return found
 
     none: frozenset[str] = frozenset()
-    return outranked_by, {rid: (chain(rid, none), len(beaten[rid])) for rid in present}
+    return outranked_by, {rid: (chain(rid, none), present[rid].indication.arms_beaten(beaten[rid])) for rid in present}
 
 
 def _rank(

@@ -101,6 +101,7 @@ RESTRICTIONS: tuple[Restriction, ...] = (
     Restriction("HER2 status", _p(r"\bHER2-positive\b"), "biomarkers: HER2", _requires_biomarker("HER2")),
     Restriction("Child-Pugh class", _p(r"\bChild-Pugh [ABC]\b"), "biomarkers: Child-Pugh", _requires_biomarker("Child-Pugh")),
     Restriction("IMDC risk group", _p(r"\bIMDC (favou?rable|intermediate|poor)\b(?! risk, )"), "biomarkers: IMDC risk", _requires_biomarker("IMDC risk")),
+    Restriction("alpha-fetoprotein level", _p(r"\b(AFP|alpha-fetoprotein)\s*(>=|>|≥|of)\s*\d"), "biomarkers: AFP", _requires_biomarker("AFP")),
     Restriction("radioactive-iodine refractory", _p(r"\b(radioactive iodine|RAI)-refractory\b"), "biomarkers: RAI", _requires_biomarker("RAI")),
     # driver status and alterations
     Restriction("no EGFR or ALK alteration", _p(r"\b(no|without) EGFR or ALK\b"), "requires_negative: [EGFR, ALK]",

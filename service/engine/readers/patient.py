@@ -27,6 +27,10 @@ _STAGE_PHRASES: dict[str, tuple[Setting, ...]] = {
     "early stage": (Setting.EARLY,),
     "localized": (Setting.EARLY,),
     "localised": (Setting.EARLY,),
+    # after complete resection of localised disease: the adjuvant setting
+    "resected": (Setting.EARLY,),
+    "completely resected": (Setting.EARLY,),
+    "adjuvant": (Setting.EARLY,),
     "locally advanced": (Setting.LOCALLY_ADVANCED,),
     "unresectable": (Setting.ADVANCED,),
     "inoperable": (Setting.ADVANCED,),
