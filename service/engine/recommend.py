@@ -514,12 +514,16 @@ def _head_to_head(matches: list[IndicationAssessment]) -> tuple[dict[str, list[s
     return outranked_by, {rid: (chain(rid, none), present[rid].indication.arms_beaten(beaten[rid])) for rid in present}
 
 
-def _rank(
+def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessment, list[str]]]:
+    """Order by evidence level, completeness, regulatory status and shown overall survival; then head-to-head
+    evidence moves each option below every option shown superior to it in a randomised comparison."""
+    return _rank_with_record(matches)[0]
+
+
+def _rank_with_record(
     matches: list[IndicationAssessment],
 ) -> tuple[list[tuple[IndicationAssessment, list[str]]], dict[str, tuple[int, int]]]:
-    """Order by evidence level, completeness, regulatory status and shown overall survival; then head-to-head
-    evidence moves each option below every option shown superior to it in a randomised comparison. Also gives the
-    head-to-head record of the options, which their ranking notes use."""
+    """`_rank`, with the options' head-to-head record, which their ranking notes use."""
     outranked_by, record = _head_to_head(matches)
 
     def order(a: IndicationAssessment) -> tuple[object, ...]:
@@ -750,7 +754,7 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         if profile.cancer_type
         else []
     )
-    ranked, record = _rank([c.best_match for c in considered if c.best_match is not None])
+    ranked, record = _rank_with_record([c.best_match for c in considered if c.best_match is not None])
     continued = continue_current_therapy(kb, profile, _best_indication_key)
     in_order = [a for a, _ in ranked]
     if continued is not None:
