@@ -878,24 +878,33 @@ def _group_names(kb: KnowledgeBase, groups: set[str]) -> str:
     return ", ".join(kb.condition_groups.get(g, g.replace("_", " ")) for g in sorted(groups))
 
 
-_CONTEXT_FIELDS = {"conditions": "conditions", "ECOG performance status": "ecog", "brain metastases": "brain_metastases"}
+_INTERVAL = "weeks since an earlier line's last dose"
+_CONTEXT_FIELDS = {
+    "conditions": "conditions",
+    "ECOG performance status": "ecog",
+    "brain metastases": "brain_metastases",
+    _INTERVAL: "prior_therapies",
+}
 
 
-def _context_inputs(kb: KnowledgeBase, a: IndicationAssessment, code: str) -> tuple[str, ...]:
-    """The patient inputs the indication's patient rules for this cancer type read, in the order its rules first
-    read them: found once per indication and type."""
+def _context_inputs(kb: KnowledgeBase, a: IndicationAssessment, code: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The patient inputs the indication's patient rules for this cancer type read, in the order its rules read
+    them, each with the drug classes it concerns (for the interval since a line of those classes): found once per
+    indication and type."""
     key = ("context_inputs", a.regimen.id, a.indication.id, code)
     found = kb.memo.get(key)
     if found is None:
-        inputs: dict[str, None] = {}
+        inputs: dict[tuple[str, tuple[str, ...]], None] = {}
         for rule in kb.patient_rules_concerning(a.regimen.id, a.indication.id, code):
             when = rule.when
             if when.condition_groups or when.past_condition_groups:
-                inputs["conditions"] = None
+                inputs["conditions", ()] = None
             if when.ecog_min is not None:
-                inputs["ECOG performance status"] = None
+                inputs["ECOG performance status", ()] = None
             if when.brain_metastases:
-                inputs["brain metastases"] = None
+                inputs["brain metastases", ()] = None
+            if when.recent_drug_classes:
+                inputs[_INTERVAL, tuple(when.recent_drug_classes.classes)] = None
         found = kb.memo[key] = tuple(inputs)
     return found  # type: ignore[return-value]
 
@@ -909,8 +918,8 @@ def unchecked_patient_context(kb: KnowledgeBase, profile: NormalisedProfile, ass
     }
     missing: dict[str, list[str]] = {}
     for a in assessments:
-        for what in _context_inputs(kb, a, profile.cancer_type):
-            if not_given[what]:
+        for what, classes in _context_inputs(kb, a, profile.cancer_type):
+            if not_given[what] if what != _INTERVAL else _recent_lines_without_interval(kb, profile, list(classes)):
                 names = missing.setdefault(what, [])
                 if a.regimen.name not in names:
                     names.append(a.regimen.name)
@@ -956,7 +965,46 @@ def _patient_rule_finding(kb: KnowledgeBase, profile: NormalisedProfile, rule) -
         if not prior and not current:
             return None
         found.append(", ".join([*(f"prior {d}" for d in prior), *(f"current {d}" for d in current)]))
+    if when.last_line_drug_classes:
+        lines = profile.prior_lines or []
+        last = max(lines, key=lambda line: line.number) if lines else None
+        hits = [d for d in (last.drugs if last else ()) if _in_classes(kb, d, when.last_line_drug_classes)]
+        if not hits:
+            return None
+        found.append(", ".join(f"{d} in the last line" for d in hits))
+    if when.recent_drug_classes:
+        recent = _recent_drugs(kb, profile, when.recent_drug_classes.classes, when.recent_drug_classes.weeks)
+        if not recent:
+            return None
+        found.append(", ".join(recent))
     return "; ".join(found)
+
+
+def _in_classes(kb: KnowledgeBase, drug: str, classes: list[str]) -> bool:
+    return bool(set(classes).intersection(kb.drug_classes(drug)))
+
+
+def _recent_drugs(kb: KnowledgeBase, profile: NormalisedProfile, classes: list[str], weeks: float) -> list[str]:
+    """The drugs of these classes given within `weeks`: current medicines, ongoing lines, lines with a recent last dose."""
+    found: list[str] = []
+    for line in profile.prior_lines or []:
+        for drug in line.drugs:
+            if not _in_classes(kb, drug, classes):
+                continue
+            if line.ongoing:
+                found.append(f"{drug} ongoing")
+            elif line.weeks_since_last_dose is not None and line.weeks_since_last_dose <= weeks:
+                found.append(f"{drug} {line.weeks_since_last_dose:g} weeks ago")
+    found.extend(f"current {m.name}" for m in profile.medications if _in_classes(kb, m.name, classes))
+    return list(dict.fromkeys(found))
+
+
+def _recent_lines_without_interval(kb: KnowledgeBase, profile: NormalisedProfile, classes: list[str]) -> bool:
+    """A finished prior line with a drug of these classes whose interval was not given: the rule could not be checked."""
+    return any(
+        not line.ongoing and line.weeks_since_last_dose is None and any(_in_classes(kb, d, classes) for d in line.drugs)
+        for line in profile.prior_lines or []
+    )
 
 
 def apply_patient_rules(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:

@@ -825,6 +825,11 @@ class ToxicityRule(Record):
     evidence: list[str] = Field(min_length=1)
 
 
+class RecentDrugClasses(Record):
+    classes: list[str] = Field(min_length=1)
+    weeks: float = Field(gt=0, le=520)
+
+
 class PatientCriterion(Record):
     """What in the patient context triggers a patient rule; every field given must hold."""
 
@@ -836,6 +841,11 @@ class PatientCriterion(Record):
     brain_metastases: list[Literal["present", "treated", "active"]] = []
     # a drug of these classes in an earlier line or among the current medicines (the sources give no interval)
     prior_or_current_drug_classes: list[str] = []
+    # a drug of these classes given within `weeks` of now: a current medicine, an ongoing line, or a prior line whose
+    # last dose was at most that many weeks ago (a line without its interval leaves the rule unchecked, and says so)
+    recent_drug_classes: RecentDrugClasses | None = None
+    # a drug of these classes in the most recent prior line (the line just before the regimen considered)
+    last_line_drug_classes: list[str] = []
 
     @model_validator(mode="after")
     def _says_something(self) -> PatientCriterion:
@@ -845,6 +855,8 @@ class PatientCriterion(Record):
             or self.ecog_min is not None
             or self.brain_metastases
             or self.prior_or_current_drug_classes
+            or self.recent_drug_classes
+            or self.last_line_drug_classes
         ):
             raise ValueError("a patient criterion names a condition group, ECOG, brain metastases or a prior drug class")
         return self

@@ -232,7 +232,7 @@ def check_patient_rules(source) -> list[str]:  # type: ignore[no-untyped-def]
     for rule in source.rules.patient:
         where = f"rules.yaml: patient {rule.id}"
         problems.extend(f"{where}: drug {d} is not in drugs.yaml" for d in rule.drugs if d not in drugs)
-        problems.extend(f"{where}: class {c} is not defined" for c in [*rule.drug_classes, *rule.when.prior_or_current_drug_classes] if c not in classes)
+        problems.extend(f"{where}: class {c} is not defined" for c in [*rule.drug_classes, *rule.when.prior_or_current_drug_classes, *(rule.when.recent_drug_classes.classes if rule.when.recent_drug_classes else []), *rule.when.last_line_drug_classes] if c not in classes)
         problems.extend(f"{where}: indication {i} does not exist" for i in rule.indications if i not in indications)
         problems.extend(f"{where}: cancer type {c} does not exist" for c in rule.cancer_types if c not in codes)
         problems.extend(
