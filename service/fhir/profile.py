@@ -25,6 +25,8 @@ UNUSABLE_OBSERVATION_STATUS = {"cancelled", "entered-in-error"}
 PENDING_OBSERVATION_STATUS = {"registered"}
 ACTIVE_MEDICATION_REQUEST = {"active"}
 ACTIVE_MEDICATION_STATEMENT = {"active", "intended"}
+ACTIVE_ADMINISTRATION = {"in-progress"}  # a completed administration is a dose given, not a medicine being taken
+NOT_AN_ORDER_INTENT = {"proposal", "plan"}
 MAX_CONDITIONS = 30
 # UCUM units of a blood count -> the factor to the profile's unit (platelets x10^9/L, haemoglobin g/dL)
 BLOOD_COUNT_UNITS: dict[str, dict[str, float]] = {
@@ -36,7 +38,13 @@ SCORING_WORDS = {
     "cps": ("cps", "combined positive score"),
     "ic": ("immune cell score", "immune cells", "ic score"),
 }
-SIGNIFICANCE_LOINC = "53037-8"  # Genetic variation clinical significance (a Variant component in GR 2.0 examples)
+IMPLICATION_ROLES = {"diagnostic_implication", "therapeutic_implication"}
+TUMOR_MARKERS = {"msi": "MSI", "tmb": "TMB", "her2": "HER2"}  # Observation role -> the biomarker name the engine reads
+# clinical significance words (LOINC answer list LL4034-6 displays) that make a present variant no actionable result
+BENIGN_WORDS = {"benign", "likely benign", "presumed benign"}
+UNCERTAIN_WORDS = {"uncertain significance", "unknown significance"}
+FUSION_WORDS = re.compile(r"fusion|rearrange|translocation", re.IGNORECASE)
+PRELIMINARY_OBSERVATION_STATUS = {"preliminary"}
 
 
 @dataclass
@@ -93,6 +101,39 @@ def _status_code(concept: Any) -> str | None:
     return None
 
 
+HISTOLOGY_EXTENSION = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior"
+ICDO3 = "http://terminology.hl7.org/CodeSystem/icd-o-3"
+SYSTEM_NAMES = {ICD10CM: "ICD-10-CM", SNOMED: "SNOMED CT", ICDO3: "ICD-O-3", LOINC: "LOINC", RXNORM: "RxNorm"}
+
+
+def _system_name(system: Any) -> str:
+    return SYSTEM_NAMES.get(str(system), "a code") if system else "an uncoded"
+
+
+def icd10cm_dotted(code: str) -> str:
+    """ICD-10-CM as FHIR writes it (C34.90); some systems send it without the dot (C3490)."""
+    code = code.upper()
+    return f"{code[:3]}.{code[3:]}" if len(code) > 3 and "." not in code and re.fullmatch(r"[A-Z][0-9][0-9A-Z]{2,5}", code) else code
+
+
+def _abated(condition: Resource) -> bool:
+    return any(getattr(condition, name, None) for name in ("abatementDateTime", "abatementPeriod", "abatementString", "abatementAge", "abatementRange"))
+
+
+def _histology_note(condition: Resource) -> str:
+    """The mCODE histology-morphology-behavior extension, shown with the reading (it does not change the cancer type)."""
+    for extension in condition.extension or []:
+        if extension.url == HISTOLOGY_EXTENSION and extension.valueCodeableConcept is not None:
+            return f"; histology '{concept_text(extension.valueCodeableConcept)}' shown, not used to choose the cancer type"
+    return ""
+
+
+def _without_gene(words: str, gene: str) -> str:
+    """'MET exon 14 skipping' with gene MET is the change 'exon 14 skipping'."""
+    rest = re.sub(rf"^{re.escape(gene)}\b[\s:]*", "", words.strip(), flags=re.IGNORECASE)
+    return rest or words
+
+
 def _when(resource: Resource) -> str:
     for name in ("effectiveDateTime", "issued", "recordedDate", "onsetDateTime", "authoredOn", "dateAsserted"):
         value = getattr(resource, name, None)
@@ -104,10 +145,13 @@ def _when(resource: Resource) -> str:
 class FhirReader:
     """Reads one patient's resources; `read()` returns the profile input and the account of every resource."""
 
-    def __init__(self, codes: FhirCodes, medications: dict[str, Resource]) -> None:
+    def __init__(self, codes: FhirCodes, medications: dict[str, Resource], urls: dict[str, str] | None = None) -> None:
         self.codes = codes
         self.medications = medications
+        self.urls = urls or {}
         self.out = FhirReading()
+        self._stage_from_conditions: list[tuple[str, str]] = []
+        self._secondaries: list[Resource] = []
 
     # ---- conditions -------------------------------------------------------------------------------------
     def read_conditions(self, conditions: list[Resource]) -> None:
@@ -121,7 +165,7 @@ class FhirReader:
             if verification in NOT_USED_VERIFICATION:
                 self.out.not_mapped.append(NotMapped(ref, shown, f"verification status '{verification}': not used"))
                 continue
-            clinical = _status_code(condition.clinicalStatus) or "active"
+            clinical = _status_code(condition.clinicalStatus) or ("resolved" if _abated(condition) else "active")
             profiles = _profiles(condition)
             row = self._cancer_row(condition.code)
             if MCODE_SECONDARY in profiles:
@@ -139,9 +183,12 @@ class FhirReader:
                     how = f"{CONDITION_SYSTEMS[row.system]} {row.code} read as OncoTree {row.oncotree}"
                     if row.reads_as:
                         how += f" ({row.reads_as})"
+                    how += _histology_note(condition)
                     primaries.append((condition, row.oncotree, how))
                 elif condition.code is not None and concept_text(condition.code):
-                    primaries.append((condition, concept_text(condition.code) or "", "no curated code: its words were read"))
+                    codes = ", ".join(f"{_system_name(c.system)} {c.code}" for c in _codings(condition.code) if c.code)
+                    why = f"{codes} not in this service's code table: its words were read" if codes else "no code: its words were read"
+                    primaries.append((condition, concept_text(condition.code) or "", why + _histology_note(condition)))
                 else:
                     self.out.not_mapped.append(NotMapped(ref, shown, "primary cancer without a code or text"))
                     continue
@@ -168,7 +215,10 @@ class FhirReader:
         for system in (SNOMED, ICD10CM):
             for coding in _codings(concept):
                 if coding.system == system and coding.code:
-                    row = self.codes.cancer_code(system, str(coding.code))
+                    code = str(coding.code).strip()
+                    if system == ICD10CM:
+                        code = icd10cm_dotted(code)
+                    row = self.codes.cancer_code(system, code)
                     if row is not None:
                         return row
         return None
@@ -194,7 +244,8 @@ class FhirReader:
         item: dict[str, Any] = {"clinical_status": status}
         for coding in _codings(condition.code):
             if coding.system in CONDITION_SYSTEMS and coding.code:
-                item.update(code=str(coding.code)[:20], system=coding.system)
+                code = icd10cm_dotted(str(coding.code).strip()) if coding.system == ICD10CM else str(coding.code).strip()
+                item.update(code=code[:20], system=coding.system)
                 break
         text = condition.code.text if condition.code is not None else None
         if text:
@@ -215,37 +266,57 @@ class FhirReader:
 
     # ---- observations -----------------------------------------------------------------------------------
     def read_observations(self, observations: list[Resource]) -> None:
-        variant_codes = self.codes.codes_for("variant")
-        pd_l1_codes = self.codes.codes_for("pd_l1")
-        stage_codes = self.codes.codes_for("stage_group")
-        blood_codes = {role: self.codes.codes_for(role) for role in ("platelets", "haemoglobin")}
         blood: dict[str, list[tuple[str, float, Resource]]] = {"platelets": [], "haemoglobin": []}
         mutations: list[Any] = []
         pd_l1: list[tuple[str, str, float, Resource]] = []
         stage_groups: list[tuple[str, str, Resource]] = []
-        for observation in observations:
+        latest: dict[str, list[tuple[str, Any, Resource]]] = {"ecog": [], "qtc": []}
+        biomarkers: list[tuple[str, str, str, Resource]] = []  # (when, name, status, observation)
+        usable = [o for o in observations if self._usable_observation(o)]
+        variant_refs = {_ref(o) for o in usable if self.codes.role_of(o.code) == "variant"}
+        significance = self._implications([o for o in usable if self.codes.role_of(o.code) in IMPLICATION_ROLES], variant_refs)
+        for observation in usable:
             ref, shown = _ref(observation), concept_text(observation.code) or "(no code)"
-            if observation.status in UNUSABLE_OBSERVATION_STATUS:
-                self.out.not_mapped.append(NotMapped(ref, shown, f"status '{observation.status}': not used"))
-            elif _has_code(observation.code, LOINC, variant_codes):
-                mutation = self._variant(observation)
+            role = self.codes.role_of(observation.code)
+            if role in IMPLICATION_ROLES:
+                continue
+            if role == "variant":
+                mutation = self._variant(observation, significance.get(ref))
                 if mutation is not None:
                     self.out.read[-1] += f" (sent as mutations[{len(mutations)}])"
                     mutations.append(mutation)
-            elif _has_code(observation.code, LOINC, pd_l1_codes):
+            elif role == "pd_l1":
                 score = self._pd_l1(observation)
                 if score is not None:
                     pd_l1.append((*score, observation))
-            elif role := next((r for r, codes in blood_codes.items() if _has_code(observation.code, LOINC, codes)), None):
+            elif role in blood:
                 value = self._blood_count(observation, role)
                 if value is not None:
                     blood[role].append((_when(observation), value, observation))
-            elif _has_code(observation.code, LOINC, stage_codes):
+            elif role == "stage_group":
                 text = concept_text(observation.valueCodeableConcept) or observation.valueString
                 if text:
                     stage_groups.append((_when(observation), text, observation))
                 else:
                     self.out.not_mapped.append(NotMapped(ref, shown, "stage group without a value"))
+            elif role == "ecog":
+                score = self._ecog(observation)
+                if score is not None:
+                    latest["ecog"].append((_when(observation), score, observation))
+            elif role == "karnofsky":
+                value = observation.valueInteger if observation.valueInteger is not None else getattr(observation.valueQuantity, "value", None)
+                what = f"Karnofsky {value}" if value is not None else shown
+                self.out.not_mapped.append(NotMapped(ref, what, "Karnofsky performance status is not converted to ECOG: send ECOG (LOINC 89247-1)"))
+            elif role == "qtc":
+                qtc = self._qtc(observation)
+                if qtc is not None:
+                    latest["qtc"].append((_when(observation), qtc, observation))
+            elif role in TUMOR_MARKERS:
+                status = self._marker_status(observation)
+                if status is None:
+                    self.out.not_mapped.append(NotMapped(ref, shown, f"{TUMOR_MARKERS[role]} result without a value: not used"))
+                else:
+                    biomarkers.append((_when(observation), TUMOR_MARKERS[role], status, observation))
             else:
                 self.out.not_mapped.append(NotMapped(ref, shown, "an observation code this service does not read"))
         if mutations:
@@ -255,6 +326,114 @@ class FhirReader:
         self._pd_l1_choice(pd_l1)
         self._blood_counts(blood)
         self._stage(stage_groups)
+        self._latest_values(latest)
+        self._biomarkers(biomarkers)
+
+    def _usable_observation(self, observation: Resource) -> bool:
+        ref, shown = _ref(observation), concept_text(observation.code) or "(no code)"
+        if observation.status in UNUSABLE_OBSERVATION_STATUS:
+            self.out.not_mapped.append(NotMapped(ref, shown, f"status '{observation.status}': not used"))
+            return False
+        if observation.status == "unknown":
+            self.out.not_mapped.append(NotMapped(ref, shown, "status 'unknown': whether this result is final is not known; not used"))
+            return False
+        return True
+
+    def _implications(self, implications: list[Resource], variants: set[str]) -> dict[str, str]:
+        """Clinical significance a Genomics Reporting DiagnosticImplication gives the variants it is derived from."""
+        found: dict[str, str] = {}
+        for observation in implications:
+            ref = _ref(observation)
+            if self.codes.role_of(observation.code) == "therapeutic_implication":
+                self.out.not_mapped.append(NotMapped(ref, "therapeutic implication", "a laboratory's therapeutic annotation: this "
+                                                     "service makes its own assessment from the variant; not used"))  # fmt: skip
+                continue
+            values = self._component_values(observation)
+            words = values.get("significance", [])
+            targets = [self._reference(r.reference) for r in observation.derivedFrom or [] if r.reference]
+            known = [t for t in targets if t in variants]
+            if not words or not known:
+                why = "no clinical significance given" if not words else "derived from no variant result in the record"
+                self.out.not_mapped.append(NotMapped(ref, "diagnostic implication", f"{why}: not used"))
+                continue
+            for target in known:
+                found[target] = words[0]
+            self.out.read.append(f"{ref}: clinical significance '{words[0]}' of {', '.join(known)}")
+        return found
+
+    def _reference(self, reference: str) -> str:
+        """A reference as "Type/id": a Bundle fullUrl through the record's entries, an absolute URL by its last two parts."""
+        if reference in self.urls:
+            return self.urls[reference]
+        parts = reference.rstrip("/").split("/")
+        return "/".join(parts[-2:]) if len(parts) >= 2 else reference
+
+    def _ecog(self, observation: Resource) -> int | None:
+        ref = _ref(observation)
+        value = observation.valueInteger
+        if value is None and observation.valueQuantity is not None and observation.valueQuantity.value is not None:
+            value = observation.valueQuantity.value
+        if value is None or float(value) not in (0, 1, 2, 3, 4):
+            self.out.not_mapped.append(NotMapped(ref, "ECOG", "ECOG without a whole-number score 0-4 (valueInteger): not used"))
+            return None
+        return int(value)
+
+    def _qtc(self, observation: Resource) -> float | None:
+        ref, shown = _ref(observation), concept_text(observation.code) or "QTc"
+        quantity = observation.valueQuantity
+        if quantity is None or quantity.value is None:
+            self.out.not_mapped.append(NotMapped(ref, shown, "QTc without a numeric value: not used"))
+            return None
+        unit = (quantity.code or quantity.unit or "").strip()
+        factor = {"ms": 1.0, "msec": 1.0, "s": 1000.0}.get(unit)
+        value = float(quantity.value) * factor if factor is not None else None
+        if value is None or not 200 <= value <= 800:
+            why = "a unit this service does not convert" if factor is None else "outside 200-800 ms"
+            self.out.not_mapped.append(NotMapped(ref, f"{shown} {quantity.value} {unit}".strip(), f"QTc {why}: not used"))
+            return None
+        return round(value, 1)
+
+    def _latest_values(self, latest: dict[str, list[tuple[str, Any, Resource]]]) -> None:
+        """The most recent ECOG and QTc; earlier ones are listed as not used."""
+        for role, values in latest.items():
+            for index, (_, value, observation) in enumerate(sorted(values, key=lambda v: v[0], reverse=True)):
+                shown = f"ECOG {value}" if role == "ecog" else f"QTc {value:g} ms"
+                if index:
+                    self.out.not_mapped.append(NotMapped(_ref(observation), shown, "an earlier result than the one used"))
+                    continue
+                if role == "ecog":
+                    self.out.profile["ecog"] = value
+                    self.out.read.append(f"{_ref(observation)}: {shown} (the most recent; sent as ecog)")
+                else:
+                    self.out.profile.setdefault("organ_function", {})["qtc_ms"] = value
+                    self.out.read.append(f"{_ref(observation)}: {shown} (the most recent; sent as organ_function.qtc_ms)")
+
+    def _marker_status(self, observation: Resource) -> str | None:
+        """A tumour marker's result in the report's words: its coded or text value, else its interpretation, else the number."""
+        text = concept_text(observation.valueCodeableConcept) or observation.valueString
+        if text:
+            return text.strip()
+        for interpretation in observation.interpretation or []:
+            words = concept_text(interpretation)
+            if words:
+                return words.strip()
+        quantity = observation.valueQuantity
+        if quantity is not None and quantity.value is not None:
+            return f"{quantity.value:g} {quantity.unit or quantity.code or ''}".strip()
+        return None
+
+    def _biomarkers(self, found: list[tuple[str, str, str, Resource]]) -> None:
+        chosen: dict[str, str] = {}
+        sent: list[dict[str, str]] = []
+        for _, name, status, observation in sorted(found, key=lambda f: f[0], reverse=True):
+            if name in chosen:
+                self.out.not_mapped.append(NotMapped(_ref(observation), f"{name} {status}", "an earlier result than the one used"))
+                continue
+            chosen[name] = status
+            self.out.read.append(f"{_ref(observation)}: {name} '{status}' (sent as biomarkers[{len(sent)}])")
+            sent.append({"name": name, "status": status[:40]})
+        if sent:
+            self.out.profile["biomarkers"] = sent
 
     def _component_values(self, observation: Resource) -> dict[str, list[str]]:
         values: dict[str, list[str]] = {}
@@ -262,8 +441,6 @@ class FhirReader:
             role = None
             for coding in _codings(component.code):
                 role = self.codes.component_roles.get((str(coding.system), str(coding.code)))
-                if coding.system == LOINC and coding.code == SIGNIFICANCE_LOINC:
-                    role = "significance"
                 if role:
                     break
             if role is None:
@@ -287,10 +464,10 @@ class FhirReader:
                 values.setdefault(role, []).append(text.strip())
         return values
 
-    def _variant(self, observation: Resource) -> Any:
+    def _variant(self, observation: Resource, implied_significance: str | None = None) -> Any:
         ref = _ref(observation)
         values = self._component_values(observation)
-        genes = values.get("gene", [])
+        genes = list(dict.fromkeys(values.get("gene", [])))
         value = observation.valueCodeableConcept
         status = None
         for coding in _codings(value):
@@ -298,18 +475,42 @@ class FhirReader:
                 status = self.codes.variant_status[str(coding.code)]
         if status is None and value is not None and concept_text(value):
             status = self.codes.variant_status_by_display.get((concept_text(value) or "").strip().lower())
-        shown = " ".join([*genes, *values.get("p_hgvs", values.get("c_hgvs", []))]) or concept_text(observation.code) or "variant"
+        if status is None and observation.valueString:
+            status = self.codes.variant_status_by_display.get(observation.valueString.strip().lower())
+        named = values.get("variation_code", []) + values.get("cytogenomic", [])
+        shown = " ".join([*genes, *values.get("p_hgvs", values.get("c_hgvs", []))]) or " ".join(named) or concept_text(observation.code) or "variant"
         if status is None:
             self.out.not_mapped.append(NotMapped(ref, shown, "no Present / Absent / No call / Indeterminate value: not read as a result"))
             return None
+        notes: list[str] = []
         if observation.status in PENDING_OBSERVATION_STATUS:
             status = "pending"
-        if status == "detected" and any(s.strip().lower() == "uncertain significance" for s in values.get("significance", [])):
+        elif observation.status in PRELIMINARY_OBSERVATION_STATUS and status == "detected":
+            status = "pending"
+            notes.append("preliminary result: used once final")
+        significance = [s.strip().lower() for s in values.get("significance", [])]
+        if implied_significance:
+            significance.append(implied_significance.strip().lower())
+        if status == "detected" and any(s in BENIGN_WORDS for s in significance):
+            self.out.not_mapped.append(NotMapped(ref, shown, "reported as benign or likely benign: not an alteration used for treatment"))
+            return None
+        if status == "detected" and any(s in UNCERTAIN_WORDS for s in significance):
             status = "uncertain significance"
+        source = [s.lower() for s in values.get("source_class", [])]
+        if "germline" in source:
+            notes.append("germline")
+        # no HGVS: the variation code's words name the change ("MET exon 14 skipping"), never a gene-level guess
+        alteration = self._alteration(values) or (_without_gene(named[0], genes[0]) if named and len(genes) == 1 else None)
+        if len(genes) == 2 and not self._alteration(values) and any(FUSION_WORDS.search(t) for t in [*values.get("change_type", []), *named]):
+            # Genomics Reporting / mCODE report a fusion as two genes studied with a rearrangement change type
+            text, how = f"{genes[0]}::{genes[1]} fusion", "two genes studied with a rearrangement, read as a fusion"
+            return self._variant_text(ref, text, status, how, notes)
+        if not genes and named:
+            # a variant named only by its variation code text (e.g. "ROS1 fusion"): its words go to the variant reader
+            return self._variant_text(ref, named[0], status, "no gene studied: the variation code's words were read", notes)
         if len(genes) != 1:
             self.out.not_mapped.append(NotMapped(ref, shown, "a variant result naming no gene or several genes: not read"))
             return None
-        alteration = self._alteration(values)
         item: dict[str, Any] = {"gene": genes[0][:40], "status": status}
         if alteration:
             item["alteration"] = alteration[:100]
@@ -318,8 +519,18 @@ class FhirReader:
         except ValidationError:
             self.out.not_mapped.append(NotMapped(ref, shown, f"result '{status}' cannot be sent in this release's profile"))
             return None
-        self.out.read.append(f"{ref}: {genes[0]} {alteration or '(gene-level result)'}, {status}")
+        extra = f" ({'; '.join(notes)})" if notes else ""
+        self.out.read.append(f"{ref}: {genes[0]} {alteration or '(gene-level result)'}, {status}{extra}")
         return item
+
+    def _variant_text(self, ref: str, text: str, status: str, how: str, notes: list[str]) -> str:
+        """A variant sent as words, with its result in words the variant reader knows ('EML4::ALK fusion pending')."""
+        words = {"detected": "", "not detected": "not detected", "pending": "pending", "equivocal": "equivocal",
+                 "uncertain significance": "uncertain significance", "not tested": "not tested"}[status]  # fmt: skip
+        sent = f"{text} {words}".strip()[:200]
+        extra = f"; {'; '.join(notes)}" if notes else ""
+        self.out.read.append(f"{ref}: {text}, {status} ({how}{extra})")
+        return sent
 
     @staticmethod
     def _alteration(values: dict[str, list[str]]) -> str | None:
@@ -402,13 +613,17 @@ class FhirReader:
         stage: str | None = None
         if groups:
             groups.sort(key=lambda g: g[0], reverse=True)
-            _, stage, observation = groups[0]
-            self.out.read.append(f"{_ref(observation)}: stage group '{stage}' (the most recent)")
-            for _, text, other in groups[1:]:
-                self.out.not_mapped.append(NotMapped(_ref(other), text, "an earlier stage group than the one used"))
+            _, text, observation = groups[0]
+            stage = stage_words(text)
+            self.out.read.append(f"{_ref(observation)}: stage group {_read_as(text, stage)} (the most recent)")
+            for _, other_text, other in groups[1:]:
+                self.out.not_mapped.append(NotMapped(_ref(other), other_text, "an earlier stage group than the one used"))
         elif self._stage_from_conditions:
-            where, stage = self._stage_from_conditions[0]
-            self.out.read.append(f"{where}: '{stage}'")
+            where, text = self._stage_from_conditions[0]
+            stage = stage_words(text)
+            self.out.read.append(f"{where}: {_read_as(text, stage)}")
+            for other_where, other_text in self._stage_from_conditions[1:]:
+                self.out.not_mapped.append(NotMapped(other_where, other_text, "another Condition.stage than the one used"))
         elif self._secondaries:
             stage = "metastatic"
         if stage:
@@ -424,11 +639,15 @@ class FhirReader:
             medication = None
             if reference.startswith("#"):
                 medication = next((c for c in resource.contained or [] if c.id == reference[1:]), None)
-            elif reference.startswith("Medication/"):
-                medication = self.medications.get(reference.split("/", 1)[1])
+            elif reference in self.medications:  # a Bundle entry's fullUrl (urn:uuid:...)
+                medication = self.medications[reference]
+            elif self._reference(reference).startswith("Medication/"):
+                medication = self.medications.get(self._reference(reference).split("/", 1)[1])
             if medication is None or medication.get_resource_type() != "Medication":
                 return None
             concept, how = medication.code, f"through {reference}"
+            if concept is None or not concept_text(concept):
+                return self._ingredients(medication, how)
         if concept is None:
             return None
         for coding in _codings(concept):
@@ -447,15 +666,42 @@ class FhirReader:
         text = concept_text(concept)
         return ([text], f"'{text}' {how}") if text else None
 
-    def read_medications(self, requests: list[Resource], statements: list[Resource]) -> None:
+    def _ingredients(self, medication: Resource, how: str) -> tuple[list[Any], str] | None:
+        """A Medication with no code (a compounded product): the ingredients it lists, each as a medicine."""
+        names: list[Any] = []
+        for ingredient in medication.ingredient or []:
+            concept = getattr(ingredient, "itemCodeableConcept", None)
+            found = self.medication_names_of(concept) if concept is not None else None
+            if found:
+                names += found[0]
+        return (names, f"the ingredients of {how.removeprefix('through ')}") if names else None
+
+    def medication_names_of(self, concept: Any) -> tuple[list[Any], str] | None:
+        for coding in _codings(concept):
+            if coding.system == RXNORM and coding.display:
+                return list(rxnorm_ingredients(coding.display)), f"RxNorm '{coding.display}'"
+        text = concept_text(concept)
+        return ([text], f"'{text}'") if text else None
+
+    def read_medications(self, requests: list[Resource], statements: list[Resource], administrations: list[Resource] | None = None) -> None:
         lines: list[str] = []
-        for resource in [*requests, *statements]:
+        for resource in [*requests, *statements, *(administrations or [])]:
             ref = _ref(resource)
-            active = ACTIVE_MEDICATION_REQUEST if resource.get_resource_type() == "MedicationRequest" else ACTIVE_MEDICATION_STATEMENT
+            kind = resource.get_resource_type()
+            active = {"MedicationRequest": ACTIVE_MEDICATION_REQUEST, "MedicationStatement": ACTIVE_MEDICATION_STATEMENT}.get(kind, ACTIVE_ADMINISTRATION)
             names = self.medication_names(resource)
             shown = names[1] if names else "medication"
             if resource.status not in active:
-                self.out.not_mapped.append(NotMapped(ref, shown, f"status '{resource.status}': not a current medicine"))
+                why = f"status '{resource.status}': not a current medicine"
+                if kind == "MedicationAdministration":
+                    why = f"an administration with status '{resource.status}': a record of a dose given, not a current medicine"
+                self.out.not_mapped.append(NotMapped(ref, shown, why))
+                continue
+            if kind == "MedicationRequest" and getattr(resource, "doNotPerform", None):
+                self.out.not_mapped.append(NotMapped(ref, shown, "an order not to give this medicine (doNotPerform): not a current medicine"))
+                continue
+            if kind == "MedicationRequest" and resource.intent in NOT_AN_ORDER_INTENT:
+                self.out.not_mapped.append(NotMapped(ref, shown, f"intent '{resource.intent}': proposed or planned, not a current medicine"))
                 continue
             if names is None:
                 self.out.not_mapped.append(NotMapped(ref, "medication", "medication not coded and not resolvable (no contained or prefetched Medication)"))
@@ -486,6 +732,20 @@ def medicine_label(item: Any) -> str:
 
 
 _STRENGTH = re.compile(r"\s\d")
+_AJCC_WORDS = re.compile(r"^(?:american joint committee on cancer|ajcc)\s+(?:(?:clinical|pathologic(?:al)?|yp)\s+)?(?:stage\s+(?:group\s+)?)?", re.IGNORECASE)
+_AJCC_PREFIX = re.compile(r"^y?[cp](?=(?:iv|iii|ii|i|0)[abc]?[0-9]?$)", re.IGNORECASE)
+
+
+def _read_as(text: str, words: str) -> str:
+    return f"'{text}'" if text == words else f"'{text}' read as '{words}'"
+
+
+def stage_words(text: str) -> str:
+    """A SNOMED CT / AJCC stage group as the stage it names: 'American Joint Committee on Cancer stage IIIC
+    (qualifier value)' and 'cIIIC' read as 'IIIC'; other words are passed on unchanged."""
+    words = re.sub(r"\s*\((?:qualifier value|finding)\)$", "", text.strip(), flags=re.IGNORECASE)
+    words = _AJCC_WORDS.sub("", words)
+    return _AJCC_PREFIX.sub("", words) or text
 
 
 def rxnorm_ingredients(display: str) -> list[str]:
@@ -500,10 +760,13 @@ def rxnorm_ingredients(display: str) -> list[str]:
 
 
 def read_record(codes: FhirCodes, record: Any) -> FhirReading:
-    reader = FhirReader(codes, record.medications)
+    reader = FhirReader(codes, record.medications, record.urls)
+    for patient in record.patient:
+        reader.out.read.append(f"{_ref(patient)}: the patient (demographics are not used)")
     reader.read_conditions(record.conditions)
     reader.read_observations(record.observations)
-    reader.read_medications(record.medication_requests, record.medication_statements)
-    for kind in record.other:
-        reader.out.not_mapped.append(NotMapped(kind, kind, "a resource type this service does not read"))
+    reader.read_medications(record.medication_requests, record.medication_statements, record.medication_administrations)
+    for ref in record.other:
+        kind = ref.split("/", 1)[0]
+        reader.out.not_mapped.append(NotMapped(ref, kind, "a resource type this service does not read"))
     return reader.out
