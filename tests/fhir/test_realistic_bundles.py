@@ -3,6 +3,8 @@ why it was not used, status values are honoured, and the CDS Hooks door answers 
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -89,3 +91,23 @@ def test_patient_view_answers_every_bundle_and_names_every_resource_it_was_sent(
             for e in v.get("entry", []) if e["resource"]["resourceType"] != "Medication"}  # fmt: skip
     for ref in sorted(sent):
         assert ref in text, f"{ref} was sent but the answer does not say how it was read"
+
+
+# golden profiles whose pinned answers are the FHIR door's: the reading must give exactly that profile
+FHIR_GOLDENS = {
+    "fhir-mcode-nsclc-egfr-l858r-stage-iiic-ecog-1": "mcode-stu3-nsclc-with-histology-extension-and-stage-group",
+    "fhir-luad-eml4-alk-fusion-as-two-genes": "fusion-as-two-genes-studied-with-a-rearrangement",
+    "fhir-luad-ros1-fusion-by-variation-code": "ros1-fusion-named-only-by-its-variation-code",
+    "fhir-luad-met-exon-14-by-variation-code": "met-exon-14-by-variation-code-words",
+    "fhir-colorectal-msi-h-tmb-her2-negative": "msi-tmb-and-her2-as-tumour-markers",
+    "fhir-cml-qtc-478-ms": "qtc-in-milliseconds-and-seconds",
+    "unsafe-fhir-luad-egfr-l858r-preliminary": "preliminary-variant-is-pending",
+    "unsafe-fhir-luad-eml4-alk-absent": "absent-fusion-is-sent-as-not-detected",
+}
+
+
+@pytest.mark.parametrize("golden", sorted(FHIR_GOLDENS))
+def test_the_fhir_golden_profiles_are_what_the_reader_gives(golden: str):
+    profiles = json.loads((Path(__file__).parents[1] / "golden" / "profiles.json").read_text(encoding="utf-8"))
+    case = next(c for c in CASES if c.name == FHIR_GOLDENS[golden])
+    assert profile_input(read_case(case)).model_dump(mode="json", exclude_unset=True) == profiles[golden]
