@@ -17,6 +17,8 @@ CONDITION_SYSTEMS = {ICD10CM: "ICD-10-CM", SNOMED: "SNOMED CT"}
 CURRENT_CLINICAL_STATUS = {"active": "active", "recurrence": "active", "relapse": "active"}
 PAST_CLINICAL_STATUS = {"inactive": "inactive", "remission": "remission", "resolved": "resolved"}
 NOT_USED_VERIFICATION = {"refuted", "entered-in-error"}
+# a suspected cancer is not the cancer to treat; a suspected comorbidity is still sent (it can only add cautions)
+UNCONFIRMED_VERIFICATION = {"unconfirmed", "provisional", "differential"}
 MAX_CONDITIONS = 30
 HISTOLOGY_EXTENSION = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior"
 _AJCC_WORDS = re.compile(r"^(?:american joint committee on cancer|ajcc)\s+(?:(?:clinical|pathologic(?:al)?|yp)\s+)?(?:stage\s+(?:group\s+)?)?", re.IGNORECASE)
@@ -80,6 +82,10 @@ class ConditionReader(ReaderBase):
                     self.out.not_mapped.append(NotMapped(ref, shown, f"secondary cancer with clinical status '{clinical}': not current"))
                 continue
             if MCODE_PRIMARY in profiles or row is not None:
+                if verification in UNCONFIRMED_VERIFICATION:
+                    self.out.not_mapped.append(NotMapped(ref, shown, f"verification status '{verification}': the cancer is not a confirmed "
+                                                         "diagnosis, so it is not the cancer answered for"))  # fmt: skip
+                    continue
                 if clinical not in CURRENT_CLINICAL_STATUS:
                     self.out.not_mapped.append(NotMapped(ref, shown, f"cancer with clinical status '{clinical}': not the current cancer"))
                     continue
@@ -105,8 +111,9 @@ class ConditionReader(ReaderBase):
             if comorbidity is None:
                 self.out.not_mapped.append(NotMapped(ref, shown, "no ICD-10-CM or SNOMED CT code and no text"))
             else:
+                unconfirmed = f", verification '{verification}' (sent all the same)" if verification in UNCONFIRMED_VERIFICATION else ""
                 self.out.read.append(
-                    f"{ref}: condition ({shown}), clinical status {comorbidity['clinical_status']} (sent as conditions[{len(comorbidities)}])"
+                    f"{ref}: condition ({shown}), clinical status {comorbidity['clinical_status']}{unconfirmed} (sent as conditions[{len(comorbidities)}])"
                 )
                 comorbidities.append(comorbidity)
         self._primary(primaries)

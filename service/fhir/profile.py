@@ -30,5 +30,6 @@ def read_record(codes: FhirCodes, record: Any) -> FhirReading:
     reader.read_medications(record.medication_requests, record.medication_statements, record.medication_administrations)
     for ref in record.other:
         kind = ref.split("/", 1)[0]
-        reader.out.not_mapped.append(NotMapped(ref, kind, "a resource type this service does not read"))
+        why = "a report: its results are read from the Observations it references, when those are sent" if kind == "DiagnosticReport" else ""
+        reader.out.not_mapped.append(NotMapped(ref, kind, why or "a resource type this service does not read"))
     return reader.out

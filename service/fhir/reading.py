@@ -64,7 +64,11 @@ def status_code(concept: Any) -> str | None:
 
 
 def when_of(resource: Resource) -> str:
-    for name in ("effectiveDateTime", "issued", "recordedDate", "onsetDateTime", "authoredOn", "dateAsserted"):
+    """When a result or record holds, for choosing the latest: its effective time (a period by its end, else its start)."""
+    period = getattr(resource, "effectivePeriod", None)
+    if period is not None and (period.end or period.start):
+        return str(period.end or period.start)
+    for name in ("effectiveDateTime", "effectiveInstant", "issued", "recordedDate", "onsetDateTime", "authoredOn", "dateAsserted"):
         value = getattr(resource, name, None)
         if value:
             return str(value)

@@ -217,6 +217,16 @@ def cases() -> list[Case]:
         Case("entered-in-error-cancer-beside-the-real-one", [
             patient(), condition("old", [(ICD, "C73", "Malignant neoplasm of thyroid gland")], verification="entered-in-error"), LUAD,
         ], profile={"cancer_type": "LUAD"}, not_used={"Condition/old": "entered-in-error"}),
+        Case("provisional-cancer-is-not-the-cancer-answered-for", [
+            patient(), condition("suspected", [(ICD, "C22.0", "Liver cell carcinoma")], verification="provisional"), CML,
+            condition("ild", [(ICD, "J84.10", "Pulmonary fibrosis, unspecified")], primary=False, verification="differential"),
+        ], profile={"cancer_type": "CML", "conditions": [{"clinical_status": "active", "code": "J84.10", "system": ICD}]},
+             not_used={"Condition/suspected": "not a confirmed diagnosis"}, read={"Condition/ild": "verification 'differential'"}),
+        Case("latest-stage-group-by-effective-period", [
+            patient(), LUAD,
+            stage_group("stage-old", {"text": "IIB"}) | {"effectiveDateTime": None, "effectivePeriod": {"start": "2025-01-01", "end": "2025-01-10"}},
+            stage_group("stage-new", {"text": "IVA"}) | {"effectiveDateTime": None, "effectivePeriod": {"start": "2026-09-01"}},
+        ], profile={"stage": "IVA"}, not_used={"Observation/stage-old": "earlier stage group"}),
         Case("abated-cancer-without-clinical-status-is-not-current", [
             patient(), condition("old", [(ICD, "C73", "Malignant neoplasm of thyroid gland")], status=None, abatementDateTime="2019-05-01"), CML,
         ], profile={"cancer_type": "CML"}, not_used={"Condition/old": "clinical status 'resolved'"}),
@@ -394,7 +404,7 @@ def cases() -> list[Case]:
             {"resourceType": "DiagnosticReport", "id": "ngs", "status": "final", "subject": _subject(), "code": cc(LOINC, "51969-4", "Genetic analysis report"),
              "result": [{"reference": "Observation/egfr-l858r"}]},
             {"resourceType": "Specimen", "id": "tissue", "subject": _subject()}, egfr_l858r(),
-        ], not_used={"AllergyIntolerance/allergy": "resource type", "Procedure/lobectomy": "resource type", "DiagnosticReport/ngs": "resource type",
+        ], not_used={"AllergyIntolerance/allergy": "resource type", "Procedure/lobectomy": "resource type", "DiagnosticReport/ngs": "read from the Observations it references",
                      "Specimen/tissue": "resource type"}),  # fmt: skip
     ]
     return out
