@@ -85,8 +85,12 @@ def test_a_problem_says_what_to_fix_marks_the_control_and_its_link_moves_focus_t
     assert problem.inner_text() == "PD-L1 value: enter a number from 0 to 100."
     assert page.get_attribute(".problems", "role") == "alert"
     assert page.get_attribute("#pd_l1_value", "aria-invalid") == "true"
-    assert page.get_attribute("#pd_l1_value", "aria-errormessage") == problem.get_attribute("id")
+    assert page.get_attribute("#pd_l1_value", "aria-describedby") == problem.get_attribute("id")
     assert page.evaluate("document.activeElement.closest('.problems') !== null")  # the explicit request lands on the problem
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "pd_l1_value"
     page.fill("#pd_l1_value", "80")

@@ -61,18 +61,18 @@
     summary.focus({ preventScroll: true });
   }
 
-  // each problem the panel names marks its control invalid (aria-errormessage points at the sentence saying what to fix)
+  // each problem the panel names marks its control invalid (aria-describedby points at the sentence saying what to fix, so it is read with the control)
   function markProblems() {
     Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (control) {
       control.removeAttribute("aria-invalid");
-      control.removeAttribute("aria-errormessage");
+      control.removeAttribute("aria-describedby");
     });
     var items = panel.querySelectorAll("[data-problem-for]");
     Array.prototype.forEach.call(items, function (item) {
       var control = document.getElementById(item.getAttribute("data-problem-for"));
       if (!control) { return; }
       control.setAttribute("aria-invalid", "true");
-      control.setAttribute("aria-errormessage", item.id);
+      control.setAttribute("aria-describedby", item.id);
     });
     return items.length;
   }
