@@ -88,6 +88,10 @@ def order_cards(kb: KnowledgeBase, runtime: Any, gathered: Any, drafts: list[Any
     reader = FhirReader(runtime.codes, gathered.record.medications, gathered.record.urls)
     draft_names: list[Any] = []
     for draft in drafts:
+        if getattr(draft, "doNotPerform", None):  # an order not to give the medicine: nothing to check it against
+            reading.not_mapped.append(NotMapped(f"MedicationRequest/{draft.id}" if draft.id else "MedicationRequest", "draft order",
+                                                "an order not to give this medicine (doNotPerform): not checked"))  # fmt: skip
+            continue
         names = reader.medication_names(draft)
         if names is None:
             reading.not_mapped.append(NotMapped(f"MedicationRequest/{draft.id}" if draft.id else "MedicationRequest", "draft order",

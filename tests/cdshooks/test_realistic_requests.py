@@ -110,3 +110,11 @@ def test_malformed_or_unexpected_prefetch_is_a_4xx_never_a_500(cds, bad):
                          "medicationRequests": {"resourceType": "Bundle", "type": "searchset"}}}  # fmt: skip
     response = cds.post(OPTIONS, json=body)
     assert response.status_code < 500, response.text
+
+
+def test_a_do_not_perform_draft_is_not_checked_as_if_it_would_be_given(cds):
+    drafts = _draft_orders({"resource": med_request("dnp", rx("dasatinib 100 MG Oral Tablet"), status="draft", doNotPerform=True)})
+    response = cds.post(ORDER, json=_order("order-sign", drafts, [med_request("omep", rx("omeprazole 20 MG Delayed Release Oral Capsule"))]))
+    assert response.status_code == 200
+    text = _text(response)
+    assert "dasatinib + omeprazole" not in text and "doNotPerform" in text
