@@ -23,6 +23,7 @@ LABEL_TEXT_HOSTS = frozenset(
         "ayvakithcp.com",
         "www.gavreto-hcp.com",
         "hcp.vitrakvi-us.com",
+        "dsiaccesscentral.com",  # Daiichi Sankyo's US HCP pages (VANFLYTA boxed warning)
         "dailymed-us-east-1.awsprod.nlm.nih.gov",
     }
 )
@@ -51,6 +52,7 @@ PROVENANCE_HOSTS = frozenset(
         "www.druglib.com",
         "medlibrary.org",
         "www.120ty.net",
+        "www.inpharmation.in",
         "m.laoslucius.com",
         "www.laoslucius.com",
         "www.pfizermedicalinformation.ca",

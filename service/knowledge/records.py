@@ -108,6 +108,12 @@ class Mechanism(StrEnum):
     TKI_INHIBITS_PGP_SUBSTRATE = "tki_inhibits_pgp_substrate"
     TKI_INHIBITS_BCRP_SUBSTRATE = "tki_inhibits_bcrp_substrate"
     TKI_INHIBITS_UGT1A1_SUBSTRATE = "tki_inhibits_ugt1a1_substrate"
+    TKI_INHIBITS_CYP2C8_SUBSTRATE = "tki_inhibits_cyp2c8_substrate"
+    TKI_INHIBITS_CYP2C9_SUBSTRATE = "tki_inhibits_cyp2c9_substrate"
+    TKI_INHIBITS_CYP2D6_SUBSTRATE = "tki_inhibits_cyp2d6_substrate"
+    TKI_INHIBITS_CYP1A2_SUBSTRATE = "tki_inhibits_cyp1a2_substrate"
+    TKI_INHIBITS_OATP1B_SUBSTRATE = "tki_inhibits_oatp1b_substrate"
+    TKI_INHIBITS_MATE_OCT2_SUBSTRATE = "tki_inhibits_mate_oct2_substrate"
     ANTICOAGULANT_EFFECT = "anticoagulant_effect"
     QT_PROLONGATION = "qt_prolongation"
     DUPLICATE_TKI = "duplicate_tki"
@@ -127,6 +133,12 @@ MECHANISM_NAMES = {
     Mechanism.TKI_INHIBITS_PGP_SUBSTRATE: "the TKI raising P-gp substrates",
     Mechanism.TKI_INHIBITS_BCRP_SUBSTRATE: "the TKI raising BCRP substrates",
     Mechanism.TKI_INHIBITS_UGT1A1_SUBSTRATE: "the TKI raising UGT1A1 substrates",
+    Mechanism.TKI_INHIBITS_CYP2C8_SUBSTRATE: "the TKI raising CYP2C8 substrates",
+    Mechanism.TKI_INHIBITS_CYP2C9_SUBSTRATE: "the TKI raising CYP2C9 substrates",
+    Mechanism.TKI_INHIBITS_CYP2D6_SUBSTRATE: "the TKI raising CYP2D6 substrates",
+    Mechanism.TKI_INHIBITS_CYP1A2_SUBSTRATE: "the TKI raising CYP1A2 substrates",
+    Mechanism.TKI_INHIBITS_OATP1B_SUBSTRATE: "the TKI raising OATP1B1/1B3 substrates",
+    Mechanism.TKI_INHIBITS_MATE_OCT2_SUBSTRATE: "the TKI raising MATE1/MATE2-K or OCT2 substrates (metformin)",
     Mechanism.ANTICOAGULANT_EFFECT: "raised INR or bleeding with anticoagulants",
     Mechanism.QT_PROLONGATION: "additive QT prolongation",
     Mechanism.DUPLICATE_TKI: "two TKIs of the same class at once",
@@ -906,6 +918,15 @@ class DrugLabel(Record):
 
     def wording_read(self, rule: InteractionRule) -> bool:
         return self.verification.label_wording_read if rule.label_wording_read is None else rule.label_wording_read
+
+
+class LabelAddition(Record):
+    """Further rules read in one drug's US label, kept in their own file (`interactions/additions_*.yaml`) and
+    added to that drug's label record at load, so a new mechanism or clearance does not edit the record itself."""
+
+    drug: NonEmpty
+    rules: list[InteractionRule] = Field(min_length=1)
+    curator_notes: str = ""
 
 
 class ClassInteractionRule(Record):

@@ -29,6 +29,7 @@ from service.knowledge.records import (
     DrugFile,
     DrugLabel,
     Evidence,
+    LabelAddition,
     Indication,
     ReadingsFile,
     Regimen,
@@ -139,6 +140,12 @@ def read_knowledge(root: Path) -> KnowledgeSource:
         for path in sorted((root / "interactions").glob("labels_*.yaml"))
         for label in _parse_list(DrugLabel, path, problems)
     ]
+    additions = [
+        addition
+        for path in sorted((root / "interactions").glob("additions_*.yaml"))
+        for addition in _parse_list(LabelAddition, path, problems)
+    ]
+    labels = _with_additions(labels, additions, problems)
     class_rules_path = root / "interactions" / "class_rules.yaml"
     class_rules = _parse_list(ClassInteractionRule, class_rules_path, problems) if class_rules_path.exists() else []
     if problems:
@@ -160,6 +167,16 @@ def read_knowledge(root: Path) -> KnowledgeSource:
     if problems:
         raise KnowledgeError(problems)
     return source
+
+
+def _with_additions(labels: list[DrugLabel], additions: list[LabelAddition], problems: list[str]) -> list[DrugLabel]:
+    """Each drug's label record with the rules its additions files give appended (checked with the record)."""
+    extra: dict[str, list[InteractionRule]] = {}
+    for addition in additions:
+        extra.setdefault(addition.drug, []).extend(addition.rules)
+    known = {label.drug for label in labels}
+    problems.extend(f"interactions additions: {drug} has no label record to add to" for drug in sorted(set(extra) - known))
+    return [label.model_copy(update={"rules": [*label.rules, *extra[label.drug]]}) if label.drug in extra else label for label in labels]
 
 
 def _duplicates(values: list[str]) -> list[str]:

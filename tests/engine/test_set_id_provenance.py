@@ -33,7 +33,9 @@ def test_a_set_id_read_on_a_copy_says_it_was_not_read_on_dailymed(kb):
 
 
 def test_a_label_without_a_verified_set_id_says_no_link_is_given(kb):
-    warning, evidence = _warning(kb, "dasatinib", "rifampin")
+    # TEPMETKO's set ID was not read with its product and holder on any source (SPRYCEL's now is)
+    assert kb.labels["tepotinib"].label.set_id is None
+    warning, evidence = _warning(kb, "tepotinib", "rifampin")
     assert all(e.url is None and e.set_id is None for e in evidence)
     assert warning.verification is not None and warning.verification.set_id_verified is None
     assert "No DailyMed set ID was verified" in warning.verification.statement
