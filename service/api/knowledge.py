@@ -76,6 +76,7 @@ def _criteria(indication: Indication) -> list[str]:
         criteria.append("any disease setting")
     criteria += [f"after {c.description}" for c in indication.requires_prior]
     criteria += [f"not after {c.description}" for c in indication.excludes_prior]
+    criteria += [f"not shown to cover patients after {c.description}" for c in indication.prior_not_shown_covered]
     return criteria
 
 

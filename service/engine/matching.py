@@ -329,6 +329,16 @@ def _assess_prior(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAs
             finding = f"{'; '.join(cautioned)} (stopped for {outcomes})"
             a.met("prior therapy", f"{criterion.description}: not given, or stopped for {outcomes}", finding)
             a.cautions.append(Caution(f"{finding}: {criterion.caution}", tuple(a.indication.evidence)))
+    for criterion in a.indication.prior_not_shown_covered:
+        found = _prior_lines_matching(kb, profile, criterion)
+        if found:
+            a.unchecked.append(
+                Unchecked(
+                    f"prior:{criterion.description}",
+                    f"not checked for {criterion.description} ({'; '.join(found)}): whether the evidence for this option "
+                    "covers patients after it was not read; options whose evidence enrolled such patients rank above it.",
+                )
+            )
 
 
 def _assess_alterations(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
@@ -481,7 +491,36 @@ def assess_indication(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Re
     _assess_blood_counts(profile, a)
     apply_patient_rules(kb, profile, a)
     a.cautions.extend(pending_resistance_cautions(kb, profile, a.regimen))
+    note_unchecked_mutations(kb, profile, a)
     return a
+
+
+def note_unchecked_mutations(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
+    """Rule 4, say what was not checked: a detected mutation in a gene's `mutation_scope` (BCR::ABL1 kinase-domain
+    mutations in CML) that no resistance rule states for a drug of this option (as defeated, or as the alternative)
+    leaves that drug "not checked for" it, so an option is never shown first because its mutation was not in our notes."""
+    for alteration in profile.detected:
+        gene = kb.genes.get(alteration.gene)
+        scope = gene.mutation_scope if gene is not None else None
+        if scope is None or scope.category not in alteration.categories:
+            continue
+        if not any(kb.is_within(profile.cancer_type, c) for c in scope.cancer_types):
+            continue
+        stated: set[str] = set()
+        for rule in kb.resistance_rules_for(profile.cancer_type):
+            if alteration.id in rule.alterations or set(rule.alterations) & set(alteration.categories):
+                stated.update(rule.drugs, rule.alternatives)
+                stated.update(d for d in a.regimen.drugs if set(kb.drug_classes(d)) & set(rule.drug_classes))
+        for drug in a.regimen.drugs:
+            if drug in stated or not set(kb.drug_classes(drug)) & set(scope.drug_classes):
+                continue
+            a.unchecked.append(
+                Unchecked(
+                    f"mutation:{alteration.id}",
+                    f"not checked for {alteration.id}: no sourced rule in our notes says whether it reduces the activity of "
+                    f"{drug}; check a published mutation sensitivity table before relying on this option.",
+                )
+            )
 
 
 def withdrawn_exclusion(kb: KnowledgeBase, a: IndicationAssessment) -> Exclusion | None:

@@ -131,6 +131,86 @@ def _candidates(kb: KnowledgeBase, code: str) -> tuple[tuple[Regimen, tuple[Indi
     return kb.once(("candidates", code), build)  # type: ignore[no-any-return]
 
 
+def _result_dependants(kb: KnowledgeBase, code: str) -> tuple[tuple[str, tuple[tuple[Regimen, Indication], ...]], ...]:
+    """Per cancer type, once: each gene whose result decides options here (`result_needed_in`), with the indications
+    that require one of its alterations."""
+
+    def build() -> tuple[tuple[str, tuple[tuple[Regimen, Indication], ...]], ...]:
+        needed = sorted(g.symbol for g in kb.genes.values() if any(kb.is_within(code, c) for c in g.result_needed_in))
+        out = []
+        for gene in needed:
+            of_gene = {a.id for a in kb.alterations.values() if a.gene == gene} | {
+                c for a in kb.alterations.values() if a.gene == gene for c in a.categories
+            }
+            dependants = tuple(
+                (r, i)
+                for r, indications in _candidates(kb, code)
+                for i in indications
+                if any(of_gene.intersection(group) for group in i.requires_alterations)
+            )
+            if dependants:
+                out.append((gene, dependants))
+        return tuple(out)
+
+    return kb.once(("result_dependants", code), build)  # type: ignore[no-any-return]
+
+
+def _result_gap(profile: NormalisedProfile, gene: str) -> str | None:
+    """What is missing of the gene's result, in words, or None when a result decides it (detected, tested negative as
+    a gene, or a variant the knowledge does not act on)."""
+    if any(a.gene == gene for a in profile.detected) or gene in profile.uncurated_genes:
+        return None
+    unresolved = sorted({f"{what} is {status}" for what, status in profile.unresolved if what == gene or what.startswith(gene + " ")})
+    if unresolved:
+        return "; ".join(unresolved)
+    if any(m.gene == gene and m.alteration is None and m.result == "not detected" for m in profile.understood.mutations):
+        return None
+    negative = sorted(a for a in profile.negative_alterations if a.startswith(gene + " "))
+    if negative:
+        return f"{gene} was reported only as {', '.join(negative)} not detected"
+    if gene in profile.negative_genes:
+        return None
+    return f"no {gene} result was given"
+
+
+def _ruled_out_by_negatives(kb: KnowledgeBase, profile: NormalisedProfile, indication: Indication) -> bool:
+    """An indication one of whose required alteration groups names only alterations reported not detected."""
+    for group in indication.requires_alterations:
+        wanted = set(group)
+        members = {a.id for a in kb.alterations.values() if a.id in wanted or wanted.intersection(a.categories)}
+        # the group's own category ids (a type-not-stated entry) count only through their member alterations
+        drivers = {m for m in members if not kb.alterations[m].name.endswith("type not stated")}
+        if drivers and drivers <= profile.negative_alterations:
+            return True
+    return False
+
+
+def results_not_given(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tuple[str, str, list[str]]]:
+    """Genes whose result decides options for this patient but is not known, with what is missing and the regimens
+    that depend on it: those that would apply on the rest of the profile but need one of its alterations (rule 3,
+    no silent guess: they are named, not left out)."""
+    missing = []
+    for gene, dependants in _result_dependants(kb, profile.cancer_type):
+        gap = _result_gap(profile, gene)
+        if gap is None:
+            continue
+        names: list[str] = []
+        for regimen, indication in dependants:
+            if any(n.startswith(regimen.name) for n in names) or profile.alterations_matching(
+                [t for group in indication.requires_alterations for t in group]
+            ):
+                continue
+            if _ruled_out_by_negatives(kb, profile, indication):
+                continue
+            a = assess_indication(kb, profile, regimen, indication)
+            if all(c.result != "not_met" or c.criterion == "alteration" for c in a.criteria):
+                withheld = kb.withheld_reason(regimen, indication) is not None
+                names.append(regimen.name + (" (withheld until verified)" if withheld else ""))
+        if names:
+            missing.append((gene, gap, names))
+    return missing
+
+
 def _concerning(kb: KnowledgeBase, profile: NormalisedProfile) -> tuple[tuple[Regimen, tuple[Indication, ...]], ...]:
     """The candidates with an indication whose required alterations the patient has, whatever the line or
     setting: a function of the cancer type and the detected alterations' terms, kept in a bounded cache."""
@@ -566,6 +646,27 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         options[0].ranking = RankingNote(rank=1)
     shown = {o.id for o in options}
     warnings = list(profile.warnings) + _missing_data_warnings(options) + withheld
+    provisional_reasons = list(profile.provisional_reasons)
+    if profile.cancer_type:
+        for gene, gap, dependants in results_not_given(kb, profile):
+            if gap not in provisional_reasons and not any(r in gap for r in provisional_reasons):
+                provisional_reasons.append(gap)
+            warnings.append(
+                Warning(
+                    code="result_not_given",
+                    field="mutations",
+                    message=f"{gap[0].upper() + gap[1:]}: {'; '.join(dependants)} depend(s) on it and cannot be offered "
+                    f"until it is known. Send the {gene} result (the alteration detected, not detected, or pending).",
+                )
+            )
+    unchecked_mutations: dict[str, list[str]] = {}
+    for a, _ in ranked:
+        if a.regimen.id in shown:
+            for u in a.unchecked:
+                if u.condition.startswith("mutation:"):
+                    unchecked_mutations.setdefault(u.condition.removeprefix("mutation:"), []).append(a.regimen.name)
+    for mutation, names in unchecked_mutations.items():
+        provisional_reasons.append(f"the effect of {mutation} on {', '.join(names)} is not in our notes")
     warnings += unchecked_patient_context(kb, profile, [a for a, _ in ranked if a.regimen.id in shown] + ([continued] if continued else []))
     coverage = coverage_for(kb, profile)
     if not coverage.covered and (agnostic := _tumour_agnostic_concerning(kb, profile, considered)):
@@ -590,8 +691,8 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
     cited = [*_cited_by_options(options), *_cited_by_exclusions(not_recommended, exclusion_groups), *_cited_by_interactions(report)]
     return RecommendationResponse(
         knowledge_version=knowledge_version(kb),
-        provisional=bool(profile.provisional_reasons),
-        provisional_reasons=profile.provisional_reasons,
+        provisional=bool(provisional_reasons),
+        provisional_reasons=provisional_reasons,
         coverage=coverage,
         profile=profile.understood,
         options=options,

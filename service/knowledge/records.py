@@ -285,6 +285,16 @@ class DrugFile(Record):
     combinations: list[NamedCombination] = []
 
 
+class MutationScope(Record):
+    """Acquired mutations of a gene (those in `category`) whose effect on every drug of `drug_classes` a resistance rule
+    must state, in `cancer_types`: a drug no rule names for a detected one (as defeated, or as the alternative) is shown
+    "not checked for" that mutation, never as checked and fine."""
+
+    category: NonEmpty
+    drug_classes: list[str] = Field(min_length=1)
+    cancer_types: list[str] = Field(min_length=1)
+
+
 class Gene(Record):
     symbol: NonEmpty
     aliases: list[str] = []
@@ -293,6 +303,10 @@ class Gene(Record):
     # where set, the cancer types (with subtypes) in which this gene's alterations are expected; a finding
     # elsewhere (BCR::ABL1 in GIST) is reported as a likely mix-up, not silently used
     expected_in: list[str] = []
+    # OncoTree codes (with subtypes) where this gene's result decides options (FLT3 in AML): an answer without any
+    # result for it is provisional and names the options that depend on it, rather than leaving them out silently
+    result_needed_in: list[str] = []
+    mutation_scope: MutationScope | None = None
 
 
 AlterationKind = Literal[
@@ -652,6 +666,9 @@ class Indication(Record):
     blood_counts: list[list[BloodCountCriterion]] = []
     requires_prior: list[PriorTherapyCriterion] = []
     excludes_prior: list[PriorTherapyCriterion] = []
+    # prior therapies the evidence was not shown to cover (its eligibility on them was not read): a patient who had one
+    # is offered the option with "not checked for" it, ranked after complete options, never as checked and fine
+    prior_not_shown_covered: list[PriorTherapyCriterion] = []
     evidence_level: EvidenceLevel
     regulatory_status: RegulatoryStatus
     approval_year: int | None = Field(default=None, ge=1990, le=2100)

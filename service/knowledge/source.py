@@ -224,6 +224,15 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
     problems.extend(_check_cancer_vocabulary(source))
     for marker in source.alterations.biomarkers:
         problems.extend(f"alterations.yaml: biomarker {marker.name}: reported_in {c} does not exist" for c in marker.reported_in if c not in cancer_codes)
+    for gene in source.alterations.genes:
+        problems.extend(f"alterations.yaml: gene {gene.symbol}: result_needed_in {c} does not exist" for c in gene.result_needed_in if c not in cancer_codes)
+        if gene.mutation_scope is not None:
+            scope = gene.mutation_scope
+            problems.extend(f"alterations.yaml: gene {gene.symbol}: mutation_scope cancer type {c} does not exist" for c in scope.cancer_types if c not in cancer_codes)
+            if scope.category not in source.alterations.categories:
+                problems.append(f"alterations.yaml: gene {gene.symbol}: mutation_scope category {scope.category} is not defined")
+            known_classes = {c.id for c in source.drugs.classes}
+            problems.extend(f"alterations.yaml: gene {gene.symbol}: mutation_scope class {c} is not defined" for c in scope.drug_classes if c not in known_classes)
 
     for drug in source.drugs.drugs:
         problems.extend(
@@ -289,12 +298,12 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
                 problems.extend(
                     f"{at}: biomarker {criterion.name} has no status {s!r}" for s in criterion.status if s not in marker.statuses
                 )
-            for prior in [*indication.requires_prior, *indication.excludes_prior]:
+            for prior in [*indication.requires_prior, *indication.excludes_prior, *indication.prior_not_shown_covered]:
                 problems.extend(f"{at}: prior-therapy drug {d} is not in drugs.yaml" for d in prior.drugs if d not in drug_names)
                 problems.extend(f"{at}: prior-therapy class {c} is not defined" for c in prior.classes if c not in class_ids)
             problems.extend(
                 f"{at}: caution_outcomes belong to excludes_prior ({prior.description})"
-                for prior in indication.requires_prior
+                for prior in [*indication.requires_prior, *indication.prior_not_shown_covered]
                 if prior.caution_outcomes
             )
             for evidence_id in indication.evidence:

@@ -150,3 +150,43 @@ def test_relapsed_flt3_aml_without_its_prior_lines_is_still_shown_gilteritinib_w
     result = recommend(cancer_type="AML", stage="relapsed", mutations=["FLT3-ITD"])
     assert option_ids(result) == ["gilteritinib-aml"]
     assert any("first line assumed" in c for c in option(result, "gilteritinib-aml").caveats)
+
+
+def _result_warnings(result):  # type: ignore[no-untyped-def]
+    return [w.message for w in result.warnings if w.code == "result_not_given"]
+
+
+def test_newly_diagnosed_aml_without_a_flt3_result_is_provisional_and_names_what_depends_on_it(recommend):
+    result = recommend(cancer_type="AML", stage="newly diagnosed", prior_therapies=[])
+    assert result.provisional and "no FLT3 result was given" in result.provisional_reasons
+    [message] = _result_warnings(result)
+    assert "Midostaurin" in message and "Quizartinib" in message and "withheld" in message
+
+
+def test_relapsed_aml_without_a_flt3_result_names_gilteritinib(recommend):
+    result = recommend(cancer_type="AML", stage="relapsed", prior_therapies=[{"drugs": ["daunorubicin", "cytarabine"], "outcome": "relapse"}])
+    [message] = _result_warnings(result)
+    assert "Gilteritinib" in message and "Midostaurin" not in message
+
+
+def test_aml_with_flt3_tested_negative_gives_no_result_warning(recommend):
+    result = recommend(cancer_type="AML", stage="newly diagnosed", mutations=["FLT3 not detected"], prior_therapies=[])
+    assert not _result_warnings(result) and not result.provisional
+
+
+def test_aml_with_only_itd_tested_negative_names_midostaurin_but_not_quizartinib(recommend):
+    result = recommend(cancer_type="AML", stage="newly diagnosed", mutations=["FLT3-ITD not detected"], prior_therapies=[])
+    [message] = _result_warnings(result)
+    assert "Midostaurin" in message and "Quizartinib" not in message and result.provisional
+
+
+def test_aml_with_flt3_pending_names_what_waits_on_it(recommend):
+    result = recommend(cancer_type="AML", stage="newly diagnosed", mutations=["FLT3 pending"], prior_therapies=[])
+    [message] = _result_warnings(result)
+    assert message.startswith("FLT3 is pending") and "Midostaurin" in message
+    assert result.provisional_reasons.count("FLT3 is pending") == 1
+
+
+def test_aml_with_flt3_itd_detected_gives_no_result_warning(recommend):
+    result = recommend(cancer_type="AML", stage="newly diagnosed", mutations=["FLT3-ITD"], prior_therapies=[])
+    assert not _result_warnings(result)

@@ -159,3 +159,20 @@ def test_mcl_after_a_btk_inhibitor_with_no_outcome_stated_is_not_offered_acalabr
     result = recommend(cancer_type="MCL", stage="relapsed", prior_therapies=["bendamustine + rituximab", "zanubrutinib"])
     assert "acalabrutinib-mcl" not in option_ids(result)
     assert [r.kind for r in excluded(result)["acalabrutinib-mcl"].reasons] == ["prior_therapy"]
+
+
+def test_cll_after_progression_on_a_covalent_btk_inhibitor_says_the_other_covalent_ones_were_not_checked(recommend):
+    result = recommend(cancer_type="CLL", stage="relapsed", prior_therapies=[{"drugs": ["ibrutinib"], "outcome": "progression"}])
+    ids = option_ids(result)
+    for regimen in ("acalabrutinib-cll", "zanubrutinib-cll"):
+        option = next(o for o in result.options if o.id == regimen)
+        assert any(c.startswith("not checked for a prior covalent BTK inhibitor") for c in option.caveats)
+        assert ids.index("pirtobrutinib-cll") < ids.index(regimen)
+    pirtobrutinib = next(o for o in result.options if o.id == "pirtobrutinib-cll")
+    assert not any("not checked" in c for c in pirtobrutinib.caveats)
+
+
+def test_cll_relapsed_without_a_btk_inhibitor_carries_no_prior_btk_note(recommend):
+    result = recommend(cancer_type="CLL", stage="relapsed", prior_therapies=[{"drugs": ["bendamustine", "rituximab"], "outcome": "progression"}])
+    zanubrutinib = next(o for o in result.options if o.id == "zanubrutinib-cll")
+    assert not any("not checked" in c for c in zanubrutinib.caveats)

@@ -34,6 +34,14 @@ def test_unsafe_profile_gives_the_safe_answer(client, name):  # type: ignore[no-
         assert not set(expect.get("not_offered_drugs", [])) & set(option["drugs"]), option["id"]
     for regimen, kind in expect.get("excluded", {}).items():
         assert regimen not in offered and kind in excluded.get(regimen, set()), regimen
+    if "provisional" in expect:
+        assert body["provisional"] is expect["provisional"]
+    if "warning" in expect:
+        assert expect["warning"] in {w["code"] for w in body["warnings"]}
+    for regimen, below in expect.get("ranked_above", {}).items():
+        assert regimen in offered, regimen
+        for other in below:
+            assert other not in offered or offered.index(regimen) < offered.index(other), (regimen, other)
     for regimen, words in expect.get("caveat", {}).items():
         option = next(o for o in body["options"] if o["id"] == regimen)
         assert any(words in c for c in option["caveats"]), regimen

@@ -423,3 +423,22 @@ def test_check_fails_when_adipocytic_sarcoma_is_named_but_not_excluded(knowledge
 def test_check_fails_on_an_abbreviation_naming_an_unknown_type(knowledge_copy):
     _replace(knowledge_copy / "cancer_types.yaml", "code: PANET", "code: PANETX")
     assert any("abbreviation 'pnet': PANETX does not exist" in p for p in _problems(knowledge_copy))
+
+
+def test_check_fails_on_a_result_needed_in_or_mutation_scope_naming_nothing(knowledge_copy):
+    path = knowledge_copy / "alterations.yaml"
+    _replace(path, "result_needed_in: [AML]", "result_needed_in: [NOTATYPE]")
+    _replace(path, 'mutation_scope: {category: "BCR::ABL1 kinase domain mutation", drug_classes: [bcr_abl1_tki]', 'mutation_scope: {category: "no such category", drug_classes: [no_such_class]')
+    problems = _problems(knowledge_copy)
+    assert any("result_needed_in NOTATYPE does not exist" in p for p in problems)
+    assert any("mutation_scope category no such category is not defined" in p for p in problems)
+    assert any("mutation_scope class no_such_class is not defined" in p for p in problems)
+
+
+def test_check_fails_on_a_prior_not_shown_covered_naming_an_unknown_class(knowledge_copy):
+    _replace(
+        knowledge_copy / "regimens" / "cll_mcl.yaml",
+        "- {classes: [covalent_btk_inhibitor], description: \"a prior covalent BTK inhibitor (ibrutinib, acalabrutinib or zanubrutinib)\"}\n      evidence_level: \"1\"\n      regulatory_status: fda_approved\n      evidence: [ascend]",
+        "- {classes: [no_such_class], description: \"a prior covalent BTK inhibitor (ibrutinib, acalabrutinib or zanubrutinib)\"}\n      evidence_level: \"1\"\n      regulatory_status: fda_approved\n      evidence: [ascend]",
+    )
+    assert any("prior-therapy class no_such_class is not defined" in p for p in _problems(knowledge_copy))

@@ -1,0 +1,38 @@
+"""BCR::ABL1 kinase-domain mutations: a TKI no sourced rule states for a detected mutation is shown "not checked for" it."""
+
+from __future__ import annotations
+
+AFTER_IMATINIB = [{"drugs": ["imatinib"], "outcome": "progression"}]
+
+
+def option(result, regimen_id):  # type: ignore[no-untyped-def]
+    return next(o for o in result.options if o.id == regimen_id)
+
+
+def unchecked(result, regimen_id):  # type: ignore[no-untyped-def]
+    return [c for c in option(result, regimen_id).caveats if c.startswith("not checked for BCR::ABL1")]
+
+
+def test_v299l_leaves_dasatinib_and_bosutinib_not_checked_and_the_answer_provisional(recommend):
+    result = recommend(cancer_type="CML", stage="chronic phase", mutations=["BCR-ABL1 V299L"], prior_therapies=AFTER_IMATINIB)
+    for regimen in ("dasatinib-cml", "bosutinib-cml"):
+        assert unchecked(result, regimen), regimen
+    assert result.provisional
+    assert any("BCR::ABL1 V299L" in r for r in result.provisional_reasons)
+
+
+def test_t315a_is_read_as_a_kinase_domain_mutation_and_noted_not_checked(recommend):
+    result = recommend(cancer_type="CML", stage="chronic phase", mutations=["BCR-ABL1 T315A"], prior_therapies=AFTER_IMATINIB)
+    assert result.profile.mutations[0].normalised == "BCR::ABL1 T315A"
+    assert unchecked(result, "dasatinib-cml")
+
+
+def test_the_alternative_a_rule_names_is_checked_and_ranks_first(recommend):
+    result = recommend(cancer_type="CML", stage="chronic phase", mutations=["BCR-ABL1 Y253H"], prior_therapies=AFTER_IMATINIB)
+    assert result.options[0].id == "dasatinib-cml" and not unchecked(result, "dasatinib-cml")
+    assert "nilotinib-cml" not in [o.id for o in result.options]
+
+
+def test_no_kinase_domain_mutation_means_no_mutation_note(recommend):
+    result = recommend(cancer_type="CML", stage="chronic phase", prior_therapies=AFTER_IMATINIB)
+    assert not any(c.startswith("not checked for BCR::ABL1") for o in result.options for c in o.caveats)
