@@ -95,6 +95,13 @@ class PriorTherapyInput(Contract):
     # a whole number; JSON's 2.0 is the number 2
     line: float = Field(default=None, ge=1, le=20, multiple_of=1, description="Line number; lines are ordered by it when given.")
     ongoing: bool = Field(default=None, description="True while this line is still being given.")
+    weeks_since_last_dose: float = Field(
+        default=None,
+        ge=0,
+        le=1040,
+        description="Weeks from the last dose of this line to now (for cautions that depend on the interval, such as a "
+        "targeted agent started within 8 weeks of an immune checkpoint inhibitor).",
+    )
 
 
 class MedicationInput(Contract):

@@ -377,6 +377,7 @@ class PriorTherapyUnderstood(Contract):
     outcome: str
     outcome_reading: OutcomeUnderstood | None = None
     ongoing: bool = False
+    weeks_since_last_dose: float | None = Field(default=None, description="Weeks from the line's last dose, as sent.")
 
 
 class ConditionUnderstood(RecognisedTerm):

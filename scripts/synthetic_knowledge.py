@@ -95,6 +95,7 @@ def _clone_regimen(regimen: Regimen, copy: int) -> Regimen:
         indication["excluded_cancer_types"] = [_synthetic_code(c, copy) for c in excluded]
         indication["evidence"] = _ids(indication["evidence"], copy)
         indication["outranks"] = _ids(indication["outranks"], copy)
+        indication["outranks_one_arm"] = [_ids(arm, copy) for arm in indication["outranks_one_arm"]]
         indication["outranks_evidence"] = _ids(indication["outranks_evidence"], copy)
         if indication["overall_survival"]:
             indication["overall_survival"]["evidence"] = _ids(indication["overall_survival"]["evidence"], copy)

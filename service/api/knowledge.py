@@ -67,7 +67,7 @@ def _criteria(indication: Indication) -> list[str]:
     criteria += [f"US {e.event.replace('_', ' ')} {e.date.isoformat()}" for e in indication.regulatory_history]
     criteria += [f"excludes {a}" for a in indication.excludes_alterations]
     criteria += [f"{g} tested negative" for g in indication.requires_negative]
-    criteria += [" or ".join(f"{c.name} {'/'.join(c.status)}" for c in group) for group in indication.biomarkers]
+    criteria += [" or ".join(c.requirement for c in group) for group in indication.biomarkers]
     if indication.pd_l1 is not None:
         bounds = [f">= {indication.pd_l1.min:g}" if indication.pd_l1.min is not None else "", f"< {indication.pd_l1.below:g}" if indication.pd_l1.below is not None else ""]
         criteria.append(f"PD-L1 {indication.pd_l1.scoring.upper()} {' '.join(b for b in bounds if b)}")

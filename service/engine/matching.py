@@ -382,14 +382,14 @@ def _assess_alterations(kb: KnowledgeBase, profile: NormalisedProfile, a: Indica
 
 def _assess_biomarkers(profile: NormalisedProfile, a: IndicationAssessment) -> None:
     for group in a.indication.biomarkers:
-        requirement = " or ".join(f"{c.name} {'/'.join(c.status)}" for c in group)
-        met = [c for c in group if profile.biomarkers.get(c.name) in c.status]
+        requirement = " or ".join(c.requirement for c in group)
+        met = [c for c in group if c.name in profile.biomarkers and c.holds(profile.biomarkers[c.name])]
         if met:
-            a.met("biomarker", requirement, ", ".join(f"{c.name} {profile.biomarkers[c.name]}" for c in met))
+            a.met("biomarker", requirement, ", ".join(_biomarker_finding(c, profile) for c in met))
             continue
         contrary = [c for c in group if c.name in profile.biomarkers]
         if contrary:
-            found = ", ".join(f"{c.name} {profile.biomarkers[c.name]}" for c in contrary)
+            found = ", ".join(dict.fromkeys(_biomarker_finding(c, profile) for c in contrary))
             a.exclude(
                 "biomarker",
                 requirement,
@@ -398,6 +398,11 @@ def _assess_biomarkers(profile: NormalisedProfile, a: IndicationAssessment) -> N
             )
         else:
             a.unknown("biomarker", requirement, _missing_biomarkers(group))
+
+
+def _biomarker_finding(criterion: BiomarkerCriterion, profile: NormalisedProfile) -> str:
+    value = profile.biomarkers[criterion.name]
+    return f"{criterion.name} {value} {criterion.unit}" if criterion.unit else f"{criterion.name} {value}"
 
 
 def _missing_biomarkers(group: list[BiomarkerCriterion]) -> str:
@@ -681,6 +686,8 @@ def unchecked_patient_context(kb: KnowledgeBase, profile: NormalisedProfile, ass
                 needed.append("ECOG performance status")
             if when.brain_metastases and profile.brain_metastases is None:
                 needed.append("brain metastases")
+            if when.recent_drug_classes and _recent_lines_without_interval(kb, profile, when.recent_drug_classes.classes):
+                needed.append("weeks since an earlier line's last dose")
             for what in needed:
                 names = missing.setdefault(what, [])
                 if a.regimen.name not in names:
@@ -688,7 +695,7 @@ def unchecked_patient_context(kb: KnowledgeBase, profile: NormalisedProfile, ass
     return [
         Warning(
             code="patient_context_not_checked",
-            field={"conditions": "conditions", "ECOG performance status": "ecog", "brain metastases": "brain_metastases"}[what],
+            field={"conditions": "conditions", "ECOG performance status": "ecog", "brain metastases": "brain_metastases", "weeks since an earlier line's last dose": "prior_therapies"}[what],
             message=f"{what[0].upper() + what[1:]} not given: the contraindications and cautions that depend on it were not checked "
             f"for {', '.join(names)}.",
         )
@@ -727,7 +734,46 @@ def _patient_rule_finding(kb: KnowledgeBase, profile: NormalisedProfile, rule) -
         if not prior and not current:
             return None
         found.append(", ".join([*(f"prior {d}" for d in prior), *(f"current {d}" for d in current)]))
+    if when.last_line_drug_classes:
+        lines = profile.prior_lines or []
+        last = max(lines, key=lambda line: line.number) if lines else None
+        hits = [d for d in (last.drugs if last else ()) if _in_classes(kb, d, when.last_line_drug_classes)]
+        if not hits:
+            return None
+        found.append(", ".join(f"{d} in the last line" for d in hits))
+    if when.recent_drug_classes:
+        recent = _recent_drugs(kb, profile, when.recent_drug_classes.classes, when.recent_drug_classes.weeks)
+        if not recent:
+            return None
+        found.append(", ".join(recent))
     return "; ".join(found)
+
+
+def _in_classes(kb: KnowledgeBase, drug: str, classes: list[str]) -> bool:
+    return bool(set(classes).intersection(kb.drug_classes(drug)))
+
+
+def _recent_drugs(kb: KnowledgeBase, profile: NormalisedProfile, classes: list[str], weeks: float) -> list[str]:
+    """The drugs of these classes given within `weeks`: current medicines, ongoing lines, lines with a recent last dose."""
+    found: list[str] = []
+    for line in profile.prior_lines or []:
+        for drug in line.drugs:
+            if not _in_classes(kb, drug, classes):
+                continue
+            if line.ongoing:
+                found.append(f"{drug} ongoing")
+            elif line.weeks_since_last_dose is not None and line.weeks_since_last_dose <= weeks:
+                found.append(f"{drug} {line.weeks_since_last_dose:g} weeks ago")
+    found.extend(f"current {m.name}" for m in profile.medications if _in_classes(kb, m.name, classes))
+    return list(dict.fromkeys(found))
+
+
+def _recent_lines_without_interval(kb: KnowledgeBase, profile: NormalisedProfile, classes: list[str]) -> bool:
+    """A finished prior line with a drug of these classes whose interval was not given: the rule could not be checked."""
+    return any(
+        not line.ongoing and line.weeks_since_last_dose is None and any(_in_classes(kb, d, classes) for d in line.drugs)
+        for line in profile.prior_lines or []
+    )
 
 
 def apply_patient_rules(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:

@@ -393,7 +393,8 @@ def _win_counts(winner: IndicationAssessment, loser: IndicationAssessment) -> bo
 
 
 def _head_to_head_record(matches: list[IndicationAssessment]) -> dict[str, tuple[int, int]]:
-    """Per option: the length of its chain of randomised wins over other options, and how many it beat."""
+    """Per option: the length of its chain of randomised wins over other options, and how many control arms it beat
+    (regimens that were one investigator's-choice arm count once)."""
     present = {a.regimen.id: a for a in matches}
     beaten = {
         rid: [l for l in a.indication.outranks if l in present and l != rid and _win_counts(a, present[l])] for rid, a in present.items()
@@ -405,7 +406,7 @@ def _head_to_head_record(matches: list[IndicationAssessment]) -> dict[str, tuple
             depth[rid] = max((1 + chain(l, seen | {rid}) for l in beaten[rid] if l not in seen), default=0)
         return depth[rid]
 
-    return {rid: (chain(rid, frozenset()), len(beaten[rid])) for rid in present}
+    return {rid: (chain(rid, frozenset()), present[rid].indication.arms_beaten(beaten[rid])) for rid in present}
 
 
 def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessment, list[str]]]:

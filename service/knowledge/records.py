@@ -6,6 +6,7 @@ rows read back from the knowledge store, so the files and the store cannot disag
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 import re
 from datetime import date
 from functools import cached_property
@@ -342,11 +343,25 @@ class Alteration(Record):
 class Biomarker(Record):
     name: NonEmpty
     aliases: list[str] = []
-    # canonical status -> accepted spellings
-    statuses: dict[str, list[str]]
+    # canonical status -> accepted spellings (empty for a measured biomarker, which has a unit instead)
+    statuses: dict[str, list[str]] = {}
+    # a measured biomarker (AFP): the unit its value is compared in, and each accepted unit spelling with the
+    # factor that converts it to that unit (only units equal by definition: 1 ng/mL is 1 µg/L)
+    unit: str | None = None
+    units: dict[str, float] = {}
+    # a value outside this range is a mistyped value or unit, not a result to act on
+    plausible: tuple[float, float] | None = None
     # OncoTree codes (with subtypes) whose reports carry this result: the guide asks for it there even where
     # no indication decides on it (it is read and shown, never matched)
     reported_in: list[str] = []
+
+    @model_validator(mode="after")
+    def _statuses_or_unit(self) -> Biomarker:
+        if bool(self.statuses) == (self.unit is not None):
+            raise ValueError("a biomarker has statuses, or a unit (with its accepted units) for a measured value")
+        if self.unit is not None and (not self.units or self.plausible is None):
+            raise ValueError("a measured biomarker lists its accepted unit spellings and its plausible range")
+        return self
 
 
 class AlterationFile(Record):
@@ -518,7 +533,32 @@ class LineRange(Record):
 
 class BiomarkerCriterion(Record):
     name: NonEmpty
-    status: list[str] = Field(min_length=1)
+    status: list[str] = []
+    # a measured biomarker: the bounds the evidence required, in `unit` (which must be the biomarker's own)
+    min: float | None = None  # inclusive
+    below: float | None = None  # exclusive
+    unit: str | None = None
+
+    @model_validator(mode="after")
+    def _status_or_bounds(self) -> BiomarkerCriterion:
+        bounded = self.min is not None or self.below is not None
+        if bool(self.status) == bounded or bounded != (self.unit is not None):
+            raise ValueError("a biomarker criterion names statuses, or bounds with their unit")
+        return self
+
+    @property
+    def requirement(self) -> str:
+        if self.status:
+            return f"{self.name} {'/'.join(self.status)}"
+        parts = [f"{sign} {bound:g}" for sign, bound in ((">=", self.min), ("<", self.below)) if bound is not None]
+        return f"{self.name} {' and '.join(parts)} {self.unit}"
+
+    def holds(self, value: str) -> bool:
+        """Whether a reported value (a status, or a measured value in the biomarker's unit) meets the criterion."""
+        if self.status:
+            return value in self.status
+        number = float(value)
+        return (self.min is None or number >= self.min) and (self.below is None or number < self.below)
 
 
 # all-of groups; a group is met by any one of its criteria (e.g. MMR proficient, or MSI stable)
@@ -678,6 +718,9 @@ class Indication(Record):
     # regimens that randomised evidence shows this one to beat, with that evidence
     outranks: list[str] = []
     outranks_evidence: list[str] = []
+    # groups of `outranks` regimens that were one control arm, the investigator's choice among them (CheckMate 9DW:
+    # lenvatinib or sorafenib): beating that arm is one randomised win, whichever of its regimens are listed
+    outranks_one_arm: list[list[str]] = []
     # overall survival shown in randomised evidence: longer than the comparator, or non-inferior to a
     # standard that had shown it; ranks the option first among options otherwise level
     overall_survival: OverallSurvival | None = None
@@ -694,11 +737,22 @@ class Indication(Record):
             return own.dose, own.source
         return component.dose, component.dose_source
 
+    def arms_beaten(self, beaten: Iterable[str]) -> int:
+        """How many control arms the beaten regimens stand for: regimens of one investigator's-choice arm count once."""
+        arm_of = {r: index for index, arm in enumerate(self.outranks_one_arm) for r in arm}
+        return len({arm_of.get(r, r) for r in beaten})
+
 
     @model_validator(mode="after")
     def _names_its_tumours(self) -> Indication:
         if not self.cancer_types and self.tumour_agnostic is None:
             raise ValueError("an indication names cancer_types unless it is tumour_agnostic")
+        for arm in self.outranks_one_arm:
+            if len(arm) < 2 or len(set(arm)) != len(arm) or not set(arm) <= set(self.outranks):
+                raise ValueError("each outranks_one_arm group names two or more distinct regimens of outranks")
+        grouped = [r for arm in self.outranks_one_arm for r in arm]
+        if len(grouped) != len(set(grouped)):
+            raise ValueError("a regimen belongs to one outranks_one_arm group at most")
         if bool(self.settings) == self.any_setting:
             raise ValueError("an indication names its settings, or is any_setting with none")
         return self
@@ -771,6 +825,11 @@ class ToxicityRule(Record):
     evidence: list[str] = Field(min_length=1)
 
 
+class RecentDrugClasses(Record):
+    classes: list[str] = Field(min_length=1)
+    weeks: float = Field(gt=0, le=520)
+
+
 class PatientCriterion(Record):
     """What in the patient context triggers a patient rule; every field given must hold."""
 
@@ -782,6 +841,11 @@ class PatientCriterion(Record):
     brain_metastases: list[Literal["present", "treated", "active"]] = []
     # a drug of these classes in an earlier line or among the current medicines (the sources give no interval)
     prior_or_current_drug_classes: list[str] = []
+    # a drug of these classes given within `weeks` of now: a current medicine, an ongoing line, or a prior line whose
+    # last dose was at most that many weeks ago (a line without its interval leaves the rule unchecked, and says so)
+    recent_drug_classes: RecentDrugClasses | None = None
+    # a drug of these classes in the most recent prior line (the line just before the regimen considered)
+    last_line_drug_classes: list[str] = []
 
     @model_validator(mode="after")
     def _says_something(self) -> PatientCriterion:
@@ -791,6 +855,8 @@ class PatientCriterion(Record):
             or self.ecog_min is not None
             or self.brain_metastases
             or self.prior_or_current_drug_classes
+            or self.recent_drug_classes
+            or self.last_line_drug_classes
         ):
             raise ValueError("a patient criterion names a condition group, ECOG, brain metastases or a prior drug class")
         return self

@@ -101,6 +101,7 @@ RESTRICTIONS: tuple[Restriction, ...] = (
     Restriction("HER2 status", _p(r"\bHER2-positive\b"), "biomarkers: HER2", _requires_biomarker("HER2")),
     Restriction("Child-Pugh class", _p(r"\bChild-Pugh [ABC]\b"), "biomarkers: Child-Pugh", _requires_biomarker("Child-Pugh")),
     Restriction("IMDC risk group", _p(r"\bIMDC (favou?rable|intermediate|poor)\b(?! risk, )"), "biomarkers: IMDC risk", _requires_biomarker("IMDC risk")),
+    Restriction("alpha-fetoprotein level", _p(r"\b(AFP|alpha-fetoprotein)\s*(>=|>|≥|of)\s*\d"), "biomarkers: AFP", _requires_biomarker("AFP")),
     Restriction("radioactive-iodine refractory", _p(r"\b(radioactive iodine|RAI)-refractory\b"), "biomarkers: RAI", _requires_biomarker("RAI")),
     # driver status and alterations
     Restriction("no EGFR or ALK alteration", _p(r"\b(no|without) EGFR or ALK\b"), "requires_negative: [EGFR, ALK]",
@@ -231,7 +232,7 @@ def check_patient_rules(source) -> list[str]:  # type: ignore[no-untyped-def]
     for rule in source.rules.patient:
         where = f"rules.yaml: patient {rule.id}"
         problems.extend(f"{where}: drug {d} is not in drugs.yaml" for d in rule.drugs if d not in drugs)
-        problems.extend(f"{where}: class {c} is not defined" for c in [*rule.drug_classes, *rule.when.prior_or_current_drug_classes] if c not in classes)
+        problems.extend(f"{where}: class {c} is not defined" for c in [*rule.drug_classes, *rule.when.prior_or_current_drug_classes, *(rule.when.recent_drug_classes.classes if rule.when.recent_drug_classes else []), *rule.when.last_line_drug_classes] if c not in classes)
         problems.extend(f"{where}: indication {i} does not exist" for i in rule.indications if i not in indications)
         problems.extend(f"{where}: cancer type {c} does not exist" for c in rule.cancer_types if c not in codes)
         problems.extend(

@@ -298,6 +298,8 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
                 problems.extend(
                     f"{at}: biomarker {criterion.name} has no status {s!r}" for s in criterion.status if s not in marker.statuses
                 )
+                if criterion.unit is not None and criterion.unit != marker.unit:
+                    problems.append(f"{at}: biomarker {criterion.name} is compared in {marker.unit or 'statuses'}, not {criterion.unit}")
             for prior in [*indication.requires_prior, *indication.excludes_prior, *indication.prior_not_shown_covered]:
                 problems.extend(f"{at}: prior-therapy drug {d} is not in drugs.yaml" for d in prior.drugs if d not in drug_names)
                 problems.extend(f"{at}: prior-therapy class {c} is not defined" for c in prior.classes if c not in class_ids)

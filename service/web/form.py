@@ -206,6 +206,8 @@ class FormChoices:
     genes: list[GeneChoices]
     relevance: dict[str, list[str]]  # alteration id -> cancer codes where the knowledge acts on it
     biomarkers: list[tuple[str, list[str], list[str]]]  # name, statuses, cancer codes whose indications name it
+    # a measured biomarker (no statuses) -> the units its value may be written in
+    biomarker_units: dict[str, list[str]]
     pd_l1_cancer_types: list[str]
     patient_fields: dict[str, list[str]]  # patient field -> cancer codes where a patient rule reads it
     drugs: list[str]
@@ -339,6 +341,7 @@ def form_choices(kb: KnowledgeBase) -> FormChoices:
         genes=genes,
         relevance={k: sorted(v) for k, v in relevance.items()},
         biomarkers=[(b.name, list(b.statuses), sorted(biomarker_codes.get(b.name, ()))) for b in kb.biomarkers.values()],
+        biomarker_units={b.name: list(b.units) for b in kb.biomarkers.values() if b.unit is not None},
         pd_l1_cancer_types=sorted(pd_l1_codes),
         patient_fields={name: sorted(codes) for name, codes in _patient_fields_relevant(kb).items()},
         drugs=sorted(kb.drugs),

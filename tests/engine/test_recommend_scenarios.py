@@ -477,7 +477,7 @@ def test_withheld_regimens_name_what_they_wait_on_and_are_never_options(recommen
             assert item.reason
             for name in item.pending_evidence:
                 assert f"evidence pending verification: {name}" in item.reason or name in item.reason
-    assert seen, "the golden profiles include withheld regimens (MARIPOSA, MARIPOSA-2)"
+    assert seen, "the golden profiles include withheld regimens (the anlotinib rechallenge, quizartinib)"
 
 
 def test_mariposa_is_offered_with_its_fda_notice_and_a_dose_per_weight_band(recommend):
@@ -492,14 +492,15 @@ def test_mariposa_is_offered_with_its_fda_notice_and_a_dose_per_weight_band(reco
     assert lazertinib.dose.startswith("240 mg")
 
 
-def test_after_osimertinib_platinum_pemetrexed_is_offered_and_mariposa_2_withheld(recommend):
+def test_after_osimertinib_platinum_pemetrexed_and_mariposa_2_are_offered(recommend):
     result = recommend(cancer_type="NSCLC", stage="IV", mutations=["EGFR exon 19 deletion"], prior_therapies=[{"drugs": ["osimertinib"], "outcome": "progression"}])
     assert "pemetrexed-platinum-after-egfr-tki" in option_ids(result)
     option = next(o for o in result.options if o.id == "pemetrexed-platinum-after-egfr-tki")
     assert option.contains_tki is False
-    assert [w.reason for w in result.withheld if w.indication_id == "amivantamab-chemotherapy-egfr-after-osimertinib"] == [
-        "evidence pending verification: MARIPOSA-2"
-    ]
+    mariposa_2 = next(o for o in result.options if o.id == "amivantamab-carboplatin-pemetrexed")
+    assert mariposa_2.indication_id == "amivantamab-chemotherapy-egfr-after-osimertinib" and mariposa_2.contains_tki is False
+    assert "mariposa-2-fda-2024" in result.citations
+    assert not [w for w in result.withheld if w.indication_id == "amivantamab-chemotherapy-egfr-after-osimertinib"]
 
 
 def test_doses_follow_the_indication(recommend):

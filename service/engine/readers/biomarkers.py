@@ -7,6 +7,7 @@ import re
 from schemas.requests import BiomarkerInput
 from schemas.responses import BiomarkerUnderstood
 from service.knowledge.index import KnowledgeBase
+from service.knowledge.records import Biomarker
 from service.knowledge.terms import fold
 
 _NAME_STATUS = re.compile(r"^(.+?)\s*(?:[:=]\s*|\s+)(\S.*)$", re.ASCII)
@@ -44,6 +45,38 @@ def _valued(shown: str, name: str, value: str) -> tuple[BiomarkerUnderstood, tup
     )
 
 
+_MEASURED = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(\S.*)?$")
+
+
+def _measured(marker: Biomarker, text: str, shown: str) -> tuple[BiomarkerUnderstood, tuple[str, str] | None]:
+    """A measured biomarker: a number with one of its accepted units, read into the biomarker's own unit."""
+    unit = marker.unit or ""
+    match = _MEASURED.match(text)
+    if match is None:
+        detail = f"give the measured {marker.name} value with its unit, e.g. '{marker.name} 520 {unit}' (a bound such as '>400' is not a value)"
+        return BiomarkerUnderstood(input=shown, status="not_recognised", name=marker.name, detail=detail), None
+    written = (match.group(2) or "").replace(" ", "")
+    spelling, factor = next(((u, f) for u, f in marker.units.items() if fold(u).replace(" ", "") == written), ("", None))
+    if factor is None:
+        detail = (
+            f"{marker.name} needs its unit ({', '.join(marker.units)})" if not written
+            else f"{marker.name} in that unit is not converted: give it in {', '.join(marker.units)}"
+        )
+        return BiomarkerUnderstood(input=shown, status="not_recognised", name=marker.name, detail=detail), None
+    sent = float(match.group(1).replace(",", ""))
+    value = sent * factor
+    low, high = marker.plausible or (0.0, float("inf"))
+    if not low <= value <= high:
+        detail = f"{marker.name} is outside {low:g} to {high:g} {unit}: check the value and its unit"
+        return BiomarkerUnderstood(input=shown, status="not_recognised", name=marker.name, detail=detail), None
+    read_as = f"{marker.name} {value:g} {unit}" + ("" if spelling == unit else f" (from {sent:g} {spelling})")
+    understood = BiomarkerUnderstood(
+        input=shown, status="recognised", normalised=f"{marker.name} {value:g} {unit}", name=marker.name, value=f"{value:g} {unit}",
+        result="detected", read_as=read_as,
+    )
+    return understood, (marker.name, f"{value:g}")
+
+
 def normalise_biomarker(
     kb: KnowledgeBase, name: str, status: str, shown: str | None = None
 ) -> tuple[BiomarkerUnderstood, tuple[str, str] | None]:
@@ -55,6 +88,8 @@ def normalise_biomarker(
         return BiomarkerUnderstood(input=shown, status="not_recognised", detail=detail), None
     marker = kb.biomarkers[marker_name]
     key = fold(status).strip(" .")
+    if marker.unit is not None and kb.result_words.get(key, ("",))[0] not in (*_NO_VALUE, "uncertain significance"):
+        return _measured(marker, key, shown)
     for canonical, spellings in marker.statuses.items():
         if key == fold(canonical) or key in {fold(s) for s in spellings}:
             return _valued(shown, marker_name, canonical)

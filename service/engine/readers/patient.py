@@ -27,6 +27,10 @@ _STAGE_PHRASES: dict[str, tuple[Setting, ...]] = {
     "early stage": (Setting.EARLY,),
     "localized": (Setting.EARLY,),
     "localised": (Setting.EARLY,),
+    # after complete resection with no stage stated: the adjuvant setting (a resected stage IV is not, see read_stage)
+    "resected": (Setting.EARLY,),
+    "completely resected": (Setting.EARLY,),
+    "adjuvant": (Setting.EARLY,),
     "locally advanced": (Setting.LOCALLY_ADVANCED,),
     "unresectable": (Setting.ADVANCED,),
     "inoperable": (Setting.ADVANCED,),
@@ -52,6 +56,13 @@ _STAGE_PHRASES: dict[str, tuple[Setting, ...]] = {
     "relapsed/refractory": (Setting.RELAPSED, Setting.REFRACTORY),
     "r/r": (Setting.RELAPSED, Setting.REFRACTORY),
 }
+# "IIIA, completely resected": stage I-III disease after resection is the adjuvant (early) setting, not locally advanced
+_RESECTED = re.compile(
+    r"^(?:(?:completely|fully|surgically)\s+)?resected$|^(?:after|post|following)[\s-]+(?:complete\s+)?(?:resection|surgery)$|"
+    r"^post[\s-]?operative$|^adjuvant(?:\s+setting)?$",
+    re.ASCII,
+)
+_STAGE_THEN_WORDS = re.compile(r"^((?:stage\s*)?(?:iv|iii|ii|i|4|3|2|1)(?:[abc][0-9]?)?)\s+(.+)$", re.ASCII)
 _CLAUSES = re.compile(r"\s*[,;]\s*|\s*\(\s*|\s*\)\s*|\s+with\s+", re.ASCII)
 _SITES = (
     "bone|bony|liver|hepatic|lung|pulmonary|pleural|adrenal|nodal|lymph node|peritoneal|skin|soft tissue|"
@@ -111,8 +122,17 @@ def read_stage(text: str, details: PatientDetails) -> tuple[StageUnderstood, tup
         return _stage(text, settings), settings
     found: list[Setting] = []
     unknown: list[str] = []
+    resected = False
     for clause in (c.strip(" .") for c in _CLAUSES.split(key)):
         if not clause:
+            continue
+        stage_then_rest = _STAGE_THEN_WORDS.match(clause)
+        if stage_then_rest and _RESECTED.match(stage_then_rest.group(2)):
+            found.append(_ROMAN_SETTING[_ROMAN_STAGE.match(stage_then_rest.group(1)).group(1)])  # type: ignore[union-attr]
+            resected = True
+            continue
+        if _RESECTED.match(clause):
+            resected = True
             continue
         phrase = _STAGE_PHRASES.get(clause) or _STAGE_PHRASES.get(clause.removesuffix(" disease"))
         roman = _ROMAN_STAGE.match(clause)
@@ -134,6 +154,23 @@ def read_stage(text: str, details: PatientDetails) -> tuple[StageUnderstood, tup
             (),
         )
     found.extend(details.settings)
+    if resected:
+        if set(found) <= {Setting.EARLY, Setting.LOCALLY_ADVANCED}:
+            details.read_from_stage.append(
+                "resected: stage I-III disease after resection read as the early (adjuvant) setting"
+                if found
+                else "resected, no stage stated: read as the early (adjuvant) setting"
+            )
+            found = [Setting.EARLY]
+        else:
+            return (
+                StageUnderstood(
+                    input=text,
+                    status="not_recognised",
+                    detail="'resected' is read only with a stage I-III or no stage: options are not filtered by disease setting",
+                ),
+                (),
+            )
     if not found:
         # only details: no stage was stated
         return StageUnderstood(input=text, status="recognised", read_as="no stage stated; " + "; ".join(details.read_from_stage)), ()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from schemas.requests import PriorTherapyInput
 from schemas.responses import DrugUnderstood, OutcomeUnderstood, PriorTherapyUnderstood
@@ -25,6 +25,8 @@ class PriorLine:
     unrecognised: int = 0
     ongoing: bool = False
     outcome_recognised: bool = True
+    # weeks from the line's last dose, when sent; never part of a cached reading
+    weeks_since_last_dose: float | None = None
 
 
 def read_outcome(kb: KnowledgeBase, text: str) -> OutcomeUnderstood:
@@ -78,7 +80,12 @@ def normalise_prior_therapy(
     with the knowledge base)."""
     if isinstance(item, PriorTherapyInput):
         fields = (tuple(item.drugs), item.outcome, item.ongoing, item.line)
-        return kb.cached("prior_fields", lambda *key: _read_prior_fields(kb, *key), keep=_fully_recognised)(*fields, number)  # type: ignore[no-any-return]
+        reading = kb.cached("prior_fields", lambda *key: _read_prior_fields(kb, *key), keep=_fully_recognised)(*fields, number)
+        if item.weeks_since_last_dose is None:
+            return reading  # type: ignore[no-any-return]
+        # the interval is added after the (cached) reading, so no cache is keyed by it
+        weeks = float(item.weeks_since_last_dose)
+        return reading[0].model_copy(update={"weeks_since_last_dose": weeks}), replace(reading[1], weeks_since_last_dose=weeks)
     return kb.cached("prior_text", lambda text, at: _read_prior_therapy(kb, text, at), keep=_fully_recognised)(item, number)  # type: ignore[no-any-return]
 
 

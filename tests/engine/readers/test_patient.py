@@ -59,6 +59,27 @@ def test_brain_metastases_states(text, state):
     assert details.brain_metastases == state
 
 
+@pytest.mark.parametrize("text", ["IIIA, completely resected", "stage IIIA resected", "IB (after resection)", "stage II, adjuvant"])
+def test_resected_stage_i_to_iii_is_the_early_adjuvant_setting(text):
+    details = PatientDetails()
+    understood, settings = read_stage(text, details)
+    assert understood.status == "recognised" and settings == (Setting.EARLY,)
+    assert "resected" in (understood.read_as or "")
+
+
+@pytest.mark.parametrize("text", ["resected", "completely resected", "resected, adjuvant"])
+def test_resected_with_no_stage_is_the_early_setting_and_says_so(text):
+    understood, settings = read_stage(text, PatientDetails())
+    assert understood.status == "recognised" and settings == (Setting.EARLY,)
+    assert "early" in (understood.read_as or "")
+
+
+def test_resected_metastatic_disease_is_not_guessed():
+    for text in ("IV, resected", "IV, resected, adjuvant", "metastatic, resected"):
+        understood, settings = read_stage(text, PatientDetails())
+        assert settings == () and understood.status == "not_recognised", text
+
+
 def test_unrecognised_stage_words_make_the_stage_not_recognised():
     understood, settings = read_stage("stage V", PatientDetails())
     assert settings == () and understood.status == "not_recognised"
