@@ -174,6 +174,7 @@ def _context(request: Request, kb: KnowledgeDep, form: FormResult | None) -> dic
         "values": form.values if form is not None else {},
         "answer": answer,
         "problems": problems,
+        "problem_controls": form.controls if form is not None else {},
         "grid": interaction_grid(answer) if answer is not None else None,
         "cited": cited_in(answer) if answer is not None else None,
         "warned": warned_in(answer) if answer is not None else None,

@@ -24,8 +24,8 @@ def answer_call(runtime: Any, kb: KnowledgeBase, service: CdsService, call: Serv
         if service.id == OPTIONS_ID:
             gathered = gather(service, call, fhir)
             return CdsResponse(cards=patient_view_cards(kb, runtime, gathered, cards))
-        drafts = _draft_orders(call)
-        gathered = gather(service, call, fhir)
+        drafts, draft_medications = _draft_orders(call)
+        gathered = gather(service, call, fhir, extra=draft_medications)
         return CdsResponse(cards=order_cards(kb, runtime, gathered, drafts, call, cards))
 
 
@@ -72,19 +72,26 @@ def _draft_orders(call: ServiceRequest) -> list[Any]:
     if parsed.get_resource_type() != "Bundle":
         raise CdsError(400, "invalid", "context.draftOrders must be a Bundle.", ["context.draftOrders"])
     drafts = [e.resource for e in parsed.entry or [] if e.resource is not None and e.resource.get_resource_type() == "MedicationRequest"]
+    # Medications sent beside the drafts (referenced by id or by the entry's fullUrl)
+    medications = [(e.resource, str(e.fullUrl) if e.fullUrl else None) for e in parsed.entry or []
+                   if e.resource is not None and e.resource.get_resource_type() == "Medication"]  # fmt: skip
     selections = call.context.get("selections")
     if call.hook == "order-select" and isinstance(selections, list) and selections:
         chosen = {str(s) for s in selections}
         selected = [d for d in drafts if f"MedicationRequest/{d.id}" in chosen]
-        return selected or drafts
-    return drafts
+        return selected or drafts, medications
+    return drafts, medications
 
 
 def order_cards(kb: KnowledgeBase, runtime: Any, gathered: Any, drafts: list[Any], call: ServiceRequest, cards: CardMaker) -> list[Card]:
     reading = read_record(runtime.codes, gathered.record)
-    reader = FhirReader(runtime.codes, gathered.record.medications)
+    reader = FhirReader(runtime.codes, gathered.record.medications, gathered.record.urls)
     draft_names: list[Any] = []
     for draft in drafts:
+        if getattr(draft, "doNotPerform", None):  # an order not to give the medicine: nothing to check it against
+            reading.not_mapped.append(NotMapped(f"MedicationRequest/{draft.id}" if draft.id else "MedicationRequest", "draft order",
+                                                "an order not to give this medicine (doNotPerform): not checked"))  # fmt: skip
+            continue
         names = reader.medication_names(draft)
         if names is None:
             reading.not_mapped.append(NotMapped(f"MedicationRequest/{draft.id}" if draft.id else "MedicationRequest", "draft order",

@@ -13,7 +13,7 @@ import httpx
 from schemas.cdshooks import ServiceRequest
 from service.cdshooks.outcome import CdsError
 from service.cdshooks.services import PATIENT, CdsService
-from service.fhir.resources import FhirInputError, Record, resources_in
+from service.fhir.resources import FhirInputError, Record, entries_in
 
 FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 MAX_PAGES = 5
@@ -70,7 +70,7 @@ class FhirSource:
 
     def prefetched(self, key: str) -> list[Any] | None:
         try:
-            return resources_in(self.prefetch.get(key), f"prefetch.{key}")
+            return entries_in(self.prefetch.get(key), f"prefetch.{key}")
         except FhirInputError as error:
             raise _fhir_error(error) from None
 
@@ -91,7 +91,7 @@ class FhirSource:
                 return None
             try:
                 body = response.json()
-                items = resources_in(body, where)
+                items = entries_in(body, where)
             except (ValueError, FhirInputError):
                 return None
             if items is None:
@@ -103,7 +103,7 @@ class FhirSource:
         return found
 
 
-def gather(service: CdsService, request: ServiceRequest, source: FhirSource, extra: list[Any] | None = None) -> Gathered:
+def gather(service: CdsService, request: ServiceRequest, source: FhirSource, extra: list[tuple[Any, str | None]] | None = None) -> Gathered:
     patient_id = request.context.get("patientId")
     if not isinstance(patient_id, str) or not FHIR_ID.match(patient_id):
         raise CdsError(400, "invalid", "context.patientId must be a FHIR id.", ["context.patientId"])
@@ -119,8 +119,8 @@ def gather(service: CdsService, request: ServiceRequest, source: FhirSource, ext
         if resources is None:
             (absent_required if key in service.required else gathered.missing).append(key)
             continue
-        for resource in resources:
-            record.add(resource)
+        for resource, full_url in resources:
+            record.add(resource, full_url)
     if absent_required:
         keys = ", ".join(sorted(absent_required))
         raise CdsError(
@@ -128,8 +128,8 @@ def gather(service: CdsService, request: ServiceRequest, source: FhirSource, ext
             "fhirServer with fhirAuthorization.", [f"prefetch.{k}" for k in sorted(absent_required)],
             f"CDS Hooks prefetch key(s) {keys} absent, null or an OperationOutcome, and no usable FHIR server.",
         )  # fmt: skip
-    for resource in extra or []:
-        record.add(resource)
+    for resource, full_url in extra or []:
+        record.add(resource, full_url)
     _resolve_medications(record, source)
     return gathered
 
@@ -137,12 +137,12 @@ def gather(service: CdsService, request: ServiceRequest, source: FhirSource, ext
 def _resolve_medications(record: Record, source: FhirSource) -> None:
     """Fetch `Medication/{id}` references that neither contained nor prefetched resources answer."""
     wanted = set()
-    for resource in [*record.medication_requests, *record.medication_statements]:
+    for resource in [*record.medication_requests, *record.medication_statements, *record.medication_administrations]:
         reference = getattr(resource.medicationReference, "reference", None) if resource.medicationReference else None
         if reference and reference.startswith("Medication/"):
             med_id = reference.split("/", 1)[1]
             if FHIR_ID.match(med_id) and med_id not in record.medications:
                 wanted.add(med_id)
     for med_id in sorted(wanted)[:20]:
-        for resource in source.fetch(f"Medication/{med_id}", "fhirServer.Medication") or []:
-            record.add(resource)
+        for resource, full_url in source.fetch(f"Medication/{med_id}", "fhirServer.Medication") or []:
+            record.add(resource, full_url)

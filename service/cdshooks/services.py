@@ -23,9 +23,9 @@ class CdsService:
     usage: str
 
 
-def _loinc_any(codes: list[str]) -> str:
+def _any_of(codes: FhirCodes, *roles: str) -> str:
     # token search with equality on several codes (comma = OR): inside the spec's recommended prefetch subset
-    return ",".join(f"http://loinc.org|{code}" for code in codes)
+    return ",".join(f"{system}|{code}" for role in roles for system, code in codes.codings_for(role))
 
 
 def build_services(codes: FhirCodes) -> dict[str, CdsService]:
@@ -40,15 +40,20 @@ def build_services(codes: FhirCodes) -> dict[str, CdsService]:
         description="Evidence-linked tyrosine kinase inhibitor treatment options for the patient's cancer, the regimens "
         "excluded for a clinical reason, and label interactions with the patient's active medicines, each with its "
         "evidence level, citations and why it matched. Read from mCODE cancer conditions, Genomics Reporting variant "
-        "Observations, PD-L1, stage group and blood count (platelets, haemoglobin) Observations and RxNorm-coded medicines.",
+        "Observations, PD-L1, stage group, ECOG, MSI / TMB / HER2, QTc and blood count (platelets, haemoglobin) "
+        "Observations and RxNorm-coded medicines.",
         prefetch={
             "patient": f"Patient/{PATIENT}",
             "conditions": f"Condition?patient={PATIENT}",
-            "variants": f"Observation?patient={PATIENT}&code={_loinc_any(codes.codes_for('variant'))}",
-            "pdl1": f"Observation?patient={PATIENT}&code={_loinc_any(codes.codes_for('pd_l1'))}",
-            "staging": f"Observation?patient={PATIENT}&code={_loinc_any(codes.codes_for('stage_group'))}",
-            "bloodCounts": f"Observation?patient={PATIENT}&code={_loinc_any(codes.codes_for('platelets') + codes.codes_for('haemoglobin'))}",
+            "variants": f"Observation?patient={PATIENT}&code={_any_of(codes, 'variant', 'diagnostic_implication')}",
+            "pdl1": f"Observation?patient={PATIENT}&code={_any_of(codes, 'pd_l1')}",
+            "staging": f"Observation?patient={PATIENT}&code={_any_of(codes, 'stage_group')}",
+            "bloodCounts": f"Observation?patient={PATIENT}&code={_any_of(codes, 'platelets', 'haemoglobin')}",
+            "performanceStatus": f"Observation?patient={PATIENT}&code={_any_of(codes, 'ecog', 'karnofsky')}",
+            "tumorMarkers": f"Observation?patient={PATIENT}&code={_any_of(codes, 'msi', 'tmb', 'her2')}",
+            "qtc": f"Observation?patient={PATIENT}&code={_any_of(codes, 'qtc')}",
             **medications,
+            "medicationAdministrations": f"MedicationAdministration?patient={PATIENT}&status=in-progress",
         },
         required=frozenset({"conditions", "variants", "medicationRequests"}),
         usage="Needs prefetch of conditions, variants and medicationRequests, or fhirServer with fhirAuthorization.",

@@ -78,6 +78,18 @@ class FhirCodes:
     def codes_for(self, role: str) -> list[str]:
         return [code for (_, code), r in self.observation_roles.items() if r == role]
 
+    def codings_for(self, role: str) -> list[tuple[str, str]]:
+        """(system, code) of every Observation.code that has this role, for search tokens."""
+        return [key for key, r in self.observation_roles.items() if r == role]
+
+    def role_of(self, concept: object) -> str | None:
+        """The role of an Observation.code: the first of its codings that the table names."""
+        for coding in getattr(concept, "coding", None) or []:
+            role = self.observation_roles.get((str(coding.system), str(coding.code)))
+            if role is not None:
+                return role
+        return None
+
 
 def read_fhir_codes(knowledge_dir: Path) -> FhirCodes:
     cancer = _CancerFile.model_validate(yaml.safe_load((knowledge_dir / "fhir_cancer_codes.yaml").read_text(encoding="utf-8")))

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 
 # Resource types this door reads; anything else in a prefetch bundle is reported, not parsed.
 READ_TYPES = {
-    "Bundle", "Patient", "Condition", "Observation", "MedicationRequest", "MedicationStatement", "Medication",
-    "OperationOutcome",
+    "Bundle", "Patient", "Condition", "Observation", "MedicationRequest", "MedicationStatement", "MedicationAdministration",
+    "Medication", "OperationOutcome",
 }  # fmt: skip
 
 
@@ -61,28 +61,42 @@ class Record:
     observations: list[Resource] = field(default_factory=list)
     medication_requests: list[Resource] = field(default_factory=list)
     medication_statements: list[Resource] = field(default_factory=list)
-    medications: dict[str, Resource] = field(default_factory=dict)
+    medication_administrations: list[Resource] = field(default_factory=list)
+    medications: dict[str, Resource] = field(default_factory=dict)  # by id, and by the entry's fullUrl
+    urls: dict[str, str] = field(default_factory=dict)  # a Bundle entry's fullUrl -> "Type/id", for references by fullUrl
     other: list[str] = field(default_factory=list)  # "Type/id" of resources this door does not read
 
-    def add(self, resource: Resource) -> None:
+    def add(self, resource: Resource, full_url: str | None = None) -> None:
         kind = resource.get_resource_type()
+        if full_url:
+            self.urls[full_url] = f"{kind}/{resource.id}" if resource.id else full_url
         target = {
             "Patient": self.patient,
             "Condition": self.conditions,
             "Observation": self.observations,
             "MedicationRequest": self.medication_requests,
             "MedicationStatement": self.medication_statements,
+            "MedicationAdministration": self.medication_administrations,
         }.get(kind)
         if target is not None:
             target.append(resource)
-        elif kind == "Medication" and resource.id:
-            self.medications[resource.id] = resource
+        elif kind == "Medication":
+            if resource.id:
+                self.medications[resource.id] = resource
+            if full_url:
+                self.medications[full_url] = resource
         else:
-            self.other.append(kind)
+            self.other.append(f"{kind}/{resource.id}" if resource.id else kind)
 
 
 def resources_in(value: Any, where: str) -> list[Resource] | None:
     """The resources a prefetch value holds, or None when it counts as missing (null or an OperationOutcome)."""
+    entries = entries_in(value, where)
+    return None if entries is None else [resource for resource, _ in entries]
+
+
+def entries_in(value: Any, where: str) -> list[tuple[Resource, str | None]] | None:
+    """Like `resources_in`, with each Bundle entry's fullUrl (references inside a Bundle may use it)."""
     if value is None:
         return None
     resource = parse_resource(value, where)
@@ -90,11 +104,11 @@ def resources_in(value: Any, where: str) -> list[Resource] | None:
     if kind == "OperationOutcome":
         return None
     if kind != "Bundle":
-        return [resource]
-    found: list[Resource] = []
+        return [(resource, None)]
+    found: list[tuple[Resource, str | None]] = []
     for entry in resource.entry or []:
         item = entry.resource
         # a search Bundle may carry an OperationOutcome entry (search mode 'outcome'): it is not patient data
         if item is not None and item.get_resource_type() != "OperationOutcome":
-            found.append(item)
+            found.append((item, str(entry.fullUrl) if entry.fullUrl else None))
     return found

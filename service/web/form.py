@@ -36,6 +36,46 @@ class FormResult:
     profile: PatientProfileInput | None
     values: dict[str, str]
     problems: list[str] = field(default_factory=list)
+    controls: dict[str, str] = field(default_factory=dict)  # problem sentence -> the id of the control to fix
+
+
+# What each profile field is called on the form, the control that sets it, and what to enter: a problem says what
+# to fix in the form's words, never the schema's (pydantic's messages name types and paths the user never sees).
+FIELD_HELP: dict[str, tuple[str, str, str]] = {
+    "cancer_type": ("cancer_type", "Cancer type", "choose a cancer type from the list."),
+    "stage": ("stage", "Stage or phase", "choose a stage from the list, or Not stated."),
+    "pd_l1": ("pd_l1_value", "PD-L1 value", "enter a number from 0 to 100."),
+    "ecog": ("ecog", "ECOG performance status", "choose 0, 1, 2, 3 or 4, or Not stated."),
+    "organ_function.qtc_ms": ("qtc_ms", "QTc (ms)", "enter a number of milliseconds from 200 to 800."),
+    "organ_function.creatinine_clearance_ml_min": ("creatinine_clearance_ml_min", "Creatinine clearance (mL/min)", "enter a number from 0 to 300."),
+    "blood_counts.platelets": ("platelets", "Platelets", "enter a count from 0 to 5000 (x10^9/L), or a number with its unit, such as 85 K/uL."),
+    "blood_counts.haemoglobin": ("haemoglobin", "Haemoglobin", "enter a value from 0 to 30 (g/dL), or a number with its unit, such as 92 g/L."),
+    "blood_counts.transfusion_dependent": ("transfusion_dependent", "Red-cell transfusion dependent", "choose Yes, No or Not known."),
+    "mutations": ("other_mutations", "Other alterations", "give at most 50, each in 200 characters or fewer, separated by commas."),
+    "biomarkers": ("other_mutations", "Biomarkers", "choose each biomarker's result from its list."),
+    "prior_therapies": ("prior_1_drugs", "Prior therapy", "give at most 10 drugs per line, each in 100 characters or fewer."),
+    "current_medications": (MEDICATION_LIST, "Current medications", "give at most 60 medications, each in 200 characters or fewer."),
+    "conditions": ("conditions", "Conditions", "give at most 30 conditions, one per line, each in 200 characters or fewer."),
+    "brain_metastases": ("brain_metastases", "Brain metastases", "choose a status from the list."),
+}
+
+
+def _problem_for(loc: tuple[object, ...], values: dict[str, str]) -> tuple[str, str | None]:
+    """One sentence saying which control to change and what to enter, and that control's id."""
+    first = str(loc[0]) if loc else ""
+    key = f"{first}.{loc[1]}" if first in ("organ_function", "blood_counts") and len(loc) > 1 else first
+    if key not in FIELD_HELP:
+        return f"{field_path(loc)}: check this entry.", None
+    control, label, fix = FIELD_HELP[key]
+    index = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+    if first == "current_medications" and index is not None:
+        rows = sorted(int(k.removeprefix("medication_")) for k, v in values.items()
+                      if k.startswith("medication_") and k.removeprefix("medication_").isdigit() and v.strip())  # fmt: skip
+        control, label = (f"medication_{rows[index]}", f"Medication {rows[index]}") if index < len(rows) else (MEDICATION_LIST, "More medications")
+        fix = "shorten it to 200 characters or fewer."
+    elif first == "prior_therapies" and index is not None:
+        control, label = f"prior_{index + 1}_drugs", f"Prior therapy line {index + 1}"
+    return f"{label}: {fix}", control
 
 
 def _lines(value: str) -> list[str]:
@@ -74,11 +114,21 @@ def profile_from_form(values: dict[str, str]) -> FormResult:
     ]
     scoring, score = values.get("pd_l1_scoring", ""), values.get("pd_l1_value", "").strip()
     problems: list[str] = []
+    controls: dict[str, str] = {}
+
+    def problem(control: str, message: str) -> None:
+        problems.append(message)
+        controls[message] = control
+
     if scoring and score:
         try:
             body["pd_l1"] = {scoring: float(score)}
         except ValueError:
-            problems.append("PD-L1: the value must be a number.")
+            problem("pd_l1_value", "PD-L1 value: enter a number from 0 to 100.")
+    elif score:  # a value with no scoring system cannot be read: say so rather than drop it
+        problem("pd_l1_scoring", "PD-L1 scoring system: choose TPS, CPS or IC for the value given, or clear the value.")
+    elif scoring:
+        problem("pd_l1_value", "PD-L1 value: enter the score for the scoring system chosen, or set the scoring system to Not tested.")
     prior_status = values.get("prior_status", "unknown")
     if prior_status == "none":
         body["prior_therapies"] = []
@@ -88,6 +138,11 @@ def profile_from_form(values: dict[str, str]) -> FormResult:
             for n in range(1, PRIOR_LINES + 1)
             if (drugs := [d for d in (p.strip() for p in values.get(f"prior_{n}_drugs", "").replace("+", ",").split(",")) if d])
         ]
+        for n in range(1, PRIOR_LINES + 1):
+            if not values.get(f"prior_{n}_drugs", "").strip() and (values.get(f"prior_{n}_outcome") or "unknown") != "unknown":
+                problem(f"prior_{n}_drugs", f"Prior therapy line {n}: enter the drugs given with this outcome, or set the outcome to unknown.")
+        if not body["prior_therapies"]:  # "as listed" with nothing listed is not "treatment-naive": ask, never assume
+            problem("prior_1_drugs", "Prior therapy: enter the drugs of line 1, or choose None (treatment-naive) or Not stated.")
     body["current_medications"] = medications_from_form(values)
     if values.get("ecog", "").strip():
         body["ecog"] = int(values["ecog"]) if values["ecog"].strip().isdigit() else values["ecog"].strip()
@@ -97,24 +152,30 @@ def profile_from_form(values: dict[str, str]) -> FormResult:
     if conditions:
         body["conditions"] = conditions
     organ_function: dict[str, float] = {}
-    for key, label in (("creatinine_clearance_ml_min", "Creatinine clearance"), ("qtc_ms", "QTc")):
+    for key in ("creatinine_clearance_ml_min", "qtc_ms"):
         if values.get(key, "").strip():
             try:
                 organ_function[key] = float(values[key])
             except ValueError:
-                problems.append(f"{label}: the value must be a number.")
+                control, label, fix = FIELD_HELP[f"organ_function.{key}"]
+                problem(control, f"{label}: {fix}")
     if organ_function:
         body["organ_function"] = organ_function
     blood_counts = _blood_counts_from_form(values)
     if blood_counts:
         body["blood_counts"] = blood_counts
     if problems:
-        return FormResult(profile=None, values=values, problems=problems)
+        return FormResult(profile=None, values=values, problems=problems, controls=controls)
     try:
         return FormResult(profile=PatientProfileInput.model_validate(body), values=values)
     except ValidationError as error:
-        messages = {f"{field_path(e['loc'])}: {e['msg']}" for e in error.errors(include_input=False)}
-        return FormResult(profile=None, values=values, problems=sorted(messages))
+        for e in error.errors(include_input=False):
+            message, control = _problem_for(tuple(e["loc"]), values)
+            if message not in problems:
+                problems.append(message)
+                if control:
+                    controls[message] = control
+        return FormResult(profile=None, values=values, problems=problems, controls=controls)
 
 
 def _blood_counts_from_form(values: dict[str, str]) -> dict[str, float | str]:

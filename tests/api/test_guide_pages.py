@@ -56,7 +56,23 @@ def test_prior_status_distinguishes_not_stated_from_none():
 def test_out_of_range_pd_l1_is_named_on_the_page_not_echoed(client):
     response = client.post("/guide/panel", data={"cancer_type": "NSCLC", "pd_l1_scoring": "tps", "pd_l1_value": "512"})
     assert response.status_code == 200
-    assert "pd_l1.tps" in response.text and "512" not in response.text
+    assert "PD-L1 value: enter a number from 0 to 100." in response.text and "512" not in response.text
+    assert 'href="#pd_l1_value"' in response.text  # the problem links to the control to fix
+
+
+def test_problems_name_the_form_control_in_its_words_once_each():
+    # a union field (a number or text) fails twice in the schema: the page says it once, in the form's words
+    assert profile_from_form({"cancer_type": "CML", "ecog": "7"}).problems == ["ECOG performance status: choose 0, 1, 2, 3 or 4, or Not stated."]
+    result = profile_from_form({"cancer_type": "CML", "medication_3": "x" * 250})
+    assert result.problems == ["Medication 3: shorten it to 200 characters or fewer."]
+    assert result.controls == {result.problems[0]: "medication_3"}
+
+
+def test_a_value_whose_meaning_is_missing_is_a_problem_not_dropped():
+    assert profile_from_form({"cancer_type": "NSCLC", "pd_l1_value": "50"}).problems == [
+        "PD-L1 scoring system: choose TPS, CPS or IC for the value given, or clear the value."]
+    listed_nothing = profile_from_form({"cancer_type": "CML", "prior_status": "listed"})
+    assert listed_nothing.profile is None and "Prior therapy: enter the drugs of line 1" in listed_nothing.problems[0]
 
 
 def test_unknown_cancer_type_is_named_on_the_page(client):
@@ -140,7 +156,7 @@ def test_patient_fields_and_any_number_of_medications_reach_the_profile():
     assert profile.conditions == ["myasthenia gravis", "history of pneumonitis"]
     assert profile.organ_function.qtc_ms == 470
     assert profile.current_medications == ["omeprazole", "rifampin", "simvastatin 20 mg", "warfarin"]
-    assert profile_from_form({"cancer_type": "NSCLC", "qtc_ms": "long"}).problems == ["QTc: the value must be a number."]
+    assert profile_from_form({"cancer_type": "NSCLC", "qtc_ms": "long"}).problems == ["QTc (ms): enter a number of milliseconds from 200 to 800."]
 
 
 def test_posted_medication_rows_all_come_back(client):

@@ -61,6 +61,22 @@
     summary.focus({ preventScroll: true });
   }
 
+  // each problem the panel names marks its control invalid (aria-describedby points at the sentence saying what to fix, so it is read with the control)
+  function markProblems() {
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (control) {
+      control.removeAttribute("aria-invalid");
+      control.removeAttribute("aria-describedby");
+    });
+    var items = panel.querySelectorAll("[data-problem-for]");
+    Array.prototype.forEach.call(items, function (item) {
+      var control = document.getElementById(item.getAttribute("data-problem-for"));
+      if (!control) { return; }
+      control.setAttribute("aria-invalid", "true");
+      control.setAttribute("aria-describedby", item.id);
+    });
+    return items.length;
+  }
+
   function bindPanel() {
     var button = document.getElementById("print-button");
     if (button) {
@@ -96,9 +112,14 @@
           answer.getAttribute("data-warnings") + " interaction warnings.");
         // Only an explicit request moves focus: live updates while typing leave it in the form.
         if (focusSummary) { showSummary(); }
+      } else if (markProblems()) {
+        announce("Recommendations not available: fix the entries listed in the panel.");
+        var first = panel.querySelector(".problems a");
+        if (focusSummary && first) { first.focus(); }
       } else {
         announce("Recommendations not available: see the panel.");
       }
+      if (answer) { markProblems(); }
     }).catch(function () {
       if (mine !== generation) { return; }
       panel.setAttribute("aria-busy", "false");
@@ -111,6 +132,15 @@
     timer = window.setTimeout(function () { refresh(false); }, 250);
   }
 
+  // a problem's link takes the keyboard to the control to fix
+  panel.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest(".problems a[href^='#']") : null;
+    var control = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+    if (!control || control.disabled) { return; }
+    event.preventDefault();
+    control.focus();
+    control.scrollIntoView({ block: "center" });
+  });
   cancerType.addEventListener("change", applyCancerType);
   form.addEventListener("change", schedule);
   form.addEventListener("input", function (event) {
