@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from schemas.responses import Coverage
 from service.engine.normalise import NormalisedProfile
+from service.engine.shown import assembled
 from service.knowledge.index import KnowledgeBase
 from service.knowledge.records import Indication, Regimen
 
@@ -30,8 +31,8 @@ def coverage_for(kb: KnowledgeBase, profile: NormalisedProfile) -> Coverage:
     """The regimens the knowledge holds for the patient's cancer type and for its line, in numbers and words:
     worked out once per type, line and coverage, and built anew for each answer."""
     key = ("coverage_for", profile.cancer_type, profile.line, profile.covered)
-    fields = kb.once(key, lambda: _coverage(kb, profile).model_dump(exclude_unset=True))
-    return Coverage(**fields)  # type: ignore[arg-type]
+    fields = kb.once(key, lambda: _coverage(kb, profile).model_dump())
+    return assembled(Coverage, dict(fields))
 
 
 def _coverage(kb: KnowledgeBase, profile: NormalisedProfile) -> Coverage:

@@ -90,8 +90,9 @@ def to_record(evidence: Evidence) -> EvidenceRecord:
 
 # Responses cite each source once, in their top-level `citations`, and items carry the ids. A citation is
 # built once per knowledge base (the knowledge is immutable) and kept under its id for every later answer.
-def _cited_key(citation_id: str) -> tuple[str, str]:
-    return ("cited", citation_id)
+def _cited(kb: KnowledgeBase) -> dict[str, EvidenceCitation | LabelCitation]:
+    """Citation id -> the citation, for every citation built so far."""
+    return kb.once(("cited",), dict)  # type: ignore[no-any-return]
 
 
 def cite_evidence(kb: KnowledgeBase, ids: Iterable[str]) -> list[str]:
@@ -101,8 +102,8 @@ def cite_evidence(kb: KnowledgeBase, ids: Iterable[str]) -> list[str]:
     found = kb.memo.get(key)
     if not isinstance(found, tuple):
         for evidence in kb.citable_evidence(list(dict.fromkeys(ids))):
-            if _cited_key(evidence.id) not in kb.memo:
-                kb.memo[_cited_key(evidence.id)] = to_citation(evidence)
+            if evidence.id not in _cited(kb):
+                _cited(kb)[evidence.id] = to_citation(evidence)
         found = tuple(e.id for e in kb.citable_evidence(list(dict.fromkeys(ids))))
         kb.memo[key] = found
     return list(found)
@@ -128,10 +129,11 @@ def cite_label(
             id=f"label:{digest}", title=title, url=url, set_id=set_id, version=version, section=section, read_from=read_from
         )
         kb.memo[key] = citation
-        kb.memo[_cited_key(citation.id)] = citation
+        _cited(kb)[citation.id] = citation
     return citation
 
 
 def citations_for(kb: KnowledgeBase, ids: Iterable[str]) -> dict[str, EvidenceCitation | LabelCitation]:
     """The citations an answer refers to, by id, in the order first referred to."""
-    return {i: kb.memo[_cited_key(i)] for i in dict.fromkeys(ids)}  # type: ignore[misc]
+    cited = _cited(kb)
+    return {i: cited[i] for i in dict.fromkeys(ids)}

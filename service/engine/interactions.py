@@ -491,18 +491,20 @@ def check_interactions(
     unrecognised = list(dict.fromkeys(unrecognised))
     answer = kb.cached("pair_answers", lambda *pair: _pair_answer(kb, *pair), _PAIR_CACHE_SIZE)
     for subject in subjects:
+        name, formulation = subject.name, subject.formulation
         for other in medications:
-            pair = (subject.name, other.name)
-            if other.name == subject.name or pair in seen:
+            pair = (name, other.name)
+            if other.name == name or pair in seen:
                 continue
             seen.add(pair)
-            finding, shown = answer(subject.name, subject.formulation, other.name, other.formulation, other.input)
+            finding, shown = answer(name, formulation, other.name, other.formulation, other.input)
             if finding.warning is not None:
                 warnings.append(finding.warning)
             if finding.cleared is not None:
                 cleared.append(finding.cleared)
             pairs.append(shown)
-        pairs.extend(_not_in_catalogue(subject.name, text) for text in unrecognised)  # never kept: the entry is the caller's
+        if unrecognised:
+            pairs.extend(_not_in_catalogue(name, text) for text in unrecognised)  # never kept: the entry is the caller's
     warnings.sort(key=lambda w: (_SEVERITY_RANK[w.severity], w.drug, w.interacting_drug))
     cleared.sort(key=lambda c: (c.drug, c.interacting_drug))
     # the scope is only news for drugs actually checked against something
@@ -546,5 +548,11 @@ def _not_in_catalogue(subject: str, text: str) -> InteractionPair:
 
 def interaction_subjects(kb: KnowledgeBase, drugs: Iterable[DrugRef]) -> list[DrugRef]:
     """The drugs whose labels or classes carry rules: the side of each pair a rule is written for."""
-    subject_classes = kb.once(("class_rule_subjects",), lambda: frozenset(r.subject_class for r in kb.class_rules))
-    return [d for d in drugs if d.name in kb.labels or subject_classes.intersection(kb.drug_classes(d.name))]  # type: ignore[attr-defined]
+    subjects = kb.once(("interaction_subject_drugs",), lambda: _subject_drugs(kb))
+    return [d for d in drugs if d.name in subjects]
+
+
+def _subject_drugs(kb: KnowledgeBase) -> frozenset[str]:
+    """Every drug with a label record, or in a class a class rule is written for: found once per knowledge base."""
+    subject_classes = frozenset(r.subject_class for r in kb.class_rules)
+    return frozenset(kb.labels) | {name for name, drug in kb.drugs.items() if subject_classes.intersection(drug.classes)}

@@ -7,6 +7,8 @@ its basis line by line.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal, NamedTuple
 
@@ -19,8 +21,10 @@ from service.knowledge.records import (
     BiomarkerCriterion,
     BloodCountCriterion,
     Indication,
+    PatientRule,
     PriorTherapyCriterion,
     Regimen,
+    ResistanceRule,
     Setting,
 )
 
@@ -38,8 +42,9 @@ _SETTING_AXES: tuple[frozenset[Setting], ...] = (
 _SETTING_EQUIVALENTS = {Setting.ADVANCED: {Setting.METASTATIC}, Setting.METASTATIC: {Setting.ADVANCED}}
 
 
-@dataclass(frozen=True)
-class Exclusion:
+class Exclusion(NamedTuple):
+    """Why a regimen or indication is not offered: a tuple, as many are made and compared on every answer."""
+
     kind: ExclusionKind
     detail: str
     evidence: tuple[str, ...] = ()
@@ -78,7 +83,11 @@ class Judgement(NamedTuple):
         return Criterion(criterion=self.criterion, requirement=self.requirement, finding=self.finding, result=self.result)
 
 
-@dataclass
+# Judgement(*fields) without the Python-level __new__ a NamedTuple class has: judgements are made per criterion judged
+_tuple_new = tuple.__new__
+
+
+@dataclass(slots=True)
 class IndicationAssessment:
     regimen: Regimen
     indication: Indication
@@ -96,20 +105,25 @@ class IndicationAssessment:
     def incomplete(self) -> bool:
         """Shown with caveats: an open criterion, a caution or a condition not checked ranks an option after its complete
         equals (an option is never put first because its warning was not in our notes)."""
-        return bool(self.unknowns or self.cautions or self.unchecked)
+        if self.cautions or self.unchecked:
+            return True
+        for c in self.criteria:
+            if c.result == "unknown":
+                return True
+        return False
 
     def met(self, criterion: str, requirement: str, finding: str) -> None:
-        self.criteria.append(Judgement(criterion, requirement, finding, "met"))
+        self.criteria.append(_tuple_new(Judgement, (criterion, requirement, finding, "met")))
 
     def unknown(self, criterion: str, requirement: str, finding: str) -> None:
-        self.criteria.append(Judgement(criterion, requirement, finding, "unknown"))
+        self.criteria.append(_tuple_new(Judgement, (criterion, requirement, finding, "unknown")))
 
     def not_met(self, criterion: str, requirement: str, finding: str) -> None:
-        self.criteria.append(Judgement(criterion, requirement, finding, "not_met"))
+        self.criteria.append(_tuple_new(Judgement, (criterion, requirement, finding, "not_met")))
         self.applicable = False
 
     def exclude(self, criterion: str, requirement: str, finding: str, exclusion: Exclusion) -> None:
-        self.criteria.append(Judgement(criterion, requirement, finding, "not_met"))
+        self.criteria.append(_tuple_new(Judgement, (criterion, requirement, finding, "not_met")))
         self.exclusions.append(exclusion)
 
 
@@ -159,43 +173,107 @@ def indication_relation(kb: KnowledgeBase, profile_code: str, indication: Indica
     return found  # type: ignore[return-value]
 
 
+# A gate says whether the indication can still apply to the profile, and records its judgement when given an
+# assessment (without one it only screens); a check records what excludes or cautions an indication that applies.
+Gate = Callable[["NormalisedProfile", "IndicationAssessment | None"], bool]
+Step = Callable[["NormalisedProfile", "IndicationAssessment"], None]
+
+
 @dataclass(frozen=True)
-class _IndicationTerms:
-    """The request-independent words and sets of an indication's criteria, made once per indication."""
+class CompiledIndication:
+    """One indication's criteria made once per knowledge base into steps that judge a profile: their words, sets and
+    bounds are read from the knowledge once, so judging a patient is comparisons and set lookups."""
 
-    cancer_type: str
-    settings: str
-    wanted_settings: frozenset[Setting]
-    line: str
+    regimen: Regimen
+    indication: Indication
+    # cancer type, setting, line, prior therapy and drivers, in this order, each with the criterion it judges: once
+    # one is not met, the indication cannot apply
+    gates: tuple[tuple[str, Gate], ...]
+    # histology, biomarkers, PD-L1, blood counts, patient context, unresolved resistance: they exclude or caution
+    checks: tuple[Step, ...]
+    # the exclusion a patient who fits a withdrawn indication is told of
+    withdrawn: Exclusion | None
+    # the lines of therapy it is for (the last unbounded: sys.maxsize), the quickest gate to screen on
+    first_line: int
+    last_line: int
 
 
-def _terms(kb: KnowledgeBase, indication: Indication) -> _IndicationTerms:
-    key = ("indication_terms", indication.id)
+def compiled_indication(kb: KnowledgeBase, regimen: Regimen, indication: Indication) -> CompiledIndication:
+    """The indication's criteria as steps, compiled on first use and kept with the knowledge base."""
+    key = ("compiled_indication", regimen.id, indication.id)
     found = kb.memo.get(key)
-    if not isinstance(found, _IndicationTerms):
-        if indication.tumour_agnostic is not None:
-            excluded = indication.excluded_cancer_types
-            cancer_type = "any solid tumour (tumour-agnostic)" + (f", except {_names(kb, excluded)}" if excluded else "")
-        else:
-            # a type listed and excluded (liposarcoma for pazopanib) is named as an exclusion, never as a requirement
-            excluded = [c for c in indication.cancer_types if c in indication.excluded_cancer_types]
-            listed = [c for c in indication.cancer_types if c not in excluded]
-            cancer_type = _names(kb, listed) + " or a subtype" + (f", not {_names(kb, excluded)}" if excluded else "")
-        lines = indication.lines
-        if lines.max == lines.min:
-            line = f"line {lines.min}"
-        elif lines.max is None:
-            line = f"line {lines.min} or later"
-        else:
-            line = f"lines {lines.min} to {lines.max}"
-        found = _IndicationTerms(
-            cancer_type=cancer_type,
-            settings=" or ".join(s.value.replace("_", " ") for s in indication.settings),
-            wanted_settings=frozenset(indication.settings),
-            line=line,
-        )
-        kb.memo[key] = found
-    return found
+    if found is None:
+        found = kb.memo[key] = _compile_indication(kb, regimen, indication)
+    return found  # type: ignore[return-value]
+
+
+def _compile_indication(kb: KnowledgeBase, regimen: Regimen, indication: Indication) -> CompiledIndication:
+    # a criterion kind the indication does not use compiles to no step
+    gates = (
+        ("cancer type", _compile_cancer_type(kb, indication)),
+        ("disease setting", _compile_settings(indication)),
+        ("line of therapy", _compile_line(indication)),
+        ("prior therapy", _compile_prior(kb, indication)),
+        ("alteration", _compile_alterations(indication)),
+    )
+    checks = (
+        _compile_histology(kb, indication),
+        _compile_biomarkers(indication),
+        _compile_pd_l1(indication),
+        _compile_blood_counts(indication),
+        _compile_intensive_chemotherapy_fitness(indication),
+        _compile_patient_context(kb, regimen, indication),
+        _compile_pending_resistance(kb, regimen),
+        _compile_unchecked_mutations(kb, regimen),
+    )
+    return CompiledIndication(
+        regimen=regimen,
+        indication=indication,
+        gates=tuple((criterion, gate) for criterion, gate in gates if gate is not None),
+        checks=tuple(step for step in checks if step is not None),
+        withdrawn=_withdrawn(indication),
+        first_line=indication.lines.min,
+        last_line=sys.maxsize if indication.lines.max is None else indication.lines.max,
+    )
+
+
+def applying(profile: NormalisedProfile, compiled: tuple[CompiledIndication, ...]) -> list[CompiledIndication]:
+    """The indications among `compiled` that can apply to the patient: every gate holds (the line is screened first,
+    as most indications a patient's cancer type concerns are for other lines)."""
+    line = profile.line
+    return [c for c in compiled if c.first_line <= line <= c.last_line and _gates_hold(profile, c)]
+
+
+def _gates_hold(profile: NormalisedProfile, compiled: CompiledIndication) -> bool:
+    for _, gate in compiled.gates:
+        if not gate(profile, None):
+            return False
+    return True
+
+
+def failed_gate(profile: NormalisedProfile, compiled: CompiledIndication) -> str | None:
+    """The first criterion (cancer type, disease setting, line of therapy, prior therapy or alteration) that keeps
+    the indication from applying to the patient, or None when it applies; judged without recording why."""
+    for criterion, gate in compiled.gates:
+        if not gate(profile, None):
+            return criterion
+    return None
+
+
+def assess_compiled(profile: NormalisedProfile, compiled: CompiledIndication) -> IndicationAssessment:
+    """Judge every criterion of one compiled indication; stop early once it cannot apply."""
+    a = IndicationAssessment(compiled.regimen, compiled.indication)
+    for _, gate in compiled.gates:
+        if not gate(profile, a):
+            return a
+    for step in compiled.checks:
+        step(profile, a)
+    return a
+
+
+def assess_indication(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, indication: Indication) -> IndicationAssessment:
+    """Judge every criterion of one indication; stop early once it cannot apply."""
+    return assess_compiled(profile, compiled_indication(kb, regimen, indication))
 
 
 def _cancer_type_finding(kb: KnowledgeBase, profile: NormalisedProfile) -> str:
@@ -204,28 +282,35 @@ def _cancer_type_finding(kb: KnowledgeBase, profile: NormalisedProfile) -> str:
     return profile.memo["cancer_type_finding"]  # type: ignore[return-value]
 
 
-def _assess_tumour_agnostic(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    requirement = _terms(kb, a.indication).cancer_type
-    finding = _cancer_type_finding(kb, profile)
-    if indication_relation(kb, profile.cancer_type, a.indication) == "within":
-        a.met("cancer type", requirement, finding + ": a solid tumour; this indication is tumour-agnostic")
+def _compile_cancer_type(kb: KnowledgeBase, indication: Indication) -> Gate:
+    agnostic = indication.tumour_agnostic is not None
+    if agnostic:
+        excluded = indication.excluded_cancer_types
+        requirement = "any solid tumour (tumour-agnostic)" + (f", except {_names(kb, excluded)}" if excluded else "")
     else:
-        a.not_met("cancer type", requirement, finding)
+        # a type listed and excluded (liposarcoma for pazopanib) is named as an exclusion, never as a requirement
+        excluded = [c for c in indication.cancer_types if c in indication.excluded_cancer_types]
+        listed = [c for c in indication.cancer_types if c not in excluded]
+        requirement = _names(kb, listed) + " or a subtype" + (f", not {_names(kb, excluded)}" if excluded else "")
 
+    relations: dict[str, str] = {}  # the patient's cancer type -> how it stands to this indication's
 
-def _assess_cancer_type(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    if a.indication.tumour_agnostic is not None:
-        _assess_tumour_agnostic(kb, profile, a)
-        return
-    requirement = _terms(kb, a.indication).cancer_type
-    relation = indication_relation(kb, profile.cancer_type, a.indication)
-    finding = _cancer_type_finding(kb, profile)
-    if relation == "within":
-        a.met("cancer type", requirement, finding)
-    elif relation == "broader":
-        a.unknown("cancer type", requirement, finding + " is less specific than the studied population")
-    else:
-        a.not_met("cancer type", requirement, finding)
+    def assess_cancer_type(profile: NormalisedProfile, a: IndicationAssessment | None) -> bool:
+        relation = relations.get(profile.cancer_type)
+        if relation is None:
+            relation = relations[profile.cancer_type] = indication_relation(kb, profile.cancer_type, indication)
+        if a is None:
+            return relation != "other"
+        finding = _cancer_type_finding(kb, profile)
+        if relation == "within":
+            a.met("cancer type", requirement, finding + ": a solid tumour; this indication is tumour-agnostic" if agnostic else finding)
+        elif relation == "broader":
+            a.unknown("cancer type", requirement, finding + " is less specific than the studied population")
+        else:
+            a.not_met("cancer type", requirement, finding)
+        return a.applicable
+
+    return assess_cancer_type
 
 
 def _given_settings(profile: NormalisedProfile) -> tuple[frozenset[Setting], str]:
@@ -238,166 +323,260 @@ def _given_settings(profile: NormalisedProfile) -> tuple[frozenset[Setting], str
     return profile.memo["given_settings"]  # type: ignore[return-value]
 
 
-def _assess_settings(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    if a.indication.any_setting:
-        given = _given_settings(profile)[1] or "stage not needed"
-        a.met("disease setting", "any: the evidence is not restricted by disease setting", given)
-        return
-    terms = _terms(kb, a.indication)
-    wanted, requirement = terms.wanted_settings, terms.settings
-    if not profile.settings:
-        a.unknown("disease setting", requirement, "stage not given or not recognised")
-        return
-    given, finding = _given_settings(profile)
-    for axis in _SETTING_AXES:
-        wanted_here, given_here = wanted & axis, given & axis
-        if not wanted_here:
-            continue
-        if not given_here:
-            a.unknown("disease setting", requirement, f"{finding}; the {'phase' if Setting.CHRONIC_PHASE in axis else 'setting'} was not given")
-            return
-        if not wanted_here & given_here:
-            a.not_met("disease setting", requirement, finding)
-            return
-    a.met("disease setting", requirement, finding)
+_ANY_SETTING = "any: the evidence is not restricted by disease setting"
 
 
-def _assess_line(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    lines = a.indication.lines
-    requirement = _terms(kb, a.indication).line
-    finding = f"line {profile.line}"
-    if not (lines.min <= profile.line and (lines.max is None or profile.line <= lines.max)):
-        a.not_met("line of therapy", requirement, finding)
-    elif profile.prior_lines is None:
-        a.unknown("line of therapy", requirement, "prior therapy not given; first line assumed")
+def _compile_settings(indication: Indication) -> Gate:
+    if indication.any_setting:
+
+        def assess_any_setting(profile: NormalisedProfile, a: IndicationAssessment | None) -> bool:
+            if a is not None:
+                a.met("disease setting", _ANY_SETTING, _given_settings(profile)[1] or "stage not needed")
+            return True
+
+        return assess_any_setting
+    requirement = " or ".join(s.value.replace("_", " ") for s in indication.settings)
+    wanted = frozenset(indication.settings)
+    # each axis the indication names a setting on, with those settings and what a missing one is called
+    axes = tuple(
+        (axis, wanted & axis, "phase" if Setting.CHRONIC_PHASE in axis else "setting") for axis in _SETTING_AXES if wanted & axis
+    )
+
+    def assess_settings(profile: NormalisedProfile, a: IndicationAssessment | None) -> bool:
+        if not profile.settings:
+            if a is not None:
+                a.unknown("disease setting", requirement, "stage not given or not recognised")
+            return True
+        given, finding = _given_settings(profile)
+        for axis, wanted_here, word in axes:
+            if given.isdisjoint(axis):
+                if a is not None:
+                    a.unknown("disease setting", requirement, f"{finding}; the {word} was not given")
+                return True
+            if wanted_here.isdisjoint(given):
+                if a is not None:
+                    a.not_met("disease setting", requirement, finding)
+                return False
+        if a is not None:
+            a.met("disease setting", requirement, finding)
+        return True
+
+    return assess_settings
+
+
+def _compile_line(indication: Indication) -> Gate:
+    first, last = indication.lines.min, indication.lines.max
+    if last == first:
+        requirement = f"line {first}"
+    elif last is None:
+        requirement = f"line {first} or later"
     else:
-        a.met("line of therapy", requirement, finding)
+        requirement = f"lines {first} to {last}"
+
+    def assess_line(profile: NormalisedProfile, a: IndicationAssessment | None) -> bool:
+        line = profile.line
+        if line < first or (last is not None and line > last):
+            if a is not None:
+                a.not_met("line of therapy", requirement, f"line {line}")
+            return False
+        if a is None:
+            return True
+        if profile.prior_lines is None:
+            a.unknown("line of therapy", requirement, "prior therapy not given; first line assumed")
+        else:
+            a.met("line of therapy", requirement, f"line {line}")
+        return True
+
+    return assess_line
 
 
-def _prior_lines_matching(
-    kb: KnowledgeBase, profile: NormalisedProfile, criterion: PriorTherapyCriterion, outcomes: list[str] | None = None
-) -> list[str]:
-    """Prior lines with a drug the criterion names; `outcomes` keeps only lines with those outcomes."""
-    found = []
-    for line in profile.prior_lines or []:
-        if outcomes is not None:
-            if line.outcome not in outcomes:
+@dataclass(frozen=True)
+class _PriorCriterion:
+    """A prior-therapy criterion with the catalogue drugs it names (directly or by class) found once."""
+
+    description: str
+    min_count: int
+    drugs: frozenset[str]
+    # prior lines with these outcomes neither meet nor exclude (they caution, or do not count)
+    skipped_outcomes: frozenset[str]
+    caution_outcomes: tuple[str, ...]
+    caution: str
+
+    @classmethod
+    def of(cls, kb: KnowledgeBase, criterion: PriorTherapyCriterion) -> _PriorCriterion:
+        classes = set(criterion.classes)
+        named = {d for d, record in kb.drugs.items() if classes.intersection(record.classes)}
+        return cls(
+            description=criterion.description,
+            min_count=criterion.min_count,
+            drugs=frozenset(criterion.drugs) | named,
+            skipped_outcomes=frozenset(criterion.excluded_outcomes) | frozenset(criterion.caution_outcomes),
+            caution_outcomes=tuple(criterion.caution_outcomes),
+            caution=criterion.caution,
+        )
+
+    def lines_matching(self, profile: NormalisedProfile, outcomes: tuple[str, ...] | None = None) -> list[str]:
+        """Prior lines with a drug the criterion names; `outcomes` keeps only lines with those outcomes."""
+        found = []
+        for line in profile.prior_lines or []:
+            if outcomes is not None:
+                if line.outcome not in outcomes:
+                    continue
+            elif line.outcome in self.skipped_outcomes:
                 continue
-        elif line.outcome in criterion.excluded_outcomes or line.outcome in criterion.caution_outcomes:
-            continue
-        hits = [
-            d
-            for d in line.drugs
-            if d in criterion.drugs or set(kb.drug_classes(d)).intersection(criterion.classes)
-        ]
-        if hits:
-            found.append(f"line {line.number}: {' + '.join(hits)}")
-    return found
+            hits = [d for d in line.drugs if d in self.drugs]
+            if hits:
+                found.append(f"line {line.number}: {' + '.join(hits)}")
+        return found
 
 
 def _unrecognised_prior_drugs(profile: NormalisedProfile) -> bool:
     return any(line.unrecognised for line in profile.prior_lines or [])
 
 
-def _assess_prior(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    for criterion in a.indication.requires_prior:
-        found = _prior_lines_matching(kb, profile, criterion)
-        if len(found) >= criterion.min_count:
-            a.met("prior therapy", criterion.description, "; ".join(found))
-        elif profile.prior_lines is None:
-            a.not_met("prior therapy", criterion.description, "prior therapy not given")
-        elif _unrecognised_prior_drugs(profile):
-            a.unknown("prior therapy", criterion.description, "a prior-therapy drug was not recognised")
-        else:
-            a.not_met("prior therapy", criterion.description, "; ".join(found) or "none matching")
-    for criterion in a.indication.excludes_prior:
-        found = _prior_lines_matching(kb, profile, criterion)
-        if not found and _unrecognised_prior_drugs(profile):
-            a.unknown("prior therapy", f"no {criterion.description}", "a prior-therapy drug was not recognised")
-        if found:
-            a.exclude(
-                "prior therapy",
-                criterion.description,
-                "; ".join(found),
-                Exclusion("prior_therapy", f"{criterion.description}: {'; '.join(found)}", tuple(a.indication.evidence)),
-            )
-            continue
-        cautioned = _prior_lines_matching(kb, profile, criterion, outcomes=list(criterion.caution_outcomes))
-        if cautioned:
-            # not an exclusion the source makes: offered, with what the evidence population was
-            outcomes = " or ".join(criterion.caution_outcomes)
-            finding = f"{'; '.join(cautioned)} (stopped for {outcomes})"
-            a.met("prior therapy", f"{criterion.description}: not given, or stopped for {outcomes}", finding)
-            a.cautions.append(Caution(f"{finding}: {criterion.caution}", tuple(a.indication.evidence)))
-    for criterion in a.indication.prior_not_shown_covered:
-        found = _prior_lines_matching(kb, profile, criterion)
-        if found:
-            a.unchecked.append(
-                Unchecked(
-                    f"prior:{criterion.description}",
-                    f"not checked for {criterion.description} ({'; '.join(found)}): whether the evidence for this option "
-                    "covers patients after it was not read; options whose evidence enrolled such patients rank above it.",
+def _compile_prior(kb: KnowledgeBase, indication: Indication) -> Gate | None:
+    if not indication.requires_prior and not indication.excludes_prior and not indication.prior_not_shown_covered:
+        return None
+    required = tuple(_PriorCriterion.of(kb, c) for c in indication.requires_prior)
+    excluded = tuple(_PriorCriterion.of(kb, c) for c in indication.excludes_prior)
+    not_shown_covered = tuple(_PriorCriterion.of(kb, c) for c in indication.prior_not_shown_covered)
+    evidence = tuple(indication.evidence)
+
+    def assess_prior(profile: NormalisedProfile, a: IndicationAssessment | None) -> bool:
+        for criterion in required:
+            found = criterion.lines_matching(profile)
+            if len(found) >= criterion.min_count:
+                if a is not None:
+                    a.met("prior therapy", criterion.description, "; ".join(found))
+            elif profile.prior_lines is None:
+                if a is None:
+                    return False
+                a.not_met("prior therapy", criterion.description, "prior therapy not given")
+            elif _unrecognised_prior_drugs(profile):
+                if a is not None:
+                    a.unknown("prior therapy", criterion.description, "a prior-therapy drug was not recognised")
+            else:
+                if a is None:
+                    return False
+                a.not_met("prior therapy", criterion.description, "; ".join(found) or "none matching")
+        if a is None:
+            return True  # a prior therapy that excludes the indication does not stop it applying
+        for criterion in excluded:
+            found = criterion.lines_matching(profile)
+            if not found and _unrecognised_prior_drugs(profile):
+                a.unknown("prior therapy", f"no {criterion.description}", "a prior-therapy drug was not recognised")
+            if found:
+                a.exclude(
+                    "prior therapy",
+                    criterion.description,
+                    "; ".join(found),
+                    Exclusion("prior_therapy", f"{criterion.description}: {'; '.join(found)}", evidence),
                 )
-            )
+                continue
+            cautioned = criterion.lines_matching(profile, criterion.caution_outcomes) if criterion.caution_outcomes else []
+            if cautioned:
+                # not an exclusion the source makes: offered, with what the evidence population was
+                outcomes = " or ".join(criterion.caution_outcomes)
+                finding = f"{'; '.join(cautioned)} (stopped for {outcomes})"
+                a.met("prior therapy", f"{criterion.description}: not given, or stopped for {outcomes}", finding)
+                a.cautions.append(Caution(f"{finding}: {criterion.caution}", evidence))
+        for criterion in not_shown_covered:
+            found = criterion.lines_matching(profile)
+            if found:
+                a.unchecked.append(
+                    Unchecked(
+                        f"prior:{criterion.description}",
+                        f"not checked for {criterion.description} ({'; '.join(found)}): whether the evidence for this option "
+                        "covers patients after it was not read; options whose evidence enrolled such patients rank above it.",
+                    )
+                )
+        return a.applicable
+
+    return assess_prior
 
 
-def _assess_alterations(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    for group in a.indication.requires_alterations:
-        requirement = " or ".join(group)
-        hits = profile.alterations_matching(group)
-        if hits:
-            a.met("alteration", requirement, ", ".join(h.id for h in hits))
-        else:
-            a.not_met("alteration", requirement, "not detected or not reported")
-    for term in a.indication.excludes_alterations:
-        hits = profile.alterations_matching([term])
-        if hits:
-            found = ", ".join(h.id for h in hits)
-            a.exclude(
-                "alteration",
-                f"no {term}",
-                found,
-                Exclusion("biomarker", f"{found} detected: the evidence for this regimen excludes {term}", tuple(a.indication.evidence)),
-            )
-    for gene in a.indication.requires_negative:
-        requirement = f"{gene} driver alteration tested and not detected"
-        in_gene = [alt.id for alt in profile.detected if alt.gene == gene]
-        if in_gene:
-            found = ", ".join(in_gene)
-            a.exclude(
-                "driver status",
-                requirement,
-                f"{found} detected",
-                Exclusion(
+def _detected_with_terms(profile: NormalisedProfile) -> tuple[tuple[Alteration, frozenset[str]], ...]:
+    """Each detected alteration with its id and categories, the terms a criterion names it by: found once per profile."""
+    found = profile.memo.get("detected_with_terms")
+    if found is None:
+        found = profile.memo["detected_with_terms"] = tuple((alt, frozenset((alt.id, *alt.categories))) for alt in profile.detected)
+    return found  # type: ignore[return-value]
+
+
+def _compile_alterations(indication: Indication) -> Gate | None:
+    required = tuple((frozenset(group), " or ".join(group)) for group in indication.requires_alterations)
+    excluded = tuple((term, f"no {term}") for term in indication.excludes_alterations)
+    negative = tuple((gene, f"{gene} driver alteration tested and not detected") for gene in indication.requires_negative)
+    if not (required or excluded or negative):
+        return None
+    evidence = tuple(indication.evidence)
+
+    def assess_alterations(profile: NormalisedProfile, a: IndicationAssessment | None) -> bool:
+        detected = _detected_with_terms(profile)
+        if a is None:
+            # a detected alteration the indication excludes, or a driver where it needs none, does not stop it applying
+            return all(any(not group.isdisjoint(terms) for _, terms in detected) for group, _ in required)
+        for group, requirement in required:
+            hits = [alt.id for alt, terms in detected if not group.isdisjoint(terms)]
+            if hits:
+                a.met("alteration", requirement, ", ".join(hits))
+            else:
+                a.not_met("alteration", requirement, "not detected or not reported")
+        for term, requirement in excluded:
+            hits = [alt.id for alt, terms in detected if term in terms]
+            if hits:
+                found = ", ".join(hits)
+                a.exclude(
+                    "alteration",
+                    requirement,
+                    found,
+                    Exclusion("biomarker", f"{found} detected: the evidence for this regimen excludes {term}", evidence),
+                )
+        for gene, requirement in negative:
+            in_gene = [alt.id for alt, _ in detected if alt.gene == gene]
+            if in_gene:
+                found = ", ".join(in_gene)
+                a.exclude(
+                    "driver status",
+                    requirement,
+                    f"{found} detected",
+                    Exclusion("biomarker", f"{found} detected: this regimen's evidence is in {gene}-negative disease", evidence),
+                )
+            elif gene in profile.negative_genes:
+                a.met("driver status", requirement, f"{gene} tested negative")
+            else:
+                a.unknown("driver status", requirement, f"{gene} status not reported")
+        return a.applicable
+
+    return assess_alterations
+
+
+def _compile_biomarkers(indication: Indication) -> Step | None:
+    if not indication.biomarkers:
+        return None
+    groups = tuple((tuple(group), " or ".join(c.requirement for c in group), _missing_biomarkers(group)) for group in indication.biomarkers)
+    evidence = tuple(indication.evidence)
+
+    def assess_biomarkers(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        given = profile.biomarkers
+        for group, requirement, missing in groups:
+            met = [c for c in group if c.name in given and c.holds(given[c.name])]
+            if met:
+                a.met("biomarker", requirement, ", ".join(_biomarker_finding(c, profile) for c in met))
+                continue
+            contrary = [c for c in group if c.name in given]
+            if contrary:
+                found = ", ".join(dict.fromkeys(_biomarker_finding(c, profile) for c in contrary))
+                a.exclude(
                     "biomarker",
-                    f"{found} detected: this regimen's evidence is in {gene}-negative disease",
-                    tuple(a.indication.evidence),
-                ),
-            )
-        elif gene in profile.negative_genes:
-            a.met("driver status", requirement, f"{gene} tested negative")
-        else:
-            a.unknown("driver status", requirement, f"{gene} status not reported")
+                    requirement,
+                    found,
+                    Exclusion("biomarker", f"{found}: the evidence for this regimen requires {requirement}", evidence),
+                )
+            else:
+                a.unknown("biomarker", requirement, missing)
 
-
-def _assess_biomarkers(profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    for group in a.indication.biomarkers:
-        requirement = " or ".join(c.requirement for c in group)
-        met = [c for c in group if c.name in profile.biomarkers and c.holds(profile.biomarkers[c.name])]
-        if met:
-            a.met("biomarker", requirement, ", ".join(_biomarker_finding(c, profile) for c in met))
-            continue
-        contrary = [c for c in group if c.name in profile.biomarkers]
-        if contrary:
-            found = ", ".join(dict.fromkeys(_biomarker_finding(c, profile) for c in contrary))
-            a.exclude(
-                "biomarker",
-                requirement,
-                found,
-                Exclusion("biomarker", f"{found}: the evidence for this regimen requires {requirement}", tuple(a.indication.evidence)),
-            )
-        else:
-            a.unknown("biomarker", requirement, _missing_biomarkers(group))
+    return assess_biomarkers
 
 
 def _biomarker_finding(criterion: BiomarkerCriterion, profile: NormalisedProfile) -> str:
@@ -409,30 +588,36 @@ def _missing_biomarkers(group: list[BiomarkerCriterion]) -> str:
     return " / ".join(c.name for c in group) + " not reported"
 
 
-def _assess_pd_l1(profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    criterion = a.indication.pd_l1
+def _compile_pd_l1(indication: Indication) -> Step | None:
+    criterion = indication.pd_l1
     if criterion is None:
-        return
-    system = criterion.scoring.upper()
+        return None
+    scoring, low, below = criterion.scoring, criterion.min, criterion.below
+    system = scoring.upper()
     parts = []
-    if criterion.min is not None:
-        parts.append(f">= {criterion.min:g}")
-    if criterion.below is not None:
-        parts.append(f"< {criterion.below:g}")
+    if low is not None:
+        parts.append(f">= {low:g}")
+    if below is not None:
+        parts.append(f"< {below:g}")
     requirement = f"PD-L1 {system} {' and '.join(parts)}"
-    if profile.pd_l1 is None:
-        a.unknown("PD-L1", requirement, "PD-L1 not reported")
-        return
-    value = profile.pd_l1.get(criterion.scoring)
-    if value is None:
-        given = ", ".join(k.upper() for k in profile.pd_l1)
-        a.unknown("PD-L1", requirement, f"PD-L1 given as {given}; the evidence used {system}, which is not interchangeable")
-        return
-    finding = f"PD-L1 {system} {value:g}"
-    if (criterion.min is None or value >= criterion.min) and (criterion.below is None or value < criterion.below):
-        a.met("PD-L1", requirement, finding)
-    else:
-        a.exclude("PD-L1", requirement, finding, Exclusion("biomarker", f"{finding} is outside the studied range ({requirement})", tuple(a.indication.evidence)))
+    evidence = tuple(indication.evidence)
+
+    def assess_pd_l1(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        if profile.pd_l1 is None:
+            a.unknown("PD-L1", requirement, "PD-L1 not reported")
+            return
+        value = profile.pd_l1.get(scoring)
+        if value is None:
+            given = ", ".join(k.upper() for k in profile.pd_l1)
+            a.unknown("PD-L1", requirement, f"PD-L1 given as {given}; the evidence used {system}, which is not interchangeable")
+            return
+        finding = f"PD-L1 {system} {value:g}"
+        if (low is None or value >= low) and (below is None or value < below):
+            a.met("PD-L1", requirement, finding)
+        else:
+            a.exclude("PD-L1", requirement, finding, Exclusion("biomarker", f"{finding} is outside the studied range ({requirement})", evidence))
+
+    return assess_pd_l1
 
 
 def _blood_value(profile: NormalisedProfile, measure: str) -> float | bool | None:
@@ -460,44 +645,84 @@ def _blood_missing(profile: NormalisedProfile, criteria: list[BloodCountCriterio
     return "; ".join(said) + ": not evaluated"
 
 
-def _assess_blood_counts(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+def _compile_blood_counts(indication: Indication) -> Step | None:
     """Platelet, haemoglobin and transfusion criteria: met, outside the studied or labelled range, or not evaluated."""
-    for group in a.indication.blood_counts:
-        requirement = " or ".join(c.requirement for c in group)
-        known = [(c, value) for c in group if (value := _blood_value(profile, c.measure)) is not None]
-        met = [(c, v) for c, v in known if c.holds(v)]
-        if met:
-            a.met("blood counts", requirement, ", ".join(_blood_finding(c.measure, v) for c, v in met))
-            continue
-        if len(known) < len(group):
-            a.unknown("blood counts", requirement, _blood_missing(profile, [c for c in group if _blood_value(profile, c.measure) is None]))
-            continue
-        found = ", ".join(dict.fromkeys(_blood_finding(c.measure, v) for c, v in known))
-        a.exclude(
-            "blood counts",
-            requirement,
-            found,
-            Exclusion("blood_count", f"{found}: {a.indication.summary} requires {requirement}", tuple(a.indication.evidence)),
-        )
+    if not indication.blood_counts:
+        return None
+    groups = tuple((tuple(group), " or ".join(c.requirement for c in group)) for group in indication.blood_counts)
+    summary, evidence = indication.summary, tuple(indication.evidence)
+
+    def assess_blood_counts(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        for group, requirement in groups:
+            known = [(c, value) for c in group if (value := _blood_value(profile, c.measure)) is not None]
+            met = [(c, v) for c, v in known if c.holds(v)]
+            if met:
+                a.met("blood counts", requirement, ", ".join(_blood_finding(c.measure, v) for c, v in met))
+                continue
+            if len(known) < len(group):
+                a.unknown("blood counts", requirement, _blood_missing(profile, [c for c in group if _blood_value(profile, c.measure) is None]))
+                continue
+            found = ", ".join(dict.fromkeys(_blood_finding(c.measure, v) for c, v in known))
+            a.exclude(
+                "blood counts",
+                requirement,
+                found,
+                Exclusion("blood_count", f"{found}: {summary} requires {requirement}", evidence),
+            )
+
+    return assess_blood_counts
 
 
-def assess_indication(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, indication: Indication) -> IndicationAssessment:
-    """Judge every criterion of one indication; stop early once it cannot apply."""
-    a = IndicationAssessment(regimen=regimen, indication=indication)
-    for step in (_assess_cancer_type, _assess_settings, _assess_line, _assess_prior, _assess_alterations):
-        step(kb, profile, a)
-        if not a.applicable:
-            return a
-    _assess_histology(kb, profile, a)
-    if not a.applicable:
-        return a
-    _assess_biomarkers(profile, a)
-    _assess_pd_l1(profile, a)
-    _assess_blood_counts(profile, a)
-    apply_patient_rules(kb, profile, a)
-    a.cautions.extend(pending_resistance_cautions(kb, profile, a.regimen))
-    note_unchecked_mutations(kb, profile, a)
-    return a
+INTENSIVE_INELIGIBLE = "ineligible for intensive induction chemotherapy (aged 75 or older, or ECOG 2-3 or another comorbidity that precludes it)"
+
+
+def _compile_intensive_chemotherapy_fitness(indication: Indication) -> Step | None:
+    """ECOG 2-3 meets the VIALE-A definition of ineligibility; otherwise age and comorbidities decide, which the
+    profile does not carry, so the criterion stays open (shown with the caveat, never dropped or assumed)."""
+    if not indication.ineligible_for_intensive_chemotherapy:
+        return None
+
+    def assess_intensive_chemotherapy_fitness(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        if profile.ecog is not None and 2 <= profile.ecog <= 3:
+            a.met("fitness for intensive chemotherapy", INTENSIVE_INELIGIBLE, f"ECOG {profile.ecog}")
+            return
+        if profile.ecog == 4:
+            finding = "ECOG 4: the evidence enrolled ECOG 0-3; not evaluated"
+        elif profile.ecog is not None:
+            finding = f"ECOG {profile.ecog}; age and comorbidities are not in the profile: not evaluated"
+        else:
+            finding = "ECOG not given; age and comorbidities are not in the profile: not evaluated"
+        a.unknown("fitness for intensive chemotherapy", INTENSIVE_INELIGIBLE, finding)
+
+    return assess_intensive_chemotherapy_fitness
+
+
+def _withdrawn(indication: Indication) -> Exclusion | None:
+    withdrawal = indication.withdrawal
+    if withdrawal is None:
+        return None
+    return Exclusion(
+        "withdrawn",
+        f"{indication.summary}: the US approval for this indication was withdrawn on {withdrawal.date.isoformat()} "
+        f"({withdrawal.note}; source: {withdrawal.source_url})",
+        tuple(indication.evidence),
+    )
+
+
+def _compile_unchecked_mutations(kb: KnowledgeBase, regimen: Regimen) -> Step:
+    """The "not checked for" notes of `note_unchecked_mutations`, a fact of the knowledge for one curated alteration
+    in one cancer type: found once per pair and kept with the compiled indication."""
+    notes: dict[tuple[str, str], tuple[Unchecked, ...]] = {}  # (cancer type, alteration id) -> the notes
+
+    def assess_unchecked_mutations(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        for alteration in profile.detected:
+            key = (profile.cancer_type, alteration.id)
+            found = notes.get(key)
+            if found is None:
+                found = notes[key] = _unchecked_mutation(kb, profile.cancer_type, regimen, alteration)
+            a.unchecked.extend(found)
+
+    return assess_unchecked_mutations
 
 
 def note_unchecked_mutations(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
@@ -505,70 +730,60 @@ def note_unchecked_mutations(kb: KnowledgeBase, profile: NormalisedProfile, a: I
     mutations in CML) that no resistance rule states for a drug of this option (as defeated, or as the alternative)
     leaves that drug "not checked for" it, so an option is never shown first because its mutation was not in our notes."""
     for alteration in profile.detected:
-        gene = kb.genes.get(alteration.gene)
-        scope = gene.mutation_scope if gene is not None else None
-        if scope is None or scope.category not in alteration.categories:
+        a.unchecked.extend(_unchecked_mutation(kb, profile.cancer_type, a.regimen, alteration))
+
+
+def _unchecked_mutation(kb: KnowledgeBase, code: str, regimen: Regimen, alteration: Alteration) -> tuple[Unchecked, ...]:
+    gene = kb.genes.get(alteration.gene)
+    scope = gene.mutation_scope if gene is not None else None
+    if scope is None or scope.category not in alteration.categories:
+        return ()
+    if not any(kb.is_within(code, c) for c in scope.cancer_types):
+        return ()
+    stated: set[str] = set()
+    for rule in kb.resistance_rules_for(code):
+        if alteration.id in rule.alterations or set(rule.alterations) & set(alteration.categories):
+            stated.update(rule.drugs, rule.alternatives)
+            stated.update(d for d in regimen.drugs if set(kb.drug_classes(d)) & set(rule.drug_classes))
+    found = []
+    for drug in regimen.drugs:
+        if drug in stated or not set(kb.drug_classes(drug)) & set(scope.drug_classes):
             continue
-        if not any(kb.is_within(profile.cancer_type, c) for c in scope.cancer_types):
-            continue
-        stated: set[str] = set()
-        for rule in kb.resistance_rules_for(profile.cancer_type):
-            if alteration.id in rule.alterations or set(rule.alterations) & set(alteration.categories):
-                stated.update(rule.drugs, rule.alternatives)
-                stated.update(d for d in a.regimen.drugs if set(kb.drug_classes(d)) & set(rule.drug_classes))
-        for drug in a.regimen.drugs:
-            if drug in stated or not set(kb.drug_classes(drug)) & set(scope.drug_classes):
-                continue
-            a.unchecked.append(
-                Unchecked(
-                    f"mutation:{alteration.id}",
-                    f"not checked for {alteration.id}: no sourced rule in our notes says whether it reduces the activity of "
-                    f"{drug}; check a published mutation sensitivity table before relying on this option.",
-                )
+        found.append(
+            Unchecked(
+                f"mutation:{alteration.id}",
+                f"not checked for {alteration.id}: no sourced rule in our notes says whether it reduces the activity of "
+                f"{drug}; check a published mutation sensitivity table before relying on this option.",
             )
+        )
+    return tuple(found)
 
 
 def withdrawn_exclusion(kb: KnowledgeBase, a: IndicationAssessment) -> Exclusion | None:
     """A patient who fits an indication whose US approval was withdrawn is told so; it is never an option."""
-    withdrawal = a.indication.withdrawal
-    if withdrawal is None or not a.applicable:
+    if not a.applicable:
         return None
-    return Exclusion(
-        "withdrawn",
-        f"{a.indication.summary}: the US approval for this indication was withdrawn on {withdrawal.date.isoformat()} "
-        f"({withdrawal.note}; source: {withdrawal.source_url})",
-        tuple(a.indication.evidence),
-    )
+    return compiled_indication(kb, a.regimen, a.indication).withdrawn
 
 
-def _resistance_hits(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tuple[object, list[Alteration]]]:
-    """The resistance rules this profile's detected alterations fire, with their hits: found once per profile."""
+def _resistance_hits(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tuple[ResistanceRule, list[Alteration], Exclusion, frozenset[str]]]:
+    """The resistance rules this profile's detected alterations fire, with their hits, the exclusion they make (the
+    same for every regimen a rule affects) and the ids of the regimens it affects: found once per profile."""
     if "resistance_hits" not in profile.memo:
         fired = []
         for rule in kb.resistance_rules_for(profile.cancer_type):
             hits = [h for h in profile.alterations_matching(rule.alterations) if allelic_context_holds(kb, profile, rule, h.id)]
             if hits:
-                fired.append((rule, hits))
+                found = ", ".join(h.id for h in hits)
+                exclusion = Exclusion(rule.kind, f"{found}: {rule.reason}", tuple(rule.evidence), tuple(rule.alternatives))
+                fired.append((rule, hits, exclusion, kb.regimens_a_resistance_rule_affects(rule)))
         profile.memo["resistance_hits"] = fired
     return profile.memo["resistance_hits"]  # type: ignore[return-value]
 
 
 def resistance_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Exclusion]:
     """Exclusions from detected resistance alterations against the regimen's drugs."""
-    exclusions = []
-    for rule, hits in _resistance_hits(kb, profile):
-        affected = _rule_affects(kb, rule, regimen)
-        if affected:
-            found = ", ".join(h.id for h in hits)
-            exclusions.append(
-                Exclusion(
-                    rule.kind,
-                    f"{found}: {rule.reason}",
-                    tuple(rule.evidence),
-                    tuple(rule.alternatives),
-                )
-            )
-    return exclusions
+    return [exclusion for _, _, exclusion, affected in _resistance_hits(kb, profile) if regimen.id in affected]
 
 
 def toxicity_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Exclusion]:
@@ -588,14 +803,14 @@ def toxicity_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: 
 
 def prior_failure_exclusions(profile: NormalisedProfile, regimen: Regimen, indication: Indication | None) -> list[Exclusion]:
     """A TKI the patient progressed on or could not tolerate is not offered again, unless the evidence continues it."""
-    exempt: set[str] = set()
+    failed = [line for line in profile.prior_lines or [] if line.outcome in ("progression", "intolerance")]
+    if not failed:
+        return []
+    tkis = {c.drug for c in regimen.components if c.role == "tki" and c.drug is not None}
     if indication is not None:
-        exempt = {d for c in indication.requires_prior for d in c.drugs} | set(indication.continued_after_progression)
-    tkis = {c.drug for c in regimen.components if c.role == "tki" and c.drug is not None} - exempt
+        tkis -= {d for c in indication.requires_prior for d in c.drugs} | set(indication.continued_after_progression)
     exclusions = []
-    for line in profile.prior_lines or []:
-        if line.outcome not in ("progression", "intolerance"):
-            continue
+    for line in failed:
         for drug in sorted(tkis.intersection(line.drugs)):
             exclusions.append(Exclusion("prior_therapy", f"{line.outcome} on {drug} in line {line.number}"))
     return exclusions
@@ -603,6 +818,8 @@ def prior_failure_exclusions(profile: NormalisedProfile, regimen: Regimen, indic
 
 def repeat_caveats(profile: NormalisedProfile, regimen: Regimen) -> list[str]:
     """Drugs of this regimen already given, with no progression or intolerance reported: worth a second look."""
+    if not profile.prior_lines:
+        return []
     drugs = set(regimen.drugs)
     return [
         f"prior therapy: {drug} was already given in line {line.number} (outcome {line.outcome})"
@@ -631,35 +848,48 @@ def profile_histology(kb: KnowledgeBase, profile: NormalisedProfile) -> tuple[st
     return None, "histology not reported"
 
 
-def _assess_histology(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    indication = a.indication
-    for code in indication.excluded_cancer_types:
-        if kb.is_within(profile.cancer_type, code):
-            finding = f"{profile.cancer_type} ({kb.cancer_types[profile.cancer_type].name})"
-            requirement = f"not {code} ({kb.cancer_types[code].name})"
+def _profile_histology(kb: KnowledgeBase, profile: NormalisedProfile) -> tuple[str | None, str]:
+    if "histology" not in profile.memo:
+        profile.memo["histology"] = profile_histology(kb, profile)
+    return profile.memo["histology"]  # type: ignore[return-value]
+
+
+def _compile_histology(kb: KnowledgeBase, indication: Indication) -> Step | None:
+    if not indication.excluded_cancer_types and not indication.histology:
+        return None
+    excluded = tuple((code, f"not {code} ({kb.cancer_types[code].name})", kb.cancer_types[code].name) for code in indication.excluded_cancer_types)
+    histologies = tuple(indication.histology)
+    wanted = " or ".join(histologies)
+    requirement = f"{wanted} histology"
+    evidence = tuple(indication.evidence)
+
+    def assess_histology(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        for code, not_code, name in excluded:
+            if kb.is_within(profile.cancer_type, code):
+                finding = _cancer_type_finding(kb, profile)
+                a.exclude(
+                    "cancer type",
+                    not_code,
+                    finding,
+                    Exclusion("histology", f"{finding}: the evidence for this regimen excludes {name}", evidence),
+                )
+                return
+        if not histologies:
+            return
+        histology, finding = _profile_histology(kb, profile)
+        if histology is None:
+            a.unknown("histology", requirement, f"{finding}; confirm {wanted} histology")
+        elif histology in histologies:
+            a.met("histology", requirement, finding)
+        else:
             a.exclude(
-                "cancer type",
+                "histology",
                 requirement,
                 finding,
-                Exclusion("histology", f"{finding}: the evidence for this regimen excludes {kb.cancer_types[code].name}", tuple(indication.evidence)),
+                Exclusion("histology", f"{finding}: the evidence for this regimen enrolled {wanted} histology only", evidence),
             )
-            return
-    if not indication.histology:
-        return
-    wanted = " or ".join(indication.histology)
-    requirement = f"{wanted} histology"
-    histology, finding = profile_histology(kb, profile)
-    if histology is None:
-        a.unknown("histology", requirement, f"{finding}; confirm {wanted} histology")
-    elif histology in indication.histology:
-        a.met("histology", requirement, finding)
-    else:
-        a.exclude(
-            "histology",
-            requirement,
-            finding,
-            Exclusion("histology", f"{finding}: the evidence for this regimen enrolled {wanted} histology only", tuple(indication.evidence)),
-        )
+
+    return assess_histology
 
 
 # --- contraindications and cautions from the patient context ------------------------------
@@ -673,29 +903,55 @@ def _group_names(kb: KnowledgeBase, groups: set[str]) -> str:
     return ", ".join(kb.condition_groups.get(g, g.replace("_", " ")) for g in sorted(groups))
 
 
+_INTERVAL = "weeks since an earlier line's last dose"
+_CONTEXT_FIELDS = {
+    "conditions": "conditions",
+    "ECOG performance status": "ecog",
+    "brain metastases": "brain_metastases",
+    _INTERVAL: "prior_therapies",
+}
+
+
+def _context_inputs(kb: KnowledgeBase, a: IndicationAssessment, code: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The patient inputs the indication's patient rules for this cancer type read, in the order its rules read
+    them, each with the drug classes it concerns (for the interval since a line of those classes): found once per
+    indication and type."""
+    key = ("context_inputs", a.regimen.id, a.indication.id, code)
+    found = kb.memo.get(key)
+    if found is None:
+        inputs: dict[tuple[str, tuple[str, ...]], None] = {}
+        for rule in kb.patient_rules_concerning(a.regimen.id, a.indication.id, code):
+            when = rule.when
+            if when.condition_groups or when.past_condition_groups:
+                inputs["conditions", ()] = None
+            if when.ecog_min is not None:
+                inputs["ECOG performance status", ()] = None
+            if when.brain_metastases:
+                inputs["brain metastases", ()] = None
+            if when.recent_drug_classes:
+                inputs[_INTERVAL, tuple(when.recent_drug_classes.classes)] = None
+        found = kb.memo[key] = tuple(inputs)
+    return found  # type: ignore[return-value]
+
+
 def unchecked_patient_context(kb: KnowledgeBase, profile: NormalisedProfile, assessments: list[IndicationAssessment]) -> list[Warning]:
     """Say what was not checked: the patient rules of the options shown whose input was not given."""
+    not_given = {
+        "conditions": not profile.conditions,
+        "ECOG performance status": profile.ecog is None,
+        "brain metastases": profile.brain_metastases is None,
+    }
     missing: dict[str, list[str]] = {}
     for a in assessments:
-        for rule in kb.patient_rules_concerning(a.regimen.id, a.indication.id, profile.cancer_type):
-            when = rule.when
-            needed = []
-            if (when.condition_groups or when.past_condition_groups) and not profile.conditions:
-                needed.append("conditions")
-            if when.ecog_min is not None and profile.ecog is None:
-                needed.append("ECOG performance status")
-            if when.brain_metastases and profile.brain_metastases is None:
-                needed.append("brain metastases")
-            if when.recent_drug_classes and _recent_lines_without_interval(kb, profile, when.recent_drug_classes.classes):
-                needed.append("weeks since an earlier line's last dose")
-            for what in needed:
+        for what, classes in _context_inputs(kb, a, profile.cancer_type):
+            if not_given[what] if what != _INTERVAL else _recent_lines_without_interval(kb, profile, list(classes)):
                 names = missing.setdefault(what, [])
                 if a.regimen.name not in names:
                     names.append(a.regimen.name)
     return [
         Warning(
             code="patient_context_not_checked",
-            field={"conditions": "conditions", "ECOG performance status": "ecog", "brain metastases": "brain_metastases", "weeks since an earlier line's last dose": "prior_therapies"}[what],
+            field=_CONTEXT_FIELDS[what],
             message=f"{what[0].upper() + what[1:]} not given: the contraindications and cautions that depend on it were not checked "
             f"for {', '.join(names)}.",
         )
@@ -778,7 +1034,14 @@ def _recent_lines_without_interval(kb: KnowledgeBase, profile: NormalisedProfile
 
 def apply_patient_rules(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
     """Contraindications exclude the indication with the source's reason; cautions are attached to it."""
-    for rule in kb.patient_rules_concerning(a.regimen.id, a.indication.id, profile.cancer_type):
+    _apply_rules(kb, profile, a, kb.patient_rules_concerning(a.regimen.id, a.indication.id, profile.cancer_type))
+    note_unchecked_conditions(kb, profile, a)
+
+
+def _apply_rules(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment, rules: tuple[PatientRule, ...]) -> None:
+    for rule in rules:
+        if not _may_fire(profile, _rule_screen(kb, rule)):
+            continue
         finding = _patient_rule_finding(kb, profile, rule)
         if finding is None:
             continue
@@ -791,7 +1054,56 @@ def apply_patient_rules(kb: KnowledgeBase, profile: NormalisedProfile, a: Indica
             )
         else:
             a.cautions.append(Caution(f"{finding}: {rule.reason}", tuple(rule.evidence), rule.id, _condition_hits(profile, rule)))
-    note_unchecked_conditions(kb, profile, a)
+
+
+class _RuleScreen(NamedTuple):
+    """What a patient rule needs of the profile before it can fire, as sets made once per rule."""
+
+    condition_groups: frozenset[str]
+    or_history: bool
+    past_condition_groups: frozenset[str]
+    ecog_min: int | None
+    brain_metastases: frozenset[str]
+
+
+def _rule_screen(kb: KnowledgeBase, rule: PatientRule) -> _RuleScreen:
+    key = ("patient_rule_screen", id(rule))  # the rule lives as long as the knowledge base
+    found = kb.memo.get(key)
+    if found is None:
+        when = rule.when
+        found = kb.memo[key] = _RuleScreen(
+            frozenset(when.condition_groups), when.or_history, frozenset(when.past_condition_groups), when.ecog_min, frozenset(when.brain_metastases)
+        )
+    return found  # type: ignore[return-value]
+
+
+def _may_fire(profile: NormalisedProfile, screen: _RuleScreen) -> bool:
+    """False when the profile lacks what the rule needs first (each test is one `_patient_rule_finding` returns
+    None on); True leaves the rule to `_patient_rule_finding`."""
+    if screen.condition_groups and screen.condition_groups.isdisjoint(profile.condition_groups):
+        if not screen.or_history or screen.condition_groups.isdisjoint(profile.past_condition_groups):
+            return False
+    if screen.past_condition_groups and screen.past_condition_groups.isdisjoint(profile.past_condition_groups):
+        return False
+    if screen.ecog_min is not None and (profile.ecog is None or profile.ecog < screen.ecog_min):
+        return False
+    return not screen.brain_metastases or profile.brain_metastases in screen.brain_metastases
+
+
+def _compile_patient_context(kb: KnowledgeBase, regimen: Regimen, indication: Indication) -> Step:
+    """The patient rules of the indication (found once per cancer type), then the conditions no rule checked."""
+    by_type: dict[str, tuple[PatientRule, ...]] = {}
+
+    def assess_patient_context(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        rules = by_type.get(profile.cancer_type)
+        if rules is None:
+            rules = by_type[profile.cancer_type] = kb.patient_rules_concerning(regimen.id, indication.id, profile.cancer_type)
+        if rules:
+            _apply_rules(kb, profile, a, rules)
+        if profile.condition_groups or profile.past_condition_groups:
+            note_unchecked_conditions(kb, profile, a)
+
+    return assess_patient_context
 
 
 def _condition_hits(profile: NormalisedProfile, rule) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
@@ -858,6 +1170,14 @@ def _rule_affects(kb: KnowledgeBase, rule, regimen: Regimen) -> tuple[str, ...]:
     return kb.resistance_rule_affects(rule, regimen)
 
 
+def _compile_pending_resistance(kb: KnowledgeBase, regimen: Regimen) -> Step:
+    def assess_pending_resistance(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        if profile.unresolved:
+            a.cautions.extend(pending_resistance_cautions(kb, profile, regimen))
+
+    return assess_pending_resistance
+
+
 def pending_resistance_cautions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Caution]:
     """A resistance alteration reported pending or equivocal leaves the drug it defeats shown only with a caution."""
     if not profile.unresolved:
@@ -908,6 +1228,7 @@ def continue_current_therapy(kb: KnowledgeBase, profile: NormalisedProfile, best
         profile,
         prior_lines=[earlier for earlier in profile.prior_lines or [] if earlier.number < line.number],
         line=line.number,
+        memo={},  # what was found from today's profile is not shared with the profile as it was then
     )
     found: list[IndicationAssessment] = []
     for regimen in kb.regimens_of_exactly(frozenset(line.drugs)):

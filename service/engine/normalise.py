@@ -516,4 +516,10 @@ def _stage_never_needed(kb: KnowledgeBase, code: str) -> bool:
 
 
 def _has_patient_context(patient: PatientContextUnderstood) -> bool:
-    return bool(patient.model_dump(exclude_defaults=True))
+    # what model_dump(exclude_defaults=True) would keep, without dumping the model
+    return any(getattr(patient, name) != default for name, default in _PATIENT_CONTEXT_DEFAULTS)
+
+
+_PATIENT_CONTEXT_DEFAULTS = tuple(
+    (name, field.get_default(call_default_factory=True)) for name, field in PatientContextUnderstood.model_fields.items()
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from schemas.requests import MedicationInput, PatientProfileInput
 from schemas.responses import (
@@ -12,6 +13,7 @@ from schemas.responses import (
     DoseSourceShown,
     OptionCaution,
     DrugUnderstood,
+    EvidenceLevelInfo,
     ExcludedRegimenRef,
     ExclusionGroup,
     ExclusionReason,
@@ -30,8 +32,13 @@ from service.engine.interactions import InteractionReport, check_interactions, i
 from service.engine.matching import (
     Exclusion,
     IndicationAssessment,
+    CompiledIndication,
     Judgement,
+    applying,
+    assess_compiled,
     assess_indication,
+    failed_gate,
+    compiled_indication,
     indication_relation,
     continue_current_therapy,
     unchecked_patient_context,
@@ -39,9 +46,9 @@ from service.engine.matching import (
     repeat_caveats,
     resistance_exclusions,
     toxicity_exclusions,
-    withdrawn_exclusion,
 )
 from service.engine.normalise import DrugRef, NormalisedProfile, normalise_drug, normalise_profile
+from service.engine.shown import assembled
 from service.knowledge.index import KnowledgeBase
 from service.engine.coverage import coverage_for
 from service.knowledge.records import Component as ComponentRecord
@@ -80,7 +87,7 @@ def _best_indication_key(a: IndicationAssessment) -> tuple[int, str, int, str]:
     """Within one regimen, the indication the profile answers fully beats a better-evidenced one with caveats."""
     return (
         1 if a.incomplete else 0,
-        a.indication.evidence_level.value,
+        a.indication.evidence_level,  # a StrEnum: its own value
         _REGULATORY_ORDER[a.indication.regulatory_status],
         a.regimen.name,
     )
@@ -111,21 +118,24 @@ def _detected_terms(profile: NormalisedProfile) -> frozenset[str]:
     return profile.memo["detected_terms"]  # type: ignore[return-value]
 
 
-def _fails_only_on_line(profile: NormalisedProfile, a: IndicationAssessment) -> bool:
-    """The indication fits the patient's type, setting and drivers and fails only on line or prior therapy."""
-    failed = [c.criterion for c in a.criteria if c.result == "not_met"]
-    if not failed or not all(c in ("line of therapy", "prior therapy") for c in failed):
+def _fails_only_on_line(profile: NormalisedProfile, indication: Indication, failed: str | None) -> bool:
+    """The indication fits the patient's type, setting and drivers and fails only on line or prior therapy (the
+    criterion `failed` is the first it fails on: the gates before it record no failure)."""
+    if failed not in ("line of therapy", "prior therapy"):
         return False
-    if any(alt.gene in a.indication.requires_negative for alt in profile.detected):
+    if any(alt.gene in indication.requires_negative for alt in profile.detected):
         return False  # evidence in driver-negative disease does not concern a patient with that driver
-    return all(profile.alterations_matching(group) for group in a.indication.requires_alterations)
+    return all(profile.alterations_matching(group) for group in indication.requires_alterations)
 
 
-def _candidates(kb: KnowledgeBase, code: str) -> tuple[tuple[Regimen, tuple[Indication, ...]], ...]:
-    """Per cancer type, once: each regimen with the indications whose cancer type is related to it. An indication
-    for an unrelated type can never apply, exclude or be withheld for the patient, so it is not assessed."""
-    def build() -> tuple[tuple[Regimen, tuple[Indication, ...]], ...]:
-        related = ((r, tuple(i for i in r.indications if indication_relation(kb, code, i) != "other")) for r in kb.regimens_for_cancer_type(code))
+def _candidates(kb: KnowledgeBase, code: str) -> tuple[tuple[Regimen, tuple[CompiledIndication, ...]], ...]:
+    """Per cancer type, once: each regimen with its compiled indications whose cancer type is related to it. An
+    indication for an unrelated type can never apply, exclude or be withheld for the patient, so it is not assessed."""
+    def build() -> tuple[tuple[Regimen, tuple[CompiledIndication, ...]], ...]:
+        related = (
+            (r, tuple(compiled_indication(kb, r, i) for i in r.indications if indication_relation(kb, code, i) != "other"))
+            for r in kb.regimens_for_cancer_type(code)
+        )
         return tuple((r, indications) for r, indications in related if indications)
 
     return kb.once(("candidates", code), build)  # type: ignore[no-any-return]
@@ -143,10 +153,10 @@ def _result_dependants(kb: KnowledgeBase, code: str) -> tuple[tuple[str, tuple[t
                 c for a in kb.alterations.values() if a.gene == gene for c in a.categories
             }
             dependants = tuple(
-                (r, i)
-                for r, indications in _candidates(kb, code)
-                for i in indications
-                if any(of_gene.intersection(group) for group in i.requires_alterations)
+                (r, c.indication)
+                for r, compiled in _candidates(kb, code)
+                for c in compiled
+                if any(of_gene.intersection(group) for group in c.indication.requires_alterations)
             )
             if dependants:
                 out.append((gene, dependants))
@@ -211,41 +221,47 @@ def results_not_given(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tup
     return missing
 
 
-def _concerning(kb: KnowledgeBase, profile: NormalisedProfile) -> tuple[tuple[Regimen, tuple[Indication, ...]], ...]:
+def _concerning(kb: KnowledgeBase, profile: NormalisedProfile) -> tuple[tuple[Regimen, tuple[CompiledIndication, ...]], ...]:
     """The candidates with an indication whose required alterations the patient has, whatever the line or
     setting: a function of the cancer type and the detected alterations' terms, kept in a bounded cache."""
     return kb.cached("concerning", lambda code, terms: _concerning_for(kb, code, terms))(profile.cancer_type, _detected_terms(profile))  # type: ignore[no-any-return]
 
 
-def _concerning_for(kb: KnowledgeBase, code: str, terms: frozenset[str]) -> tuple[tuple[Regimen, tuple[Indication, ...]], ...]:
+def _concerning_for(kb: KnowledgeBase, code: str, terms: frozenset[str]) -> tuple[tuple[Regimen, tuple[CompiledIndication, ...]], ...]:
     def has_drivers(indication: Indication) -> bool:
         return all(not terms.isdisjoint(group) for group in indication.requires_alterations)
 
-    return tuple((r, indications) for r, indications in _candidates(kb, code) if any(has_drivers(i) for i in indications))
+    return tuple((r, compiled) for r, compiled in _candidates(kb, code) if any(has_drivers(c.indication) for c in compiled))
 
 
-def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, indications: tuple[Indication, ...]) -> _Considered | None:
+def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, compiled: tuple[CompiledIndication, ...]) -> _Considered | None:
     """Assess one regimen that concerns the patient on its indications related to the patient's type; None when
     none applies to this patient's type, setting, line, prior therapy and drivers: a regimen no clinician would
     weigh for the patient is neither offered nor listed as excluded."""
-    assessments = [assess_indication(kb, profile, regimen, indication) for indication in indications]
-    for a in assessments:
-        if (withdrawn := withdrawn_exclusion(kb, a)) is not None:
-            a.exclusions.append(withdrawn)
-    applicable = [a for a in assessments if a.applicable]
+    applicable = applying(profile, compiled)
     if not applicable:
         # A resistance or driver rule says the drug will not work whatever the line: that still concerns a
         # regimen for this type, setting and driver that the patient's line or prior therapy rules out.
-        if any(_fails_only_on_line(profile, a) for a in assessments):
-            driver_level = [e for e in resistance_exclusions(kb, profile, regimen) if e.kind in ("resistance", "biomarker")]
-            return _Considered(regimen, None, driver_level) if driver_level else None
+        driver_level = [e for e in resistance_exclusions(kb, profile, regimen) if e.kind in ("resistance", "biomarker")]
+        if driver_level and any(_fails_only_on_line(profile, c.indication, failed_gate(profile, c)) for c in compiled):
+            return _Considered(regimen, None, driver_level)
         return None
-    reasons = [kb.withheld_reason(regimen, a.indication) for a in applicable]
-    withheld = [(a, *reason) for a, reason in zip(applicable, reasons) if reason is not None]
-    offerable = [a for a, reason in zip(applicable, reasons) if reason is None]
-    matched = sorted((a for a in offerable if not a.exclusions), key=_best_indication_key)
-    excluded = sorted((a for a in offerable if a.exclusions), key=_best_indication_key)
-    best = matched[0] if matched else None
+    matched: list[IndicationAssessment] = []
+    excluded: list[IndicationAssessment] = []
+    withheld: list[tuple[IndicationAssessment, str, list[str]]] = []
+    for c in applicable:
+        a = assess_compiled(profile, c)
+        if c.withdrawn is not None:
+            a.exclusions.append(c.withdrawn)
+        reason = kb.withheld_reason(regimen, c.indication)
+        if reason is not None:
+            withheld.append((a, *reason))
+        elif a.exclusions:
+            excluded.append(a)
+        else:
+            matched.append(a)
+    # the first of the best, as a stable sort would give
+    best = min(matched, key=_best_indication_key) if matched else None
     regimen_level = [
         *resistance_exclusions(kb, profile, regimen),
         *toxicity_exclusions(kb, profile, regimen),
@@ -256,7 +272,7 @@ def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, i
     if best is not None:
         return _Considered(regimen, best, [])
     if excluded:
-        return _Considered(regimen, None, excluded[0].exclusions)
+        return _Considered(regimen, None, min(excluded, key=_best_indication_key).exclusions)
     return _Considered(regimen, None, [], withheld)
 
 
@@ -316,35 +332,96 @@ def _component(kb: KnowledgeBase, component: ComponentRecord, dose: str | None, 
     )
 
 
+class _OptionFacts(NamedTuple):
+    """What an option for one indication shows whatever the patient: built once per indication and shared."""
+
+    id: str
+    name: str
+    drugs: tuple[str, ...]
+    contains_tki: bool
+    components: tuple[Component, ...]
+    indication_id: str
+    indication: str
+    evidence_level: str
+    evidence_level_detail: EvidenceLevelInfo
+    regulatory_status: str
+    approval_year: int | None
+    evidence: tuple[str, ...]
+    overall_survival: OverallSurvivalShown | None
+    notes: str | None
+    # what these facts cite, in the order an option refers to it: evidence, dose sources, overall survival
+    cited: tuple[str, ...]
+
+
+def _option_facts(kb: KnowledgeBase, regimen: Regimen, indication: Indication) -> _OptionFacts:
+    key = ("option_facts", regimen.id, indication.id)
+    found = kb.memo.get(key)
+    if found is None:
+        components = tuple(components_for(kb, regimen, indication))
+        evidence = tuple(cite_evidence(kb, indication.evidence))
+        overall_survival = _overall_survival(kb, indication)
+        cited = [*evidence]
+        for component in components:
+            if component.dose_source is not None:
+                cited += component.dose_source.evidence
+                if component.dose_source.label is not None:
+                    cited.append(component.dose_source.label)
+        if overall_survival is not None:
+            cited += overall_survival.evidence
+        found = kb.memo[key] = _OptionFacts(
+            id=regimen.id,
+            name=regimen.name,
+            drugs=tuple(regimen.drugs),
+            contains_tki=regimen.contains_tki,
+            components=components,
+            indication_id=indication.id,
+            indication=indication.summary,
+            evidence_level=indication.evidence_level.value,
+            evidence_level_detail=EVIDENCE_LEVELS[indication.evidence_level],
+            regulatory_status=indication.regulatory_status.value,
+            approval_year=indication.approval_year,
+            evidence=evidence,
+            overall_survival=overall_survival,
+            notes=indication.notes or None,
+            cited=tuple(cited),
+        )
+    return found  # type: ignore[return-value]
+
+
 def _option(
     kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment, ranked_below: list[str], ranking: RankingNote
 ) -> TreatmentOption:
-    indication = a.indication
+    facts = _option_facts(kb, a.regimen, a.indication)
     # the same judgement recurs across answers: its validated Criterion is kept (bounded) and shared
     shown = kb.cached("criterion", Judgement.shown)
-    return TreatmentOption(
-        id=a.regimen.id,
-        name=a.regimen.name,
-        drugs=a.regimen.drugs,
-        contains_tki=a.regimen.contains_tki,
-        components=components_for(kb, a.regimen, indication),
-        indication_id=indication.id,
-        indication=indication.summary,
-        evidence_level=indication.evidence_level.value,
-        evidence_level_detail=EVIDENCE_LEVELS[indication.evidence_level],
-        regulatory_status=indication.regulatory_status.value,
-        approval_year=indication.approval_year,
-        evidence=cite_evidence(kb, indication.evidence),
-        rationale=[shown(judgement) for judgement in a.criteria],
-        caveats=[f"caution: {c.detail}" for c in a.cautions]
-        + [u.detail for u in a.unchecked]
-        + [f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns]
-        + repeat_caveats(profile, a.regimen),
-        cautions=[OptionCaution(detail=c.detail, evidence=cite_evidence(kb, c.evidence)) for c in a.cautions],
-        ranked_below=ranked_below,
-        overall_survival=_overall_survival(kb, indication),
-        notes=indication.notes or None,
-        ranking=ranking,
+    return assembled(
+        TreatmentOption,
+        {
+            "id": facts.id,
+            "name": facts.name,
+            "drugs": list(facts.drugs),
+            "contains_tki": facts.contains_tki,
+            "components": list(facts.components),
+            "indication_id": facts.indication_id,
+            "indication": facts.indication,
+            "evidence_level": facts.evidence_level,
+            "evidence_level_detail": facts.evidence_level_detail,
+            "regulatory_status": facts.regulatory_status,
+            "approval_year": facts.approval_year,
+            "evidence": list(facts.evidence),
+            "rationale": [shown(judgement) for judgement in a.criteria],
+            "caveats": [f"caution: {c.detail}" for c in a.cautions]
+            + [u.detail for u in a.unchecked]
+            + [f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns]
+            + repeat_caveats(profile, a.regimen),
+            "ranked_below": ranked_below,
+            "continues_current_therapy": None,
+            "overall_survival": facts.overall_survival,
+            "interactions": [],  # given with the answer's interaction check
+            "cautions": [assembled(OptionCaution, {"detail": c.detail, "evidence": cite_evidence(kb, c.evidence)}) for c in a.cautions],
+            "notes": facts.notes,
+            "ranking": ranking,
+        },
     )
 
 
@@ -368,7 +445,7 @@ def _rank_key(a: IndicationAssessment, record: dict[str, tuple[int, int]] | None
     (how deep its chain of randomised wins reaches among the options, and over how many): the order before moves."""
     depth, wins = (record or {}).get(a.regimen.id, (0, 0))
     return (
-        a.indication.evidence_level.value,
+        a.indication.evidence_level,  # a StrEnum: its own value
         1 if a.incomplete else 0,
         _REGULATORY_ORDER[a.indication.regulatory_status],
         0 if a.indication.overall_survival is not None else 1,
@@ -377,12 +454,19 @@ def _rank_key(a: IndicationAssessment, record: dict[str, tuple[int, int]] | None
     )
 
 
+# a criterion left open on these still shows the patient belongs to the trial's population
+_POPULATION_SHOWN_WITHOUT = frozenset({"line of therapy", "disease setting", "prior therapy"})
+
+
 def _win_counts(winner: IndicationAssessment, loser: IndicationAssessment) -> bool:
     """A randomised win counts when the profile shows the patient belongs to the winner's trial population: no
     biomarker, PD-L1, driver or cancer-type criterion unanswered, and no caution the loser does not carry too
     (a caution both carry, such as one rule on every EGFR TKI, does not tell them apart)."""
-    if any(c.criterion not in ("line of therapy", "disease setting", "prior therapy") for c in winner.unknowns):
-        return False
+    for c in winner.criteria:
+        if c.result == "unknown" and c.criterion not in _POPULATION_SHOWN_WITHOUT:
+            return False
+    if not winner.cautions and not winner.unchecked:
+        return True
     shared = {c.rule for c in loser.cautions if c.rule is not None}
     # a caution on a condition (one rule per drug: ILD on each EGFR TKI) matches the loser's caution on it, or the
     # loser's "not checked" for it: neither option is shown safer than the other for that condition
@@ -395,35 +479,56 @@ def _win_counts(winner: IndicationAssessment, loser: IndicationAssessment) -> bo
 def _head_to_head_record(matches: list[IndicationAssessment]) -> dict[str, tuple[int, int]]:
     """Per option: the length of its chain of randomised wins over other options, and how many control arms it beat
     (regimens that were one investigator's-choice arm count once)."""
+    return _head_to_head(matches)[1]
+
+
+def _head_to_head(matches: list[IndicationAssessment]) -> tuple[dict[str, list[str]], dict[str, tuple[int, int]]]:
+    """The randomised wins that count among the options, each judged once: per option, who beat it (in the options'
+    order), and its head-to-head record."""
     present = {a.regimen.id: a for a in matches}
-    beaten = {
-        rid: [l for l in a.indication.outranks if l in present and l != rid and _win_counts(a, present[l])] for rid, a in present.items()
-    }
+    outranked_by: dict[str, list[str]] = {}
+    beaten: dict[str, list[str]] = {rid: [] for rid in present}
+    for a in matches:
+        rid = a.regimen.id
+        for loser in a.indication.outranks:
+            # a win in a population the profile does not show the patient belongs to is not used
+            if loser in present and _win_counts(a, present[loser]):
+                outranked_by.setdefault(loser, []).append(rid)
+                if loser != rid:
+                    beaten[rid].append(loser)
     depth: dict[str, int] = {}
 
     def chain(rid: str, seen: frozenset[str]) -> int:
-        if rid not in depth:
-            depth[rid] = max((1 + chain(l, seen | {rid}) for l in beaten[rid] if l not in seen), default=0)
-        return depth[rid]
+        found = depth.get(rid)
+        if found is None:
+            found = 0
+            if beaten[rid]:
+                further = seen | {rid}
+                for loser in beaten[rid]:
+                    if loser not in seen:
+                        found = max(found, 1 + chain(loser, further))
+            depth[rid] = found
+        return found
 
-    return {rid: (chain(rid, frozenset()), present[rid].indication.arms_beaten(beaten[rid])) for rid in present}
+    none: frozenset[str] = frozenset()
+    return outranked_by, {rid: (chain(rid, none), present[rid].indication.arms_beaten(beaten[rid])) for rid in present}
 
 
 def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessment, list[str]]]:
     """Order by evidence level, completeness, regulatory status and shown overall survival; then head-to-head
     evidence moves each option below every option shown superior to it in a randomised comparison."""
-    outranked_by: dict[str, list[str]] = {}
-    present = {a.regimen.id: a for a in matches}
-    for a in matches:
-        for loser in a.indication.outranks:
-            # a win in a population the profile does not show the patient belongs to is not used
-            if loser in present and _win_counts(a, present[loser]):
-                outranked_by.setdefault(loser, []).append(a.regimen.id)
-    record = _head_to_head_record(matches)
+    return _rank_with_record(matches)[0]
+
+
+def _rank_with_record(
+    matches: list[IndicationAssessment],
+) -> tuple[list[tuple[IndicationAssessment, list[str]]], dict[str, tuple[int, int]]]:
+    """`_rank`, with the options' head-to-head record, which their ranking notes use."""
+    outranked_by, record = _head_to_head(matches)
 
     def order(a: IndicationAssessment) -> tuple[object, ...]:
-        level, *rest = _rank_key(a, record)
-        return (level, _is_tumour_agnostic(a), *rest, a.regimen.name, a.regimen.id)
+        key = _rank_key(a, record)
+        return (key[0], _is_tumour_agnostic(a), *key[1:], a.regimen.name, a.regimen.id)
 
     # within one evidence level, a tumour-agnostic indication comes after the options made for the patient's
     # tumour type; it is not put below weaker evidence (an approved agnostic TKI above an investigational combination)
@@ -442,7 +547,7 @@ def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessmen
         if not moved:
             break
     names = {a.regimen.id: a.regimen.name for a in matches}
-    return [(a, sorted(names[w] for w in outranked_by.get(a.regimen.id, []) if w in names)) for a in ranked]
+    return [(a, sorted(names[w] for w in outranked_by.get(a.regimen.id, []) if w in names)) for a in ranked], record
 
 
 _STATUS_WORDS = {
@@ -454,14 +559,17 @@ _STATUS_WORDS = {
 
 
 def _why_above(
-    kb: KnowledgeBase, upper: IndicationAssessment, lower: IndicationAssessment, record: dict[str, tuple[int, int]]
+    kb: KnowledgeBase,
+    upper: IndicationAssessment,
+    lower: IndicationAssessment,
+    uk: tuple[str, int, int, int, int, int],
+    lk: tuple[str, int, int, int, int, int],
 ) -> str | None:
-    """Why `upper` is listed above `lower`; None when nothing separates them (a tie)."""
+    """Why `upper` (rank key `uk`) is listed above `lower` (`lk`); None when nothing separates them (a tie)."""
     u, l = upper.indication, lower.indication
     if lower.regimen.id in u.outranks and _win_counts(upper, lower):
         trials = ", ".join(kb.evidence_short_name(e) for e in u.outranks_evidence) or "randomised evidence"
         return f"{upper.regimen.name} was superior to {lower.regimen.name} head to head ({trials})."
-    uk, lk = _rank_key(upper, record), _rank_key(lower, record)
     if uk[0] == lk[0] and _is_tumour_agnostic(upper) < _is_tumour_agnostic(lower):
         return "It is an indication for this tumour type; the next is tumour-agnostic, ranked after tumour-specific options of the same level."
     if uk > lk:
@@ -497,20 +605,31 @@ def _why_above(
 
 
 def _ranking_notes(
-    kb: KnowledgeBase, ranked: list[IndicationAssessment], continued: IndicationAssessment | None = None
+    kb: KnowledgeBase,
+    ranked: list[IndicationAssessment],
+    continued: IndicationAssessment | None = None,
+    record: dict[str, tuple[int, int]] | None = None,
 ) -> list[RankingNote]:
-    """Each option's rank, the options tied with it, and why it sits above the next one."""
-    record = _head_to_head_record(ranked)
+    """Each option's rank, the options tied with it, and why it sits above the next one (`record`: the options'
+    head-to-head record, when already found for these very options)."""
+    if record is None:
+        record = _head_to_head_record(ranked)
+    keys = [_rank_key(a, record) for a in ranked]
     reasons = [
-        "It continues the current line, which is responding: shown first." if a is continued else _why_above(kb, a, b, record)
-        for a, b in zip(ranked, ranked[1:])
+        "It continues the current line, which is responding: shown first."
+        if a is continued
+        else _why_above(kb, a, ranked[index + 1], keys[index], keys[index + 1])
+        for index, a in enumerate(ranked[:-1])
     ]
     ranks = [1]
     for reason in reasons:
         ranks.append(ranks[-1] if reason is None else len(ranks) + 1)
+    sharing: dict[int, list[tuple[int, str]]] = {}  # rank -> the options holding it, by position
+    for index, a in enumerate(ranked):
+        sharing.setdefault(ranks[index], []).append((index, a.regimen.name))
     notes = []
     for index, a in enumerate(ranked):
-        tied = [b.regimen.name for j, b in enumerate(ranked) if j != index and ranks[j] == ranks[index]]
+        tied = [name for j, name in sharing[ranks[index]] if j != index]
         if index == len(ranked) - 1:
             above = None
         elif reasons[index] is None:
@@ -520,7 +639,7 @@ def _ranking_notes(
             )
         else:
             above = reasons[index]
-        notes.append(RankingNote(rank=ranks[index], tied_with=tied, above_next=above))
+        notes.append(assembled(RankingNote, {"rank": ranks[index], "tied_with": tied, "above_next": above}))
     return notes
 
 
@@ -552,29 +671,45 @@ def _exclusion_groups(kb: KnowledgeBase, considered: list[_Considered]) -> list[
             key = (exclusion.kind, exclusion.detail, exclusion.evidence)
             groups.setdefault(key, (exclusion, []))[1].append(item.regimen)
     return [
-        ExclusionGroup(
-            kind=exclusion.kind,
-            reason=exclusion.detail,
-            evidence=cite_evidence(kb, exclusion.evidence),
-            regimens=[ExcludedRegimenRef(id=r.id, name=r.name) for r in sorted(regimens, key=lambda r: r.name)],
-            alternatives=list(exclusion.alternatives),
+        assembled(
+            ExclusionGroup,
+            {
+                "kind": exclusion.kind,
+                "reason": exclusion.detail,
+                "evidence": cite_evidence(kb, exclusion.evidence),
+                "regimens": [_excluded_ref(kb, r) for r in sorted(regimens, key=lambda r: r.name)],
+                "alternatives": list(exclusion.alternatives),
+            },
         )
         for exclusion, regimens in sorted(groups.values(), key=lambda g: (g[0].kind, g[0].detail))
     ]
 
 
-def _cited_by_options(options: list[TreatmentOption]) -> Iterator[str]:
+def _excluded_ref(kb: KnowledgeBase, regimen: Regimen) -> ExcludedRegimenRef:
+    """A regimen as an exclusion group names it: built once per regimen, shared by the answers, which never modify it."""
+    key = ("excluded_ref", regimen.id)
+    found = kb.memo.get(key)
+    if found is None:
+        found = kb.memo[key] = ExcludedRegimenRef(id=regimen.id, name=regimen.name)
+    return found  # type: ignore[return-value]
+
+
+def _cited_by_options(kb: KnowledgeBase, options: list[TreatmentOption]) -> list[str]:
+    cited: list[str] = []
     for option in options:
-        yield from option.evidence
-        for component in option.components:
-            if component.dose_source is not None:
-                yield from component.dose_source.evidence
-                if component.dose_source.label is not None:
-                    yield component.dose_source.label
-        if option.overall_survival is not None:
-            yield from option.overall_survival.evidence
+        cited += _facts_of(kb, option).cited
         for caution in option.cautions:
-            yield from caution.evidence
+            cited += caution.evidence
+    return cited
+
+
+def _facts_of(kb: KnowledgeBase, option: TreatmentOption) -> _OptionFacts:
+    """The facts an option was built from (kept when it was built)."""
+    found = kb.memo.get(("option_facts", option.id, option.indication_id))
+    if found is None:
+        regimen = kb.regimens[option.id]
+        found = _option_facts(kb, regimen, next(i for i in regimen.indications if i.id == option.indication_id))
+    return found  # type: ignore[return-value]
 
 
 def _cited_by_exclusions(not_recommended: list[NotRecommended], groups: list[ExclusionGroup]) -> Iterator[str]:
@@ -586,17 +721,14 @@ def _cited_by_exclusions(not_recommended: list[NotRecommended], groups: list[Exc
         yield from group.evidence
 
 
-def _cited_by_interactions(report: InteractionReport) -> Iterator[str]:
-    for warning in report.warnings:
-        yield from warning.evidence
-    for cleared in report.cleared:
-        yield from cleared.evidence
-    for pair in report.pairs:
-        if pair.source is not None:
-            yield pair.source
-    for scope in report.scope:
-        if scope.label is not None:
-            yield scope.label
+def _cited_by_interactions(report: InteractionReport) -> list[str]:
+    # a list, not a generator: a long medication list has a pair line per medicine, most citing the same label
+    return [
+        *(i for warning in report.warnings for i in warning.evidence),
+        *(i for cleared in report.cleared for i in cleared.evidence),
+        *[pair.source for pair in report.pairs if pair.source is not None],
+        *[scope.label for scope in report.scope if scope.label is not None],
+    ]
 
 
 def _missing_data_warnings(options: list[TreatmentOption]) -> list[Warning]:
@@ -622,12 +754,13 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         if profile.cancer_type
         else []
     )
-    ranked = _rank([c.best_match for c in considered if c.best_match is not None])
+    ranked, record = _rank_with_record([c.best_match for c in considered if c.best_match is not None])
     continued = continue_current_therapy(kb, profile, _best_indication_key)
     in_order = [a for a, _ in ranked]
     if continued is not None:
         in_order = [continued, *(a for a in in_order if a.regimen.id != continued.regimen.id)]
-    notes = {id(a): note for a, note in zip(in_order, _ranking_notes(kb, in_order, continued))}
+    # the record of the ranked options holds for their notes unless "continue" changed who is listed
+    notes = {id(a): note for a, note in zip(in_order, _ranking_notes(kb, in_order, continued, record if continued is None else None))}
     options = [_option(kb, profile, a, below, notes[id(a)]) for a, below in ranked if continued is None or a.regimen.id != continued.regimen.id]
     if continued is not None:
         options = [continue_option(_option(kb, profile, continued, [], notes[id(continued)])), *options]
@@ -644,7 +777,7 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
     options, withheld = keep_alternatives_only_if_unmanageable(options)
 
     if len(options) == 1:
-        options[0].ranking = RankingNote(rank=1)
+        options[0].ranking = assembled(RankingNote, {"rank": 1, "tied_with": [], "above_next": None})
     shown = {o.id for o in options}
     warnings = list(profile.warnings) + _missing_data_warnings(options) + withheld
     provisional_reasons = list(profile.provisional_reasons)
@@ -689,24 +822,28 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
             )
         )
     exclusion_groups = _exclusion_groups(kb, considered)
-    cited = [*_cited_by_options(options), *_cited_by_exclusions(not_recommended, exclusion_groups), *_cited_by_interactions(report)]
-    return RecommendationResponse(
-        knowledge_version=knowledge_version(kb),
-        provisional=bool(provisional_reasons),
-        provisional_reasons=provisional_reasons,
-        coverage=coverage,
-        profile=profile.understood,
-        options=options,
-        withheld=_withheld(kb, considered),
-        not_recommended=not_recommended,
-        exclusion_groups=exclusion_groups,
-        interaction_warnings=report.warnings,
-        interactions_cleared=report.cleared,
-        interaction_pairs=report.pairs,
-        interaction_scope=report.scope,
-        warnings=warnings,
-        citations=citations_for(kb, cited),
-        intended_use=INTENDED_USE,
+    cited = [*_cited_by_options(kb, options), *_cited_by_exclusions(not_recommended, exclusion_groups), *_cited_by_interactions(report)]
+    # every part is a model built above or a fact validated at load: assembled without validating them again
+    return assembled(
+        RecommendationResponse,
+        {
+            "knowledge_version": knowledge_version(kb),
+            "provisional": bool(provisional_reasons),
+            "provisional_reasons": provisional_reasons,
+            "coverage": coverage,
+            "profile": profile.understood,
+            "options": options,
+            "withheld": _withheld(kb, considered),
+            "not_recommended": not_recommended,
+            "exclusion_groups": exclusion_groups,
+            "interaction_warnings": report.warnings,
+            "interactions_cleared": report.cleared,
+            "interaction_pairs": report.pairs,
+            "interaction_scope": report.scope,
+            "warnings": warnings,
+            "citations": citations_for(kb, cited),
+            "intended_use": INTENDED_USE,
+        },
     )
 
 
@@ -793,13 +930,17 @@ def check_medication_list(kb: KnowledgeBase, drugs: list[str | MedicationInput])
             named.add(ref.name)
             refs.append(ref)
     report = check_interactions(kb, interaction_subjects(kb, refs), refs, unrecognised)
-    return InteractionCheckResponse(
-        knowledge_version=knowledge_version(kb),
-        drugs=understood,
-        interaction_warnings=report.warnings,
-        interactions_cleared=report.cleared,
-        interaction_pairs=report.pairs,
-        interaction_scope=report.scope,
-        warnings=warnings,
-        citations=citations_for(kb, _cited_by_interactions(report)),
+    # every part is a model built above or a fact validated at load: assembled without validating them again
+    return assembled(
+        InteractionCheckResponse,
+        {
+            "knowledge_version": knowledge_version(kb),
+            "drugs": understood,
+            "interaction_warnings": report.warnings,
+            "interactions_cleared": report.cleared,
+            "interaction_pairs": report.pairs,
+            "interaction_scope": report.scope,
+            "warnings": warnings,
+            "citations": citations_for(kb, _cited_by_interactions(report)),
+        },
     )

@@ -456,6 +456,14 @@ class KnowledgeBase:
             self.memo[key] = found
         return found  # type: ignore[return-value]
 
+    def regimens_a_resistance_rule_affects(self, rule: ResistanceRule) -> frozenset[str]:
+        """The ids of the regimens `resistance_rule_affects` finds the rule to affect: found once per rule."""
+        key = ("regimens_a_resistance_rule_affects", id(rule))  # the rule lives as long as the knowledge base
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = frozenset(r.id for r in self.regimens.values() if self.resistance_rule_affects(rule, r))
+        return found  # type: ignore[return-value]
+
     @cached_property
     def _regimens_by_drug_set(self) -> dict[frozenset[str], tuple[Regimen, ...]]:
         found: dict[frozenset[str], list[Regimen]] = {}

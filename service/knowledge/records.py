@@ -704,6 +704,9 @@ class Indication(Record):
     pd_l1: PdL1Criterion | None = None
     # all-of groups, each met by any one of its criteria (MOMENTUM: haemoglobin < 10 g/dL or transfusion dependent)
     blood_counts: list[list[BloodCountCriterion]] = []
+    # the evidence enrolled only patients ineligible for intensive induction chemotherapy (VIALE-A: aged 75 or older,
+    # or ECOG 2-3 or another comorbidity); the profile carries ECOG but neither age nor those comorbidities
+    ineligible_for_intensive_chemotherapy: bool = False
     requires_prior: list[PriorTherapyCriterion] = []
     excludes_prior: list[PriorTherapyCriterion] = []
     # prior therapies the evidence was not shown to cover (its eligibility on them was not read): a patient who had one

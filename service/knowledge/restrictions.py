@@ -134,6 +134,8 @@ RESTRICTIONS: tuple[Restriction, ...] = (
                 _requires_blood_count("haemoglobin")),
     Restriction("transfusion dependence", _p(r"\btransfusion[- ]dependen"), "blood_counts: transfusion_dependent",
                 _requires_blood_count("transfusion_dependent")),
+    Restriction("ineligible for intensive chemotherapy", _p(r"\b(ineligible for|unfit for|precludes?) intensive\b"), "ineligible_for_intensive_chemotherapy: true",
+                lambda i, _c: i.ineligible_for_intensive_chemotherapy),
     Restriction("no activity against T315I", _p(r"\bno activity against T315I\b"), "excludes_alterations or a resistance rule for T315I",
                 _resistance_covers("T315I")),
     # line and prior therapy (summaries state the indication; notes describe trials)

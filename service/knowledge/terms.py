@@ -48,7 +48,8 @@ _SYMBOL_START = r"(?<![^\s,;()])"
 def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
     """One ASCII-bounded pattern matching any of `phrases` (already folded), longest first."""
     parts = []
-    for phrase in sorted(set(phrases), key=lambda p: (-len(p), p)):
+    unique = sorted(set(phrases), key=lambda p: (-len(p), p))
+    for phrase in unique:
         escaped = re.escape(phrase)
         if re.search(_WORD_CHAR, phrase, re.ASCII) is None:
             before, after = (_SYMBOL_START if phrase == "-" else ""), _SYMBOL_END
@@ -56,7 +57,12 @@ def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
             before = rf"(?<!{_WORD_CHAR})" if re.match(_WORD_CHAR, phrase, re.ASCII) else ""
             after = rf"(?!{_WORD_CHAR})" if re.search(_WORD_CHAR + "$", phrase, re.ASCII) else ""
         parts.append(before + escaped + after)
-    return re.compile("|".join(parts) if parts else r"(?!x)x", re.ASCII)
+    if not parts:
+        return re.compile(r"(?!x)x", re.ASCII)
+    # every phrase is matched from its first character: screening on those lets the scan skip other positions fast
+    starts = "".join(sorted({re.escape(phrase[0]) for phrase in unique if phrase}))
+    screen = f"(?=[{starts}])" if all(unique) else ""
+    return re.compile(f"{screen}(?:{'|'.join(parts)})", re.ASCII)
 
 
 def spot(pattern: re.Pattern[str], table: Mapping[str, T], text: str) -> tuple[list[T], str]:

@@ -41,9 +41,10 @@ def test_flt3_itd_written_with_a_hyphen_is_the_itd_not_a_fusion(recommend):
     assert result.profile.mutations[0].normalised == "FLT3 ITD"
 
 
-def test_flt3_negative_aml_gets_only_the_chemotherapy_standard(recommend):
+def test_flt3_negative_aml_gets_the_chemotherapy_standard_and_no_flt3_inhibitor(recommend):
     result = recommend(cancer_type="AML", stage="newly diagnosed", mutations=["FLT3 negative"], prior_therapies=[])
-    assert option_ids(result) == ["daunorubicin-cytarabine-aml"]
+    # venetoclax + azacitidine follows, its fitness criterion open (age and comorbidities are not in the profile)
+    assert option_ids(result) == ["daunorubicin-cytarabine-aml", "venetoclax-azacitidine-aml"]
 
 
 def test_relapsed_flt3_aml_gets_gilteritinib_with_the_azole_warning(recommend):

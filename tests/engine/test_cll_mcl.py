@@ -176,3 +176,21 @@ def test_cll_relapsed_without_a_btk_inhibitor_carries_no_prior_btk_note(recommen
     result = recommend(cancer_type="CLL", stage="relapsed", prior_therapies=[{"drugs": ["bendamustine", "rituximab"], "outcome": "progression"}])
     zanubrutinib = next(o for o in result.options if o.id == "zanubrutinib-cll")
     assert not any("not checked" in c for c in zanubrutinib.caveats)
+
+
+def test_ibrutinib_intolerant_cll_gets_acalabrutinib_on_its_own_evidence_without_the_not_checked_note(recommend):
+    result = recommend(cancer_type="CLL", stage="relapsed", prior_therapies=[{"drugs": ["ibrutinib"], "outcome": "intolerance"}])
+    ids = [o.id for o in result.options]
+    acalabrutinib = next(o for o in result.options if o.id == "acalabrutinib-cll")
+    assert acalabrutinib.indication_id == "acalabrutinib-cll-after-ibrutinib-intolerance"
+    assert acalabrutinib.evidence == ["acalabrutinib-ibrutinib-intolerant-cll-rogers-2021"]
+    assert result.citations["acalabrutinib-ibrutinib-intolerant-cll-rogers-2021"].nct_id == "NCT02717611"
+    assert not acalabrutinib.caveats
+    assert ids.index("acalabrutinib-cll") < ids.index("zanubrutinib-cll")
+
+
+def test_progression_on_ibrutinib_does_not_meet_the_intolerance_indication(recommend):
+    result = recommend(cancer_type="CLL", stage="relapsed", prior_therapies=[{"drugs": ["ibrutinib"], "outcome": "progression"}])
+    acalabrutinib = next(o for o in result.options if o.id == "acalabrutinib-cll")
+    assert acalabrutinib.indication_id == "acalabrutinib-cll-relapsed"
+    assert any("not checked for a prior covalent BTK inhibitor" in c for c in acalabrutinib.caveats)

@@ -203,6 +203,12 @@ def test_check_fails_when_a_note_says_no_activity_against_a_mutation_no_rule_cov
     assert any("bosutinib-cml-after-prior-tki" in p and "T315I" in p for p in _problems(knowledge_copy))
 
 
+def test_check_fails_when_an_indication_for_patients_ineligible_for_intensive_chemotherapy_does_not_say_so(knowledge_copy):
+    _replace(knowledge_copy / "regimens" / "aml_unfit.yaml", "      ineligible_for_intensive_chemotherapy: true\n", "")
+    problems = _problems(knowledge_copy)
+    assert any("venetoclax-azacitidine-aml-newly-diagnosed-ineligible-for-intensive" in p and "ineligible for intensive chemotherapy" in p for p in problems)
+
+
 def test_a_negated_mention_is_not_a_restriction(knowledge_copy):
     # "it did not select by MSI status" describes an unrestricted trial; the curated data passes the check
     text = (knowledge_copy / "regimens" / "gi.yaml").read_text(encoding="utf-8")

@@ -103,7 +103,7 @@ DrugReading = tuple[DrugUnderstood, DrugRef | None]
 def normalise_drug(kb: KnowledgeBase, item: str | MedicationInput) -> DrugReading:
     """How one medicine entry reads; it depends only on the entry and the knowledge, so a recognised entry is
     read once (a bounded cache kept with the knowledge base)."""
-    if isinstance(item, MedicationInput):
+    if type(item) is not str and isinstance(item, MedicationInput):  # a text entry skips the model's class check
         reader = kb.cached("medicine_fields", lambda *fields: _read_drug_fields(kb, *fields), keep=_recognised)
         return reader(item.name, item.formulation, item.rxcui)  # type: ignore[no-any-return]
     return kb.cached("medicine_text", lambda text: _read_drug(kb, text), keep=_recognised)(item)  # type: ignore[no-any-return]
