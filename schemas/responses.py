@@ -96,7 +96,16 @@ Severity = Literal["contraindicated", "avoid", "adjust_dose", "separate_in_time"
 EvidenceKind = Literal["dedicated_pk_study", "label_statement", "pbpk_prediction", "class_extrapolation"]
 
 
+INTERACTION_REF = (
+    "Ids of the response's `interaction_warnings` that concern this option's drugs: each warning is given once, there."
+)
+
+
 class InteractionWarning(Contract):
+    id: str = Field(
+        description="Stable: `interaction:` and the catalogue names of `drug` and `interacting_drug`, the same in every "
+        "answer; options refer to the warning by it."
+    )
     drug: str = Field(description="The drug whose label gives the rule (a TKI).")
     interacting_drug: str
     interacting_input: str = Field(description="The medication as the caller wrote it.")
@@ -240,7 +249,7 @@ class TreatmentOption(Contract):
         default=None, description="True for the regimen the patient is on and responding to: continue it (omitted otherwise)."
     )
     overall_survival: OverallSurvivalShown | None = None
-    interactions: list[InteractionWarning] = []
+    interactions: list[str] = Field(default=[], description=INTERACTION_REF)
     cautions: list[OptionCaution] = Field(default=[], description="Cautions from trial exclusions or label warnings, with their evidence; shown first among the caveats.")
     notes: str | None = None
     ranking: RankingNote

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from schemas.problems import Problem
-from schemas.responses import EvidenceCitation, LabelCitation, NotRecommended, RecommendationResponse
+from schemas.responses import EvidenceCitation, InteractionWarning, LabelCitation, NotRecommended, RecommendationResponse
 from service.api.body import unsupported_media_type
 from service.api.deps import KnowledgeDep
 from service.api.problems import PROBLEM_BASE, problem_response, route_template
@@ -84,6 +84,12 @@ def interaction_grid(answer: RecommendationResponse) -> dict[str, object]:
 def cited_in(answer: RecommendationResponse) -> Callable[[list[str]], list[EvidenceCitation | LabelCitation]]:
     """The answer gives each source once; the page shows each in full beside every item that cites it."""
     return lambda ids: [answer.citations[i] for i in ids]
+
+
+def warned_in(answer: RecommendationResponse) -> Callable[[list[str]], list[InteractionWarning]]:
+    """The answer gives each interaction warning once; an option names the ones that concern it by id."""
+    warnings = {w.id: w for w in answer.interaction_warnings}
+    return lambda ids: [warnings[i] for i in ids]
 
 
 def options_heading(answer: RecommendationResponse) -> str:
@@ -171,6 +177,7 @@ def _context(request: Request, kb: KnowledgeDep, form: FormResult | None) -> dic
         "problem_controls": form.controls if form is not None else {},
         "grid": interaction_grid(answer) if answer is not None else None,
         "cited": cited_in(answer) if answer is not None else None,
+        "warned": warned_in(answer) if answer is not None else None,
         "heading": options_heading(answer) if answer is not None else "Treatment options",
         "exclusions": exclusion_summary(answer) if answer is not None else None,
         "short_exclusion": short_exclusion,

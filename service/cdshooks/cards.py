@@ -88,6 +88,7 @@ class CardMaker:
     def option_cards(self, answer: RecommendationResponse) -> list[Card]:
         cards = []
         total = len(answer.options)
+        warnings = {w.id: w for w in answer.interaction_warnings}  # each warning is given once; options refer to it by id
         for rank, option in enumerate(answer.options, start=1):
             level = option.evidence_level_detail
             lines = [
@@ -105,7 +106,7 @@ class CardMaker:
                 lines += ["", "**Confirm before use**", ""] + [f"- {md(c)}" for c in option.caveats]
             if option.ranked_below:
                 lines += ["", "Ranked below: " + ", ".join(md(r) for r in option.ranked_below)]
-            for warning in option.interactions:
+            for warning in (warnings[i] for i in option.interactions):
                 lines += ["", f"Interaction: {md(warning.drug)} with {md(warning.interacting_input)}: "
                               f"{md(SEVERITY_WORDS[warning.severity])}. {md(warning.management)}"]  # fmt: skip
             evidence = [answer.citations[i] for i in option.evidence]

@@ -9,6 +9,7 @@ and is silent), or not assessed (nothing was checked: never shown as safe).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -67,6 +68,12 @@ _SET_ID_STATEMENT = {
 }
 SET_ID_NOT_VERIFIED = "No DailyMed set ID was verified for this label, so no link to it is given."
 SET_ID_OF_FORMULATION = "Set ID of this formulation's own label, as listed in the record."
+
+
+def interaction_id(drug: str, interacting_drug: str) -> str:
+    """A warning's id: its two catalogue names, so it is the same in every answer; one answer has at most one
+    warning per (drug, other medicine) pair, so the id is unique within it."""
+    return "interaction:" + "+".join(re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") for name in (drug, interacting_drug))
 
 
 @dataclass(frozen=True)
@@ -304,6 +311,7 @@ def _finding_from_label(
     if not read:
         extra.append(verification.statement)
     warning = InteractionWarning(
+        id=interaction_id(subject.name, other.name),
         drug=subject.name,
         interacting_drug=other.name,
         interacting_input=other.input,
@@ -347,6 +355,7 @@ def _finding_from_class_rule(kb: KnowledgeBase, subject: DrugRef, other: DrugRef
             source=citation.id,
         )
     warning = InteractionWarning(
+        id=interaction_id(subject.name, other.name),
         drug=subject.name,
         interacting_drug=other.name,
         interacting_input=other.input,
@@ -421,6 +430,7 @@ def _with_duplicate_check(kb: KnowledgeBase, subject: DrugRef, other: DrugRef, f
         "stop the other; no label supports taking them together."
     )
     warning = InteractionWarning(
+        id=interaction_id(subject.name, other.name),
         drug=subject.name,
         interacting_drug=other.name,
         interacting_input=other.input,

@@ -18,6 +18,7 @@ from schemas.responses import (
     ExclusionGroup,
     ExclusionReason,
     InteractionCheckResponse,
+    InteractionWarning,
     KnowledgeVersion,
     NotRecommended,
     OverallSurvivalShown,
@@ -773,8 +774,8 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
     unrecognised = [m.input for m in profile.understood.current_medications if m.status != "recognised"]
     report = check_interactions(kb, subjects, medications, unrecognised)
     for option in options:
-        option.interactions = [w for w in report.warnings if w.drug in option.drugs]
-    options, withheld = keep_alternatives_only_if_unmanageable(options)
+        option.interactions = [w.id for w in report.warnings if w.drug in option.drugs]
+    options, withheld = keep_alternatives_only_if_unmanageable(options, report.warnings)
 
     if len(options) == 1:
         options[0].ranking = assembled(RankingNote, {"rank": 1, "tied_with": [], "above_next": None})
@@ -877,14 +878,17 @@ def continue_option(option: TreatmentOption) -> TreatmentOption:
     return option
 
 
-def keep_alternatives_only_if_unmanageable(options: list[TreatmentOption]) -> tuple[list[TreatmentOption], list[Warning]]:
+def keep_alternatives_only_if_unmanageable(
+    options: list[TreatmentOption], warnings: list[InteractionWarning]
+) -> tuple[list[TreatmentOption], list[Warning]]:
     """A responder keeps the regimen that works; switching is listed only when an interaction cannot be managed
     (the label says avoid and gives no management: no replacement of the medicine, no dose change). Otherwise the
     alternatives are withheld, and named, and the interaction is managed as its label says."""
     if not options or not options[0].continues_current_therapy:
         return options, []
     current, alternatives = options[0], options[1:]
-    avoid = [w for w in current.interactions if w.severity == "avoid" and not w.management.strip()]
+    concerning = set(current.interactions)
+    avoid = [w for w in warnings if w.id in concerning and w.severity == "avoid" and not w.management.strip()]
     if not alternatives:
         return options, []
     if avoid:

@@ -220,3 +220,14 @@ def test_blood_count_fields_reach_the_profile_and_are_shown_for_myelofibrosis(cl
     assert "PMF" in row and "CML" not in row
     panel = client.post("/guide/panel", data={"cancer_type": "PMF", "platelets": "40", "prior_status": "none"}).text
     assert "Pacritinib" in panel and "platelets 40 x10^9/L" in panel
+
+
+def test_an_option_names_its_interactions_and_links_each_to_the_one_full_warning(client):
+    form = {"cancer_type": "CCRCC", "stage": "IV", "prior_status": "none", "medication_1": "carbamazepine"}
+    page = client.post("/guide/panel", data=form).text
+    line = re.search(r'<p class="option-interactions">(.*?)</p>', page)
+    assert line is not None
+    targets = re.findall(r'<a href="#([^"]+)">', line.group(1))
+    assert targets and all(t.startswith("interaction:") for t in targets)
+    for target in targets:
+        assert page.count(f'id="{target}"') == 1  # the full warning, given once in the interactions section

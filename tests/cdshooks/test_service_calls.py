@@ -256,6 +256,12 @@ def test_option_cards_carry_evidence_level_dose_why_and_links(cds):
     assert any("pubmed" in link["url"] or "clinicaltrials" in link["url"] or "doi.org" in link["url"] for link in option["links"])
 
 
+def test_an_option_card_gives_the_interactions_of_its_drugs(cds):
+    cards = cds.post(OPTIONS, json=patient_view("gist-kit-exon11-metastatic-on-rifampin")).json()["cards"]
+    detail = cards[0]["detail"].replace("\\", "")
+    assert "Interaction: imatinib with" in detail and "rifampin" in detail.lower()
+
+
 def test_patient_supplied_strings_are_markdown_escaped(cds):
     body = patient_view("hcc-bclc-c-cirrhosis")
     hostile = "**bold** <img src=x onerror=alert(1)> [click](https://evil.example)"

@@ -110,7 +110,8 @@ def test_one_warning_per_pair_even_across_options(recommend):
     pairs = [(w.drug, w.interacting_drug) for w in result.interaction_warnings]
     assert len(pairs) == len(set(pairs))
     option = next(o for o in result.options if o.id == "pembrolizumab-axitinib")
-    assert [(w.drug, w.interacting_drug) for w in option.interactions] == [("axitinib", "carbamazepine")]
+    warnings = {w.id: w for w in result.interaction_warnings}
+    assert [(warnings[i].drug, warnings[i].interacting_drug) for i in option.interactions] == [("axitinib", "carbamazepine")]
 
 
 def test_each_warning_and_pair_keeps_the_callers_own_spelling_of_the_medicine(kb):
@@ -125,3 +126,13 @@ def test_each_warning_and_pair_keeps_the_callers_own_spelling_of_the_medicine(kb
 def test_a_repeated_check_gives_the_same_answer(kb):
     drugs = ["dasatinib", "imatinib", "omeprazole 20 mg", "rifampin", "unknownium"]
     assert check_medication_list(kb, drugs).model_dump() == check_medication_list(kb, drugs).model_dump()
+
+
+def test_interaction_ids_cannot_collide_because_catalogue_names_stay_distinct(kb):
+    from service.engine.interactions import interaction_id
+
+    # an answer holds one warning per (drug, other medicine) pair; the id must keep every pair apart
+    names = sorted(kb.drugs)
+    ids = {interaction_id(name, "x").removesuffix("+x") for name in names}
+    assert len(ids) == len(names)
+    assert interaction_id("st john's wort", "imatinib") == "interaction:st-john-s-wort+imatinib"

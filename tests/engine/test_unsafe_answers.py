@@ -261,7 +261,8 @@ def test_cml_in_mmr_on_imatinib_starting_carbamazepine_continues_imatinib(recomm
     assert option_ids(result) == ["imatinib-cml"]
     option = result.options[0]
     assert option.continues_current_therapy and option.name.startswith("Continue")
-    assert option.evidence and any(w.interacting_drug == "carbamazepine" for w in option.interactions)
+    warnings = {w.id: w for w in result.interaction_warnings}
+    assert option.evidence and any(warnings[i].interacting_drug == "carbamazepine" for i in option.interactions)
     assert "responding_on_current_therapy" in {w.code for w in result.warnings}
 
 
@@ -356,10 +357,14 @@ def test_alternatives_to_continuing_are_listed_only_when_the_interaction_cannot_
     )
     current = result.options[0].model_copy(update={"continues_current_therapy": True})
     other = current.model_copy(update={"id": "other", "name": "Other", "continues_current_therapy": None})
-    managed = InteractionWarning.model_construct(severity="avoid", management="Avoid; choose an alternative medicine.", interacting_drug="x")
-    unmanaged = InteractionWarning.model_construct(severity="avoid", management="", interacting_drug="x")
-    kept, withheld = keep_alternatives_only_if_unmanageable([current.model_copy(update={"interactions": [managed]}), other])
+    managed = InteractionWarning.model_construct(id="interaction:a+x", severity="avoid", management="Avoid; choose an alternative medicine.", interacting_drug="x")
+    unmanaged = InteractionWarning.model_construct(id="interaction:a+x", severity="avoid", management="", interacting_drug="x")
+    with_warning = current.model_copy(update={"interactions": ["interaction:a+x"]})
+    kept, withheld = keep_alternatives_only_if_unmanageable([with_warning, other], [managed])
     assert [o.id for o in kept] == [current.id] and withheld[0].code == "responding_on_current_therapy"
-    kept, withheld = keep_alternatives_only_if_unmanageable([current.model_copy(update={"interactions": [unmanaged]}), other.model_copy()])
+    kept, withheld = keep_alternatives_only_if_unmanageable([with_warning, other.model_copy()], [unmanaged])
     assert [o.id for o in kept] == [current.id, "other"] and not withheld
     assert kept[1].caveats[0].startswith("an alternative to continuing")
+    # a warning the current option does not refer to (another drug's) does not list the alternatives
+    kept, withheld = keep_alternatives_only_if_unmanageable([current.model_copy(update={"interactions": []}), other.model_copy()], [unmanaged])
+    assert [o.id for o in kept] == [current.id] and withheld[0].code == "responding_on_current_therapy"

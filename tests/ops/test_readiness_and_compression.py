@@ -56,3 +56,12 @@ def test_the_yardstick_route_exists_only_under_the_benchmark_setting(kb):  # typ
         for path in ("/bench/static-recommendations", "/v1/recommendations"):
             answer = client.post(path, content=repeated, headers={"content-type": "application/json"})
             assert answer.status_code == 422 and answer.json()["type"].endswith("duplicate-key")
+        # through the same middleware: both are compressed alike, and the answer is the new shape (warnings by id)
+        zipped = {
+            path: client.post(path, json=BENCH_PROFILE, headers={"accept-encoding": "gzip"})
+            for path in ("/bench/static-recommendations", "/v1/recommendations")
+        }
+        assert {a.headers.get("content-encoding") for a in zipped.values()} == {"gzip"}
+        assert {a.headers["x-request-id"] != "" for a in zipped.values()} == {True}
+        body = static.json()
+        assert body["interaction_warnings"] and all(isinstance(i, str) for o in body["options"] for i in o["interactions"])
