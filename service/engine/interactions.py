@@ -37,7 +37,8 @@ from service.knowledge.records import (
     Severity,
 )
 
-_SEVERITY_ORDER = {
+# most severe first; Severity is a StrEnum, so a warning's plain severity string looks its rank up too
+SEVERITY_ORDER = {
     Severity.CONTRAINDICATED: 0,
     Severity.AVOID: 1,
     Severity.ADJUST_DOSE: 2,
@@ -46,8 +47,6 @@ _SEVERITY_ORDER = {
     Severity.NOT_MEANINGFUL: 5,
     Severity.NO_LABEL_GUIDANCE: 6,
 }
-
-_SEVERITY_RANK = {severity.value: rank for severity, rank in _SEVERITY_ORDER.items()}
 
 WORDING_NOT_READ = "Label wording not read: this rule was curated from {source}; confirm it in the DailyMed label before acting."
 WORDING_READ = "Label wording read on {source} (checked {checked})."
@@ -194,7 +193,7 @@ def _formulation_note(kb: KnowledgeBase, subject: DrugRef, candidates: list[Inte
 
 def _most_severe(rules: Iterable[InteractionRule], other: str = "") -> InteractionRule:
     # of equally severe rules, the one whose label names the other drug as an example answers
-    return min(rules, key=lambda r: (_SEVERITY_ORDER[r.severity], other not in r.label_examples))
+    return min(rules, key=lambda r: (SEVERITY_ORDER[r.severity], other not in r.label_examples))
 
 
 def check_pair(kb: KnowledgeBase, subject: DrugRef, other: DrugRef) -> PairFinding:
@@ -242,7 +241,7 @@ def _decide_pair(kb: KnowledgeBase, subject: DrugRef, other: DrugRef) -> PairFin
     subject_classes = kb.drug_classes(subject.name)
     general = [r for r in kb.class_rules if r.subject_class in subject_classes and r.with_class in other_classes]
     if general:
-        return _finding_from_class_rule(kb, subject, other, min(general, key=lambda r: _SEVERITY_ORDER[r.severity]))
+        return _finding_from_class_rule(kb, subject, other, min(general, key=lambda r: SEVERITY_ORDER[r.severity]))
     if label is None:
         return PairFinding(status="not_assessed", detail=f"{subject.name} has no label record: not assessed.")
     checked = [c for c in other_classes if kb.class_mechanisms.get(c)]
@@ -515,7 +514,7 @@ def check_interactions(
             pairs.append(shown)
         if unrecognised:
             pairs.extend(_not_in_catalogue(name, text) for text in unrecognised)  # never kept: the entry is the caller's
-    warnings.sort(key=lambda w: (_SEVERITY_RANK[w.severity], w.drug, w.interacting_drug))
+    warnings.sort(key=lambda w: (SEVERITY_ORDER[w.severity], w.drug, w.interacting_drug))
     cleared.sort(key=lambda c: (c.drug, c.interacting_drug))
     # the scope is only news for drugs actually checked against something
     scope = [mechanism_scope(kb, name) for name in dict.fromkeys(p.drug for p in pairs)]

@@ -9,19 +9,11 @@ from __future__ import annotations
 
 import pytest
 
+from service.engine.interactions import SEVERITY_ORDER
 from service.engine.recommend import check_medication_list
 from service.knowledge.records import WARNING_SEVERITIES, Severity
 from tests.support import curated_knowledge
 
-_ORDER = [
-    Severity.CONTRAINDICATED,
-    Severity.AVOID,
-    Severity.ADJUST_DOSE,
-    Severity.SEPARATE_IN_TIME,
-    Severity.MONITOR,
-    Severity.NOT_MEANINGFUL,
-    Severity.NO_LABEL_GUIDANCE,
-]
 
 
 def _named_examples() -> list[tuple[str, str, str, str]]:
@@ -33,7 +25,7 @@ def _named_examples() -> list[tuple[str, str, str, str]]:
             for example in rule.label_examples:
                 # a rule naming the drug itself comes first (precedence level 1)
                 own = [r.severity for r in label.rules if r.with_drug == example]
-                severity = min(own, key=_ORDER.index) if own else rule.severity
+                severity = min(own, key=SEVERITY_ORDER.__getitem__) if own else rule.severity
                 cases.append((label.drug, rule.with_class or "", example, severity.value))
     return cases
 
@@ -56,7 +48,7 @@ def test_a_named_example_gets_its_rules_grade(kb, tki, cls, example, severity):
         assert pair.status == "warning", (cls, pair.detail)
         [warning] = [w for w in result.interaction_warnings if w.drug == tki and w.mechanism != "duplicate_tki"]
         # the label's rule or a stricter one at the same level (a drug named in two of the label's lists)
-        assert _ORDER.index(Severity(warning.severity)) <= _ORDER.index(expected), (cls, warning.severity)
+        assert SEVERITY_ORDER[Severity(warning.severity)] <= SEVERITY_ORDER[expected], (cls, warning.severity)
     else:
         assert pair.status == expected.value, (cls, pair.detail)
 
@@ -112,7 +104,7 @@ def test_the_qt_note_leaves_a_label_warning_standing(kb):
 )
 def test_a_tki_that_raises_a_substrate_warns_as_its_label_says(kb, tki, other, severity):
     warnings = [w for w in check_medication_list(kb, [tki, other]).interaction_warnings if w.drug == tki]
-    assert warnings and _ORDER.index(Severity(warnings[0].severity)) <= _ORDER.index(Severity(severity))
+    assert warnings and SEVERITY_ORDER[Severity(warnings[0].severity)] <= SEVERITY_ORDER[Severity(severity)]
     assert any(w.severity == severity for w in warnings), [w.severity for w in warnings]
 
 

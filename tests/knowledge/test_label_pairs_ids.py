@@ -13,19 +13,11 @@ from __future__ import annotations
 import pytest
 
 from service.config import get_settings
+from service.engine.interactions import SEVERITY_ORDER
 from service.engine.recommend import check_medication_list
 from service.knowledge.records import WARNING_SEVERITIES, Severity
 from service.knowledge.source import read_knowledge
 
-_ORDER = [
-    Severity.CONTRAINDICATED,
-    Severity.AVOID,
-    Severity.ADJUST_DOSE,
-    Severity.SEPARATE_IN_TIME,
-    Severity.MONITOR,
-    Severity.NOT_MEANINGFUL,
-    Severity.NO_LABEL_GUIDANCE,
-]
 
 VITRAKVI_HCP = "hcp.vitrakvi-us.com/dosing"
 VITRAKVI_S7 = "m.laoslucius.com/larotrectinib/interactions (copy of US section 7, 'FDA, 2022.11')"
@@ -192,7 +184,7 @@ def test_every_member_of_a_warned_class_gets_at_least_the_rules_grade(kb, tki, c
         if member in own or member == tki:
             continue
         pair, warnings = _answer(kb, tki, member)
-        if not warnings or _ORDER.index(Severity(warnings[0].severity)) > _ORDER.index(Severity(severity)):
+        if not warnings or SEVERITY_ORDER[Severity(warnings[0].severity)] > SEVERITY_ORDER[Severity(severity)]:
             missed.append((member, pair.status, [w.severity for w in warnings]))
     assert missed == []
 
