@@ -710,8 +710,11 @@ def _withdrawn(indication: Indication) -> Exclusion | None:
 
 
 def _compile_unchecked_mutations(kb: KnowledgeBase, regimen: Regimen) -> Step:
-    """The "not checked for" notes of `note_unchecked_mutations`, a fact of the knowledge for one curated alteration
-    in one cancer type: found once per pair and kept with the compiled indication."""
+    """Rule 4, say what was not checked: a detected mutation in a gene's `mutation_scope` (BCR::ABL1 kinase-domain
+    mutations in CML) that no resistance rule states for a drug of this option (as defeated, or as the alternative)
+    leaves that drug "not checked for" it, so an option is never shown first because its mutation was not in our notes.
+    The notes are a fact of the knowledge for one curated alteration in one cancer type: found once per pair and kept
+    with the compiled indication."""
     notes: dict[tuple[str, str], tuple[Unchecked, ...]] = {}  # (cancer type, alteration id) -> the notes
 
     def assess_unchecked_mutations(profile: NormalisedProfile, a: IndicationAssessment) -> None:
@@ -723,14 +726,6 @@ def _compile_unchecked_mutations(kb: KnowledgeBase, regimen: Regimen) -> Step:
             a.unchecked.extend(found)
 
     return assess_unchecked_mutations
-
-
-def note_unchecked_mutations(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    """Rule 4, say what was not checked: a detected mutation in a gene's `mutation_scope` (BCR::ABL1 kinase-domain
-    mutations in CML) that no resistance rule states for a drug of this option (as defeated, or as the alternative)
-    leaves that drug "not checked for" it, so an option is never shown first because its mutation was not in our notes."""
-    for alteration in profile.detected:
-        a.unchecked.extend(_unchecked_mutation(kb, profile.cancer_type, a.regimen, alteration))
 
 
 def _unchecked_mutation(kb: KnowledgeBase, code: str, regimen: Regimen, alteration: Alteration) -> tuple[Unchecked, ...]:
@@ -757,13 +752,6 @@ def _unchecked_mutation(kb: KnowledgeBase, code: str, regimen: Regimen, alterati
             )
         )
     return tuple(found)
-
-
-def withdrawn_exclusion(kb: KnowledgeBase, a: IndicationAssessment) -> Exclusion | None:
-    """A patient who fits an indication whose US approval was withdrawn is told so; it is never an option."""
-    if not a.applicable:
-        return None
-    return compiled_indication(kb, a.regimen, a.indication).withdrawn
 
 
 def _resistance_hits(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tuple[ResistanceRule, list[Alteration], Exclusion, frozenset[str]]]:
@@ -1030,12 +1018,6 @@ def _recent_lines_without_interval(kb: KnowledgeBase, profile: NormalisedProfile
         not line.ongoing and line.weeks_since_last_dose is None and any(_in_classes(kb, d, classes) for d in line.drugs)
         for line in profile.prior_lines or []
     )
-
-
-def apply_patient_rules(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment) -> None:
-    """Contraindications exclude the indication with the source's reason; cautions are attached to it."""
-    _apply_rules(kb, profile, a, kb.patient_rules_concerning(a.regimen.id, a.indication.id, profile.cancer_type))
-    note_unchecked_conditions(kb, profile, a)
 
 
 def _apply_rules(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment, rules: tuple[PatientRule, ...]) -> None:
