@@ -883,10 +883,6 @@ def _compile_histology(kb: KnowledgeBase, indication: Indication) -> Step | None
 # --- contraindications and cautions from the patient context ------------------------------
 
 
-def _regimen_classes(kb: KnowledgeBase, regimen: Regimen) -> frozenset[str]:
-    return kb.regimen_classes(regimen.id)
-
-
 def _group_names(kb: KnowledgeBase, groups: set[str]) -> str:
     return ", ".join(kb.condition_groups.get(g, g.replace("_", " ")) for g in sorted(groups))
 
@@ -972,9 +968,9 @@ def _patient_rule_finding(kb: KnowledgeBase, profile: NormalisedProfile, rule) -
         found.append(f"brain metastases {profile.brain_metastases}")
     if when.prior_or_current_drug_classes:
         # prior therapy not given is read as first line (said in the line caveat), so nothing earlier to match
-        wanted = set(when.prior_or_current_drug_classes)
-        prior = sorted({d for line in profile.prior_lines or [] for d in line.drugs if wanted.intersection(kb.drug_classes(d))})
-        current = sorted({m.name for m in profile.medications if wanted.intersection(kb.drug_classes(m.name))} - set(prior))
+        wanted = when.prior_or_current_drug_classes
+        prior = sorted({d for line in profile.prior_lines or [] for d in line.drugs if _in_classes(kb, d, wanted)})
+        current = sorted({m.name for m in profile.medications if _in_classes(kb, m.name, wanted)} - set(prior))
         if not prior and not current:
             return None
         found.append(", ".join([*(f"prior {d}" for d in prior), *(f"current {d}" for d in current)]))

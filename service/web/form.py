@@ -239,7 +239,7 @@ def _alteration_terms_relevant(kb: KnowledgeBase) -> dict[str, set[str]]:
         codes = with_subtypes(rule.cancer_types) if rule.cancer_types else set()
         if not rule.cancer_types:
             for regimen in kb.regimens.values():
-                classes = {c for d in regimen.drugs if d in kb.drugs for c in kb.drug_classes(d)} | {c.drug_class for c in regimen.components if c.drug_class}
+                classes = kb.regimen_classes(regimen.id)
                 if set(rule.drugs) & set(regimen.drugs) or set(rule.drug_classes) & classes:
                     for indication in regimen.indications:
                         codes |= with_subtypes(indication.cancer_types)
@@ -304,7 +304,7 @@ def _patient_fields_relevant(kb: KnowledgeBase) -> dict[str, set[str]]:
         if when.brain_metastases:
             fields.add("brain_metastases")
         for regimen in kb.regimens.values():
-            classes = {c for d in regimen.drugs if d in kb.drugs for c in kb.drug_classes(d)} | {c.drug_class for c in regimen.components if c.drug_class}
+            classes = kb.regimen_classes(regimen.id)
             by_drug = bool(set(rule.drugs) & set(regimen.drugs) or set(rule.drug_classes) & classes)
             for indication in regimen.indications:
                 if by_drug or indication.id in rule.indications:
