@@ -8,7 +8,7 @@ from typing import Any
 from fhir.resources.R4B.resource import Resource
 from pydantic import ValidationError
 
-from schemas.requests import MutationInput
+from schemas.requests import MutationInput, OrganFunctionInput
 from service.fhir.codes import LOINC
 from service.fhir.reading import NotMapped, ReaderBase, codings, concept_text, ref_of, when_of
 
@@ -31,6 +31,11 @@ BENIGN_WORDS = {"benign", "likely benign", "presumed benign"}
 UNCERTAIN_WORDS = {"uncertain significance", "unknown significance"}
 FUSION_WORDS = re.compile(r"fusion|rearrange|translocation", re.IGNORECASE)
 PRELIMINARY_OBSERVATION_STATUS = {"preliminary"}
+
+# the profile's own bounds on a QTc (schemas/requests.py), so a reading is refused here for the same reason
+_QTC_FIELD = OrganFunctionInput.model_fields["qtc_ms"].metadata
+QTC_LOW_MS = next(m.ge for m in _QTC_FIELD if hasattr(m, "ge"))
+QTC_HIGH_MS = next(m.le for m in _QTC_FIELD if hasattr(m, "le"))
 
 
 def _without_gene(words: str, gene: str) -> str:
@@ -155,8 +160,8 @@ class ObservationReader(ReaderBase):
         unit = (quantity.code or quantity.unit or "").strip()
         factor = {"ms": 1.0, "msec": 1.0, "s": 1000.0}.get(unit)
         value = float(quantity.value) * factor if factor is not None else None
-        if value is None or not 200 <= value <= 800:
-            why = "a unit this service does not convert" if factor is None else "outside 200-800 ms"
+        if value is None or not QTC_LOW_MS <= value <= QTC_HIGH_MS:
+            why = "a unit this service does not convert" if factor is None else f"outside {QTC_LOW_MS:g}-{QTC_HIGH_MS:g} ms"
             self.out.not_mapped.append(NotMapped(ref, f"{shown} {quantity.value} {unit}".strip(), f"QTc {why}: not used"))
             return None
         return round(value, 1)
