@@ -65,3 +65,12 @@ def test_blast_phase_cml_after_imatinib_gets_dasatinib_140_mg(recommend):
     result = recommend(cancer_type="CML", stage="blast phase", prior_therapies=[{"drugs": ["imatinib"], "outcome": "progression"}])
     dasatinib = next(o for o in result.options if o.id == "dasatinib-cml")
     assert next(c.dose for c in dasatinib.components if c.drug == "dasatinib").startswith("140 mg")
+
+
+def test_advanced_sm_is_read_as_its_three_oncotree_types_never_as_one(recommend):
+    result = recommend(cancer_type="advanced systemic mastocytosis", prior_therapies=[])
+    cancer_type = result.profile.cancer_type
+    assert cancer_type.status == "ambiguous" and cancer_type.code == "SM"
+    assert set(cancer_type.candidates) == {"ASM", "SMAHN", "SMMCL"}
+    midostaurin = next(o for o in result.options if o.id == "midostaurin-advanced-sm")
+    assert any("less specific than the studied population" in c for c in midostaurin.caveats)
