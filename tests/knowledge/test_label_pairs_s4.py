@@ -42,6 +42,8 @@ MISSED_PAIRS = [
     ("crizotinib", "rifabutin", "avoid", LABEL_EXAMPLES),
     ("sunitinib", "rifabutin", "avoid", LABEL_EXAMPLES),
     ("lorlatinib", "rifabutin", "avoid", FDA_TABLE),
+    # IBTROZI section 2: avoid food or drink containing grapefruit
+    ("taletrectinib", "grapefruit juice", "avoid", "www.drugs.com/dosage/ibtrozi.html (US section 2)"),
 ]
 
 # (TKI, medicine, why the label clears it)
