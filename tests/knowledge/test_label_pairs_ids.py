@@ -2,9 +2,8 @@
 
 `LABEL_STATEMENTS` has one row per label statement a curator read (the label section and the page it was
 read on are in the row): each must give that finding for a representative member drug of the class the
-label names. `LABEL_STATEMENTS_NOT_ENCODED` are statements read whose grade the knowledge cannot give yet
-(a dose number or the US wording not read): those pairs must say "not assessed", never look checked and
-safe. The sweep below then checks every class rule of every label against every catalogue member of that
+label names (the quizartinib rows, once "not encoded", now warn to reduce the dose as the boxed warning
+read says). The sweep below then checks every class rule of every label against every catalogue member of that
 class, so a member missing from a class, or a precedence slip, shows up as a missed pair.
 """
 
@@ -110,14 +109,10 @@ LABEL_STATEMENTS = [
     # strong or moderate CYP3A inducers should be avoided (rifampicin: venetoclax AUC -71%)
     ("venetoclax", "carbamazepine", "avoid", "7", VENCLYXTO_EU),
     ("venetoclax", "modafinil", "avoid", "7", VENCLYXTO_EU),
+    # VANFLYTA boxed warning: reduce the dose with strong CYP3A inhibitors (the reduced doses sit in the label's table)
+    ("quizartinib", "posaconazole", "adjust_dose", "boxed warning", VANFLYTA_BOX),
+    ("quizartinib", "itraconazole", "adjust_dose", "boxed warning", VANFLYTA_BOX),
 ]
-
-# (TKI, medicine, label section, what the label says, why it is not encoded)
-LABEL_STATEMENTS_NOT_ENCODED = [
-    ("quizartinib", "posaconazole", "5.1", "reduce the dose with strong CYP3A inhibitors", "the reduced doses (2) not read"),
-    ("quizartinib", "itraconazole", "5.1", "reduce the dose with strong CYP3A inhibitors", "the reduced doses (2) not read"),
-]
-
 
 def _rows(table: list[tuple[str, ...]]) -> list[str]:
     return [f"{row[0]}-{row[1]}" for row in table]
@@ -148,15 +143,6 @@ def test_a_label_statement_gives_its_finding(kb, tki, medicine, severity, sectio
         and (r.with_drug == warnings[0].interacting_drug or (r.with_class and names[r.with_class] == warnings[0].interacting_class))
     ][:1]
     assert section in rule.label_sections, (rule.label_sections, read_on)
-
-
-@pytest.mark.parametrize(
-    ("tki", "medicine", "section", "says", "why"), LABEL_STATEMENTS_NOT_ENCODED, ids=_rows(LABEL_STATEMENTS_NOT_ENCODED)
-)
-def test_a_statement_not_encoded_is_reported_as_not_assessed(kb, tki, medicine, section, says, why):
-    pair, warnings = _answer(kb, tki, medicine)
-    # never "checked and safe": the label says something here that the knowledge cannot yet grade
-    assert pair.status == "not_assessed" and not warnings, (says, why, pair.status)
 
 
 # --- every label, every class rule, every catalogue member of the class --------------------------------
