@@ -2,8 +2,9 @@
 
 `LABEL_STATEMENTS` has one row per label statement a curator read (the label section and the page it was
 read on are in the row): each must give that finding for a representative member drug of the class the
-label names (the quizartinib rows, once "not encoded", now warn to reduce the dose as the boxed warning
-read says). The sweep below then checks every class rule of every label against every catalogue member of that
+label names. `LABEL_STATEMENTS_NOT_ENCODED` are statements read whose grade the knowledge cannot give yet
+(a dose number or the US wording not read): those pairs must say "not assessed", never look checked and
+safe. The sweep below then checks every class rule of every label against every catalogue member of that
 class, so a member missing from a class, or a precedence slip, shows up as a missed pair.
 """
 
@@ -86,6 +87,9 @@ LABEL_STATEMENTS = [
     # VANFLYTA boxed warning: monitor ECGs more frequently with drugs known to prolong the QT interval
     ("quizartinib", "moxifloxacin", "monitor", "5.1", VANFLYTA_BOX),
     ("quizartinib", "haloperidol", "monitor", "5.1", VANFLYTA_BOX),
+    # ... and reduce the dose with strong CYP3A inhibitors (the reduced doses, section 2, not read: sent to the label)
+    ("quizartinib", "posaconazole", "adjust_dose", "boxed warning", VANFLYTA_BOX),
+    ("quizartinib", "itraconazole", "adjust_dose", "boxed warning", VANFLYTA_BOX),
     # JAYPIRCA: avoid strong CYP3A inhibitors; if unavoidable reduce the dose
     ("pirtobrutinib", "itraconazole", "avoid", "2", JAYPIRCA_MONO),
     # TUKYSA section 7: avoid strong CYP3A inducers and strong CYP2C8 inhibitors; avoid sensitive CYP3A
@@ -109,9 +113,6 @@ LABEL_STATEMENTS = [
     # strong or moderate CYP3A inducers should be avoided (rifampicin: venetoclax AUC -71%)
     ("venetoclax", "carbamazepine", "avoid", "7", VENCLYXTO_EU),
     ("venetoclax", "modafinil", "avoid", "7", VENCLYXTO_EU),
-    # VANFLYTA boxed warning: reduce the dose with strong CYP3A inhibitors (the reduced doses sit in the label's table)
-    ("quizartinib", "posaconazole", "adjust_dose", "boxed warning", VANFLYTA_BOX),
-    ("quizartinib", "itraconazole", "adjust_dose", "boxed warning", VANFLYTA_BOX),
 ]
 
 def _rows(table: list[tuple[str, ...]]) -> list[str]:
