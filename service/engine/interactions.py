@@ -184,11 +184,25 @@ def rule_mechanism(kb: KnowledgeBase, rule: InteractionRule) -> Mechanism | None
     return None
 
 
-def _formulation_note(kb: KnowledgeBase, subject: DrugRef, candidates: list[InteractionRule]) -> list[str]:
+def _formulation_note(kb: KnowledgeBase, subject: DrugRef, candidates: list[InteractionRule], shown: InteractionRule) -> list[str]:
+    """For an unspecified formulation: that the strictest answer is shown, and what each other formulation's label says."""
     if subject.formulation is not None or not any(r.formulation for r in candidates):
         return []
-    names = ", ".join(f.name for f in kb.drugs[subject.name].formulations)
-    return [f"Formulation not specified ({names}): the answer for the most restrictive formulation is shown."]
+    formulations = kb.drugs[subject.name].formulations
+    names = ", ".join(f.name for f in formulations)
+    notes = [f"Formulation not specified ({names}): the answer for the most restrictive formulation is shown."]
+    for formulation in formulations:
+        own = [r for r in candidates if r.formulation == formulation.id] or [r for r in candidates if r.formulation is None]
+        if not own:
+            continue
+        answer = _most_severe(own)
+        if answer.severity == shown.severity:
+            continue
+        if answer.severity == Severity.NOT_MEANINGFUL:
+            notes.append(f"{formulation.name}: not affected (the label reports no clinically meaningful effect). {answer.management or ''}".rstrip())
+        elif answer.severity in WARNING_SEVERITIES:
+            notes.append(f"{formulation.name}: {answer.severity.value.replace('_', ' ')}. {answer.management or ''}".rstrip())
+    return notes
 
 
 def _most_severe(rules: Iterable[InteractionRule], other: str = "") -> InteractionRule:
@@ -236,8 +250,9 @@ def _decide_pair(kb: KnowledgeBase, subject: DrugRef, other: DrugRef) -> PairFin
         class_rules += [rule for rule in index.by_example.get(other.name, []) if rule not in class_rules]
         for level, candidates in (("drug_pair", pair_rules), ("drug_class", class_rules)):
             if candidates:
-                notes = _formulation_note(kb, subject, candidates)
-                return _finding_from_label(kb, label, subject, other, _most_severe(candidates, other.name), level, notes)
+                shown = _most_severe(candidates, other.name)
+                notes = _formulation_note(kb, subject, candidates, shown)
+                return _finding_from_label(kb, label, subject, other, shown, level, notes)
     subject_classes = kb.drug_classes(subject.name)
     general = [r for r in kb.class_rules if r.subject_class in subject_classes and r.with_class in other_classes]
     if general:
