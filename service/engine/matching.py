@@ -986,6 +986,16 @@ def _patient_rule_finding(kb: KnowledgeBase, profile: NormalisedProfile, rule) -
         if not recent:
             return None
         found.append(", ".join(recent))
+    if when.creatinine_clearance_below is not None:
+        clearance = profile.creatinine_clearance_ml_min
+        if clearance is None or clearance >= when.creatinine_clearance_below:
+            return None
+        found.append(f"creatinine clearance {clearance:g} mL/min")
+    if when.child_pugh:
+        child_pugh = profile.biomarkers.get("Child-Pugh")
+        if child_pugh not in when.child_pugh:
+            return None
+        found.append(f"Child-Pugh {child_pugh}")
     return "; ".join(found)
 
 
