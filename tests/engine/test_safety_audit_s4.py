@@ -132,3 +132,33 @@ def test_no_option_offered_fires_an_exclusion_rule(kb, recommend, request_):
         for rule in kb.patient_rules_concerning(option.id, option.indication_id, profile.cancer_type):
             if rule.action == "exclude":
                 assert _patient_rule_finding(kb, profile, rule) is None, (option.id, rule.id)
+
+
+def test_pemetrexed_without_a_creatinine_clearance_says_the_renal_rule_was_not_checked(recommend):
+    result = recommend(**EGFR_AFTER_OSIMERTINIB)
+    warning = next(w for w in result.warnings if w.code == "patient_context_not_checked" and w.field == "organ_function")
+    assert warning.message.startswith("Creatinine clearance not given") and "Pemetrexed + platinum" in warning.message
+
+
+def test_regorafenib_without_a_child_pugh_class_says_the_hepatic_rule_was_not_checked(recommend):
+    result = recommend(**CRC_REFRACTORY)
+    assert any(w.field == "biomarkers" and w.message.startswith("Child-Pugh class not given") for w in result.warnings)
+
+
+@pytest.mark.parametrize("bleeding", ["recent haemoptysis", "recent hematemesis", "gastrointestinal bleeding"])
+def test_cabozantinib_is_not_offered_after_a_recent_haemorrhage(recommend, bleeding):
+    result = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=[], conditions=[bleeding])
+    assert not [o.id for o in result.options if "cabozantinib" in o.drugs]
+    assert "contraindication" in excluded_kinds(result, "nivolumab-cabozantinib")
+
+
+def test_a_past_haemorrhage_leaves_cabozantinib_with_a_caution(recommend):
+    result = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=[], conditions=["history of GI bleeding"])
+    option = next(o for o in result.options if o.id == "nivolumab-cabozantinib")
+    assert option.cautions and "recent" in option.cautions[0].detail
+
+
+def test_everolimus_with_ild_carries_the_label_caution(recommend):
+    result = recommend(cancer_type="PANET", stage="IV", prior_therapies=[], conditions=["interstitial lung disease"])
+    option = next(o for o in result.options if o.id == "everolimus-pnet")
+    assert option.cautions and "pneumonitis" in option.cautions[0].detail
