@@ -162,3 +162,12 @@ def test_everolimus_with_ild_carries_the_label_caution(recommend):
     result = recommend(cancer_type="PANET", stage="IV", prior_therapies=[], conditions=["interstitial lung disease"])
     option = next(o for o in result.options if o.id == "everolimus-pnet")
     assert option.cautions and "pneumonitis" in option.cautions[0].detail
+
+
+def test_ramucirumab_and_bevacizumab_outside_nsclc_carry_the_haemorrhage_caution(recommend):
+    gastric = recommend(cancer_type="STAD", stage="IV", prior_therapies=[{"drugs": ["FOLFOX"], "outcome": "progression"}], conditions=["recent haemoptysis"])
+    option = next(o for o in gastric.options if o.id == "ramucirumab-paclitaxel-gastric")
+    assert option.cautions and "bleeding" in option.cautions[0].detail
+    hcc = recommend(cancer_type="HCC", stage="BCLC C", biomarkers=["Child-Pugh A"], prior_therapies=[], conditions=["history of GI bleeding"])
+    option = next(o for o in hcc.options if o.id == "atezolizumab-bevacizumab")
+    assert any("haemorrhage" in c.detail for c in option.cautions)
