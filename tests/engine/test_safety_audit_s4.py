@@ -171,3 +171,16 @@ def test_ramucirumab_and_bevacizumab_outside_nsclc_carry_the_haemorrhage_caution
     hcc = recommend(cancer_type="HCC", stage="BCLC C", biomarkers=["Child-Pugh A"], prior_therapies=[], conditions=["history of GI bleeding"])
     option = next(o for o in hcc.options if o.id == "atezolizumab-bevacizumab")
     assert any("haemorrhage" in c.detail for c in option.cautions)
+
+
+@pytest.mark.parametrize("electrolytes", ["hypokalaemia", "low magnesium"])
+def test_nilotinib_and_vandetanib_are_not_given_with_uncorrected_hypokalaemia_or_hypomagnesaemia(recommend, electrolytes):
+    cml = recommend(**CML, conditions=[electrolytes])
+    assert "nilotinib-cml" not in option_ids(cml) and "contraindication" in excluded_kinds(cml, "nilotinib-cml")
+    mtc = recommend(**MTC, conditions=[electrolytes])
+    assert "vandetanib-mtc" not in option_ids(mtc) and "contraindication" in excluded_kinds(mtc, "vandetanib-mtc")
+
+
+def test_hypocalcaemia_excludes_vandetanib_but_not_nilotinib(recommend):
+    assert "vandetanib-mtc" not in option_ids(recommend(**MTC, conditions=["hypocalcemia"]))
+    assert "nilotinib-cml" in option_ids(recommend(**CML, conditions=["hypocalcemia"]))
