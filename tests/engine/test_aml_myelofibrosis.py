@@ -40,10 +40,11 @@ def test_quizartinib_shows_its_dose_per_phase_and_the_cyp3a_reduction_it_could_n
     assert result.citations["quantum-first"].nct_id == "NCT02668653"
 
 
-def test_quizartinib_with_azole_prophylaxis_is_not_assessed_never_silent(recommend):
+def test_quizartinib_with_azole_prophylaxis_warns_to_adjust_the_dose_never_silent(recommend):
     result = recommend(cancer_type="AML", stage="newly diagnosed", mutations=["FLT3-ITD"], prior_therapies=[], current_medications=["posaconazole"])
     pair = next(p for p in result.interaction_pairs if p.drug == "quizartinib" and p.interacting_drug == "posaconazole")
-    assert pair.status == "not_assessed" and pair.label_wording_read is False
+    # the strong CYP3A inhibitor rule read on the label holder's page (main 527b739): adjust the dose, numbers in the label's table
+    assert pair.status == "warning" and pair.severity == "adjust_dose"
 
 
 def test_flt3_tkd_only_gets_midostaurin_and_never_quizartinib(recommend):
