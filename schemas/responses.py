@@ -411,6 +411,9 @@ class PatientContextUnderstood(Contract):
     child_pugh: str | None = None
     creatinine_clearance_ml_min: float | None = None
     qtc_ms: float | None = None
+    measurements_read_as: list[str] | None = Field(
+        default=None, description="Measurements read as a condition, with the bound used (QTc 450 ms or more: QTc prolongation)."
+    )
     blood_counts: BloodCountsUnderstood | None = None
     read_from_stage: list[str] = Field(default=[], description="Details read from the stage text.")
 

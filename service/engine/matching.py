@@ -892,6 +892,8 @@ _CONTEXT_FIELDS = {
     "conditions": "conditions",
     "ECOG performance status": "ecog",
     "brain metastases": "brain_metastases",
+    "creatinine clearance": "organ_function",
+    "Child-Pugh class": "biomarkers",
     _INTERVAL: "prior_therapies",
 }
 
@@ -912,6 +914,10 @@ def _context_inputs(kb: KnowledgeBase, a: IndicationAssessment, code: str) -> tu
                 inputs["ECOG performance status", ()] = None
             if when.brain_metastases:
                 inputs["brain metastases", ()] = None
+            if when.creatinine_clearance_below is not None:
+                inputs["creatinine clearance", ()] = None
+            if when.child_pugh:
+                inputs["Child-Pugh class", ()] = None
             if when.recent_drug_classes:
                 inputs[_INTERVAL, tuple(when.recent_drug_classes.classes)] = None
         found = kb.memo[key] = tuple(inputs)
@@ -924,6 +930,8 @@ def unchecked_patient_context(kb: KnowledgeBase, profile: NormalisedProfile, ass
         "conditions": not profile.conditions,
         "ECOG performance status": profile.ecog is None,
         "brain metastases": profile.brain_metastases is None,
+        "creatinine clearance": profile.creatinine_clearance_ml_min is None,
+        "Child-Pugh class": "Child-Pugh" not in profile.biomarkers,
     }
     missing: dict[str, list[str]] = {}
     for a in assessments:
@@ -986,6 +994,16 @@ def _patient_rule_finding(kb: KnowledgeBase, profile: NormalisedProfile, rule) -
         if not recent:
             return None
         found.append(", ".join(recent))
+    if when.creatinine_clearance_below is not None:
+        clearance = profile.creatinine_clearance_ml_min
+        if clearance is None or clearance >= when.creatinine_clearance_below:
+            return None
+        found.append(f"creatinine clearance {clearance:g} mL/min")
+    if when.child_pugh:
+        child_pugh = profile.biomarkers.get("Child-Pugh")
+        if child_pugh not in when.child_pugh:
+            return None
+        found.append(f"Child-Pugh {child_pugh}")
     return "; ".join(found)
 
 

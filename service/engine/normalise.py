@@ -401,6 +401,7 @@ def _read_patient(
         out.provisional_because("brain metastases are described two ways")
     brain = brain or details.brain_metastases
     blood = _read_blood_counts(request, out)
+    measured = _read_measured_conditions(kb, qtc, conditions, details)
     context = PatientContextUnderstood(
         ecog=details.ecog,
         ecog_reading=ecog_reading,
@@ -409,10 +410,26 @@ def _read_patient(
         child_pugh=details.child_pugh_score or details.biomarkers.get("Child-Pugh"),
         creatinine_clearance_ml_min=creatinine,
         qtc_ms=qtc,
+        measurements_read_as=measured or None,
         blood_counts=blood.understood if blood else None,
         read_from_stage=details.read_from_stage,
     )
     return context, conditions, creatinine, qtc, blood
+
+
+def _read_measured_conditions(
+    kb: KnowledgeBase, qtc: float | None, conditions: dict[str, ConditionReading], details: PatientDetails
+) -> list[str]:
+    """A measured QTc at or above the bound `readings.yaml` states is read as its condition group, and says so."""
+    read_as: list[str] = []
+    named = {g for c in conditions.values() if c.current for g in c.groups}
+    for rule in kb.source.readings.measured_conditions:
+        if rule.measure == "qtc_ms" and qtc is not None and qtc >= rule.min:
+            details.measured_groups.add(rule.group)
+            name = kb.condition_groups.get(rule.group, rule.group)
+            already = " (also given as a condition)" if rule.group in named else ""
+            read_as.append(f"QTc {qtc:g} ms read as {name}{already}: {rule.basis}")
+    return read_as
 
 
 def _read_blood_counts(request: PatientProfileInput, out: _Collector) -> BloodCountsReading | None:
@@ -494,7 +511,7 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
         uncurated_genes=uncurated,
         ecog=patient.ecog,
         conditions=conditions,
-        condition_groups={g for c in conditions.values() if c.current for g in c.groups},
+        condition_groups={g for c in conditions.values() if c.current for g in c.groups} | details.measured_groups,
         past_condition_groups={g for c in conditions.values() if not c.current for g in c.groups},
         brain_metastases=patient.brain_metastases,
         creatinine_clearance_ml_min=creatinine,

@@ -849,6 +849,10 @@ class PatientCriterion(Record):
     recent_drug_classes: RecentDrugClasses | None = None
     # a drug of these classes in the most recent prior line (the line just before the regimen considered)
     last_line_drug_classes: list[str] = []
+    # creatinine clearance (mL/min) below this bound, as given in organ_function or a condition's text
+    creatinine_clearance_below: float | None = Field(default=None, gt=0, le=300)
+    # a Child-Pugh class among these (from a biomarker, the stage text or a condition's text)
+    child_pugh: list[Literal["A", "B", "C"]] = []
 
     @model_validator(mode="after")
     def _says_something(self) -> PatientCriterion:
@@ -860,8 +864,13 @@ class PatientCriterion(Record):
             or self.prior_or_current_drug_classes
             or self.recent_drug_classes
             or self.last_line_drug_classes
+            or self.creatinine_clearance_below is not None
+            or self.child_pugh
         ):
-            raise ValueError("a patient criterion names a condition group, ECOG, brain metastases or a prior drug class")
+            raise ValueError(
+                "a patient criterion names a condition group, ECOG, brain metastases, a prior drug class, a creatinine "
+                "clearance bound or a Child-Pugh class"
+            )
         return self
 
 
@@ -1079,6 +1088,17 @@ class ConditionTerm(Record):
     codes: list[ConditionCode] = []
 
 
+class MeasuredCondition(Record):
+    """A measurement that, from a stated bound, is read as a condition group (QTc of 450 ms or more as QTc prolongation)."""
+
+    measure: Literal["qtc_ms"]
+    min: float = Field(gt=0)
+    group: NonEmpty
+    # how the bound is explained to the clinician in the reading, and where it comes from
+    basis: NonEmpty
+    source_url: NonEmpty
+
+
 class ReadingsFile(Record):
     """The vocabularies of the input readers: result words, prior-therapy outcomes, patient conditions."""
 
@@ -1091,6 +1111,7 @@ class ReadingsFile(Record):
     conditions: list[ConditionTerm] = []
     history_words: list[str] = []
     active_words: list[str] = []
+    measured_conditions: list[MeasuredCondition] = []
 
 
 class ExonRange(Record):

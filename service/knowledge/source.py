@@ -378,6 +378,11 @@ def _check_readings(source: KnowledgeSource, genes: set[str]) -> list[str]:
     groups = {g.id for g in source.readings.condition_groups}
     word_owner: dict[str, str] = {}
     code_owner: dict[tuple[str, str], str] = {}
+    problems.extend(
+        f"readings.yaml: measured_conditions: {m.measure}: group {m.group} is not defined"
+        for m in source.readings.measured_conditions
+        if m.group not in groups
+    )
     for condition in source.readings.conditions:
         problems.extend(f"readings.yaml: {condition.id}: group {g} is not defined" for g in condition.groups if g not in groups)
         for word in (condition.name, *condition.synonyms):

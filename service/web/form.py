@@ -299,6 +299,8 @@ def _patient_fields_relevant(kb: KnowledgeBase) -> dict[str, set[str]]:
         groups = set(when.condition_groups) | set(when.past_condition_groups)
         fields = {"conditions"} if groups else set()
         fields |= {name for name, measured in MEASUREMENT_GROUPS.items() if measured & set(when.condition_groups)}
+        if when.creatinine_clearance_below is not None:
+            fields.add("creatinine_clearance_ml_min")
         if when.ecog_min is not None:
             fields.add("ecog")
         if when.brain_metastases:

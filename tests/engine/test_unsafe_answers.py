@@ -336,7 +336,8 @@ def test_no_option_note_contradicts_partial_or_contradictory_input(kb, recommend
 def test_what_was_not_checked_is_said(recommend):
     result = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR L858R"], prior_therapies=[])
     unchecked = {w.field for w in result.warnings if w.code == "patient_context_not_checked"}
-    assert unchecked == {"conditions", "ecog", "brain_metastases"}
+    # organ_function: the pemetrexed combinations' creatinine clearance rule
+    assert unchecked == {"conditions", "ecog", "brain_metastases", "organ_function"}
     given = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR L858R"], prior_therapies=[], ecog=1, brain_metastases="none", conditions=["hypertension"])
     assert "ecog" not in {w.field for w in given.warnings if w.code == "patient_context_not_checked"}
 

@@ -113,6 +113,7 @@ class PatientDetails:
     child_pugh_score: str | None = None
     read_from_stage: list[str] = field(default_factory=list)
     settings: list[Setting] = field(default_factory=list)  # settings a detail implies (BCLC C is advanced)
+    measured_groups: set[str] = field(default_factory=set)  # condition groups a measurement is read as (QTc 520 ms)
 
 
 def read_stage(text: str, details: PatientDetails) -> tuple[StageUnderstood, tuple[Setting, ...]]:

@@ -1,0 +1,175 @@
+"""Unsafe-answer audit (issue 10): realistic cases across every covered cancer type, each crossed with the
+contraindications a clinician checks, sent through the engine; prints every option offered that a check flags.
+
+The checks below are the auditor's list of what to look at (drug or class x patient finding), not sourced
+knowledge: a flagged option is reviewed against its label or trial and fixed in knowledge/ with a source.
+Run: PYTHONPATH=. .venv/bin/python scripts/safety_audit.py [--all]
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+
+from schemas.requests import PatientProfileInput
+from service.engine.recommend import recommend_for
+from tests.support import curated_knowledge
+
+# base cases: one realistic profile per covered setting
+BASES: dict[str, dict] = {
+    "nsclc-egfr-1l": {"cancer_type": "LUAD", "stage": "IV", "mutations": ["EGFR L858R"], "prior_therapies": []},
+    "nsclc-egfr-t790m": {"cancer_type": "LUAD", "stage": "IV", "mutations": ["EGFR T790M", "EGFR exon 19 deletion"], "prior_therapies": [{"drugs": ["erlotinib"], "outcome": "progression"}]},
+    "nsclc-egfr-after-osi": {"cancer_type": "LUAD", "stage": "IV", "mutations": ["EGFR exon 19 deletion"], "prior_therapies": [{"drugs": ["osimertinib"], "outcome": "progression"}]},
+    "nsclc-alk-1l": {"cancer_type": "LUAD", "stage": "IV", "mutations": ["EML4::ALK fusion"], "prior_therapies": []},
+    "nsclc-ros1-1l": {"cancer_type": "LUAD", "stage": "IV", "mutations": ["CD74::ROS1 fusion"], "prior_therapies": []},
+    "nsclc-ret": {"cancer_type": "LUAD", "stage": "IV", "mutations": ["KIF5B::RET fusion"], "prior_therapies": []},
+    "nsclc-met14": {"cancer_type": "LUAD", "stage": "IV", "mutations": ["MET exon 14 skipping"], "prior_therapies": []},
+    "nsclc-her2": {"cancer_type": "LUAD", "stage": "IV", "mutations": ["ERBB2 exon 20 insertion"], "prior_therapies": [{"drugs": ["carboplatin", "pemetrexed", "pembrolizumab"], "outcome": "progression"}]},
+    "nsclc-kras-g12c": {"cancer_type": "LUAD", "stage": "IV", "mutations": ["KRAS G12C"], "prior_therapies": [{"drugs": ["carboplatin", "pemetrexed", "pembrolizumab"], "outcome": "progression"}]},
+    "nsclc-driver-neg": {"cancer_type": "LUAD", "stage": "IV", "mutations": ["EGFR not detected", "ALK not detected", "ROS1 not detected"], "pd_l1": {"tps": 80}, "prior_therapies": []},
+    "nsclc-egfr-2l-chemo": {"cancer_type": "LUAD", "stage": "IV", "mutations": ["EGFR not detected", "ALK not detected"], "prior_therapies": [{"drugs": ["carboplatin", "pemetrexed", "pembrolizumab"], "outcome": "progression"}]},
+    "cml-1l": {"cancer_type": "CML", "stage": "chronic phase", "prior_therapies": []},
+    "cml-t315i": {"cancer_type": "CML", "stage": "chronic phase", "mutations": ["BCR::ABL1 T315I"], "prior_therapies": [{"drugs": ["imatinib"], "outcome": "progression"}]},
+    "ph-all": {"cancer_type": "Ph+ ALL", "stage": "newly diagnosed", "prior_therapies": []},
+    "rcc-1l": {"cancer_type": "CCRCC", "stage": "IV", "prior_therapies": []},
+    "rcc-2l": {"cancer_type": "CCRCC", "stage": "IV", "prior_therapies": [{"drugs": ["pembrolizumab", "axitinib"], "outcome": "progression"}]},
+    "crc-refractory": {"cancer_type": "COADREAD", "stage": "IV", "mutations": ["KRAS G12D"], "prior_therapies": [{"drugs": ["FOLFOX", "bevacizumab"], "outcome": "progression"}, {"drugs": ["FOLFIRI"], "outcome": "progression"}]},
+    "crc-msi": {"cancer_type": "COADREAD", "stage": "IV", "biomarkers": ["MSI-H"], "prior_therapies": []},
+    "hcc-1l": {"cancer_type": "HCC", "stage": "BCLC C", "biomarkers": ["Child-Pugh A"], "prior_therapies": []},
+    "hcc-2l": {"cancer_type": "HCC", "stage": "BCLC C", "biomarkers": ["Child-Pugh A"], "prior_therapies": [{"drugs": ["sorafenib"], "outcome": "progression"}]},
+    "urothelial-1l": {"cancer_type": "BLCA", "stage": "IV", "prior_therapies": []},
+    "urothelial-fgfr3": {"cancer_type": "BLCA", "stage": "IV", "mutations": ["FGFR3 S249C"], "prior_therapies": [{"drugs": ["enfortumab vedotin", "pembrolizumab"], "outcome": "progression"}]},
+    "gist-1l": {"cancer_type": "GIST", "stage": "metastatic", "mutations": ["KIT exon 11 deletion"], "prior_therapies": []},
+    "gist-2l": {"cancer_type": "GIST", "stage": "metastatic", "mutations": ["KIT exon 11 deletion"], "prior_therapies": [{"drugs": ["imatinib"], "outcome": "progression"}]},
+    "mf": {"cancer_type": "PMF", "biomarkers": ["DIPSS intermediate-2"], "blood_counts": {"platelets": 150, "haemoglobin": 11}, "prior_therapies": []},
+    "aml-flt3": {"cancer_type": "AML", "stage": "newly diagnosed", "mutations": ["FLT3-ITD"], "prior_therapies": []},
+    "mcl-relapsed": {"cancer_type": "MCL", "stage": "relapsed", "prior_therapies": [{"drugs": ["bendamustine", "rituximab"], "outcome": "progression"}]},
+    "cll-1l": {"cancer_type": "CLLSLL", "prior_therapies": []},
+    "ucec-after-platinum": {"cancer_type": "UCEC", "stage": "IV", "biomarkers": ["pMMR"], "prior_therapies": [{"drugs": ["carboplatin", "paclitaxel"], "outcome": "progression"}]},
+    "ucec-1l": {"cancer_type": "UCEC", "stage": "IV", "prior_therapies": []},
+    "thyroid-mtc": {"cancer_type": "THME", "stage": "IV", "mutations": ["RET M918T"], "prior_therapies": []},
+    "thyroid-dtc": {"cancer_type": "WDTC", "stage": "IV", "biomarkers": [], "prior_therapies": []},
+    "breast-her2": {"cancer_type": "breast cancer, HER2-positive", "stage": "IV", "prior_therapies": [{"drugs": ["trastuzumab", "pertuzumab", "docetaxel"], "outcome": "progression"}, {"drugs": ["ado-trastuzumab emtansine"], "outcome": "progression"}]},
+    "biliary-fgfr2": {"cancer_type": "IHCH", "stage": "IV", "mutations": ["FGFR2 fusion"], "prior_therapies": [{"drugs": ["gemcitabine", "cisplatin", "durvalumab"], "outcome": "progression"}]},
+    "biliary-1l": {"cancer_type": "BILIARY_TRACT", "stage": "IV", "prior_therapies": []},
+    "gastric-2l": {"cancer_type": "STAD", "stage": "IV", "prior_therapies": [{"drugs": ["FOLFOX"], "outcome": "progression"}]},
+    "pnet": {"cancer_type": "PANET", "stage": "IV", "prior_therapies": []},
+    "sarcoma-2l": {"cancer_type": "LMS", "stage": "IV", "prior_therapies": [{"drugs": ["doxorubicin"], "outcome": "progression"}]},
+}
+
+# contraindications: (name, profile additions)
+VARIANTS: dict[str, dict] = {
+    "baseline": {},
+    "active-autoimmune": {"conditions": ["active rheumatoid arthritis"]},
+    "kidney-transplant": {"conditions": ["kidney transplant recipient"]},
+    "prior-severe-irae": {"conditions": ["history of grade 3 immune-related adverse event"]},
+    "current-ild": {"conditions": ["interstitial lung disease"]},
+    "congenital-long-qt": {"conditions": ["congenital long QT syndrome"]},
+    "qtc-520-measured": {"organ_function": {"qtc_ms": 520}},
+    "child-pugh-c": {"conditions": ["cirrhosis Child-Pugh C"]},
+    "crcl-20": {"organ_function": {"creatinine_clearance_ml_min": 20}},
+    "pregnant": {"conditions": ["pregnant"]},
+    "ecog-4": {"ecog": 4},
+    "brain-mets-active": {"brain_metastases": "active"},
+    "haemoptysis": {"conditions": ["recent haemoptysis"]},
+    "uncontrolled-hypertension": {"conditions": ["uncontrolled hypertension"]},
+    "recent-stroke": {"conditions": ["stroke 2 months ago"]},
+    "gi-perforation": {"conditions": ["history of GI perforation"]},
+    "partial-input": {"mutations_extra": ["XYZ999 weird"]},
+}
+
+ICI = {"immune_checkpoint_inhibitor", "pd1_pdl1_inhibitor"}
+ANTI_VEGF = {"bevacizumab", "ramucirumab"}
+# auditor's checks: variant -> predicate(option drugs, classes) -> why it needs review
+CHECKS = {
+    "active-autoimmune": lambda d, c: "ICI with active autoimmune disease" if c & ICI else None,
+    "kidney-transplant": lambda d, c: "ICI after solid-organ transplant" if c & ICI else None,
+    "current-ild": lambda d, c: next((f"{x} with current ILD" for x in d if x in {"fam-trastuzumab deruxtecan", "amivantamab", "everolimus", "osimertinib", "crizotinib", "capmatinib", "tepotinib", "brigatinib", "erlotinib", "gefitinib", "afatinib", "dacomitinib", "alectinib", "lorlatinib", "lazertinib", "zongertinib", "sevabertinib", "sunvozertinib", "taletrectinib", "repotrectinib", "selpercatinib", "pralsetinib", "ensartinib"} or c & ICI), None),
+    "congenital-long-qt": lambda d, c: next((f"{x} with congenital long QT" for x in d if x in {"nilotinib", "vandetanib", "osimertinib", "crizotinib", "lapatinib", "ceritinib", "entrectinib", "dasatinib", "bosutinib", "lenvatinib", "sunitinib", "pazopanib", "sorafenib", "vemurafenib", "selpercatinib", "pralsetinib", "gilteritinib", "quizartinib", "midostaurin", "ivosidenib", "ribociclib", "taletrectinib", "encorafenib", "adagrasib", "capmatinib", "tepotinib", "fedratinib", "pacritinib", "lorlatinib", "brigatinib", "ensartinib", "asciminib", "ponatinib", "imatinib", "vandetanib", "cabozantinib", "tucatinib", "neratinib", "regorafenib", "ripretinib", "avapritinib", "sunvozertinib", "lazertinib", "zongertinib", "repotrectinib", "sotorasib", "trametinib", "dabrafenib"}), None),
+    "qtc-520-measured": lambda d, c: next((f"{x} with QTc 520 ms" for x in d if x in {"nilotinib", "vandetanib", "osimertinib", "crizotinib", "lapatinib", "ceritinib", "entrectinib", "dasatinib", "lenvatinib", "sunitinib", "pazopanib", "sorafenib", "selpercatinib", "pralsetinib", "gilteritinib", "quizartinib", "midostaurin", "taletrectinib", "encorafenib", "adagrasib", "ponatinib", "pacritinib", "ribociclib"}), None),
+    "child-pugh-c": lambda d, c: next((f"{x} with Child-Pugh C" for x in d if x in {"pazopanib", "regorafenib", "cabozantinib", "lenvatinib", "sorafenib", "lapatinib", "neratinib", "tucatinib", "capecitabine", "erlotinib", "gefitinib", "osimertinib", "crizotinib", "alectinib", "brigatinib", "lorlatinib", "ceritinib", "ponatinib", "nilotinib", "dasatinib", "bosutinib", "imatinib", "ibrutinib", "acalabrutinib", "zanubrutinib", "venetoclax", "ruxolitinib", "fedratinib", "pacritinib", "momelotinib", "axitinib", "sunitinib", "vandetanib", "selpercatinib", "pralsetinib", "erdafitinib", "pemigatinib", "futibatinib", "fruquintinib", "trifluridine-tipiracil", "docetaxel", "paclitaxel", "trabectedin", "eribulin", "doxorubicin", "midostaurin", "gilteritinib", "avapritinib", "ripretinib", "everolimus", "tivozanib", "capmatinib", "tepotinib", "entrectinib", "larotrectinib", "repotrectinib", "dacomitinib", "afatinib", "asciminib", "irinotecan", "adagrasib", "sotorasib"}), None),
+    "crcl-20": lambda d, c: next((f"{x} with CrCl 20 mL/min" for x in d if x in {"pemetrexed", "cisplatin", "capecitabine", "trifluridine-tipiracil", "bosutinib", "carboplatin", "ruxolitinib", "fedratinib", "pemigatinib", "pralsetinib", "venetoclax", "lenvatinib", "axitinib", "dabrafenib", "imatinib", "gemcitabine", "avapritinib", "ripretinib", "momelotinib", "erdafitinib", "sotorasib"}), None),
+    "pregnant": lambda d, c: "systemic anticancer therapy in pregnancy" if d else None,
+    "haemoptysis": lambda d, c: next((f"{x} with haemoptysis" for x in d if x in ANTI_VEGF), None),
+    "uncontrolled-hypertension": lambda d, c: next((f"{x} with uncontrolled hypertension" for x in d if x in ANTI_VEGF | {"axitinib", "cabozantinib", "lenvatinib", "sunitinib", "pazopanib", "sorafenib", "regorafenib", "tivozanib", "fruquintinib", "vandetanib", "ponatinib", "anlotinib"}), None),
+    "recent-stroke": lambda d, c: next((f"{x} with recent arterial thromboembolism" for x in d if x in ANTI_VEGF | {"ponatinib", "cabozantinib", "lenvatinib", "nilotinib", "sunitinib", "sorafenib", "pazopanib", "axitinib", "regorafenib", "tivozanib", "fruquintinib"}), None),
+    "gi-perforation": lambda d, c: next((f"{x} with GI perforation history" for x in d if x in ANTI_VEGF | {"cabozantinib", "lenvatinib", "regorafenib", "fruquintinib", "axitinib", "pazopanib", "sunitinib", "sorafenib", "tivozanib"}), None),
+}
+
+
+QT_RULE_DRUGS={"nilotinib","vandetanib","osimertinib","crizotinib","sunitinib","ceritinib","dasatinib","entrectinib","lapatinib","lenvatinib","sorafenib","pazopanib","taletrectinib"}
+def judged(v: str, o, bname: str) -> str | None:  # type: ignore[no-untyped-def]
+    """The auditor's judgement: an option the case rules out (see the report for the sources behind each)."""
+    d=set(o.drugs)
+    if v=="congenital-long-qt" and "nilotinib" in d: return "nilotinib in long QT syndrome (label: do not administer)"
+    if v=="qtc-520-measured" and d & QT_RULE_DRUGS and not o.cautions: return "QT-warned TKI with QTc 520 ms and no caution"
+    if v=="crcl-20" and "pemetrexed" in d: return "pemetrexed with CrCl 20"
+    if v=="haemoptysis" and "bevacizumab" in d: return "bevacizumab with haemoptysis"
+    if v=="haemoptysis" and "ramucirumab" in d and not o.cautions: return "ramucirumab with haemoptysis, no caution"
+    if v=="child-pugh-c" and d & {"regorafenib","pazopanib","cabozantinib"}: return "regorafenib/pazopanib/cabozantinib in Child-Pugh C"
+    if v=="child-pugh-c" and bname.startswith("hcc") and "Child-Pugh A" not in str(BASES[bname].get("biomarkers")): return "HCC regimen in Child-Pugh C"
+    if v=="current-ild" and ("fam-trastuzumab deruxtecan" in d or "everolimus" in d) and not o.cautions: return "T-DXd/everolimus with current ILD, no caution"
+    if v=="crcl-20" and d & {"capecitabine","cisplatin"}: return "capecitabine/cisplatin with CrCl 20"
+    return None
+
+
+def case(base: dict, variant: dict) -> dict:
+    profile = {k: (list(v) if isinstance(v, list) else v) for k, v in base.items()}
+    for key, value in variant.items():
+        if key == "mutations_extra":
+            profile["mutations"] = [*profile.get("mutations", []), *value]
+        else:
+            profile[key] = value
+    return profile
+
+
+def main() -> None:
+    show_all = "--all" in sys.argv
+    kb = curated_knowledge()
+    runs = flagged_excluded = 0
+    findings: list[tuple[str, str, str, str, str]] = []
+    unsafe: list[tuple[str, str, str, str]] = []
+    unrecognised: Counter[str] = Counter()
+    for bname, base in BASES.items():
+        for vname, variant in VARIANTS.items():
+            body = recommend_for(kb, PatientProfileInput.model_validate(case(base, variant)))
+            runs += 1
+            for w in body.warnings:
+                if w.code == "condition_not_recognised":
+                    unrecognised[vname] += 1
+            unsafe.extend((bname, vname, o.id, j) for o in body.options if (j := judged(vname, o, bname)))
+            check = CHECKS.get(vname)
+            if vname == "partial-input":
+                # issue item 5: no option whose own note contradicts the input (e.g. "no activity against" a detected variant)
+                for o in body.options:
+                    text = " ".join([o.notes or "", *o.caveats]).lower()
+                    for m in base.get("mutations", []):
+                        token = m.split()[-1].lower()
+                        if f"no activity against {token}" in text or f"not active against {token}" in text:
+                            findings.append((bname, vname, o.id, "note contradicts input", "none"))
+                continue
+            if check is None:
+                continue
+            for o in body.options:
+                classes = {cl for drug in o.drugs for cl in kb.drug_classes(drug)}
+                why = check(o.drugs, classes)
+                if why is None:
+                    continue
+                handled = "caution" if o.cautions else ("not checked" if any("not checked for" in c for c in o.caveats) else "none")
+                findings.append((bname, vname, o.id, why, handled))
+            flagged_excluded += sum(1 for n in body.not_recommended if any(r.kind == "contraindication" for r in n.reasons))
+    print(f"cases run: {runs} ({len(BASES)} settings x {len(VARIANTS)} variants)")
+    print(f"options excluded for a contraindication: {flagged_excluded}")
+    print(f"condition entries not recognised by variant: {dict(unrecognised)}")
+    silent = [f for f in findings if f[4] == "none"]
+    print(f"flagged options: {len(findings)} (with no caution or note: {len(silent)})")
+    if show_all:
+        for f in findings:
+            print("  ", " | ".join(f))
+    print(f"judged unsafe (offered though the case rules it out): {len(unsafe)}")
+    for u in unsafe:
+        print("  ", " | ".join(u))
+
+
+if __name__ == "__main__":
+    main()
