@@ -19,14 +19,31 @@ def option(result, regimen_id):  # type: ignore[no-untyped-def]
     return next(o for o in result.options if o.id == regimen_id)
 
 
-def test_flt3_itd_newly_diagnosed_gets_midostaurin_first_and_quizartinib_is_withheld(recommend):
+def test_flt3_itd_newly_diagnosed_gets_midostaurin_and_quizartinib_tied_above_7_3(recommend):
     result = recommend(cancer_type="AML", stage="newly diagnosed", mutations=["FLT3-ITD"], prior_therapies=[])
-    assert option_ids(result)[0] == "midostaurin-daunorubicin-cytarabine"
-    assert "daunorubicin-cytarabine-aml" in option_ids(result)
-    assert "quizartinib-chemotherapy" in withheld_ids(result)
-    assert "quizartinib-chemotherapy" not in option_ids(result)
+    ids = option_ids(result)
+    assert set(ids[:2]) == {"midostaurin-daunorubicin-cytarabine", "quizartinib-chemotherapy"}
+    assert option(result, "quizartinib-chemotherapy").ranking.rank == option(result, "midostaurin-daunorubicin-cytarabine").ranking.rank
+    assert ids.index("daunorubicin-cytarabine-aml") > ids.index("quizartinib-chemotherapy")
+    assert "quizartinib-chemotherapy" not in withheld_ids(result)
     comparator = option(result, "daunorubicin-cytarabine-aml")
     assert comparator.contains_tki is False
+
+
+def test_quizartinib_shows_its_dose_per_phase_and_the_cyp3a_reduction_it_could_not_quantify(recommend):
+    result = recommend(cancer_type="AML", stage="newly diagnosed", mutations=["FLT3-ITD"], prior_therapies=[])
+    quiz = option(result, "quizartinib-chemotherapy")
+    dose = next(c.dose for c in quiz.components if c.drug == "quizartinib")
+    for phase in ("days 8 to 21", "days 6 to 19", "26.5 mg", "53 mg"):
+        assert phase in dose, phase
+    assert "strong CYP3A inhibitor" in dose and "not read" in dose
+    assert result.citations["quantum-first"].nct_id == "NCT02668653"
+
+
+def test_quizartinib_with_azole_prophylaxis_is_not_assessed_never_silent(recommend):
+    result = recommend(cancer_type="AML", stage="newly diagnosed", mutations=["FLT3-ITD"], prior_therapies=[], current_medications=["posaconazole"])
+    pair = next(p for p in result.interaction_pairs if p.drug == "quizartinib" and p.interacting_drug == "posaconazole")
+    assert pair.status == "not_assessed" and pair.label_wording_read is False
 
 
 def test_flt3_tkd_only_gets_midostaurin_and_never_quizartinib(recommend):
@@ -161,7 +178,7 @@ def test_newly_diagnosed_aml_without_a_flt3_result_is_provisional_and_names_what
     result = recommend(cancer_type="AML", stage="newly diagnosed", prior_therapies=[])
     assert result.provisional and "no FLT3 result was given" in result.provisional_reasons
     [message] = _result_warnings(result)
-    assert "Midostaurin" in message and "Quizartinib" in message and "withheld" in message
+    assert "Midostaurin" in message and "Quizartinib" in message and "withheld" not in message
 
 
 def test_relapsed_aml_without_a_flt3_result_names_gilteritinib(recommend):
