@@ -90,3 +90,22 @@ def test_repotrectinib_after_a_ros1_tki_carries_no_prior_tki_note(recommend):
     result = recommend(cancer_type="LUAD", stage="IV", mutations=["ROS1 fusion"], prior_therapies=[{"line": 1, "drugs": ["crizotinib"], "outcome": "progression"}])
     assert option_ids(result)[0] in {"repotrectinib-ros1", "taletrectinib-ros1"}
     assert not any(c.startswith("not checked for ") for c in option(result, "repotrectinib-ros1").caveats)
+
+
+@pytest.mark.parametrize(("mutations", "prior"), [(["ROS1 fusion"], "repotrectinib"), (["RET fusion"], "selpercatinib")])
+def test_platinum_pemetrexed_follows_a_ros1_or_ret_tki_before_any_platinum(recommend, mutations, prior):
+    after_tki = [{"line": 1, "drugs": [prior], "outcome": "progression"}]
+    result = recommend(cancer_type="LUAD", stage="IV", mutations=mutations, prior_therapies=after_tki)
+    assert "pemetrexed-platinum-after-ros1-ret-tki" in option_ids(result)
+    assert option(result, "pemetrexed-platinum-after-ros1-ret-tki").evidence_level == "4"
+    after_platinum = [*after_tki, {"line": 2, "drugs": ["carboplatin", "pemetrexed"], "outcome": "progression"}]
+    assert "pemetrexed-platinum-after-ros1-ret-tki" not in option_ids(
+        recommend(cancer_type="LUAD", stage="IV", mutations=mutations, prior_therapies=after_platinum)
+    )
+    squamous = recommend(cancer_type="LUSC", stage="IV", mutations=mutations, prior_therapies=after_tki)
+    assert "pemetrexed-platinum-after-ros1-ret-tki" not in option_ids(squamous)
+
+
+def test_platinum_pemetrexed_is_not_offered_first_line_for_ros1(recommend):
+    result = recommend(cancer_type="LUAD", stage="IV", mutations=["ROS1 fusion"], prior_therapies=[])
+    assert "pemetrexed-platinum-after-ros1-ret-tki" not in option_ids(result)
