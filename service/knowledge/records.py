@@ -917,7 +917,7 @@ class ExposureChange(Record):
 
 DAILYMED_LABEL_URL = "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid={set_id}"
 SET_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-LABEL_SECTION_PATTERN = r"^(?:[1-9]|1[0-7])(?:\.[0-9]{1,2})?$"
+LABEL_SECTION_PATTERN = r"^(?:boxed warning|(?:[1-9]|1[0-7])(?:\.[0-9]{1,2})?)$"
 
 
 # How a set ID was verified. "dailymed" / "openfda": read on a DailyMed page or in an openFDA record itself;
@@ -978,6 +978,9 @@ class InteractionRule(Record):
     exposure_change: ExposureChange | None = None
     management: str = ""
     dose_change: str | None = None  # adjust_dose: the label's number ("reduce to 300 mg once daily")
+    # adjust_dose whose instruction was read on the label but whose reduced doses were not: the answer sends the
+    # clinician to the label's table instead of a number (never a silent "not assessed" for a read instruction)
+    dose_numbers_read: bool = True
     separation_hours: list[float] = []  # separate_in_time: the label's hours
     label_sections: list[Annotated[str, Field(pattern=LABEL_SECTION_PATTERN)]] = []
     # overrides the record's verification for this rule (the wording of this rule was, or was not, read)

@@ -482,19 +482,30 @@ def _check_rule_grade(where: str, rule: InteractionRule) -> list[str]:
             problems.append(f"{where}: {rule.severity.value} rule without evidence_kind")
     if rule.severity == Severity.CONTRAINDICATED and "4" not in rule.label_sections:
         problems.append(f"{where}: contraindicated rule must cite section 4 (Contraindications)")
-    if rule.severity == Severity.ADJUST_DOSE and not (rule.dose_change and re.search(r"[0-9]", rule.dose_change)):
+    if rule.severity == Severity.ADJUST_DOSE and not rule.dose_numbers_read:
+        if rule.label_wording_read is not True:
+            problems.append(f"{where}: dose_numbers_read: false needs the instruction itself read (label_wording_read: true)")
+        if not (rule.dose_change and "label" in rule.dose_change.lower()):
+            problems.append(f"{where}: dose_numbers_read: false needs a dose_change that sends the clinician to the label's table")
+    elif rule.severity == Severity.ADJUST_DOSE and not (rule.dose_change and re.search(r"[0-9]", rule.dose_change)):
         problems.append(f"{where}: adjust_dose rule without a dose_change carrying the label's number")
     if rule.severity == Severity.SEPARATE_IN_TIME and not rule.separation_hours and "several hours" not in text:
         problems.append(f"{where}: separate_in_time rule without separation_hours")
-    problems.extend(f"{where}: {problem}" for problem in management_problems(rule.severity, text, rule.separation_hours))
+    problems.extend(
+        f"{where}: {problem}"
+        for problem in management_problems(rule.severity, text, rule.separation_hours, rule.dose_numbers_read)
+    )
     for field_name in ("effect", "management", "note"):
         if _CURATOR_WORDS.search(getattr(rule, field_name)):
             problems.append(f"{where}: curator wording in {field_name} (move it to curator_notes)")
     return problems
 
 
-def management_problems(severity: Severity, text: str, hours: list[float]) -> list[str]:
-    """Why a rule's management text disagrees with its severity (empty when they agree)."""
+def management_problems(severity: Severity, text: str, hours: list[float], numbers_read: bool = True) -> list[str]:
+    """Why a rule's management text disagrees with its severity (empty when they agree).
+
+    numbers_read is False for a dose change the label gives in a table that was not read: the text must then
+    start with the change and send the reader to the label instead of carrying a number."""
     lower = text.lower()
     first = lower.split(":")[0].split(".")[0]
     problems = []
@@ -506,8 +517,12 @@ def management_problems(severity: Severity, text: str, hours: list[float]) -> li
         problems.append(f"{severity.value} management says 'contraindicated'")
     if severity == Severity.AVOID and not (first.startswith("avoid") or first.startswith("do not")):
         problems.append("avoid management must start with 'Avoid' or 'Do not'")
-    if severity == Severity.ADJUST_DOSE and not (re.match(r"^(reduce|increase|adjust|decrease|use \w+ \d)", lower) and re.search(r"[0-9]", text)):
-        problems.append("adjust_dose management must start with the dose change and carry its number")
+    if severity == Severity.ADJUST_DOSE:
+        starts_with_change = re.match(r"^(reduce|increase|adjust|decrease|use \w+ \d)", lower)
+        if numbers_read and not (starts_with_change and re.search(r"[0-9]", text)):
+            problems.append("adjust_dose management must start with the dose change and carry its number")
+        if not numbers_read and not (starts_with_change and "label" in lower):
+            problems.append("adjust_dose management without the label's number must start with the change and name the label")
     if severity == Severity.SEPARATE_IN_TIME:
         if not lower.startswith("separate"):
             problems.append("separate_in_time management must start with 'Separate'")

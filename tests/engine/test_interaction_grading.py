@@ -9,8 +9,8 @@ import pytest
 
 from schemas.requests import MedicationInput
 from service.engine.recommend import check_medication_list
-from service.knowledge.records import WARNING_SEVERITIES, Severity
-from service.knowledge.source import management_problems
+from service.knowledge.records import WARNING_SEVERITIES, InteractionRule, Severity
+from service.knowledge.source import _check_rule_grade, management_problems
 
 
 def answer(kb, *drugs):  # type: ignore[no-untyped-def]
@@ -211,7 +211,7 @@ def test_every_rule_management_agrees_with_its_severity(kb):
         f"{label.drug}/{rule.with_class or rule.with_drug}: {problem}"
         for label in kb.labels.values()
         for rule in label.rules
-        for problem in management_problems(rule.severity, rule.management, rule.separation_hours)
+        for problem in management_problems(rule.severity, rule.management, rule.separation_hours, rule.dose_numbers_read)
     ]
     assert problems == []
 
@@ -241,8 +241,11 @@ def test_every_warning_severity_is_used_by_some_rule(kb):
 def test_adjust_dose_rules_carry_the_number_and_timing_rules_the_hours(kb):
     for label in kb.labels.values():
         for rule in label.rules:
-            if rule.severity == Severity.ADJUST_DOSE:
+            if rule.severity == Severity.ADJUST_DOSE and rule.dose_numbers_read:
                 assert rule.dose_change and any(ch.isdigit() for ch in rule.dose_change), (label.drug, rule)
+            if rule.severity == Severity.ADJUST_DOSE and not rule.dose_numbers_read:
+                # the instruction was read, the numbers were not: the clinician is sent to the label's table
+                assert label.wording_read(rule) and "label" in (rule.dose_change or ""), (label.drug, rule)
             if rule.severity == Severity.SEPARATE_IN_TIME:
                 assert rule.separation_hours or "several hours" in rule.management, (label.drug, rule)
 
@@ -263,3 +266,25 @@ def test_a_name_and_an_rxcui_that_disagree_are_reported_not_guessed(kb):
 def test_a_name_and_its_own_rxcui_agree(kb):
     [understood] = answer(kb, MedicationInput(name="Coumadin 5 mg", rxcui="11289")).drugs
     assert understood.status == "recognised" and understood.name == "warfarin"
+
+
+def test_a_dose_change_read_without_its_numbers_warns_and_sends_the_clinician_to_the_label(kb):
+    result = answer(kb, "quizartinib", "posaconazole")
+    [warning] = result.interaction_warnings
+    assert warning.severity == "adjust_dose"
+    assert "label" in warning.dose_change and not any(ch.isdigit() for ch in warning.dose_change)
+    assert warning.management.startswith("Reduce")
+
+
+def test_the_check_refuses_a_dose_change_without_numbers_unless_the_instruction_was_read():
+    unread = InteractionRule(
+        with_class="strong_cyp3a4_inhibitor",
+        severity=Severity.ADJUST_DOSE,
+        evidence_kind="label_statement",
+        management="Reduce the dose to the dose in the label's table.",
+        dose_change="reduce to the dose in the label's table",
+        dose_numbers_read=False,
+        label_sections=["boxed warning"],
+    )
+    assert any("label_wording_read" in problem for problem in _check_rule_grade("x", unread))
+    assert _check_rule_grade("x", unread.model_copy(update={"label_wording_read": True})) == []
