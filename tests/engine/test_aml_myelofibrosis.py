@@ -40,10 +40,11 @@ def test_quizartinib_shows_its_dose_per_phase_and_the_cyp3a_reduction_it_could_n
     assert result.citations["quantum-first"].nct_id == "NCT02668653"
 
 
-def test_quizartinib_with_azole_prophylaxis_is_not_assessed_never_silent(recommend):
+def test_quizartinib_with_azole_prophylaxis_warns_to_reduce_the_dose_never_silent(recommend):
     result = recommend(cancer_type="AML", stage="newly diagnosed", mutations=["FLT3-ITD"], prior_therapies=[], current_medications=["posaconazole"])
     pair = next(p for p in result.interaction_pairs if p.drug == "quizartinib" and p.interacting_drug == "posaconazole")
-    assert pair.status == "not_assessed" and pair.label_wording_read is False
+    assert pair.status == "warning" and pair.severity == "adjust_dose" and pair.label_wording_read is True
+    assert "interaction:quizartinib+posaconazole" in next(o for o in result.options if o.id == "quizartinib-chemotherapy").interactions
 
 
 def test_flt3_tkd_only_gets_midostaurin_and_never_quizartinib(recommend):
