@@ -256,7 +256,10 @@ def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, c
             a.exclusions.append(c.withdrawn)
         reason = kb.withheld_reason(regimen, c.indication)
         if reason is not None:
-            withheld.append((a, *reason))
+            # a held indication the patient's own input rules out is not named: the criterion that excludes it
+            # rests on evidence that is not yet citable, and listing it would suggest it might be offered
+            if not a.exclusions:
+                withheld.append((a, *reason))
         elif a.exclusions:
             excluded.append(a)
         else:

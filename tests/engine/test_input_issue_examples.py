@@ -58,7 +58,7 @@ def test_clinician_cancer_types_are_answered_not_refused(client, text, code):
     assert response.json()["profile"]["cancer_type"]["code"] == code
 
 
-@pytest.mark.parametrize("text", ["melanoma", "ovarian cancer"])
+@pytest.mark.parametrize("text", ["uveal melanoma", "ovarian cancer"])
 def test_a_real_type_outside_the_knowledge_is_200_and_says_not_covered(client, text):
     response = client.post("/v1/recommendations", json={"cancer_type": text, "prior_therapies": []})
     assert response.status_code == 200
