@@ -142,7 +142,8 @@ def test_endometrial_dmmr_excludes_lenvatinib_pembrolizumab_for_the_biomarker(re
     result = recommend(
         cancer_type="UCEC", stage="recurrent", biomarkers=[{"name": "MMR", "status": "deficient"}], prior_therapies=["carboplatin + paclitaxel"]
     )
-    assert option_ids(result) == ["dostarlimab-endometrial"]  # GARNET: dMMR after platinum
+    # GARNET and KEYNOTE-158: dMMR after platinum
+    assert sorted(option_ids(result)) == ["dostarlimab-endometrial", "pembrolizumab-endometrial-msi-high"]
     reasons = excluded(result)["pembrolizumab-lenvatinib"].reasons
     assert reasons[0].kind == "biomarker" and "MMR deficient" in reasons[0].detail
 

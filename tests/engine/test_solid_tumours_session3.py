@@ -180,11 +180,12 @@ def test_braf_v600e_colorectal_cancer_lists_encorafenib_cetuximab_as_withheld_un
     assert "cetuximab dose" in withheld.reason
 
 
-def test_cabozantinib_for_medullary_thyroid_cancer_is_withheld_until_exam_is_identified(recommend):
+def test_cabozantinib_for_medullary_thyroid_cancer_is_offered_once_exam_is_identified(recommend):
+    # session 4: EXAM's NCT ID was read on its registry record, so the capsules are no longer withheld
     result = recommend(cancer_type="medullary thyroid carcinoma", stage="metastatic", mutations=["RET M918T"], prior_therapies=[])
-    assert "cabozantinib-mtc" not in option_ids(result)
-    withheld = next(w for w in result.withheld if w.id == "cabozantinib-mtc")
-    assert withheld.pending_evidence == ["EXAM"] and "exam-cabozantinib-mtc" not in result.citations
+    assert "cabozantinib-mtc" in option_ids(result)
+    assert not any(w.id == "cabozantinib-mtc" for w in result.withheld)
+    assert "exam-cabozantinib-mtc" in result.citations
 
 
 def test_resected_gist_gets_three_years_of_adjuvant_imatinib_and_no_metastatic_regimen(recommend):
