@@ -225,7 +225,13 @@ class RankingNote(Contract):
     above_next: str | None = Field(
         default=None,
         description="Why this option is listed above the next one: evidence level, completeness, regulatory status, "
-        "overall survival shown (against what), or head-to-head evidence; or that the two are tied.",
+        "overall survival shown (against what), head-to-head evidence, or that it is a targeted option for the patient's "
+        "driver and the next is not; or that the two are tied.",
+    )
+    evidence: CitationIds | None = Field(
+        default=None,
+        description="The sources of `above_next` when it rests on a rule of its own (a targeted option for the patient's driver "
+        "listed above immunotherapy), as ids into the answer's `citations`; omitted otherwise.",
     )
 
 

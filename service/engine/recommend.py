@@ -53,7 +53,7 @@ from service.engine.shown import assembled
 from service.knowledge.index import KnowledgeBase
 from service.engine.coverage import coverage_for
 from service.knowledge.records import Component as ComponentRecord
-from service.knowledge.records import DoseSource, Indication, Regimen, RegulatoryStatus
+from service.knowledge.records import DefersToTargeted, DoseSource, Indication, Regimen, RegulatoryStatus
 
 INTENDED_USE = (
     "For use by healthcare professionals. This service supports, and does not replace, clinical judgement: "
@@ -393,7 +393,12 @@ def _option_facts(kb: KnowledgeBase, regimen: Regimen, indication: Indication) -
 
 
 def _option(
-    kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAssessment, ranked_below: list[str], ranking: RankingNote
+    kb: KnowledgeBase,
+    profile: NormalisedProfile,
+    a: IndicationAssessment,
+    ranked_below: list[str],
+    ranking: RankingNote,
+    targeted_first: list[IndicationAssessment] | None = None,
 ) -> TreatmentOption:
     facts = _option_facts(kb, a.regimen, a.indication)
     # the same judgement recurs across answers: its validated Criterion is kept (bounded) and shared
@@ -417,7 +422,8 @@ def _option(
             "caveats": [f"caution: {c.detail}" for c in a.cautions]
             + [u.detail for u in a.unchecked]
             + [f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns]
-            + repeat_caveats(profile, a.regimen),
+            + repeat_caveats(profile, a.regimen)
+            + _targeted_first_caveat(kb, a, targeted_first),
             "ranked_below": ranked_below,
             "continues_current_therapy": None,
             "overall_survival": facts.overall_survival,
@@ -427,6 +433,17 @@ def _option(
             "ranking": ranking,
         },
     )
+
+
+def _targeted_first_caveat(kb: KnowledgeBase, a: IndicationAssessment, targeted: list[IndicationAssessment] | None) -> list[str]:
+    """For an option listed below the targeted options for the patient's driver: which, and why."""
+    rule = a.indication.defers_to_targeted
+    if rule is None or not targeted:
+        return []
+    names = ", ".join(dict.fromkeys(b.regimen.name for b in targeted))
+    drivers = "; ".join(dict.fromkeys(_drivers_of(b.indication) for b in targeted))
+    sources = ", ".join(kb.evidence_short_name(e) for e in rule.evidence)
+    return [f"ranked below {names} (targeted options for the patient's {drivers}): {rule.reason} ({sources})"]
 
 
 def _overall_survival(kb: KnowledgeBase, indication: Indication) -> OverallSurvivalShown | None:
@@ -518,6 +535,19 @@ def _head_to_head(matches: list[IndicationAssessment]) -> tuple[dict[str, list[s
     return outranked_by, {rid: (chain(rid, none), present[rid].indication.arms_beaten(beaten[rid])) for rid in present}
 
 
+def _targeted_first(matches: list[IndicationAssessment]) -> dict[str, list[IndicationAssessment]]:
+    """Per option whose indication defers to targeted therapy: the level 1-2 options listed here that were made for a
+    driver alteration the patient has (an option applies only when its required alterations were detected)."""
+    targeted = [
+        a
+        for a in matches
+        if a.indication.requires_alterations and a.indication.evidence_level.value in ("1", "2") and a.indication.defers_to_targeted is None
+    ]
+    if not targeted:
+        return {}
+    return {a.regimen.id: targeted for a in matches if a.indication.defers_to_targeted is not None}
+
+
 def _rank(matches: list[IndicationAssessment]) -> list[tuple[IndicationAssessment, list[str]]]:
     """Order by evidence level, completeness, regulatory status and shown overall survival; then head-to-head
     evidence moves each option below every option shown superior to it in a randomised comparison."""
@@ -529,6 +559,7 @@ def _rank_with_record(
 ) -> tuple[list[tuple[IndicationAssessment, list[str]]], dict[str, tuple[int, int]]]:
     """`_rank`, with the options' head-to-head record, which their ranking notes use."""
     outranked_by, record = _head_to_head(matches)
+    deferred = _targeted_first(matches)
 
     def order(a: IndicationAssessment) -> tuple[object, ...]:
         key = _rank_key(a, record)
@@ -540,10 +571,11 @@ def _rank_with_record(
     for _ in range(len(ranked) ** 2):  # bounded: the outranks graph is acyclic, so this settles
         moved = False
         for index, a in enumerate(ranked):
-            beaten_by = outranked_by.get(a.regimen.id)
-            if not beaten_by:
-                continue  # nothing listed beat it head to head: it does not move
-            winners = [i for i, b in enumerate(ranked) if b.regimen.id in beaten_by]
+            # below the options that beat it head to head, and below the targeted options it defers to
+            above = {*outranked_by.get(a.regimen.id, ()), *(b.regimen.id for b in deferred.get(a.regimen.id, ()))}
+            if not above:
+                continue  # nothing listed beat it head to head or is its targeted alternative: it does not move
+            winners = [i for i, b in enumerate(ranked) if b.regimen.id in above]
             if winners and max(winners) > index:
                 ranked.insert(max(winners), ranked.pop(index))
                 moved = True
@@ -568,12 +600,22 @@ def _why_above(
     lower: IndicationAssessment,
     uk: tuple[str, int, int, int, int, int],
     lk: tuple[str, int, int, int, int, int],
+    deferred: dict[str, list[IndicationAssessment]],
 ) -> str | None:
-    """Why `upper` (rank key `uk`) is listed above `lower` (`lk`); None when nothing separates them (a tie)."""
+    """Why `upper` (rank key `uk`) is listed above `lower` (`lk`); None when nothing separates them (a tie).
+    `deferred`: per option that defers to targeted therapy, the targeted options listed for the patient's drivers."""
     u, l = upper.indication, lower.indication
     if lower.regimen.id in u.outranks and _win_counts(upper, lower):
         trials = ", ".join(kb.evidence_short_name(e) for e in u.outranks_evidence) or "randomised evidence"
         return f"{upper.regimen.name} was superior to {lower.regimen.name} head to head ({trials})."
+    if (rule := _deferral(upper, lower, deferred)) is not None:
+        sources = ", ".join(kb.evidence_short_name(e) for e in rule.evidence)
+        return (
+            f"A targeted option for the patient's {_drivers_of(u)}, listed above {lower.regimen.name} whatever their "
+            f"evidence levels: {rule.reason} ({sources})."
+        )
+    if uk > lk and upper.regimen.id in deferred:
+        return "Placed here by the targeted-therapy-first rule (below the targeted options listed), not by its own evidence level."
     if uk[0] == lk[0] and _is_tumour_agnostic(upper) < _is_tumour_agnostic(lower):
         return "It is an indication for this tumour type; the next is tumour-agnostic, ranked after tumour-specific options of the same level."
     if uk > lk:
@@ -608,6 +650,21 @@ def _why_above(
     return None
 
 
+def _deferral(
+    upper: IndicationAssessment, lower: IndicationAssessment, deferred: dict[str, list[IndicationAssessment]]
+) -> DefersToTargeted | None:
+    """The rule that puts `lower` below `upper`, a targeted option for the patient's driver; None if none does."""
+    rule = lower.indication.defers_to_targeted
+    if rule is not None and any(b is upper for b in deferred.get(lower.regimen.id, ())):
+        return rule
+    return None
+
+
+def _drivers_of(indication: Indication) -> str:
+    """The driver alterations an indication was made for, as its criteria name them."""
+    return " and ".join(" or ".join(group) for group in indication.requires_alterations)
+
+
 def _ranking_notes(
     kb: KnowledgeBase,
     ranked: list[IndicationAssessment],
@@ -619,10 +676,11 @@ def _ranking_notes(
     if record is None:
         record = _head_to_head_record(ranked)
     keys = [_rank_key(a, record) for a in ranked]
+    deferred = _targeted_first(ranked)
     reasons = [
         "It continues the current line, which is responding: shown first."
         if a is continued
-        else _why_above(kb, a, ranked[index + 1], keys[index], keys[index + 1])
+        else _why_above(kb, a, ranked[index + 1], keys[index], keys[index + 1], deferred)
         for index, a in enumerate(ranked[:-1])
     ]
     ranks = [1]
@@ -643,7 +701,11 @@ def _ranking_notes(
             )
         else:
             above = reasons[index]
-        notes.append(assembled(RankingNote, {"rank": ranks[index], "tied_with": tied, "above_next": above}))
+        note: dict[str, object] = {"rank": ranks[index], "tied_with": tied, "above_next": above}
+        rule = _deferral(a, ranked[index + 1], deferred) if index + 1 < len(ranked) and a is not continued else None
+        if rule is not None:
+            note["evidence"] = cite_evidence(kb, rule.evidence)
+        notes.append(assembled(RankingNote, note))
     return notes
 
 
@@ -704,6 +766,7 @@ def _cited_by_options(kb: KnowledgeBase, options: list[TreatmentOption]) -> list
         cited += _facts_of(kb, option).cited
         for caution in option.cautions:
             cited += caution.evidence
+        cited += option.ranking.evidence or []
     return cited
 
 
@@ -765,7 +828,12 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
         in_order = [continued, *(a for a in in_order if a.regimen.id != continued.regimen.id)]
     # the record of the ranked options holds for their notes unless "continue" changed who is listed
     notes = {id(a): note for a, note in zip(in_order, _ranking_notes(kb, in_order, continued, record if continued is None else None))}
-    options = [_option(kb, profile, a, below, notes[id(a)]) for a, below in ranked if continued is None or a.regimen.id != continued.regimen.id]
+    targeted_first = _targeted_first(in_order)
+    options = [
+        _option(kb, profile, a, below, notes[id(a)], targeted_first.get(a.regimen.id))
+        for a, below in ranked
+        if continued is None or a.regimen.id != continued.regimen.id
+    ]
     if continued is not None:
         options = [continue_option(_option(kb, profile, continued, [], notes[id(continued)])), *options]
     not_recommended = sorted((_not_recommended(kb, c) for c in considered if c.exclusions), key=lambda n: n.name)

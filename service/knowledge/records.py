@@ -592,6 +592,14 @@ class PriorTherapyCriterion(Record):
         return self
 
 
+class DefersToTargeted(Record):
+    """The indication's evidence does not cover a patient with a targetable driver as well as that driver's targeted
+    therapy does: listed below the targeted options the answer holds for a detected driver, with the reason."""
+
+    reason: NonEmpty
+    evidence: list[str] = Field(min_length=1)
+
+
 class OverallSurvival(Record):
     result: Literal["superior", "non_inferior"]
     comparator: NonEmpty
@@ -727,6 +735,9 @@ class Indication(Record):
     # overall survival shown in randomised evidence: longer than the comparator, or non-inferior to a
     # standard that had shown it; ranks the option first among options otherwise level
     overall_survival: OverallSurvival | None = None
+    # ranked below every level 1-2 option made for a driver alteration the patient has (first-line immunotherapy in
+    # NSCLC: targeted therapy is the standard for an actionable driver); not an exclusion, the option stays listed
+    defers_to_targeted: DefersToTargeted | None = None
     # per-indication doses, keyed by component drug (or class): they override the component's default dose
     doses: dict[str, IndicationDose] = {}
     # US regulatory history, oldest first; the last event decides whether the approval stands

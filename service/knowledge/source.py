@@ -324,6 +324,10 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
                 check_evidence(f"{at} (overall_survival)", indication.overall_survival.evidence)
                 if indication.evidence_level.value not in ("1", "2"):
                     problems.append(f"{at}: overall_survival needs randomised evidence (level 1 or 2)")
+            if indication.defers_to_targeted is not None:
+                check_evidence(f"{at} (defers_to_targeted)", indication.defers_to_targeted.evidence)
+                if indication.requires_alterations:
+                    problems.append(f"{at}: an indication made for a driver alteration does not defer to targeted options")
 
     for rule in source.rules.resistance:
         where = f"rules.yaml: resistance {rule.id}"
