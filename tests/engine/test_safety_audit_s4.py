@@ -102,6 +102,19 @@ def test_regorafenib_stays_in_child_pugh_b(recommend):
     assert "regorafenib-crc" in option_ids(result)
 
 
+HCC_AFTER_SORAFENIB = {"cancer_type": "HCC", "stage": "BCLC C", "prior_therapies": [{"drugs": ["sorafenib"], "outcome": "progression"}]}
+
+
+def test_cabozantinib_tablets_are_not_offered_in_child_pugh_c_and_stay_in_child_pugh_b(recommend):
+    severe = recommend(**HCC_AFTER_SORAFENIB, biomarkers=["Child-Pugh C"])
+    assert "cabozantinib-hcc" not in option_ids(severe)
+    assert "contraindication" in excluded_kinds(severe, "cabozantinib-hcc")
+    rcc = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=[], biomarkers=["Child-Pugh C"])
+    assert not {"nivolumab-cabozantinib", "cabozantinib-rcc-later-line"} & set(option_ids(rcc))
+    # Child-Pugh B lowers the starting dose, it does not rule the tablets out (HCC indications require Child-Pugh A)
+    assert "nivolumab-cabozantinib" in option_ids(recommend(cancer_type="CCRCC", stage="IV", prior_therapies=[], biomarkers=["Child-Pugh B"]))
+
+
 def test_trastuzumab_deruxtecan_in_breast_cancer_with_ild_carries_the_caution(recommend):
     result = recommend(
         cancer_type="breast cancer, HER2-positive",
@@ -121,6 +134,7 @@ AUDIT_PROFILES = [
     {"cancer_type": "LUAD", "stage": "IV", "mutations": ["EGFR L858R"], "prior_therapies": [], "conditions": ["haemoptysis"]},
     {**CRC_REFRACTORY, "biomarkers": ["Child-Pugh C"]},
     {"cancer_type": "HCC", "stage": "BCLC C", "conditions": ["cirrhosis Child-Pugh C"], "prior_therapies": [{"drugs": ["sorafenib"], "outcome": "progression"}]},
+    {"cancer_type": "CCRCC", "stage": "IV", "prior_therapies": [], "biomarkers": ["Child-Pugh C"]},
 ]
 
 
