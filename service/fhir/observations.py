@@ -151,13 +151,20 @@ class ObservationReader(ReaderBase):
             return None
         return int(value)
 
-    def _qtc(self, observation: Resource) -> float | None:
-        ref, shown = ref_of(observation), concept_text(observation.code) or "QTc"
+    def _quantity(self, observation: Resource, name: str, missing: str) -> tuple[str, str, Any, str] | None:
+        """The observation's reference, shown name, valueQuantity and unit; without a numeric value it is not used."""
+        ref, shown = ref_of(observation), concept_text(observation.code) or name
         quantity = observation.valueQuantity
         if quantity is None or quantity.value is None:
-            self.out.not_mapped.append(NotMapped(ref, shown, "QTc without a numeric value: not used"))
+            self.out.not_mapped.append(NotMapped(ref, shown, f"{missing}: not used"))
             return None
-        unit = (quantity.code or quantity.unit or "").strip()
+        return ref, shown, quantity, (quantity.code or quantity.unit or "").strip()
+
+    def _qtc(self, observation: Resource) -> float | None:
+        measured = self._quantity(observation, "QTc", "QTc without a numeric value")
+        if measured is None:
+            return None
+        ref, shown, quantity, unit = measured
         factor = {"ms": 1.0, "msec": 1.0, "s": 1000.0}.get(unit)
         value = float(quantity.value) * factor if factor is not None else None
         if value is None or not QTC_LOW_MS <= value <= QTC_HIGH_MS:
@@ -319,12 +326,10 @@ class ObservationReader(ReaderBase):
         return None
 
     def _pd_l1(self, observation: Resource) -> tuple[str, str, float] | None:
-        ref, shown = ref_of(observation), concept_text(observation.code) or "PD-L1"
-        quantity = observation.valueQuantity
-        if quantity is None or quantity.value is None:
-            self.out.not_mapped.append(NotMapped(ref, shown, "PD-L1 without a numeric score: not used"))
+        measured = self._quantity(observation, "PD-L1", "PD-L1 without a numeric score")
+        if measured is None:
             return None
-        unit = (quantity.code or quantity.unit or "").strip()
+        ref, shown, quantity, unit = measured
         if unit not in ("%", "{percent}", "") and quantity.code != "%":
             self.out.not_mapped.append(NotMapped(ref, shown, "PD-L1 score in a unit other than %: not used"))
             return None
@@ -345,12 +350,10 @@ class ObservationReader(ReaderBase):
 
     def _blood_count(self, observation: Resource, role: str) -> float | None:
         """A platelet count in x10^9/L or a haemoglobin in g/dL, from a valueQuantity whose UCUM unit says which."""
-        ref, shown = ref_of(observation), concept_text(observation.code) or role
-        quantity = observation.valueQuantity
-        if quantity is None or quantity.value is None:
-            self.out.not_mapped.append(NotMapped(ref, shown, "a blood count without a numeric value: not used"))
+        measured = self._quantity(observation, role, "a blood count without a numeric value")
+        if measured is None:
             return None
-        unit = (quantity.code or quantity.unit or "").strip()
+        ref, shown, quantity, unit = measured
         factor = BLOOD_COUNT_UNITS[role].get(unit)
         if factor is None:
             self.out.not_mapped.append(NotMapped(ref, f"{shown} {quantity.value} {unit}".strip(), "a unit this service does not convert: not used"))

@@ -451,23 +451,16 @@ def test_check_fails_on_a_prior_not_shown_covered_naming_an_unknown_class(knowle
 
 
 def test_check_fails_when_a_driver_targeted_indication_defers_to_targeted_options(knowledge_copy):
-    path = knowledge_copy / "regimens" / "nsclc.yaml"
-    text = path.read_text(encoding="utf-8")
     anchor = "      evidence: [profile-1001-ros1-crizotinib]\n"
-    assert anchor in text
-    path.write_text(
-        text.replace(
-            anchor,
-            anchor + "      defers_to_targeted: {reason: circular, evidence: [ici-in-nsclc-with-actionable-drivers-review-2021]}\n",
-        ),
-        encoding="utf-8",
+    _replace(
+        knowledge_copy / "regimens" / "nsclc.yaml",
+        anchor,
+        anchor + "      defers_to_targeted: {reason: circular, evidence: [ici-in-nsclc-with-actionable-drivers-review-2021]}\n",
     )
     assert any("does not defer to targeted options" in p for p in _problems(knowledge_copy))
 
 
 def test_check_fails_when_the_targeted_first_rule_has_no_citable_source(knowledge_copy):
-    path = knowledge_copy / "evidence" / "nsclc_s4.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert "  verified: true\n" in text
-    path.write_text(text.replace("  verified: true\n", "  verified: false\n"), encoding="utf-8")
+    # the first record of the file is the targeted-first review the rule cites
+    _replace(knowledge_copy / "evidence" / "nsclc_s4.yaml", "  verified: true\n", "  verified: false\n")
     assert any("(defers_to_targeted): no verified evidence" in p for p in _problems(knowledge_copy))
