@@ -668,15 +668,15 @@ def _drivers_of(indication: Indication) -> str:
 def _ranking_notes(
     kb: KnowledgeBase,
     ranked: list[IndicationAssessment],
+    deferred: dict[str, list[IndicationAssessment]],
     continued: IndicationAssessment | None = None,
     record: dict[str, tuple[int, int]] | None = None,
 ) -> list[RankingNote]:
-    """Each option's rank, the options tied with it, and why it sits above the next one (`record`: the options'
-    head-to-head record, when already found for these very options)."""
+    """Each option's rank, the options tied with it, and why it sits above the next one (`deferred`: the
+    `_targeted_first` map of these very options; `record`: their head-to-head record, when already found)."""
     if record is None:
         record = _head_to_head_record(ranked)
     keys = [_rank_key(a, record) for a in ranked]
-    deferred = _targeted_first(ranked)
     reasons = [
         "It continues the current line, which is responding: shown first."
         if a is continued
@@ -827,8 +827,11 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
     if continued is not None:
         in_order = [continued, *(a for a in in_order if a.regimen.id != continued.regimen.id)]
     # the record of the ranked options holds for their notes unless "continue" changed who is listed
-    notes = {id(a): note for a, note in zip(in_order, _ranking_notes(kb, in_order, continued, record if continued is None else None))}
     targeted_first = _targeted_first(in_order)
+    notes = {
+        id(a): note
+        for a, note in zip(in_order, _ranking_notes(kb, in_order, targeted_first, continued, record if continued is None else None))
+    }
     options = [
         _option(kb, profile, a, below, notes[id(a)], targeted_first.get(a.regimen.id))
         for a, below in ranked
