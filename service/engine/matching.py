@@ -22,6 +22,7 @@ from service.knowledge.records import (
     BloodCountCriterion,
     Indication,
     PatientRule,
+    PdL1Criterion,
     PriorTherapyCriterion,
     Regimen,
     ResistanceRule,
@@ -186,8 +187,8 @@ class CompiledIndication:
 
     regimen: Regimen
     indication: Indication
-    # cancer type, setting, line, prior therapy and drivers, in this order, each with the criterion it judges: once
-    # one is not met, the indication cannot apply
+    # cancer type, setting, line, prior therapy, drivers and the results its biomarker criteria need, in this order,
+    # each with the criterion it judges: once one is not met, the indication cannot apply
     gates: tuple[tuple[str, Gate], ...]
     # histology, biomarkers, PD-L1, blood counts, patient context, unresolved resistance: they exclude or caution
     checks: tuple[Step, ...]
@@ -215,6 +216,7 @@ def _compile_indication(kb: KnowledgeBase, regimen: Regimen, indication: Indicat
         ("line of therapy", _compile_line(indication)),
         ("prior therapy", _compile_prior(kb, indication)),
         ("alteration", _compile_alterations(indication)),
+        ("test result", _compile_required_results(indication)),
     )
     checks = (
         _compile_histology(kb, indication),
@@ -266,6 +268,19 @@ def assess_compiled(profile: NormalisedProfile, compiled: CompiledIndication) ->
     for _, gate in compiled.gates:
         if not gate(profile, a):
             return a
+    for step in compiled.checks:
+        step(profile, a)
+    return a
+
+
+def assess_but_for(profile: NormalisedProfile, compiled: CompiledIndication, missing: str) -> IndicationAssessment | None:
+    """Judge the indication as if the result whose gate is `missing` ("alteration" or "test result") were given and
+    fitted: None when another gate fails, else the assessment with every check run (a regimen a missing result would
+    open must still be one the rest of the profile allows)."""
+    a = IndicationAssessment(compiled.regimen, compiled.indication)
+    for criterion, gate in compiled.gates:
+        if not gate(profile, a) and criterion != missing:
+            return None
     for step in compiled.checks:
         step(profile, a)
     return a
@@ -551,30 +566,86 @@ def _compile_alterations(indication: Indication) -> Gate | None:
     return assess_alterations
 
 
+def _compile_required_results(indication: Indication) -> Gate | None:
+    """The biomarker and PD-L1 results the indication's criteria judge: one not given (or pending, equivocal,
+    contradictory, or PD-L1 in another scoring system) keeps the indication from applying, as a required gene result
+    not given does. Its population was chosen by that result, so it is not offered on a guess; the answer names the
+    missing result and the options it would open (`results_not_given`)."""
+    groups = tuple(
+        (tuple(dict.fromkeys(c.name for c in group)), " or ".join(c.requirement for c in group)) for group in indication.biomarkers
+    )
+    pd_l1 = indication.pd_l1
+    if not groups and pd_l1 is None:
+        return None
+    pd_l1_requirement = _pd_l1_requirement(pd_l1) if pd_l1 is not None else ""
+
+    def assess_required_results(profile: NormalisedProfile, a: IndicationAssessment | None) -> bool:
+        given = profile.biomarkers
+        held = True
+        for names, requirement in groups:
+            if not any(name in given for name in names):
+                if a is None:
+                    return False
+                a.not_met("biomarker", requirement, biomarker_gap(profile, names))
+                held = False
+        if pd_l1 is not None and (profile.pd_l1 is None or pd_l1.scoring not in profile.pd_l1):
+            if a is None:
+                return False
+            a.not_met("PD-L1", pd_l1_requirement, pd_l1_gap(profile, pd_l1.scoring))
+            held = False
+        return held
+
+    return assess_required_results
+
+
+def biomarker_gap(profile: NormalisedProfile, names: tuple[str, ...]) -> str:
+    """What is missing of a biomarker result (any one of `names` would answer), in words: pending or equivocal,
+    given twice with different values, or not given."""
+    said: list[str] = []
+    for reading in profile.understood.biomarkers:
+        if reading.status != "recognised" or reading.name not in names:
+            continue
+        if reading.value is None and reading.result is not None:
+            said.append(f"{reading.name} is {reading.result}")
+        elif reading.value is not None and reading.name not in profile.biomarkers:
+            said.append(f"{reading.name} is given twice with different values")
+    if said:
+        return "; ".join(dict.fromkeys(said))
+    return f"no {' or '.join(names)} result was given"
+
+
+def pd_l1_gap(profile: NormalisedProfile, scoring: str) -> str:
+    """What is missing of the PD-L1 result a criterion scored by `scoring` needs, in words."""
+    system = scoring.upper()
+    if profile.pd_l1 is None:
+        return f"no PD-L1 {system} result was given"
+    given = ", ".join(k.upper() for k in profile.pd_l1)
+    return f"PD-L1 given as {given}; the evidence used {system}, which is not interchangeable"
+
+
 def _compile_biomarkers(indication: Indication) -> Step | None:
     if not indication.biomarkers:
         return None
-    groups = tuple((tuple(group), " or ".join(c.requirement for c in group), _missing_biomarkers(group)) for group in indication.biomarkers)
+    groups = tuple((tuple(group), " or ".join(c.requirement for c in group)) for group in indication.biomarkers)
     evidence = tuple(indication.evidence)
 
     def assess_biomarkers(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        # the results gate has recorded a group whose result is missing: each group given is met or excludes
         given = profile.biomarkers
-        for group, requirement, missing in groups:
+        for group, requirement in groups:
             met = [c for c in group if c.name in given and c.holds(given[c.name])]
             if met:
                 a.met("biomarker", requirement, ", ".join(_biomarker_finding(c, profile) for c in met))
                 continue
-            contrary = [c for c in group if c.name in given]
-            if contrary:
-                found = ", ".join(dict.fromkeys(_biomarker_finding(c, profile) for c in contrary))
-                a.exclude(
-                    "biomarker",
-                    requirement,
-                    found,
-                    Exclusion("biomarker", f"{found}: the evidence for this regimen requires {requirement}", evidence),
-                )
-            else:
-                a.unknown("biomarker", requirement, missing)
+            if not any(c.name in given for c in group):
+                continue
+            found = ", ".join(dict.fromkeys(_biomarker_finding(c, profile) for c in group if c.name in given))
+            a.exclude(
+                "biomarker",
+                requirement,
+                found,
+                Exclusion("biomarker", f"{found}: the evidence for this regimen requires {requirement}", evidence),
+            )
 
     return assess_biomarkers
 
@@ -584,8 +655,13 @@ def _biomarker_finding(criterion: BiomarkerCriterion, profile: NormalisedProfile
     return f"{criterion.name} {value} {criterion.unit}" if criterion.unit else f"{criterion.name} {value}"
 
 
-def _missing_biomarkers(group: list[BiomarkerCriterion]) -> str:
-    return " / ".join(c.name for c in group) + " not reported"
+def _pd_l1_requirement(criterion: PdL1Criterion) -> str:
+    parts = []
+    if criterion.min is not None:
+        parts.append(f">= {criterion.min:g}")
+    if criterion.below is not None:
+        parts.append(f"< {criterion.below:g}")
+    return f"PD-L1 {criterion.scoring.upper()} {' and '.join(parts)}"
 
 
 def _compile_pd_l1(indication: Indication) -> Step | None:
@@ -594,23 +670,13 @@ def _compile_pd_l1(indication: Indication) -> Step | None:
         return None
     scoring, low, below = criterion.scoring, criterion.min, criterion.below
     system = scoring.upper()
-    parts = []
-    if low is not None:
-        parts.append(f">= {low:g}")
-    if below is not None:
-        parts.append(f"< {below:g}")
-    requirement = f"PD-L1 {system} {' and '.join(parts)}"
+    requirement = _pd_l1_requirement(criterion)
     evidence = tuple(indication.evidence)
 
     def assess_pd_l1(profile: NormalisedProfile, a: IndicationAssessment) -> None:
-        if profile.pd_l1 is None:
-            a.unknown("PD-L1", requirement, "PD-L1 not reported")
-            return
-        value = profile.pd_l1.get(scoring)
+        value = (profile.pd_l1 or {}).get(scoring)
         if value is None:
-            given = ", ".join(k.upper() for k in profile.pd_l1)
-            a.unknown("PD-L1", requirement, f"PD-L1 given as {given}; the evidence used {system}, which is not interchangeable")
-            return
+            return  # the results gate has recorded it as missing
         finding = f"PD-L1 {system} {value:g}"
         if (low is None or value >= low) and (below is None or value < below):
             a.met("PD-L1", requirement, finding)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from schemas.requests import MedicationInput, PatientProfileInput
 from schemas.responses import (
@@ -36,8 +36,10 @@ from service.engine.matching import (
     CompiledIndication,
     Judgement,
     applying,
+    assess_but_for,
     assess_compiled,
-    assess_indication,
+    biomarker_gap,
+    pd_l1_gap,
     failed_gate,
     compiled_indication,
     indication_relation,
@@ -142,13 +144,32 @@ def _candidates(kb: KnowledgeBase, code: str) -> tuple[tuple[Regimen, tuple[Comp
     return kb.once(("candidates", code), build)  # type: ignore[no-any-return]
 
 
-def _result_dependants(kb: KnowledgeBase, code: str) -> tuple[tuple[str, tuple[tuple[Regimen, Indication], ...]], ...]:
-    """Per cancer type, once: each gene whose result decides options here (`result_needed_in`), with the indications
-    that require one of its alterations."""
+class ResultTest(NamedTuple):
+    """A result that decides options for a cancer type: a gene's (`result_needed_in`), a biomarker's (any one of
+    `names` answers it: MSI or MMR), or a PD-L1 score in one scoring system."""
 
-    def build() -> tuple[tuple[str, tuple[tuple[Regimen, Indication], ...]], ...]:
+    kind: Literal["gene", "biomarker", "pd_l1"]
+    names: tuple[str, ...]
+
+    @property
+    def shown(self) -> str:
+        if self.kind == "pd_l1":
+            return f"PD-L1 {self.names[0].upper()}"
+        return " or ".join(self.names)
+
+    @property
+    def field(self) -> str:
+        return {"gene": "mutations", "biomarker": "biomarkers", "pd_l1": "pd_l1"}[self.kind]
+
+
+def _result_dependants(kb: KnowledgeBase, code: str) -> tuple[tuple[ResultTest, tuple[tuple[Regimen, Indication], ...]], ...]:
+    """Per cancer type, once: each result that decides options here, with the indications that need it: the genes
+    whose result is needed (`result_needed_in`) with the indications that require one of their alterations, then
+    every biomarker and PD-L1 result an indication for this type judges."""
+
+    def build() -> tuple[tuple[ResultTest, tuple[tuple[Regimen, Indication], ...]], ...]:
         needed = sorted(g.symbol for g in kb.genes.values() if any(kb.is_within(code, c) for c in g.result_needed_in))
-        out = []
+        out: list[tuple[ResultTest, tuple[tuple[Regimen, Indication], ...]]] = []
         for gene in needed:
             of_gene = {a.id for a in kb.alterations.values() if a.gene == gene} | {
                 c for a in kb.alterations.values() if a.gene == gene for c in a.categories
@@ -160,7 +181,20 @@ def _result_dependants(kb: KnowledgeBase, code: str) -> tuple[tuple[str, tuple[t
                 if any(of_gene.intersection(group) for group in c.indication.requires_alterations)
             )
             if dependants:
-                out.append((gene, dependants))
+                out.append((ResultTest("gene", (gene,)), dependants))
+        # a biomarker result: one test per set of biomarkers a criterion accepts (MSI high or MMR deficient)
+        tests: dict[tuple[str, frozenset[str]], tuple[ResultTest, list[tuple[Regimen, Indication]]]] = {}
+        for r, compiled in _candidates(kb, code):
+            for c in compiled:
+                indication = c.indication
+                wanted = [ResultTest("biomarker", tuple(dict.fromkeys(b.name for b in group))) for group in indication.biomarkers]
+                if indication.pd_l1 is not None:
+                    wanted.append(ResultTest("pd_l1", (indication.pd_l1.scoring,)))
+                for test in wanted:
+                    entry = tests.setdefault((test.kind, frozenset(test.names)), (test, []))
+                    if (r, indication) not in entry[1]:
+                        entry[1].append((r, indication))
+        out += [(test, tuple(dependants)) for test, dependants in tests.values()]
         return tuple(out)
 
     return kb.once(("result_dependants", code), build)  # type: ignore[no-any-return]
@@ -196,29 +230,58 @@ def _ruled_out_by_negatives(kb: KnowledgeBase, profile: NormalisedProfile, indic
     return False
 
 
-def results_not_given(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tuple[str, str, list[str]]]:
-    """Genes whose result decides options for this patient but is not known, with what is missing and the regimens
-    that depend on it: those that would apply on the rest of the profile but need one of its alterations (rule 3,
-    no silent guess: they are named, not left out)."""
+class MissingResult(NamedTuple):
+    test: ResultTest
+    gap: str  # what is missing, in words
+    regimens: list[str]  # the regimens the result would open
+
+
+def _test_gap(profile: NormalisedProfile, test: ResultTest) -> str | None:
+    """What is missing of the test's result, in words, or None when a result was given."""
+    if test.kind == "gene":
+        return _result_gap(profile, test.names[0])
+    if test.kind == "pd_l1":
+        return None if profile.pd_l1 is not None and test.names[0] in profile.pd_l1 else pd_l1_gap(profile, test.names[0])
+    return None if any(name in profile.biomarkers for name in test.names) else biomarker_gap(profile, test.names)
+
+
+# the gate a missing result fails: an indication that fails only on it depends on that result
+_RESULT_GATE = {"gene": "alteration", "biomarker": "test result", "pd_l1": "test result"}
+
+
+def _regimen_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, indication: Indication) -> bool:
+    return bool(
+        resistance_exclusions(kb, profile, regimen)
+        or toxicity_exclusions(kb, profile, regimen)
+        or prior_failure_exclusions(profile, regimen, indication)
+    )
+
+
+def results_not_given(kb: KnowledgeBase, profile: NormalisedProfile) -> list[MissingResult]:
+    """Results that decide options for this patient but are not known (a gene's, a biomarker's, a PD-L1 score), with
+    what is missing and the regimens that depend on it: those that would apply on the rest of the profile but need
+    the result (rule 3, no silent guess: they are named, not left out)."""
     missing = []
-    for gene, dependants in _result_dependants(kb, profile.cancer_type):
-        gap = _result_gap(profile, gene)
+    for test, dependants in _result_dependants(kb, profile.cancer_type):
+        gap = _test_gap(profile, test)
         if gap is None:
             continue
         names: list[str] = []
         for regimen, indication in dependants:
-            if any(n.startswith(regimen.name) for n in names) or profile.alterations_matching(
-                [t for group in indication.requires_alterations for t in group]
+            if any(n.startswith(regimen.name) for n in names):
+                continue
+            if test.kind == "gene" and (
+                profile.alterations_matching([t for group in indication.requires_alterations for t in group])
+                or _ruled_out_by_negatives(kb, profile, indication)
             ):
                 continue
-            if _ruled_out_by_negatives(kb, profile, indication):
-                continue
-            a = assess_indication(kb, profile, regimen, indication)
-            if all(c.result != "not_met" or c.criterion == "alteration" for c in a.criteria):
-                withheld = kb.withheld_reason(regimen, indication) is not None
-                names.append(regimen.name + (" (withheld until verified)" if withheld else ""))
+            a = assess_but_for(profile, compiled_indication(kb, regimen, indication), _RESULT_GATE[test.kind])
+            if a is None or a.exclusions or _regimen_exclusions(kb, profile, regimen, indication):
+                continue  # another criterion, a contraindication or a resistance rule keeps it closed whatever the result
+            withheld = kb.withheld_reason(regimen, indication) is not None
+            names.append(regimen.name + (" (withheld until verified)" if withheld else ""))
         if names:
-            missing.append((gene, gap, names))
+            missing.append(MissingResult(test, gap, names))
     return missing
 
 
@@ -798,6 +861,23 @@ def _cited_by_interactions(report: InteractionReport) -> list[str]:
     ]
 
 
+def _assumed_negative(options: list[TreatmentOption]) -> list[str]:
+    """A driver the evidence excludes (KEYNOTE-189 enrolled EGFR- and ALK-negative disease) whose result was not given:
+    the options for driver-negative disease stay shown with the caveat, and the answer says it rests on that assumption."""
+    genes: dict[str, list[str]] = {}
+    for option in options:
+        for criterion in option.rationale:
+            if criterion.criterion == "driver status" and criterion.result == "unknown":
+                gene = criterion.requirement.split(" ", 1)[0]
+                names = genes.setdefault(gene, [])
+                if option.name not in names:
+                    names.append(option.name)
+    return [
+        f"{gene} status not reported: {', '.join(names)} (evidence in {gene}-negative disease) shown on the assumption that it is not detected"
+        for gene, names in genes.items()
+    ]
+
+
 def _missing_data_warnings(options: list[TreatmentOption]) -> list[Warning]:
     """One warning per piece of missing data that left options with caveats."""
     seen: dict[tuple[str, str], int] = {}
@@ -856,16 +936,23 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
     shown = {o.id for o in options}
     warnings = list(profile.warnings) + _missing_data_warnings(options) + withheld
     provisional_reasons = list(profile.provisional_reasons)
+    missing_results = results_not_given(kb, profile) if profile.cancer_type else []
     if profile.cancer_type:
-        for gene, gap, dependants in results_not_given(kb, profile):
+        provisional_reasons += _assumed_negative(options)
+        for test, gap, dependants in missing_results:
             if gap not in provisional_reasons and not any(r in gap for r in provisional_reasons):
                 provisional_reasons.append(gap)
+            send = (
+                f"Send the {test.shown} result (the alteration detected, not detected, or pending)."
+                if test.kind == "gene"
+                else f"Send the {test.shown} result."
+            )
             warnings.append(
                 Warning(
                     code="result_not_given",
-                    field="mutations",
+                    field=test.field,
                     message=f"{gap[0].upper() + gap[1:]}: {'; '.join(dependants)} depend(s) on it and cannot be offered "
-                    f"until it is known. Send the {gene} result (the alteration detected, not detected, or pending).",
+                    f"until it is known. {send}",
                 )
             )
     unchecked_mutations: dict[str, list[str]] = {}
@@ -889,11 +976,17 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
             if withheld_count
             else ""
         )
+        waiting = (
+            f" Regimens that depend on a result not given ({', '.join(dict.fromkeys(m.test.shown for m in missing_results))}) "
+            "are named in the warnings above and can be offered once it is known."
+            if missing_results
+            else ""
+        )
         warnings.append(
             Warning(
                 code="no_options",
                 message="No regimen in the knowledge base can be offered for this profile. Check the excluded regimens and "
-                "the inputs marked not recognised; the knowledge base may not cover this situation." + pending,
+                "the inputs marked not recognised; the knowledge base may not cover this situation." + waiting + pending,
             )
         )
     exclusion_groups = _exclusion_groups(kb, considered)

@@ -256,8 +256,11 @@ def test_pd_l1_threshold_compared_only_in_its_scoring_system(recommend):
     below = recommend(cancer_type="NSCLC", stage="IV", mutations=["EGFR not detected", "ALK negative"], pd_l1={"tps": 10}, prior_therapies=[])
     assert "pembrolizumab-nsclc" in excluded(below)
     other_system = recommend(cancer_type="NSCLC", stage="IV", mutations=["EGFR not detected", "ALK negative"], pd_l1={"cps": 80}, prior_therapies=[])
-    option = next(o for o in other_system.options if o.id == "pembrolizumab-nsclc")
-    assert any("not interchangeable" in c for c in option.caveats)
+    # a score in another system is not the result the evidence used: not offered, named with what is missing
+    assert "pembrolizumab-nsclc" not in option_ids(other_system)
+    [message] = [w.message for w in other_system.warnings if w.code == "result_not_given"]
+    assert "not interchangeable" in message and "Pembrolizumab depend(s) on it" in message
+    assert other_system.provisional and "pembrolizumab-pemetrexed-platinum" in option_ids(other_system)
 
 
 def test_crizotinib_with_nivolumab_is_excluded_for_hepatotoxicity(recommend):
@@ -333,8 +336,11 @@ def test_imdc_risk_decides_the_immunotherapy_doublet_in_rcc(recommend):
     poor = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=[], biomarkers=[{"name": "IMDC", "status": "poor"}])
     assert "nivolumab-ipilimumab-rcc" in option_ids(poor)
     unknown = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=[])
-    doublet = next(o for o in unknown.options if o.id == "nivolumab-ipilimumab-rcc")
-    assert any("IMDC risk" in c for c in doublet.caveats)
+    # the risk group not given: the doublet for intermediate/poor risk is not offered on a guess, and is named
+    assert "nivolumab-ipilimumab-rcc" not in option_ids(unknown) and "nivolumab-cabozantinib" in option_ids(unknown)
+    assert unknown.provisional and "no IMDC risk result was given" in unknown.provisional_reasons
+    [message] = [w.message for w in unknown.warnings if w.code == "result_not_given"]
+    assert "Nivolumab + ipilimumab" in message and "Send the IMDC risk result" in message
 
 
 def test_alk_after_second_generation_tki_gets_lorlatinib(recommend):

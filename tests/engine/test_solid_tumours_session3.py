@@ -88,10 +88,14 @@ def test_afp_below_400_excludes_ramucirumab_with_the_value_read(recommend):
     assert "AFP 35 ng/mL" in excluded.reason and "AFP >= 400 ng/mL" in excluded.reason
 
 
-def test_afp_not_given_leaves_ramucirumab_with_a_caveat_not_as_a_complete_option(recommend):
+def _opened_by(result, gap):  # type: ignore[no-untyped-def]
+    return next(w.message for w in result.warnings if w.code == "result_not_given" and w.message.startswith(gap))
+
+
+def test_afp_not_given_leaves_ramucirumab_out_and_names_it(recommend):
     result = recommend(**AFTER_SORAFENIB, biomarkers=["Child-Pugh A"])
-    ramucirumab = option(result, "ramucirumab-hcc")
-    assert ramucirumab.caveats and option_ids(result)[-1] == "ramucirumab-hcc"
+    assert "ramucirumab-hcc" not in option_ids(result) and "cabozantinib-hcc" in option_ids(result)
+    assert result.provisional and "Ramucirumab" in _opened_by(result, "No AFP result was given")
 
 
 @pytest.mark.parametrize(
@@ -102,13 +106,15 @@ def test_an_afp_that_cannot_be_read_as_a_value_is_not_recognised_and_says_why(re
     result = recommend(**AFTER_SORAFENIB, biomarkers=["Child-Pugh A", written])
     reading = next(b for b in result.profile.biomarkers if b.input == written)
     assert reading.status == "not_recognised" and why in (reading.detail or "")
-    assert result.provisional and "ramucirumab-hcc" in option_ids(result) and option(result, "ramucirumab-hcc").caveats
+    assert result.provisional and "ramucirumab-hcc" not in option_ids(result)
+    assert "Ramucirumab" in _opened_by(result, "No AFP result was given")
 
 
 def test_afp_pending_is_read_as_pending_and_not_used(recommend):
     result = recommend(**AFTER_SORAFENIB, biomarkers=["Child-Pugh A", "AFP pending"])
     reading = next(b for b in result.profile.biomarkers if b.name == "AFP")
-    assert reading.result == "pending" and option(result, "ramucirumab-hcc").caveats
+    assert reading.result == "pending" and "ramucirumab-hcc" not in option_ids(result)
+    assert "AFP is pending" in result.provisional_reasons and "Ramucirumab" in _opened_by(result, "AFP is pending")
 
 
 HCC_FIRST_LINE = {"cancer_type": "HCC", "stage": "advanced", "biomarkers": ["Child-Pugh A"], "prior_therapies": []}

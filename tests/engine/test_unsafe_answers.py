@@ -79,12 +79,22 @@ def test_histology_contradicting_the_cancer_type_is_an_open_question(kb):
 
 def test_active_myasthenia_gravis_excludes_every_checkpoint_inhibitor_regimen_in_rcc(recommend):
     result = recommend(
-        cancer_type="CCRCC", stage="metastatic", prior_therapies=[], conditions=["active myasthenia gravis"], current_medications=["azathioprine"]
+        cancer_type="CCRCC", stage="metastatic", prior_therapies=[], conditions=["active myasthenia gravis"], current_medications=["azathioprine"],
+        biomarkers=[{"name": "IMDC risk", "status": "intermediate"}],
     )
     for regimen in ("nivolumab-cabozantinib", "pembrolizumab-axitinib", "pembrolizumab-lenvatinib", "avelumab-axitinib", "nivolumab-ipilimumab-rcc"):
         assert regimen not in option_ids(result)
         assert kinds(result, regimen) == {"contraindication"}
         assert excluded(result)[regimen].evidence
+
+
+def test_a_missing_result_never_names_a_checkpoint_inhibitor_the_patient_cannot_take(recommend):
+    result = recommend(
+        cancer_type="CCRCC", stage="metastatic", prior_therapies=[], conditions=["active myasthenia gravis"], current_medications=["azathioprine"]
+    )
+    assert "nivolumab-ipilimumab-rcc" not in option_ids(result)
+    [message] = [w.message for w in result.warnings if w.code == "result_not_given"]
+    assert message.startswith("No IMDC risk result was given") and "Nivolumab + ipilimumab" not in message
 
 
 def test_autoimmune_disease_excludes_atezolizumab_bevacizumab_in_hcc_but_keeps_the_tkis(recommend):

@@ -1,0 +1,134 @@
+"""A result an indication needs that the patient did not report (a gene's, a biomarker's, a PD-L1 score) keeps that
+indication from being offered: the answer is provisional, names the missing result and the regimens it would open."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from schemas.requests import PatientProfileInput
+from service.engine.matching import compiled_indication
+from service.engine.normalise import normalise_profile
+from tests.cdshooks.support import patient_view
+
+CRC_IV = {"cancer_type": "COADREAD", "stage": "IV", "prior_therapies": []}
+MSI_H_ONLY = {"nivolumab-ipilimumab-crc", "pembrolizumab-crc-msi-high"}
+NSCLC_DRIVER_NEGATIVE = {"cancer_type": "NSCLC", "stage": "IV", "mutations": ["EGFR not detected", "ALK negative"], "prior_therapies": []}
+
+
+def option_ids(result):  # type: ignore[no-untyped-def]
+    return [o.id for o in result.options]
+
+
+def opened_by(result):  # type: ignore[no-untyped-def]
+    """The result_not_given warnings, by what they say is missing."""
+    return {w.message.split(":", 1)[0]: w for w in result.warnings if w.code == "result_not_given"}
+
+
+def test_crc_without_msi_offers_no_msi_high_only_immunotherapy_and_names_the_test(recommend):
+    result = recommend(**CRC_IV)
+    assert not MSI_H_ONLY & set(option_ids(result))
+    assert result.provisional and "no MSI or MMR result was given" in result.provisional_reasons
+    warning = opened_by(result)["No MSI or MMR result was given"]
+    assert warning.field == "biomarkers"
+    assert "Nivolumab + ipilimumab; Pembrolizumab depend(s) on it" in warning.message and "Send the MSI or MMR result" in warning.message
+    # nothing else can be offered: the no-options warning says the missing result is why, not only "not covered"
+    [no_options] = [w.message for w in result.warnings if w.code == "no_options"]
+    assert "depend on a result not given (MSI or MMR)" in no_options
+
+
+@pytest.mark.parametrize("biomarkers", [["MSI-H"], [{"name": "MMR", "status": "deficient"}], ["MSI equivocal", "dMMR"]])
+def test_crc_msi_high_or_dmmr_gets_the_immunotherapy_with_nothing_missing(recommend, biomarkers):
+    result = recommend(**CRC_IV, biomarkers=biomarkers)
+    assert MSI_H_ONLY <= set(option_ids(result))
+    assert not opened_by(result)
+    for option in result.options:
+        assert next(c for c in option.rationale if c.criterion == "biomarker").result == "met"
+
+
+@pytest.mark.parametrize(("biomarkers", "gap"), [(["MSI pending"], "MSI is pending"), (["MSI equivocal"], "MSI is equivocal"),
+                                                 (["MSI-H", "MSI stable"], "MSI is given twice with different values")])  # fmt: skip
+def test_a_pending_equivocal_or_contradictory_biomarker_is_a_missing_result_said_as_such(recommend, biomarkers, gap):
+    result = recommend(**CRC_IV, biomarkers=biomarkers)
+    assert not MSI_H_ONLY & set(option_ids(result))
+    assert gap in result.provisional_reasons and gap in opened_by(result)
+
+
+def test_crc_mss_excludes_the_msi_high_regimens_with_the_value_read(recommend):
+    result = recommend(**CRC_IV, biomarkers=["MSS"])
+    excluded = {n.id: n for n in result.not_recommended}
+    assert MSI_H_ONLY <= set(excluded) and "MSI stable" in excluded["pembrolizumab-crc-msi-high"].reason
+    assert not opened_by(result)
+
+
+def test_endometrial_without_mmr_names_the_dmmr_and_the_pmmr_regimens_it_decides(recommend):
+    # an indication for "not MSI-H/dMMR" (pembrolizumab + lenvatinib, KEYNOTE-775) needs the result as much as one for it
+    after_platinum = [{"line": 1, "drugs": ["carboplatin", "paclitaxel"], "outcome": "progression"}]
+    result = recommend(cancer_type="UCEC", stage="IV", prior_therapies=after_platinum)
+    assert not {"dostarlimab-endometrial", "pembrolizumab-endometrial-msi-high", "pembrolizumab-lenvatinib"} & set(option_ids(result))
+    warning = opened_by(result)["No MMR or MSI result was given"]
+    assert "Dostarlimab" in warning.message and "Pembrolizumab + lenvatinib" in warning.message
+    proficient = recommend(cancer_type="UCEC", stage="IV", prior_therapies=after_platinum, biomarkers=["pMMR"])
+    assert "pembrolizumab-lenvatinib" in option_ids(proficient) and "dostarlimab-endometrial" not in option_ids(proficient)
+
+
+def test_nsclc_without_pd_l1_keeps_chemo_immunotherapy_and_leaves_out_pembrolizumab_alone(recommend):
+    result = recommend(**NSCLC_DRIVER_NEGATIVE)
+    ids = option_ids(result)
+    assert "pembrolizumab-nsclc" not in ids  # KEYNOTE-024: TPS >= 50 %
+    assert "pembrolizumab-pemetrexed-platinum" in ids  # KEYNOTE-189 enrolled whatever the PD-L1
+    assert result.provisional and "no PD-L1 TPS result was given" in result.provisional_reasons
+    warning = opened_by(result)["No PD-L1 TPS result was given"]
+    assert warning.field == "pd_l1" and "Pembrolizumab depend(s) on it" in warning.message
+    high = recommend(**NSCLC_DRIVER_NEGATIVE, pd_l1={"tps": 80})
+    assert "pembrolizumab-nsclc" in option_ids(high) and not opened_by(high)
+
+
+def test_nsclc_without_driver_results_says_the_driver_negative_options_rest_on_that_assumption(recommend):
+    result = recommend(cancer_type="NSCLC", stage="IV", prior_therapies=[], pd_l1={"tps": 10})
+    assert "pembrolizumab-pemetrexed-platinum" in option_ids(result)
+    reasons = [r for r in result.provisional_reasons if "shown on the assumption that it is not detected" in r]
+    assert {r.split(" ", 1)[0] for r in reasons} == {"EGFR", "ALK"}
+
+
+def test_gastric_without_her2_offers_no_her2_negative_regimen_and_names_it(recommend):
+    result = recommend(cancer_type="STAD", stage="IV", prior_therapies=[])
+    assert "nivolumab-fluoropyrimidine-oxaliplatin-gastric" not in option_ids(result)
+    assert "Nivolumab + FOLFOX or CapeOX" in opened_by(result)["No HER2 result was given"].message
+    negative = recommend(cancer_type="STAD", stage="IV", prior_therapies=[], biomarkers=["HER2 negative"])
+    assert "nivolumab-fluoropyrimidine-oxaliplatin-gastric" in option_ids(negative)
+
+
+def test_hcc_without_child_pugh_is_provisional_and_names_the_regimens_studied_in_child_pugh_a(recommend):
+    result = recommend(cancer_type="HCC", stage="advanced", prior_therapies=[])
+    assert option_ids(result) == []
+    message = opened_by(result)["No Child-Pugh result was given"].message
+    assert "Atezolizumab + bevacizumab" in message and "Lenvatinib" in message
+
+
+def test_the_results_gate_is_compiled_with_the_indication_and_screens_without_recording(kb):
+    regimen = kb.regimens["pembrolizumab-crc-msi-high"]
+    compiled = compiled_indication(kb, regimen, regimen.indications[0])
+    gates = dict(compiled.gates)
+    assert "test result" in gates
+    missing = normalise_profile(kb, PatientProfileInput.model_validate(CRC_IV))
+    given = normalise_profile(kb, PatientProfileInput.model_validate({**CRC_IV, "biomarkers": ["MSI-H"]}))
+    assert gates["test result"](missing, None) is False and gates["test result"](given, None) is True
+    # an indication without biomarker or PD-L1 criteria compiles no such gate
+    plain = kb.regimens["pembrolizumab-pemetrexed-platinum"]
+    assert "test result" not in dict(compiled_indication(kb, plain, plain.indications[0]).gates)
+
+
+def test_the_cds_hooks_card_and_the_guide_say_the_same(client):
+    body = patient_view("hcc-bclc-c-cirrhosis")
+    text = json.dumps(body).replace("BCLC C, Child-Pugh A", "BCLC C")  # the record gives no Child-Pugh class
+    cards = client.post("/cds-services/tki-treatment-options", json=json.loads(text)).json()["cards"]
+    details = "\n".join(card["detail"] for card in cards)
+    assert not any(card["summary"].startswith("Option ") for card in cards)
+    assert "**Provisional**: no Child\\-Pugh result was given" in details
+    assert "Atezolizumab \\+ bevacizumab" in details and "Send the Child\\-Pugh result" in details
+    guide = client.post("/guide/panel", data={"cancer_type": "HCC", "stage": "BCLC C", "prior_status": "none"}).text
+    assert "Provisional answer" in guide and "no Child-Pugh result was given" in guide
+    assert "Atezolizumab + bevacizumab" in guide and "Send the Child-Pugh result" in guide
+    assert 'data-option-id="atezolizumab-bevacizumab"' not in guide
