@@ -363,6 +363,10 @@ def _compile_settings(indication: Indication) -> Gate:
                 a.unknown("disease setting", requirement, "stage not given or not recognised")
             return True
         given, finding = _given_settings(profile)
+        if profile.stage_ambiguity is not None and a is not None and not wanted.isdisjoint(given):
+            # either reading of the stage fits this indication: it holds, but the open question is said
+            a.unknown("disease setting", requirement, profile.stage_ambiguity)
+            return True
         for axis, wanted_here, word in axes:
             if given.isdisjoint(axis):
                 if a is not None:

@@ -87,6 +87,9 @@ class NormalisedProfile:
     blood_counts_unread: tuple[str, ...] = ()
     covered: bool = True
     provisional_reasons: list[str] = field(default_factory=list)
+    # a bare stage III in a cancer type where it may be resected (adjuvant) or unresectable: both settings are read,
+    # and the options of either carry this as an open setting criterion
+    stage_ambiguity: str | None = None
     # answers derived from this profile alone, found once per request (e.g. the resistance rules it fires)
     memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
@@ -461,6 +464,7 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
 
     stage_understood: StageUnderstood | None = None
     settings: tuple[Setting, ...] = ()
+    stage_ambiguity: str | None = None
     if request.stage is None:
         if not _stage_never_needed(kb, cancer.code):
             out.warn("stage_missing", "No stage given: options are not filtered by disease setting.", "stage")
@@ -469,6 +473,8 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
         if stage_understood.status != "recognised":
             out.warn("stage_not_recognised", f"The stage was not used: {stage_understood.detail}.", "stage")
             out.provisional_because("the stage was not recognised")
+        elif details.bare_stage_iii and cancer.code:
+            stage_understood, settings, stage_ambiguity = _read_bare_stage_iii(kb, cancer.code, stage_understood, out)
 
     mutations, readings = _read_mutations(kb, request, cancer, out)
     detected, negative_genes, negative_alterations, allelic, unresolved, uncurated = _sort_results(kb, cancer.code, readings, out)
@@ -496,6 +502,7 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
         cancer_type=cancer.code,
         cancer_type_ambiguous=cancer.ambiguous,
         settings=settings,
+        stage_ambiguity=stage_ambiguity,
         detected=detected,
         negative_genes=negative_genes,
         negative_alterations=negative_alterations,
@@ -523,6 +530,51 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
         covered=cancer.understood.covered,
         provisional_reasons=out.provisional,
     )
+
+
+def _read_bare_stage_iii(
+    kb: KnowledgeBase, code: str, understood: StageUnderstood, out: _Collector
+) -> tuple[StageUnderstood, tuple[Setting, ...], str | None]:
+    """A stage III that says neither resected nor unresectable: read as locally advanced, and said so; where the
+    knowledge holds both adjuvant (early) and locally advanced or advanced options for the cancer type (melanoma: stage III is
+    mostly resected and treated adjuvantly, unresectable stage III is advanced), it is ambiguous: both are read, the
+    answer is provisional and the options of either carry the open question."""
+    name = kb.cancer_types[code].name
+    if not _adjuvant_and_locally_advanced(kb, code):
+        read_as = f"{understood.read_as}; stage III read as locally advanced (unresectable): write 'resected' for the adjuvant setting"
+        return understood.model_copy(update={"read_as": read_as}), (Setting.LOCALLY_ADVANCED,), None
+    ambiguity = (
+        f"stage III without 'resected' or 'unresectable': for {name} it may be the adjuvant setting (after complete "
+        "resection) or locally advanced (unresectable)"
+    )
+    out.provisional_because(ambiguity)
+    out.warn(
+        "stage_ambiguous",
+        f"Stage III is ambiguous for {name}: options for the adjuvant setting (after complete resection) and for "
+        "unresectable, locally advanced disease are both shown, each with a caveat. Write 'resected' or 'unresectable' with the stage.",
+        "stage",
+    )
+    settings = (Setting.LOCALLY_ADVANCED, Setting.EARLY)
+    read_as = f"ambiguous: {ambiguity}; read as both, locally advanced and early (adjuvant)"
+    return understood.model_copy(update={"read_as": read_as, "normalised": "locally_advanced, early", "settings": [s.value for s in settings]}), settings, ambiguity
+
+
+def _adjuvant_and_locally_advanced(kb: KnowledgeBase, code: str) -> bool:
+    """Whether the knowledge holds, for this cancer type, options both for the early (adjuvant) setting and for
+    locally advanced or advanced disease: found once per cancer type."""
+
+    def build() -> bool:
+        settings = {
+            s
+            for r in kb.regimens_for_cancer_type(code)
+            for i in r.indications
+            if i.tumour_agnostic is None and not i.any_setting
+            and any(kb.is_within(code, c) or kb.is_within(c, code) for c in i.cancer_types)
+            for s in i.settings
+        }
+        return Setting.EARLY in settings and bool(settings & {Setting.LOCALLY_ADVANCED, Setting.ADVANCED, Setting.METASTATIC})
+
+    return kb.once(("adjuvant_and_locally_advanced", code), build)  # type: ignore[no-any-return]
 
 
 def _stage_never_needed(kb: KnowledgeBase, code: str) -> bool:

@@ -132,3 +132,37 @@ def test_the_cds_hooks_card_and_the_guide_say_the_same(client):
     assert "Provisional answer" in guide and "no Child-Pugh result was given" in guide
     assert "Atezolizumab + bevacizumab" in guide and "Send the Child-Pugh result" in guide
     assert 'data-option-id="atezolizumab-bevacizumab"' not in guide
+
+
+# --- a bare "stage III": how it was read, and when it is ambiguous for the cancer type -------------------------------
+
+
+def test_bare_stage_iii_melanoma_is_read_as_ambiguous_not_silently_as_advanced(recommend):
+    result = recommend(cancer_type="melanoma", stage="III", mutations=["BRAF V600E"], prior_therapies=[])
+    stage = result.profile.stage
+    assert stage.read_as.startswith("ambiguous: stage III without 'resected' or 'unresectable'")
+    assert set(stage.settings) == {"locally_advanced", "early"}
+    assert result.provisional and any("may be the adjuvant setting" in r for r in result.provisional_reasons)
+    assert any(w.code == "stage_ambiguous" and w.field == "stage" for w in result.warnings)
+    for option in result.options:
+        setting = next(c for c in option.rationale if c.criterion == "disease setting")
+        assert setting.result == "unknown" and "resected" in setting.finding, option.id
+
+
+@pytest.mark.parametrize(("stage", "setting", "indication"), [
+    ("III, resected", "early", "dabrafenib-trametinib-braf-v600-melanoma-adjuvant"),
+    ("IIIB completely resected", "early", "dabrafenib-trametinib-braf-v600-melanoma-adjuvant"),
+    ("III unresectable", "advanced", "dabrafenib-trametinib-braf-v600-melanoma"),
+    ("IIIC locally advanced", "locally_advanced", "dabrafenib-trametinib-braf-v600-melanoma"),
+])  # fmt: skip
+def test_stage_iii_melanoma_with_resected_or_unresectable_is_read_without_doubt(recommend, stage, setting, indication):
+    result = recommend(cancer_type="melanoma", stage=stage, mutations=["BRAF V600E"], prior_therapies=[])
+    assert result.profile.stage.status == "recognised" and setting in result.profile.stage.settings
+    assert not result.provisional and not any(w.code == "stage_ambiguous" for w in result.warnings)
+    assert next(o for o in result.options if o.id == "dabrafenib-trametinib-melanoma").indication_id == indication
+
+
+def test_bare_stage_iii_where_the_knowledge_has_no_adjuvant_option_says_how_it_was_read(recommend):
+    result = recommend(cancer_type="BLCA", stage="III", prior_therapies=[])
+    assert result.profile.stage.read_as == "locally advanced; stage III read as locally advanced (unresectable): write 'resected' for the adjuvant setting"
+    assert not any(w.code == "stage_ambiguous" for w in result.warnings)

@@ -114,6 +114,8 @@ class PatientDetails:
     read_from_stage: list[str] = field(default_factory=list)
     settings: list[Setting] = field(default_factory=list)  # settings a detail implies (BCLC C is advanced)
     measured_groups: set[str] = field(default_factory=set)  # condition groups a measurement is read as (QTc 520 ms)
+    # a stage III with nothing saying resected or unresectable: its setting depends on the cancer type (normalise)
+    bare_stage_iii: bool = False
 
 
 def read_stage(text: str, details: PatientDetails) -> tuple[StageUnderstood, tuple[Setting, ...]]:
@@ -132,6 +134,11 @@ def read_stage(text: str, details: PatientDetails) -> tuple[StageUnderstood, tup
             found.append(_ROMAN_SETTING[_ROMAN_STAGE.match(stage_then_rest.group(1)).group(1)])  # type: ignore[union-attr]
             resected = True
             continue
+        if stage_then_rest and (said := _STAGE_PHRASES.get(stage_then_rest.group(2))):
+            # "III unresectable", "IIIC locally advanced": the stage with the words that say which setting it is
+            found.append(_ROMAN_SETTING[_ROMAN_STAGE.match(stage_then_rest.group(1)).group(1)])  # type: ignore[union-attr]
+            found.extend(said)
+            continue
         if _RESECTED.match(clause):
             resected = True
             continue
@@ -141,6 +148,7 @@ def read_stage(text: str, details: PatientDetails) -> tuple[StageUnderstood, tup
             found.extend(phrase)
         elif roman:
             found.append(_ROMAN_SETTING[roman.group(1)])
+            details.bare_stage_iii = details.bare_stage_iii or roman.group(1) in ("iii", "3")
         elif _TNM_METASTATIC.match(clause.replace(" ", "")):
             found.append(Setting.METASTATIC)
         elif not read_detail(clause, details):
@@ -176,6 +184,10 @@ def read_stage(text: str, details: PatientDetails) -> tuple[StageUnderstood, tup
         # only details: no stage was stated
         return StageUnderstood(input=text, status="recognised", read_as="no stage stated; " + "; ".join(details.read_from_stage)), ()
     settings = tuple(dict.fromkeys(found))
+    # "III, ECOG 1" is bare; "III unresectable", "stage III locally advanced" or "IIIA, resected" say which it is
+    details.bare_stage_iii = details.bare_stage_iii and not resected and settings == (Setting.LOCALLY_ADVANCED,) and not any(
+        _STAGE_PHRASES.get(c.strip(" .")) for c in _CLAUSES.split(key)
+    )
     return _stage(text, settings, details.read_from_stage), settings
 
 
