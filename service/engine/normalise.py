@@ -6,6 +6,7 @@ together, finds what contradicts itself, and says when the answer is provisional
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from schemas.requests import PatientProfileInput
@@ -474,7 +475,9 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
             out.warn("stage_not_recognised", f"The stage was not used: {stage_understood.detail}.", "stage")
             out.provisional_because("the stage was not recognised")
         elif details.bare_stage_iii and cancer.code:
-            stage_understood, settings, stage_ambiguity = _read_bare_stage_iii(kb, cancer.code, stage_understood, out)
+            stage_understood, settings, stage_ambiguity = _read_bare_stage_iii(
+                kb, cancer.code, stage_understood, out, details.bare_stage_iii == "substage"
+            )
 
     mutations, readings = _read_mutations(kb, request, cancer, out)
     detected, negative_genes, negative_alterations, allelic, unresolved, uncurated = _sort_results(kb, cancer.code, readings, out)
@@ -533,15 +536,18 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
 
 
 def _read_bare_stage_iii(
-    kb: KnowledgeBase, code: str, understood: StageUnderstood, out: _Collector
+    kb: KnowledgeBase, code: str, understood: StageUnderstood, out: _Collector, details_substage: bool
 ) -> tuple[StageUnderstood, tuple[Setting, ...], str | None]:
     """A stage III that says neither resected nor unresectable: read as locally advanced, and said so; where the
     knowledge holds both adjuvant (early) and locally advanced or advanced options for the cancer type (melanoma: stage III is
     mostly resected and treated adjuvantly, unresectable stage III is advanced), it is ambiguous: both are read, the
     answer is provisional and the options of either carry the open question."""
     name = kb.cancer_types[code].name
-    if not _adjuvant_and_locally_advanced(kb, code):
-        read_as = f"{understood.read_as}; stage III read as locally advanced (unresectable): write 'resected' for the adjuvant setting"
+    # a substage (IIIA-IIID) is read as written: which substages the adjuvant trials enrolled (ADAURA IB-IIIA, the
+    # melanoma trials IIIA-IIID) is not in the knowledge, so only a bare "stage III" is read both ways
+    if details_substage or not _adjuvant_and_locally_advanced(kb, code):
+        written = re.sub(r"(?i)^stage\s*", "", understood.input.strip())
+        read_as = f"{understood.read_as}; stage {written} read as locally advanced (unresectable): write 'resected' for the adjuvant setting"
         return understood.model_copy(update={"read_as": read_as}), (Setting.LOCALLY_ADVANCED,), None
     ambiguity = (
         f"stage III without 'resected' or 'unresectable': for {name} it may be the adjuvant setting (after complete "
@@ -555,7 +561,8 @@ def _read_bare_stage_iii(
         "stage",
     )
     settings = (Setting.LOCALLY_ADVANCED, Setting.EARLY)
-    read_as = f"ambiguous: {ambiguity}; read as both, locally advanced and early (adjuvant)"
+    also = understood.read_as.partition("; also read: ")[2]
+    read_as = f"ambiguous: {ambiguity}; read as both, locally advanced and early (adjuvant)" + (f"; also read: {also}" if also else "")
     return understood.model_copy(update={"read_as": read_as, "normalised": "locally_advanced, early", "settings": [s.value for s in settings]}), settings, ambiguity
 
 

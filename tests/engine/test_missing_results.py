@@ -166,3 +166,12 @@ def test_bare_stage_iii_where_the_knowledge_has_no_adjuvant_option_says_how_it_w
     result = recommend(cancer_type="BLCA", stage="III", prior_therapies=[])
     assert result.profile.stage.read_as == "locally advanced; stage III read as locally advanced (unresectable): write 'resected' for the adjuvant setting"
     assert not any(w.code == "stage_ambiguous" for w in result.warnings)
+
+
+def test_a_stage_iii_substage_is_read_as_written_and_says_so(recommend):
+    # which substages the adjuvant trials enrolled is not in the knowledge (ADAURA: IB-IIIA), so IIIC is not read as adjuvant
+    result = recommend(cancer_type="NSCLC", stage="IIIC", mutations=["EGFR L858R"], prior_therapies=[])
+    assert "stage IIIC read as locally advanced (unresectable)" in result.profile.stage.read_as
+    assert "osimertinib-egfr-adjuvant" not in {o.indication_id for o in result.options}
+    ambiguous = recommend(cancer_type="melanoma", stage="Stage III, ECOG 1", prior_therapies=[])
+    assert ambiguous.profile.stage.read_as.startswith("ambiguous:") and ambiguous.profile.stage.read_as.endswith("also read: ECOG 1")

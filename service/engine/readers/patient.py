@@ -114,8 +114,9 @@ class PatientDetails:
     read_from_stage: list[str] = field(default_factory=list)
     settings: list[Setting] = field(default_factory=list)  # settings a detail implies (BCLC C is advanced)
     measured_groups: set[str] = field(default_factory=set)  # condition groups a measurement is read as (QTc 520 ms)
-    # a stage III with nothing saying resected or unresectable: its setting depends on the cancer type (normalise)
-    bare_stage_iii: bool = False
+    # a stage III with nothing saying resected or unresectable ("bare", or "substage": IIIA-IIID), whose setting
+    # depends on the cancer type (normalise); None otherwise
+    bare_stage_iii: str | None = None
 
 
 def read_stage(text: str, details: PatientDetails) -> tuple[StageUnderstood, tuple[Setting, ...]]:
@@ -148,7 +149,8 @@ def read_stage(text: str, details: PatientDetails) -> tuple[StageUnderstood, tup
             found.extend(phrase)
         elif roman:
             found.append(_ROMAN_SETTING[roman.group(1)])
-            details.bare_stage_iii = details.bare_stage_iii or roman.group(1) in ("iii", "3")
+            if roman.group(1) in ("iii", "3"):
+                details.bare_stage_iii = details.bare_stage_iii or ("bare" if clause.removeprefix("stage").strip() in ("iii", "3") else "substage")
         elif _TNM_METASTATIC.match(clause.replace(" ", "")):
             found.append(Setting.METASTATIC)
         elif not read_detail(clause, details):
@@ -185,9 +187,8 @@ def read_stage(text: str, details: PatientDetails) -> tuple[StageUnderstood, tup
         return StageUnderstood(input=text, status="recognised", read_as="no stage stated; " + "; ".join(details.read_from_stage)), ()
     settings = tuple(dict.fromkeys(found))
     # "III, ECOG 1" is bare; "III unresectable", "stage III locally advanced" or "IIIA, resected" say which it is
-    details.bare_stage_iii = details.bare_stage_iii and not resected and settings == (Setting.LOCALLY_ADVANCED,) and not any(
-        _STAGE_PHRASES.get(c.strip(" .")) for c in _CLAUSES.split(key)
-    )
+    if resected or settings != (Setting.LOCALLY_ADVANCED,) or any(_STAGE_PHRASES.get(c.strip(" .")) for c in _CLAUSES.split(key)):
+        details.bare_stage_iii = None
     return _stage(text, settings, details.read_from_stage), settings
 
 
