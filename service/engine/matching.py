@@ -931,7 +931,7 @@ def unchecked_patient_context(kb: KnowledgeBase, profile: NormalisedProfile, ass
         "ECOG performance status": profile.ecog is None,
         "brain metastases": profile.brain_metastases is None,
         "creatinine clearance": profile.creatinine_clearance_ml_min is None,
-        "Child-Pugh class": "Child-Pugh" not in profile.biomarkers,
+        "Child-Pugh class": "Child-Pugh" not in profile.biomarkers and not profile.child_pugh_contradicted,
     }
     missing: dict[str, list[str]] = {}
     for a in assessments:
@@ -1000,10 +1000,17 @@ def _patient_rule_finding(kb: KnowledgeBase, profile: NormalisedProfile, rule) -
             return None
         found.append(f"creatinine clearance {clearance:g} mL/min")
     if when.child_pugh:
-        child_pugh = profile.biomarkers.get("Child-Pugh")
-        if child_pugh not in when.child_pugh:
-            return None
-        found.append(f"Child-Pugh {child_pugh}")
+        if profile.child_pugh_contradicted:
+            # classes that disagree: the rule of any class given applies, so a contradictory class never passes as the milder
+            hits = [c for c in profile.child_pugh_contradicted if c in when.child_pugh]
+            if not hits:
+                return None
+            found.append(f"Child-Pugh {hits[-1]} (given with {', '.join(c for c in profile.child_pugh_contradicted if c != hits[-1])})")
+        else:
+            child_pugh = profile.biomarkers.get("Child-Pugh")
+            if child_pugh not in when.child_pugh:
+                return None
+            found.append(f"Child-Pugh {child_pugh}")
     return "; ".join(found)
 
 

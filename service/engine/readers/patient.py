@@ -111,6 +111,8 @@ class PatientDetails:
     brain_metastases: str | None = None
     biomarkers: dict[str, str] = field(default_factory=dict)  # BCLC, Child-Pugh, IMDC risk read from text
     child_pugh_score: str | None = None
+    # Child-Pugh classes named in conditions, weighed with those of the stage and biomarkers
+    condition_child_pugh: list[str] = field(default_factory=list)
     read_from_stage: list[str] = field(default_factory=list)
     settings: list[Setting] = field(default_factory=list)  # settings a detail implies (BCLC C is advanced)
     measured_groups: set[str] = field(default_factory=set)  # condition groups a measurement is read as (QTc 520 ms)
