@@ -957,6 +957,8 @@ def _patient_rule_finding(kb: KnowledgeBase, profile: NormalisedProfile, rule) -
     found: list[str] = []
     if when.condition_groups:
         hits = set(when.condition_groups) & profile.condition_groups
+        if when.within_months is not None:
+            hits = _dated_within(profile, hits, when.within_months)
         past = set(when.condition_groups) & profile.past_condition_groups if when.or_history else set()
         if not hits and not past:
             return None
@@ -1012,6 +1014,19 @@ def _patient_rule_finding(kb: KnowledgeBase, profile: NormalisedProfile, rule) -
                 return None
             found.append(f"Child-Pugh {child_pugh}")
     return "; ".join(found)
+
+
+def _dated_within(profile: NormalisedProfile, groups: set[str], months: float) -> set[str]:
+    """The current condition groups not dated more than `months` ago ("major surgery 3 weeks ago" is, "2 months ago" is not)."""
+    kept = set()
+    for reading in profile.conditions.values():
+        if not reading.current:
+            continue
+        dated = reading.measurements.get("months_ago")
+        if dated is None or float(dated) <= months:
+            kept.update(groups.intersection(reading.groups))
+    # a measured group (QTc) has no reading of its own: it stays
+    return kept | (groups - {g for r in profile.conditions.values() for g in r.groups})
 
 
 def _in_classes(kb: KnowledgeBase, drug: str, classes: list[str]) -> bool:
