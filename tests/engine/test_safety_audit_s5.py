@@ -201,3 +201,19 @@ def test_axitinib_is_not_offered_after_recent_gi_bleeding_and_pazopanib_not_afte
     result = recommend(**RCC_2L, conditions=["recent GI bleeding"])
     assert not offered_with(result, "axitinib") and not offered_with(result, "pazopanib")
     assert not offered_with(recommend(**RCC_1L, conditions=["recent haemoptysis"]), "pazopanib")
+
+
+@pytest.mark.parametrize(
+    "profile, regimen",
+    [
+        ({**CRC_REFRACTORY}, "trifluridine-tipiracil-bevacizumab"),
+        ({"cancer_type": "BILIARY_TRACT", "stage": "IV", "prior_therapies": []}, "pembrolizumab-gemcitabine-cisplatin"),
+        ({"cancer_type": "LUAD", "stage": "IV", "mutations": ["ERBB2 exon 20 insertion"], "prior_therapies": [{"drugs": ["carboplatin", "pemetrexed", "pembrolizumab"], "outcome": "progression"}]}, "zongertinib-nsclc"),
+    ],
+)
+def test_ecog_2_cautions_options_whose_trials_enrolled_ecog_0_1(recommend, profile, regimen):
+    result = recommend(**profile, ecog=2)
+    option = next((o for o in result.options if o.id == regimen), None)
+    assert option is not None, [o.id for o in result.options]
+    assert any("0-1 only" in c.detail for c in option.cautions)
+    assert not any("0-1 only" in c.detail for c in next(o for o in recommend(**profile, ecog=1).options if o.id == regimen).cautions)
