@@ -217,3 +217,10 @@ def test_ecog_2_cautions_options_whose_trials_enrolled_ecog_0_1(recommend, profi
     assert option is not None, [o.id for o in result.options]
     assert any("0-1 only" in c.detail for c in option.cautions)
     assert not any("0-1 only" in c.detail for c in next(o for o in recommend(**profile, ecog=1).options if o.id == regimen).cautions)
+
+
+def test_ponatinib_carries_its_arterial_occlusion_caution_after_a_stroke_recent_or_past(recommend):
+    base = {"cancer_type": "CML", "stage": "chronic phase", "mutations": ["BCR::ABL1 T315I"], "prior_therapies": [{"drugs": ["imatinib"], "outcome": "progression"}]}
+    for when in ("stroke 2 months ago", "history of myocardial infarction"):
+        options = offered_with(recommend(**base, conditions=[when]), "ponatinib")
+        assert options and all(any("arterial occlusive" in c.detail for c in o.cautions) for o in options), when
