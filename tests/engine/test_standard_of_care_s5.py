@@ -77,3 +77,10 @@ def test_her2_positive_breast_cancer_first_line_gets_pertuzumab_trastuzumab_doce
     later = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HER2 positive"], prior_therapies=["trastuzumab + pertuzumab + docetaxel (progression)"])
     assert "pertuzumab-trastuzumab-docetaxel-breast" not in option_ids(later)
     assert "trastuzumab-deruxtecan-breast" in option_ids(later)
+
+
+def test_keynote_811_is_withheld_and_names_what_it_waits_on(recommend):
+    result = recommend(cancer_type="gastric adenocarcinoma", stage="IV", biomarkers=["HER2 positive"])
+    assert "pembrolizumab-trastuzumab-chemotherapy-gastric" not in option_ids(result)
+    withheld = [w for w in result.withheld if w.id == "pembrolizumab-trastuzumab-chemotherapy-gastric"]
+    assert withheld and "KEYNOTE-811" in withheld[0].reason
