@@ -309,6 +309,13 @@ def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, c
         driver_level = [e for e in resistance_exclusions(kb, profile, regimen) if e.kind in ("resistance", "biomarker")]
         if driver_level and any(_fails_only_on_line(profile, c.indication, failed_gate(profile, c)) for c in compiled):
             return _Considered(regimen, None, driver_level)
+        # a contraindication holds whatever a missing biomarker result would say: it is still listed
+        for c in compiled:
+            if failed_gate(profile, c) == "test result":
+                a = assess_but_for(profile, c, "test result")
+                contraindications = [e for e in a.exclusions if e.kind == "contraindication"] if a is not None else []
+                if contraindications:
+                    return _Considered(regimen, None, contraindications)
         return None
     matched: list[IndicationAssessment] = []
     excluded: list[IndicationAssessment] = []
