@@ -80,7 +80,7 @@ def test_her2_positive_breast_cancer_first_line_gets_pertuzumab_trastuzumab_doce
 
 
 def test_keynote_811_is_withheld_and_names_what_it_waits_on(recommend):
-    result = recommend(cancer_type="gastric adenocarcinoma", stage="IV", biomarkers=["HER2 positive"])
+    result = recommend(cancer_type="gastric adenocarcinoma", stage="IV", biomarkers=["HER2 positive"], pd_l1={"cps": 5})
     assert "pembrolizumab-trastuzumab-chemotherapy-gastric" not in option_ids(result)
     withheld = [w for w in result.withheld if w.id == "pembrolizumab-trastuzumab-chemotherapy-gastric"]
     assert withheld and "KEYNOTE-811" in withheld[0].reason
