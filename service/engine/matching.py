@@ -8,7 +8,7 @@ its basis line by line.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal, NamedTuple
 
@@ -216,11 +216,11 @@ def _compile_indication(kb: KnowledgeBase, regimen: Regimen, indication: Indicat
         ("line of therapy", _compile_line(indication)),
         ("prior therapy", _compile_prior(kb, indication)),
         ("alteration", _compile_alterations(indication)),
-        ("test result", _compile_required_results(indication)),
+        ("test result", _compile_required_results(kb, indication)),
     )
     checks = (
         _compile_histology(kb, indication),
-        _compile_biomarkers(indication),
+        _compile_biomarkers(kb, indication),
         _compile_pd_l1(indication),
         _compile_blood_counts(indication),
         _compile_intensive_chemotherapy_fitness(indication),
@@ -570,13 +570,16 @@ def _compile_alterations(indication: Indication) -> Gate | None:
     return assess_alterations
 
 
-def _compile_required_results(indication: Indication) -> Gate | None:
-    """The biomarker and PD-L1 results the indication's criteria judge: one not given (or pending, equivocal,
-    contradictory, or PD-L1 in another scoring system) keeps the indication from applying, as a required gene result
-    not given does. Its population was chosen by that result, so it is not offered on a guess; the answer names the
-    missing result and the options it would open (`results_not_given`)."""
+def _compile_required_results(kb: KnowledgeBase, indication: Indication) -> Gate | None:
+    """The tumour test results (biomarker and PD-L1) the indication's criteria judge: one not given (or pending,
+    equivocal, contradictory, or PD-L1 in another scoring system) keeps the indication from applying, as a required
+    gene result not given does. Its population was chosen by that result, so it is not offered on a guess; the answer
+    names the missing result and the options it would open (`results_not_given`). A clinical grading (Child-Pugh,
+    IMDC risk) is not a test result: `_compile_biomarkers` shows it unknown, as a caveat to confirm."""
     groups = tuple(
-        (tuple(dict.fromkeys(c.name for c in group)), " or ".join(c.requirement for c in group)) for group in indication.biomarkers
+        (tuple(dict.fromkeys(c.name for c in group)), " or ".join(c.requirement for c in group))
+        for group in indication.biomarkers
+        if not is_clinical_grading(kb, [c.name for c in group])
     )
     pd_l1 = indication.pd_l1
     if not groups and pd_l1 is None:
@@ -600,6 +603,12 @@ def _compile_required_results(indication: Indication) -> Gate | None:
         return held
 
     return assess_required_results
+
+
+def is_clinical_grading(kb: KnowledgeBase, names: Iterable[str]) -> bool:
+    """Every one of `names` is a clinical grading (Child-Pugh, IMDC risk), not a tumour test result."""
+    markers = [kb.biomarkers.get(name) for name in names]
+    return all(m is not None and m.clinical_grading for m in markers)
 
 
 def biomarker_gap(profile: NormalisedProfile, names: tuple[str, ...]) -> str:
@@ -627,7 +636,7 @@ def pd_l1_gap(profile: NormalisedProfile, scoring: str) -> str:
     return f"PD-L1 given as {given}; the evidence used {system}, which is not interchangeable"
 
 
-def _compile_biomarkers(indication: Indication) -> Step | None:
+def _compile_biomarkers(kb: KnowledgeBase, indication: Indication) -> Step | None:
     if not indication.biomarkers:
         return None
     groups = tuple((tuple(group), " or ".join(c.requirement for c in group)) for group in indication.biomarkers)
@@ -642,6 +651,9 @@ def _compile_biomarkers(indication: Indication) -> Step | None:
                 a.met("biomarker", requirement, ", ".join(_biomarker_finding(c, profile) for c in met))
                 continue
             if not any(c.name in given for c in group):
+                # a missing tumour result was recorded by the results gate; a clinical grading is a caveat
+                if is_clinical_grading(kb, [c.name for c in group]):
+                    a.unknown("biomarker", requirement, biomarker_gap(profile, tuple(dict.fromkeys(c.name for c in group))))
                 continue
             found = ", ".join(dict.fromkeys(_biomarker_finding(c, profile) for c in group if c.name in given))
             a.exclude(

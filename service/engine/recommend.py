@@ -37,6 +37,7 @@ from service.engine.matching import (
     Judgement,
     applying,
     assess_but_for,
+    is_clinical_grading,
     assess_compiled,
     biomarker_gap,
     pd_l1_gap,
@@ -187,7 +188,11 @@ def _result_dependants(kb: KnowledgeBase, code: str) -> tuple[tuple[ResultTest, 
         for r, compiled in _candidates(kb, code):
             for c in compiled:
                 indication = c.indication
-                wanted = [ResultTest("biomarker", tuple(dict.fromkeys(b.name for b in group))) for group in indication.biomarkers]
+                wanted = [
+                    ResultTest("biomarker", tuple(dict.fromkeys(b.name for b in group)))
+                    for group in indication.biomarkers
+                    if not is_clinical_grading(kb, [b.name for b in group])  # a caveat to confirm, not a test to send
+                ]
                 if indication.pd_l1 is not None:
                     wanted.append(ResultTest("pd_l1", (indication.pd_l1.scoring,)))
                 for test in wanted:

@@ -354,6 +354,10 @@ class Biomarker(Record):
     # OncoTree codes (with subtypes) whose reports carry this result: the guide asks for it there even where
     # no indication decides on it (it is read and shown, never matched)
     reported_in: list[str] = []
+    # a grading the treating team makes from the patient in front of them (Child-Pugh class, IMDC risk group), not
+    # a tumour test sent out: when it is not given, an indication that names it stays offered with a caveat to
+    # confirm it, where a missing tumour test result keeps the indication from applying
+    clinical_grading: bool = False
 
     @model_validator(mode="after")
     def _statuses_or_unit(self) -> Biomarker:

@@ -144,12 +144,15 @@ def test_an_unreadable_blood_count_is_reported_and_makes_the_answer_provisional(
     assert "platelets not recognised" in criterion.finding
 
 
-def test_myelofibrosis_without_a_risk_category_offers_no_jak_inhibitor_on_a_guess_and_names_them(recommend):
+def test_myelofibrosis_without_a_risk_category_offers_the_jak_inhibitors_with_a_caveat_to_grade_it(recommend):
+    # the risk category is a clinical grading the team makes, not a test sent out: offered with the caveat
     result = recommend(cancer_type="PMF", blood_counts={"platelets": 250}, prior_therapies=[])
-    assert option_ids(result) == [] and result.provisional and "no MF risk result was given" in result.provisional_reasons
-    [message] = [w.message for w in result.warnings if w.code == "result_not_given"]
-    assert "Ruxolitinib" in message and "Fedratinib" in message and "Send the MF risk result" in message
-    assert "Pacritinib" not in message  # platelets 250 are outside its studied range: no risk category would open it
+    ruxolitinib = option(result, "ruxolitinib-myelofibrosis")
+    criterion = next(c for c in ruxolitinib.rationale if c.criterion == "biomarker")
+    assert criterion.result == "unknown" and "MF risk" in criterion.requirement
+    assert any("MF risk" in c for c in ruxolitinib.caveats)
+    assert not any(w.code == "result_not_given" for w in result.warnings)
+    assert "pacritinib-myelofibrosis" not in option_ids(result)  # platelets 250 are outside its studied range
 
 
 def test_pacritinib_is_contraindicated_with_a_strong_cyp3a4_inhibitor(recommend):
@@ -221,3 +224,12 @@ def test_aml_with_flt3_pending_names_what_waits_on_it(recommend):
 def test_aml_with_flt3_itd_detected_gives_no_result_warning(recommend):
     result = recommend(cancer_type="AML", stage="newly diagnosed", mutations=["FLT3-ITD"], prior_therapies=[])
     assert not _result_warnings(result)
+
+
+def test_a_clinical_grading_not_given_is_a_caveat_while_a_tumour_test_not_given_keeps_the_option_out(recommend):
+    hcc = recommend(cancer_type="HCC", stage="IV", prior_therapies=[])
+    atezo_bev = option(hcc, "atezolizumab-bevacizumab")
+    assert any("Child-Pugh" in c for c in atezo_bev.caveats)
+    crc = recommend(cancer_type="COADREAD", stage="IV", prior_therapies=[])
+    assert "pembrolizumab-crc-msi-high" not in option_ids(crc)
+    assert any(w.code == "result_not_given" and "MSI" in w.message for w in crc.warnings)

@@ -98,14 +98,23 @@ def test_gastric_without_her2_offers_no_her2_negative_regimen_and_names_it(recom
     assert "nivolumab-fluoropyrimidine-oxaliplatin-gastric" in option_ids(negative)
 
 
-def test_hcc_without_child_pugh_is_provisional_and_names_the_regimens_studied_in_child_pugh_a(recommend):
-    result = recommend(cancer_type="HCC", stage="advanced", prior_therapies=[])
-    assert option_ids(result) == []
-    message = opened_by(result)["No Child-Pugh result was given"].message
-    assert "Atezolizumab + bevacizumab" in message and "Lenvatinib" in message
+def test_endometrial_after_platinum_without_mmr_offers_nothing_and_says_the_missing_result_is_why(recommend):
+    result = recommend(
+        cancer_type="UCEC", stage="IV", prior_therapies=[{"line": 1, "drugs": ["carboplatin", "paclitaxel"], "outcome": "progression"}]
+    )
+    assert option_ids(result) == [] and result.provisional
+    message = opened_by(result)["No MMR or MSI result was given"].message
+    assert "Dostarlimab" in message and "Pembrolizumab + lenvatinib" in message
     # nothing can be offered: the no-options warning says the missing result is why, not only "not covered"
     [no_options] = [w.message for w in result.warnings if w.code == "no_options"]
-    assert "depend on a result not given (Child-Pugh)" in no_options
+    assert "depend on a result not given (MMR or MSI)" in no_options
+
+
+def test_hcc_without_child_pugh_offers_the_child_pugh_a_regimens_with_a_caveat_to_grade_it(recommend):
+    # Child-Pugh is a grading the treating team makes, not a test sent out: a caveat, not a gate
+    result = recommend(cancer_type="HCC", stage="advanced", prior_therapies=[])
+    assert "atezolizumab-bevacizumab" in option_ids(result)
+    assert not any(w.code == "result_not_given" for w in result.warnings)
 
 
 def test_the_results_gate_is_compiled_with_the_indication_and_screens_without_recording(kb):
@@ -126,13 +135,11 @@ def test_the_cds_hooks_card_and_the_guide_say_the_same(client):
     text = json.dumps(body).replace("BCLC C, Child-Pugh A", "BCLC C")  # the record gives no Child-Pugh class
     cards = client.post("/cds-services/tki-treatment-options", json=json.loads(text)).json()["cards"]
     details = "\n".join(card["detail"] for card in cards)
-    assert not any(card["summary"].startswith("Option ") for card in cards)
-    assert "**Provisional**: no Child\\-Pugh result was given" in details
-    assert "Atezolizumab \\+ bevacizumab" in details and "Send the Child\\-Pugh result" in details
+    assert any(card["summary"].startswith("Option ") and "Atezolizumab + bevacizumab" in card["summary"] for card in cards)
+    assert r"no Child\-Pugh result was given \(requires Child\-Pugh A\)" in details
     guide = client.post("/guide/panel", data={"cancer_type": "HCC", "stage": "BCLC C", "prior_status": "none"}).text
-    assert "Provisional answer" in guide and "no Child-Pugh result was given" in guide
-    assert "Atezolizumab + bevacizumab" in guide and "Send the Child-Pugh result" in guide
-    assert 'data-option-id="atezolizumab-bevacizumab"' not in guide
+    assert 'data-option-id="atezolizumab-bevacizumab"' in guide
+    assert "no Child-Pugh result was given (requires Child-Pugh A)" in guide
 
 
 # --- a bare "stage III": how it was read, and when it is ambiguous for the cancer type -------------------------------

@@ -336,11 +336,10 @@ def test_imdc_risk_decides_the_immunotherapy_doublet_in_rcc(recommend):
     poor = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=[], biomarkers=[{"name": "IMDC", "status": "poor"}])
     assert "nivolumab-ipilimumab-rcc" in option_ids(poor)
     unknown = recommend(cancer_type="CCRCC", stage="IV", prior_therapies=[])
-    # the risk group not given: the doublet for intermediate/poor risk is not offered on a guess, and is named
-    assert "nivolumab-ipilimumab-rcc" not in option_ids(unknown) and "nivolumab-cabozantinib" in option_ids(unknown)
-    assert unknown.provisional and "no IMDC risk result was given" in unknown.provisional_reasons
-    [message] = [w.message for w in unknown.warnings if w.code == "result_not_given"]
-    assert "Nivolumab + ipilimumab" in message and "Send the IMDC risk result" in message
+    # the risk group is graded by the treating team, not sent out as a test: offered, with the caveat to grade it
+    doublet = next(o for o in unknown.options if o.id == "nivolumab-ipilimumab-rcc")
+    assert any("IMDC risk" in c for c in doublet.caveats)
+    assert not any(w.code == "result_not_given" for w in unknown.warnings)
 
 
 def test_alk_after_second_generation_tki_gets_lorlatinib(recommend):

@@ -93,8 +93,14 @@ def test_a_missing_result_never_names_a_checkpoint_inhibitor_the_patient_cannot_
         cancer_type="CCRCC", stage="metastatic", prior_therapies=[], conditions=["active myasthenia gravis"], current_medications=["azathioprine"]
     )
     assert "nivolumab-ipilimumab-rcc" not in option_ids(result)
-    [message] = [w.message for w in result.warnings if w.code == "result_not_given"]
-    assert message.startswith("No IMDC risk result was given") and "Nivolumab + ipilimumab" not in message
+    crc = recommend(
+        cancer_type="COADREAD", stage="metastatic", prior_therapies=[], conditions=["active myasthenia gravis"], current_medications=["azathioprine"]
+    )
+    assert not {"nivolumab-ipilimumab-crc", "pembrolizumab-crc-msi-high"} & set(option_ids(crc))
+    named = [w.message for w in crc.warnings if w.code == "result_not_given"]
+    assert not any("Nivolumab + ipilimumab" in m or "Pembrolizumab" in m for m in named)
+    without_condition = recommend(cancer_type="COADREAD", stage="metastatic", prior_therapies=[])
+    assert any("Nivolumab + ipilimumab" in w.message for w in without_condition.warnings if w.code == "result_not_given")
 
 
 def test_autoimmune_disease_excludes_atezolizumab_bevacizumab_in_hcc_but_keeps_the_tkis(recommend):
