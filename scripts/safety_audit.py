@@ -4,6 +4,8 @@ contraindications a clinician checks, sent through the engine; prints every opti
 The checks below are the auditor's list of what to look at (drug or class x patient finding), not sourced
 knowledge: a flagged option is reviewed against its label or trial and fixed in knowledge/ with a source.
 Run: PYTHONPATH=. .venv/bin/python scripts/safety_audit.py [--all]
+Session 5 added two settings (melanoma, Waldenstrom) and six findings (recent MI, surgery 2 weeks ago, active bleeding,
+a fistula, controlled hypertension, ECOG 2), and judgements for the anti-VEGF labels' warnings and pregnancy.
 """
 
 from __future__ import annotations
@@ -55,6 +57,9 @@ BASES: dict[str, dict] = {
     "gastric-2l": {"cancer_type": "STAD", "stage": "IV", "prior_therapies": [{"drugs": ["FOLFOX"], "outcome": "progression"}]},
     "pnet": {"cancer_type": "PANET", "stage": "IV", "prior_therapies": []},
     "sarcoma-2l": {"cancer_type": "LMS", "stage": "IV", "prior_therapies": [{"drugs": ["doxorubicin"], "outcome": "progression"}]},
+    # session 5: the remaining covered types
+    "melanoma-braf": {"cancer_type": "MEL", "stage": "IV", "mutations": ["BRAF V600E"], "prior_therapies": []},
+    "waldenstrom": {"cancer_type": "WM", "stage": "symptomatic", "prior_therapies": []},
 }
 
 # contraindications: (name, profile additions)
@@ -76,6 +81,13 @@ VARIANTS: dict[str, dict] = {
     "recent-stroke": {"conditions": ["stroke 2 months ago"]},
     "gi-perforation": {"conditions": ["history of GI perforation"]},
     "partial-input": {"mutations_extra": ["XYZ999 weird"]},
+    # session 5: the conditions the anti-VEGF labels name, and a performance status the trials rarely enrolled
+    "recent-mi": {"conditions": ["myocardial infarction 3 months ago"]},
+    "recent-surgery": {"conditions": ["major surgery 2 weeks ago"]},
+    "active-bleeding": {"conditions": ["active bleeding"]},
+    "fistula": {"conditions": ["enterocutaneous fistula"]},
+    "controlled-hypertension": {"conditions": ["controlled hypertension"]},
+    "ecog-2": {"ecog": 2},
 }
 
 ICI = {"immune_checkpoint_inhibitor", "pd1_pdl1_inhibitor"}
@@ -94,6 +106,10 @@ CHECKS = {
     "uncontrolled-hypertension": lambda d, c: next((f"{x} with uncontrolled hypertension" for x in d if x in ANTI_VEGF | {"axitinib", "cabozantinib", "lenvatinib", "sunitinib", "pazopanib", "sorafenib", "regorafenib", "tivozanib", "fruquintinib", "vandetanib", "ponatinib", "anlotinib"}), None),
     "recent-stroke": lambda d, c: next((f"{x} with recent arterial thromboembolism" for x in d if x in ANTI_VEGF | {"ponatinib", "cabozantinib", "lenvatinib", "nilotinib", "sunitinib", "sorafenib", "pazopanib", "axitinib", "regorafenib", "tivozanib", "fruquintinib"}), None),
     "gi-perforation": lambda d, c: next((f"{x} with GI perforation history" for x in d if x in ANTI_VEGF | {"cabozantinib", "lenvatinib", "regorafenib", "fruquintinib", "axitinib", "pazopanib", "sunitinib", "sorafenib", "tivozanib"}), None),
+    "recent-mi": lambda d, c: next((f"{x} with a recent myocardial infarction" for x in d if x in ANTI_VEGF | {"ponatinib", "cabozantinib", "lenvatinib", "nilotinib", "sunitinib", "sorafenib", "pazopanib", "axitinib", "regorafenib", "tivozanib", "fruquintinib"}), None),
+    "recent-surgery": lambda d, c: next((f"{x} 2 weeks after major surgery" for x in d if x in ANTI_VEGF | {"cabozantinib", "lenvatinib", "regorafenib", "fruquintinib", "axitinib", "pazopanib", "sunitinib", "sorafenib", "tivozanib"}), None),
+    "active-bleeding": lambda d, c: next((f"{x} with active bleeding" for x in d if x in ANTI_VEGF | {"cabozantinib", "pazopanib", "lenvatinib", "regorafenib", "axitinib", "ibrutinib", "acalabrutinib", "zanubrutinib"}), None),
+    "fistula": lambda d, c: next((f"{x} with a fistula" for x in d if x in ANTI_VEGF | {"cabozantinib", "lenvatinib", "regorafenib", "fruquintinib", "axitinib", "pazopanib"}), None),
 }
 
 
@@ -109,7 +125,16 @@ def judged(v: str, o, bname: str) -> str | None:  # type: ignore[no-untyped-def]
     if v=="child-pugh-c" and d & {"regorafenib","pazopanib","cabozantinib"}: return "regorafenib/pazopanib/cabozantinib in Child-Pugh C"
     if v=="child-pugh-c" and bname.startswith("hcc") and "Child-Pugh A" not in str(BASES[bname].get("biomarkers")): return "HCC regimen in Child-Pugh C"
     if v=="current-ild" and ("fam-trastuzumab deruxtecan" in d or "everolimus" in d) and not o.cautions: return "T-DXd/everolimus with current ILD, no caution"
-    if v=="crcl-20" and d & {"capecitabine","cisplatin"}: return "capecitabine/cisplatin with CrCl 20"
+    if v=="crcl-20" and "capecitabine" in d: return "capecitabine with CrCl 20 (contraindicated below 30 in the labels read)"
+    if v=="crcl-20" and "cisplatin" in d and not any("cisplatin" in c.detail for c in o.cautions): return "cisplatin with CrCl 20 and no renal caution"
+    # session 5: what the labels read say for the new conditions
+    if v=="pregnant" and d and not any("pregnan" in c.detail for c in o.cautions): return "systemic therapy in pregnancy with no caution"
+    if v=="uncontrolled-hypertension" and d & {"lenvatinib","axitinib","cabozantinib","ramucirumab"}: return "VEGF inhibitor started with uncontrolled hypertension (labels: control it first)"
+    if v=="fistula" and d & {"bevacizumab","cabozantinib"}: return "bevacizumab/cabozantinib with a current fistula (labels: stopped for it)"
+    if v=="gi-perforation" and d & {"bevacizumab","cabozantinib","axitinib","lenvatinib"} and not o.cautions: return "anti-VEGF agent after GI perforation with no caution"
+    if v=="recent-surgery" and "bevacizumab" in d: return "bevacizumab within 28 days of major surgery"
+    if v=="active-bleeding" and d & {"cabozantinib","pazopanib"}: return "cabozantinib/pazopanib with active bleeding"
+    if v in ("recent-stroke","recent-mi") and d & {"lenvatinib","axitinib","cabozantinib","bevacizumab","ramucirumab"} and not o.cautions: return "anti-VEGF agent after a recent arterial event with no caution"
     return None
 
 

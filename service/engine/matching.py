@@ -931,7 +931,7 @@ def unchecked_patient_context(kb: KnowledgeBase, profile: NormalisedProfile, ass
         "ECOG performance status": profile.ecog is None,
         "brain metastases": profile.brain_metastases is None,
         "creatinine clearance": profile.creatinine_clearance_ml_min is None,
-        "Child-Pugh class": "Child-Pugh" not in profile.biomarkers,
+        "Child-Pugh class": "Child-Pugh" not in profile.biomarkers and not profile.child_pugh_contradicted,
     }
     missing: dict[str, list[str]] = {}
     for a in assessments:
@@ -957,6 +957,8 @@ def _patient_rule_finding(kb: KnowledgeBase, profile: NormalisedProfile, rule) -
     found: list[str] = []
     if when.condition_groups:
         hits = set(when.condition_groups) & profile.condition_groups
+        if when.within_months is not None:
+            hits = _dated_within(profile, hits, when.within_months)
         past = set(when.condition_groups) & profile.past_condition_groups if when.or_history else set()
         if not hits and not past:
             return None
@@ -1000,11 +1002,31 @@ def _patient_rule_finding(kb: KnowledgeBase, profile: NormalisedProfile, rule) -
             return None
         found.append(f"creatinine clearance {clearance:g} mL/min")
     if when.child_pugh:
-        child_pugh = profile.biomarkers.get("Child-Pugh")
-        if child_pugh not in when.child_pugh:
-            return None
-        found.append(f"Child-Pugh {child_pugh}")
+        if profile.child_pugh_contradicted:
+            # classes that disagree: the rule of any class given applies, so a contradictory class never passes as the milder
+            hits = [c for c in profile.child_pugh_contradicted if c in when.child_pugh]
+            if not hits:
+                return None
+            found.append(f"Child-Pugh {hits[-1]} (given with {', '.join(c for c in profile.child_pugh_contradicted if c != hits[-1])})")
+        else:
+            child_pugh = profile.biomarkers.get("Child-Pugh")
+            if child_pugh not in when.child_pugh:
+                return None
+            found.append(f"Child-Pugh {child_pugh}")
     return "; ".join(found)
+
+
+def _dated_within(profile: NormalisedProfile, groups: set[str], months: float) -> set[str]:
+    """The current condition groups not dated more than `months` ago ("major surgery 3 weeks ago" is, "2 months ago" is not)."""
+    kept = set()
+    for reading in profile.conditions.values():
+        if not reading.current:
+            continue
+        dated = reading.measurements.get("months_ago")
+        if dated is None or float(dated) <= months:
+            kept.update(groups.intersection(reading.groups))
+    # a measured group (QTc) has no reading of its own: it stays
+    return kept | (groups - {g for r in profile.conditions.values() for g in r.groups})
 
 
 def _in_classes(kb: KnowledgeBase, drug: str, classes: list[str]) -> bool:

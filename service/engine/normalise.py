@@ -48,6 +48,7 @@ __all__ = [
 ]
 
 _UNRESOLVED = ("pending", "equivocal", "uncertain significance")
+CHILD_PUGH = "Child-Pugh"
 
 
 @dataclass
@@ -78,6 +79,8 @@ class NormalisedProfile:
     condition_groups: set[str] = field(default_factory=set)  # current conditions only
     past_condition_groups: set[str] = field(default_factory=set)
     brain_metastases: str | None = None
+    # every Child-Pugh class given when they disagree: the patient rules of each apply, no indication matches on them
+    child_pugh_contradicted: tuple[str, ...] = ()
     creatinine_clearance_ml_min: float | None = None
     qtc_ms: float | None = None
     platelets: float | None = None  # x10^9/L
@@ -255,9 +258,10 @@ def _sort_results(
 
 def _read_biomarkers(
     kb: KnowledgeBase, request: PatientProfileInput, details: PatientDetails, out: _Collector, cancer: CancerTypeReading
-) -> tuple[list[BiomarkerUnderstood], dict[str, str]]:
+) -> tuple[list[BiomarkerUnderstood], dict[str, str], dict[str, set[str]]]:
     understood: list[BiomarkerUnderstood] = []
     values: dict[str, str] = {}
+    stated: dict[str, set[str]] = {}
     for index, item in enumerate(request.biomarkers):
         reading, value = read_biomarker(kb, item)
         understood.append(reading)
@@ -265,7 +269,7 @@ def _read_biomarkers(
             out.warn("biomarker_not_recognised", f"A biomarker entry was not used: {reading.detail}.", f"biomarkers[{index}]")
             out.provisional_because(f"biomarkers[{index}] was not recognised")
         elif value is not None:
-            _set_value(values, value[0], value[1], out)
+            _set_value(values, value[0], value[1], out, stated)
         elif reading.result in _UNRESOLVED:
             out.provisional_because(f"{reading.name} is {reading.result}")
     for qualifier in cancer.qualifiers:
@@ -281,7 +285,7 @@ def _read_biomarkers(
                     read_as=f"{qualifier.biomarker} {qualifier.status} (stated in the cancer type)",
                 )
             )
-            _set_value(values, qualifier.biomarker, qualifier.status, out)
+            _set_value(values, qualifier.biomarker, qualifier.status, out, stated)
     for name, value in details.biomarkers.items():
         understood.append(
             BiomarkerUnderstood(
@@ -294,13 +298,24 @@ def _read_biomarkers(
                 read_as=f"{name} {value} (read from the stage)",
             )
         )
-        _set_value(values, name, value, out)
-    return understood, values
+        _set_value(values, name, value, out, stated)
+    for value in details.condition_child_pugh:
+        # a class read from a condition ("cirrhosis Child-Pugh C") is weighed with the others, never dropped
+        if value not in stated.get(CHILD_PUGH, ()):
+            _set_value(values, CHILD_PUGH, value, out, stated)
+    return understood, values, stated
 
 
-def _set_value(values: dict[str, str], name: str, value: str, out: _Collector) -> None:
+def _set_value(values: dict[str, str], name: str, value: str, out: _Collector, stated: dict[str, set[str]]) -> None:
+    stated.setdefault(name, set()).add(value)
     if name in values and values[name] != value:
-        out.warn("contradictory_results", f"{name} is given as both {values[name]} and {value}: neither is used.", "biomarkers")
+        if name == CHILD_PUGH:
+            # a contradictory class must not pass as the milder one: the rules of each class given still apply
+            worse = max(stated[name])
+            message = f"{name} is given as {' and '.join(sorted(stated[name]))}: neither is used to match an indication; the contraindications and cautions of Child-Pugh {worse} are applied."
+        else:
+            message = f"{name} is given as both {values[name]} and {value}: neither is used."
+        out.warn("contradictory_results", message, "biomarkers")
         out.provisional_because(f"{name} is given twice with different values")
         values[name] = ""
         return
@@ -394,7 +409,7 @@ def _read_patient(
         qtc = qtc if qtc is not None else reading.measurements.get("qtc_ms")  # type: ignore[assignment]
         child_pugh = reading.measurements.get("child_pugh")
         if isinstance(child_pugh, str):
-            details.biomarkers.setdefault("Child-Pugh", child_pugh)
+            details.condition_child_pugh.append(child_pugh)
     brain = request.brain_metastases
     if brain is not None and details.brain_metastases is not None and brain != details.brain_metastases:
         out.warn("contradictory_input", "brain_metastases and the stage text disagree: the stage text's reading is not used.", "brain_metastases")
@@ -407,7 +422,7 @@ def _read_patient(
         ecog_reading=ecog_reading,
         conditions=understood,
         brain_metastases=brain,  # type: ignore[arg-type]
-        child_pugh=details.child_pugh_score or details.biomarkers.get("Child-Pugh"),
+        child_pugh=details.child_pugh_score or details.biomarkers.get("Child-Pugh") or next(iter(details.condition_child_pugh), None),
         creatinine_clearance_ml_min=creatinine,
         qtc_ms=qtc,
         measurements_read_as=measured or None,
@@ -473,7 +488,7 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
     mutations, readings = _read_mutations(kb, request, cancer, out)
     detected, negative_genes, negative_alterations, allelic, unresolved, uncurated = _sort_results(kb, cancer.code, readings, out)
     patient, conditions, creatinine, qtc, blood = _read_patient(kb, request, details, out)
-    biomarkers_understood, biomarkers = _read_biomarkers(kb, request, details, out, cancer)
+    biomarkers_understood, biomarkers, stated = _read_biomarkers(kb, request, details, out, cancer)
     biomarkers = {k: v for k, v in biomarkers.items() if v}
     prior_understood, prior_lines, line, basis = _read_prior_therapy(kb, request, out)
     medications_understood, medications = _read_medications(kb, request, out)
@@ -514,6 +529,7 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
         condition_groups={g for c in conditions.values() if c.current for g in c.groups} | details.measured_groups,
         past_condition_groups={g for c in conditions.values() if not c.current for g in c.groups},
         brain_metastases=patient.brain_metastases,
+        child_pugh_contradicted=tuple(sorted(stated.get(CHILD_PUGH, ()))) if len(stated.get(CHILD_PUGH, ())) > 1 else (),
         creatinine_clearance_ml_min=creatinine,
         qtc_ms=qtc,
         platelets=blood.platelets if blood else None,

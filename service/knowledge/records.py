@@ -864,6 +864,9 @@ class PatientCriterion(Record):
     creatinine_clearance_below: float | None = Field(default=None, gt=0, le=300)
     # a Child-Pugh class among these (from a biomarker, the stage text or a condition's text)
     child_pugh: list[Literal["A", "B", "C"]] = []
+    # with condition_groups: a condition dated more than this many months ago does not count (an undated current one
+    # does): the label's window, as "do not initiate for at least 28 days after major surgery"
+    within_months: float | None = Field(default=None, gt=0, le=24)
 
     @model_validator(mode="after")
     def _says_something(self) -> PatientCriterion:
@@ -882,6 +885,8 @@ class PatientCriterion(Record):
                 "a patient criterion names a condition group, ECOG, brain metastases, a prior drug class, a creatinine "
                 "clearance bound or a Child-Pugh class"
             )
+        if self.within_months is not None and not self.condition_groups:
+            raise ValueError("within_months narrows condition_groups: name the condition groups it dates")
         return self
 
 

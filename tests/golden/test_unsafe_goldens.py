@@ -42,6 +42,9 @@ def test_unsafe_profile_gives_the_safe_answer(client, name):  # type: ignore[no-
         assert regimen in offered, regimen
         for other in below:
             assert other not in offered or offered.index(regimen) < offered.index(other), (regimen, other)
+    for regimen, words in expect.get("caution", {}).items():
+        option = next(o for o in body["options"] if o["id"] == regimen)
+        assert any(words in c["detail"] for c in option.get("cautions", [])), regimen
     for regimen, words in expect.get("caveat", {}).items():
         option = next(o for o in body["options"] if o["id"] == regimen)
         assert any(words in c for c in option["caveats"]), regimen

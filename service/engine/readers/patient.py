@@ -101,6 +101,15 @@ _QTC = re.compile(r"\bqtc[fb]?\s*(?:of|=|:|>)?\s*(\d{3})\s*(?:ms|msec)?\b", re.A
 _CKD_STAGE = re.compile(r"\b(?:ckd|chronic kidney disease)\s*(?:stage\s*)?([1-5])[ab]?\b", re.ASCII)
 _NYHA = re.compile(r"\bnyha\s*(?:class\s*)?(i{1,3}v?|iv|[1-4])\b", re.ASCII)
 _DRUG_AFTER_ON = re.compile(r"\bon\s+(.+)$", re.ASCII)
+# when an event happened: "2 months ago", "3 weeks ago", "in the last 6 months", "within the past 2 weeks"
+_WHEN = re.compile(
+    r"\b(?:(?:in|within)\s+the\s+(?:last|past)\s+)?(\d{1,3})\s*(days?|weeks?|wks?|months?|mos?|years?|yrs?)(?:\s+ago)?\b",
+    re.ASCII,
+)
+_MONTHS_PER = {"d": 1 / 30.4, "w": 7 / 30.4, "m": 1.0, "y": 12.0}
+# a dated event within this many months is read as recent (current); the labels read name 6 months (LENVIMA's
+# arterial thromboembolism, VOTRIENT's haemorrhage); a rule may ask for a shorter window (`within_months`)
+RECENT_MONTHS = 6.0
 
 
 @dataclass
@@ -111,6 +120,8 @@ class PatientDetails:
     brain_metastases: str | None = None
     biomarkers: dict[str, str] = field(default_factory=dict)  # BCLC, Child-Pugh, IMDC risk read from text
     child_pugh_score: str | None = None
+    # Child-Pugh classes named in conditions, weighed with those of the stage and biomarkers
+    condition_child_pugh: list[str] = field(default_factory=list)
     read_from_stage: list[str] = field(default_factory=list)
     settings: list[Setting] = field(default_factory=list)  # settings a detail implies (BCLC C is advanced)
     measured_groups: set[str] = field(default_factory=set)  # condition groups a measurement is read as (QTc 520 ms)
@@ -311,6 +322,13 @@ def _read_condition_text(kb: KnowledgeBase, text: str, shown: str) -> ConditionR
         measurements["child_pugh"] = child_pugh.group(1).upper()
         values.append(f"Child-Pugh {child_pugh.group(1).upper()}{child_pugh.group(2) or ''}")
         folded = folded.replace(child_pugh.group(0), " ")
+    when = _WHEN.search(folded)
+    months_ago: float | None = None
+    if when and ("ago" in when.group(0) or when.group(0).startswith(("in", "within"))):
+        months_ago = round(float(when.group(1)) * _MONTHS_PER[when.group(2)[0]], 2)
+        measurements["months_ago"] = months_ago
+        values.append(f"{when.group(0).strip()}, read as {'recent (within ' + f'{RECENT_MONTHS:g}' + ' months)' if months_ago <= RECENT_MONTHS else 'in the past (over ' + f'{RECENT_MONTHS:g}' + ' months ago)'}")
+        folded = folded.replace(when.group(0), " ")
     drugs = _DRUG_AFTER_ON.search(folded)
     treatment = None
     if drugs:
@@ -332,7 +350,7 @@ def _read_condition_text(kb: KnowledgeBase, text: str, shown: str) -> ConditionR
         elif "child_pugh" in measurements:
             conditions = {"hepatic_impairment": kb.condition_terms["hepatic impairment"]}
     leftover = [w for w in leftover_words(rest) if w not in {"of", "the", "a", "with", "and", "on", "in", "for", "since", "grade"}]
-    if len(conditions) != 1 or leftover or (history and active):
+    if len(conditions) != 1 or leftover or (history and active and months_ago is None):
         if len(conditions) > 1:
             detail = "names more than one condition: send each as its own entry"
         elif history and active:
@@ -342,9 +360,11 @@ def _read_condition_text(kb: KnowledgeBase, text: str, shown: str) -> ConditionR
         else:
             detail = "not a condition this service knows"
         return ConditionReading(ConditionUnderstood(input=shown, status="not_recognised", detail=detail), None, (), True)
+    # a date decides over the words: "history of stroke 2 months ago" is a recent stroke
+    current = (months_ago <= RECENT_MONTHS) if months_ago is not None else not history
     value = ", ".join(values) or None
     how = (f": {value}" if value else "") + (f"; treated with {treatment}" if treatment else "")
-    return _recognised_condition(shown, next(iter(conditions.values())), not history, how, value, measurements)
+    return _recognised_condition(shown, next(iter(conditions.values())), current, how, value, measurements)
 
 
 def _recognised_condition(
