@@ -13,18 +13,13 @@ def unchecked(result, regimen_id):  # type: ignore[no-untyped-def]
     return [c for c in option(result, regimen_id).caveats if c.startswith("not checked for BCR::ABL1")]
 
 
-def test_v299l_leaves_dasatinib_and_bosutinib_not_checked_and_the_answer_provisional(recommend):
-    result = recommend(cancer_type="CML", stage="chronic phase", mutations=["BCR-ABL1 V299L"], prior_therapies=AFTER_IMATINIB)
-    for regimen in ("dasatinib-cml", "bosutinib-cml"):
-        assert unchecked(result, regimen), regimen
-    assert result.provisional
-    assert any("BCR::ABL1 V299L" in r for r in result.provisional_reasons)
-
-
-def test_t315a_is_read_as_a_kinase_domain_mutation_and_noted_not_checked(recommend):
+def test_a_mutation_no_rule_states_for_bosutinib_leaves_it_not_checked_and_the_answer_provisional(recommend):
+    # T315A: the tables read state dasatinib (excluded) and nilotinib (its alternative), not bosutinib
     result = recommend(cancer_type="CML", stage="chronic phase", mutations=["BCR-ABL1 T315A"], prior_therapies=AFTER_IMATINIB)
     assert result.profile.mutations[0].normalised == "BCR::ABL1 T315A"
-    assert unchecked(result, "dasatinib-cml")
+    assert unchecked(result, "bosutinib-cml") and not unchecked(result, "nilotinib-cml")
+    assert result.provisional
+    assert any("BCR::ABL1 T315A" in r for r in result.provisional_reasons)
 
 
 def test_the_alternative_a_rule_names_is_checked_and_ranks_first(recommend):
