@@ -931,17 +931,17 @@ def recommend(kb: KnowledgeBase, profile: NormalisedProfile) -> RecommendationRe
     ]
     if continued is not None:
         options = [continue_option(_option(kb, profile, continued, [], notes[id(continued)])), *options]
+    if continued is not None:
+        # the regimen being continued is not also "not recommended" for the line it was first judged against
+        considered = [c for c in considered if c.regimen.id != continued.regimen.id]
     not_recommended = sorted((_not_recommended(kb, c) for c in considered if c.exclusions), key=lambda n: n.name)
 
-    medications = profile.medications
-    taken = {m.name: m for m in medications}
-    option_drugs = [taken.get(d, DrugRef(name=d, formulation=None, input=d)) for o in options for d in o.drugs]
-    subjects = list({d.name: d for d in interaction_subjects(kb, [*option_drugs, *medications])}.values())
-    unrecognised = [m.input for m in profile.understood.current_medications if m.status != "recognised"]
-    report = check_interactions(kb, subjects, medications, unrecognised)
-    for option in options:
-        option.interactions = [w.id for w in report.warnings if w.drug in option.drugs]
+    report = _interaction_report(kb, profile, options)
     options, withheld = keep_alternatives_only_if_unmanageable(options, report.warnings)
+    if withheld:
+        # alternatives held back for a responder: their interactions are not this patient's to act on (no alert
+        # for a drug not offered), so the pairs are checked again for what is shown
+        report = _interaction_report(kb, profile, options)
 
     if len(options) == 1:
         options[0].ranking = assembled(RankingNote, {"rank": 1, "tied_with": [], "above_next": None})
@@ -1045,6 +1045,20 @@ def _agnostic_coverage(kb: KnowledgeBase, profile: NormalisedProfile, regimens: 
         f"regimens for an alteration this patient has ({', '.join(sorted(dict.fromkeys(regimens)))}). Other treatments for "
         "this cancer type are not covered.",
     )
+
+
+def _interaction_report(kb: KnowledgeBase, profile: NormalisedProfile, options: list[TreatmentOption]) -> InteractionReport:
+    """The label interactions of the options' drugs with the patient's medicines (and among them); each option
+    refers to its warnings by id."""
+    medications = profile.medications
+    taken = {m.name: m for m in medications}
+    option_drugs = [taken.get(d, DrugRef(name=d, formulation=None, input=d)) for o in options for d in o.drugs]
+    subjects = list({d.name: d for d in interaction_subjects(kb, [*option_drugs, *medications])}.values())
+    unrecognised = [m.input for m in profile.understood.current_medications if m.status != "recognised"]
+    report = check_interactions(kb, subjects, medications, unrecognised)
+    for option in options:
+        option.interactions = [w.id for w in report.warnings if w.drug in option.drugs]
+    return report
 
 
 def continue_option(option: TreatmentOption) -> TreatmentOption:

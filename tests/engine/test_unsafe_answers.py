@@ -292,6 +292,21 @@ def test_gist_responding_on_imatinib_with_st_johns_wort_continues_imatinib(recom
     assert result.options[0].interactions
 
 
+def test_a_responder_is_warned_only_about_the_regimen_continued_not_the_alternatives_held_back(recommend):
+    result = recommend(
+        cancer_type="NSCLC", stage="IV", mutations=["ALK fusion"],
+        prior_therapies=[{"line": 1, "drugs": ["alectinib"], "outcome": "partial response", "ongoing": True}],
+        current_medications=["rifampin"],
+    )
+    assert option_ids(result) == ["alectinib-nsclc"] and result.options[0].continues_current_therapy
+    # lorlatinib + rifampin is contraindicated, but lorlatinib is held back: no alert for a drug not offered
+    assert not any(w.drug != "alectinib" for w in result.interaction_warnings)
+    assert {p.drug for p in result.interaction_pairs} == {"alectinib"}
+    # the regimen continued is not also listed as not recommended
+    assert "alectinib-nsclc" not in {n.id for n in result.not_recommended}
+    assert "alectinib-nsclc" not in {r.id for g in result.exclusion_groups for r in g.regimens}
+
+
 def test_a_responder_with_a_new_resistance_mutation_is_not_told_to_continue(recommend):
     result = recommend(
         cancer_type="CML", stage="chronic phase", mutations=["BCR-ABL1 T315I"],
