@@ -1,95 +1,102 @@
-"""Self-measure of the label interaction rules (issue 12): reads knowledge/ only and prints figures.
+"""Self-measure of the label interaction rules (issue 12): every class rule crossed with every catalogue member of
+its class (and its label_examples), every drug rule with its drug, sent through the engine as a two-drug list.
 
-For each label record chosen, every class rule is crossed with every catalogue member of its class (and every drug
-rule with its drug) and sent through the engine as a two-drug medication list:
-- sensitivity: pairs whose rule says contraindicated, avoid or adjust dose that get a warning;
-- false warnings: pairs whose rule says the label found no clinically meaningful effect that still get one;
-- not assessed: pairs of the TKI with a member of each core class (CYP3A4 inhibitors and inducers, acid reducers)
-  that the answer reports as not assessed (the label's wording for them was not read).
-This checks the rules against themselves and shows what is not read; it is not the hidden pair set.
-Run: PYTHONPATH=. .venv/bin/python scripts/label_pairs_measure.py [drug ...]   (no drug: every label)
+Prints:
+- sensitivity: the share of contraindicated / avoid / adjust_dose pairs that come back as a warning;
+- false warnings: the share of not_meaningful pairs (the label calls the effect not clinically meaningful) that
+  come back with a warning, split by why: a drug sent without its formulation (the most restrictive formulation
+  answers), or another label rule of the same TKI warning for that medicine (another mechanism, e.g. QT);
+- how many rules rest on the label's own wording (label_wording_read).
+
+This measures the rules against themselves and the catalogue, not against the label text: a rule that is wrong
+about its label is not found here. Run: PYTHONPATH=. .venv/bin/python scripts/label_pairs_measure.py [--list]
 """
 
 from __future__ import annotations
 
 import sys
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from service.config import get_settings
 from service.engine.recommend import check_medication_list
+from service.knowledge.records import Severity
 from service.knowledge.source import read_knowledge
 from tests.support import curated_knowledge
 
-WARNING_GRADES = {"contraindicated", "avoid", "adjust_dose"}
-CORE_CLASSES = (
-    "strong_cyp3a4_inhibitor",
-    "moderate_cyp3a4_inhibitor",
-    "strong_cyp3a4_inducer",
-    "moderate_cyp3a4_inducer",
-    "proton_pump_inhibitor",
-    "h2_blocker",
-    "antacid",
-)
+MUST_WARN = {Severity.CONTRAINDICATED, Severity.AVOID, Severity.ADJUST_DOSE}
 
 
-def main(chosen: list[str]) -> None:
+def main(show: bool) -> None:
     source = read_knowledge(get_settings().knowledge_dir)
     kb = curated_knowledge()
     members: dict[str, list[str]] = defaultdict(list)
     for drug in source.drugs.drugs:
         for cls in drug.classes:
             members[cls].append(drug.name)
-    labels = [label for label in source.labels if not chosen or label.drug in chosen]
+    formulated = {d.name for d in source.drugs.drugs if d.formulations}
 
-    def answer(tki: str, medicine: str) -> tuple[str, bool]:
+    def answer(tki: str, medicine: str) -> tuple[str, list]:
         result = check_medication_list(kb, [tki, medicine])
-        pair = next((p for p in result.interaction_pairs if p.drug == tki), None)
-        warned = any(w.drug == tki and w.mechanism != "duplicate_tki" for w in result.interaction_warnings)
-        return (pair.status if pair else "no pair"), warned
+        pairs = [p for p in result.interaction_pairs if p.drug == tki]
+        warnings = [w for w in result.interaction_warnings if w.drug == tki and w.mechanism != "duplicate_tki"]
+        return (pairs[0].status if pairs else "no pair"), warnings
 
-    hits = total = cleared = false_warnings = 0
-    misses: list[tuple[str, str, str]] = []
-    flagged: list[tuple[str, str]] = []
-    not_assessed: Counter[str] = Counter()
-    core_pairs: Counter[str] = Counter()
-    for label in labels:
+    seen: set[tuple[str, str, str]] = set()
+    hits = total = 0
+    misses: list[tuple[str, str, str, str]] = []
+    cleared = 0
+    false_warnings: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for label in source.labels:
         for rule in label.rules:
-            others = members.get(rule.with_class, []) if rule.with_class else [rule.with_drug]
-            for medicine in others:
-                if medicine is None or medicine == label.drug:
+            if rule.with_class:
+                names = sorted(set(members.get(rule.with_class, [])) | set(rule.label_examples))
+            else:
+                names = [rule.with_drug or ""]
+            for name in names:
+                if name == label.drug or (label.drug, name, rule.severity) in seen:
                     continue
-                grade = rule.severity.value
-                if grade in WARNING_GRADES:
+                seen.add((label.drug, name, rule.severity))
+                if rule.severity in MUST_WARN:
                     total += 1
-                    if answer(label.drug, medicine)[1]:
+                    status, warnings = answer(label.drug, name)
+                    if warnings:
                         hits += 1
                     else:
-                        misses.append((label.drug, medicine, grade))
-                elif grade == "not_meaningful":
+                        misses.append((label.drug, name, rule.severity.value, status))
+                elif rule.severity == Severity.NOT_MEANINGFUL:
                     cleared += 1
-                    if answer(label.drug, medicine)[1]:
-                        false_warnings += 1
-                        flagged.append((label.drug, medicine))
-        for cls in CORE_CLASSES:
-            for medicine in members.get(cls, []):
-                core_pairs[label.drug] += 1
-                if answer(label.drug, medicine)[0] == "not_assessed":
-                    not_assessed[label.drug] += 1
+                    _, warnings = answer(label.drug, name)
+                    if not warnings:
+                        continue
+                    mechanisms = {w.mechanism for w in warnings}
+                    if rule.formulation and label.drug in formulated:
+                        why = "formulation not given: the most restrictive formulation answers"
+                    elif rule.mechanism is None and mechanisms and all(m != _mechanism(source, rule) for m in mechanisms):
+                        why = "another mechanism's label rule warns"
+                    else:
+                        why = "same mechanism"
+                    false_warnings[why].append((label.drug, name, ",".join(sorted(w.severity for w in warnings))))
+    wrong = sum(len(v) for v in false_warnings.values())
+    print(f"sensitivity (contraindicated/avoid/adjust_dose pairs warned): {hits}/{total} = {hits / max(total, 1):.4f}")
+    print(f"false warnings (not_meaningful pairs warned): {wrong}/{cleared} = {wrong / max(cleared, 1):.4f}")
+    for why, rows in sorted(false_warnings.items()):
+        print(f"  {why}: {len(rows)}")
+        if show:
+            for row in rows:
+                print("    ", *row)
+    us_rules = [(label, rule) for label in source.labels if label.us_label for rule in label.rules]
+    read = sum(1 for label, rule in us_rules if label.wording_read(rule))
+    print(f"US-label rules with the label's own wording read: {read}/{len(us_rules)}")
+    if show:
+        for row in misses:
+            print("  MISS", *row)
 
-    print(f"labels: {len(labels)}")
-    print(f"sensitivity (contraindicated/avoid/adjust rules x class members): {hits}/{total}"
-          + (f" = {hits / total:.4f}" if total else ""))
-    for tki, medicine, grade in misses:
-        print(f"  missed: {tki} + {medicine} ({grade})")
-    print(f"warnings on pairs a label clears: {false_warnings}/{cleared}"
-          + (f" = {false_warnings / cleared:.4f}" if cleared else ""))
-    for tki, medicine in flagged:
-        print(f"  warned: {tki} + {medicine}")
-    print(f"core-class pairs not assessed: {sum(not_assessed.values())}/{sum(core_pairs.values())}")
-    for tki in sorted(core_pairs):
-        if not_assessed[tki]:
-            print(f"  {tki}: {not_assessed[tki]}/{core_pairs[tki]} not assessed")
+
+def _mechanism(source, rule):  # type: ignore[no-untyped-def]
+    classes = {c.id: c for c in source.drugs.classes}
+    cls = classes.get(rule.with_class or "")
+    return cls.mechanism.value if cls is not None and cls.mechanism is not None else None
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main("--list" in sys.argv)
