@@ -23,7 +23,7 @@ def option(result, regimen):  # type: ignore[no-untyped-def]
         (["MET exon 14 skipping"], {"capmatinib-nsclc", "tepotinib-nsclc"}),
         (["NTRK1 fusion"], {"entrectinib-ntrk", "larotrectinib-ntrk", "repotrectinib-ntrk"}),
         (["RET fusion"], {"selpercatinib-nsclc", "pralsetinib-nsclc"}),
-        (["BRAF V600E"], {"dabrafenib-trametinib-nsclc"}),
+        (["BRAF V600E"], {"dabrafenib-trametinib-nsclc", "encorafenib-binimetinib-nsclc"}),
         (["ERBB2 exon 20 insertion"], {"zongertinib-nsclc"}),
     ],
 )
