@@ -190,7 +190,13 @@ def _formulation_note(kb: KnowledgeBase, subject: DrugRef, candidates: list[Inte
         return []
     formulations = kb.drugs[subject.name].formulations
     names = ", ".join(f.name for f in formulations)
-    notes = [f"Formulation not specified ({names}): the answer for the most restrictive formulation is shown."]
+    shown_name = next((f.name for f in formulations if f.id == shown.formulation), None)
+    # a conditional answer: it holds for one formulation only, and says which, so the caller can name theirs
+    applies = f"this answer is that of {shown_name}, the most restrictive" if shown_name else "the answer for the most restrictive formulation is shown"
+    notes = [
+        f"Formulation not specified ({names}): their labels differ for this medicine, so {applies}. "
+        "Give the formulation to get its own answer."
+    ]
     for formulation in formulations:
         own = [r for r in candidates if r.formulation == formulation.id] or [r for r in candidates if r.formulation is None]
         if not own:
