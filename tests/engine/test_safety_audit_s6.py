@@ -181,3 +181,76 @@ def test_lapatinib_in_child_pugh_c_names_the_750_mg_dose(kb):
     profile = normalise_profile(kb, PatientProfileInput.model_validate({**HER2_BREAST, "biomarkers": ["Child-Pugh C"]}))
     assert _patient_rule_finding(kb, profile, rule) == "Child-Pugh C"
     assert rule.action == "caution" and "750 mg/day" in rule.reason
+
+
+CML_2L = {"cancer_type": "CML", "stage": "chronic phase", "prior_therapies": [{"drugs": ["imatinib"], "outcome": "resistance"}]}
+CLL_1L = {"cancer_type": "CLLSLL", "prior_therapies": []}
+RET_NSCLC = {"cancer_type": "LUAD", "stage": "IV", "mutations": ["KIF5B::RET fusion"], "prior_therapies": []}
+MET14 = {"cancer_type": "LUAD", "stage": "IV", "mutations": ["MET exon 14 skipping"], "prior_therapies": []}
+
+
+def test_bosutinib_renal_and_hepatic_cautions_name_the_earlier_label_doses(recommend):
+    for given, dose in (({"organ_function": {"creatinine_clearance_ml_min": 25}}, "300 mg"), ({"biomarkers": ["Child-Pugh B"]}, "200 mg")):
+        options = with_drug(recommend(**CML_2L, **given), "bosutinib")
+        assert options and all(dose in cautions(o) for o in options)
+
+
+def test_ponatinib_child_pugh_b_caution(kb):
+    rule = next(r for r in kb.source.rules.patient if r.id == "ponatinib-moderate-severe-hepatic-impairment")
+    profile = normalise_profile(kb, PatientProfileInput.model_validate({**CML_2L, "conditions": ["cirrhosis Child-Pugh B"]}))
+    assert _patient_rule_finding(kb, profile, rule) == "Child-Pugh B"
+
+
+def test_acalabrutinib_is_not_offered_in_child_pugh_c(recommend):
+    result = recommend(**CLL_1L, conditions=["cirrhosis Child-Pugh C"])
+    assert not with_drug(result, "acalabrutinib") and excluded_for(result, "acalabrutinib")
+    assert with_drug(recommend(**CLL_1L, biomarkers=["Child-Pugh B"]), "acalabrutinib")
+
+
+def test_selpercatinib_child_pugh_c_names_80_mg_twice_daily(recommend):
+    options = with_drug(recommend(**RET_NSCLC, biomarkers=["Child-Pugh C"]), "selpercatinib")
+    assert options and all("80 mg twice daily" in cautions(o) for o in options)
+
+
+@pytest.mark.parametrize("base, drug", [(RET_NSCLC, "pralsetinib"), (RET_NSCLC, "selpercatinib"), (MET14, "tepotinib")])
+@pytest.mark.parametrize("condition", ["interstitial lung disease", "history of pneumonitis"])
+def test_ild_cautions_for_the_labels_that_warn(recommend, base, drug, condition):
+    options = with_drug(recommend(**base, conditions=[condition]), drug)
+    assert options and all("ILD" in cautions(o) for o in options)
+
+
+def test_pralsetinib_is_not_started_with_uncontrolled_hypertension(recommend):
+    result = recommend(**RET_NSCLC, conditions=["uncontrolled hypertension"])
+    assert not with_drug(result, "pralsetinib") and excluded_for(result, "pralsetinib")
+    assert with_drug(result, "selpercatinib")
+
+
+# ---- GIST after imatinib: secondary KIT mutations and imatinib re-challenge ---------------------------------------------
+GIST_AFTER_IMATINIB = {"cancer_type": "GIST", "stage": "metastatic", "prior_therapies": [{"drugs": ["imatinib"], "outcome": "progression"}]}
+
+
+@pytest.mark.parametrize("secondary", ["KIT exon 17 mutation", "KIT exon 18 mutation", "KIT D816V"])
+def test_kit_activation_loop_after_imatinib_is_offered_ripretinib_not_sunitinib(recommend, secondary):
+    result = recommend(**GIST_AFTER_IMATINIB, mutations=["KIT exon 11 deletion", secondary])
+    assert [o.id for o in result.options] == ["ripretinib-gist"]
+    (option,) = result.options
+    assert option.evidence_level == "3" and "ripretinib-gist" not in {n.id for n in result.not_recommended}
+    assert "sunitinib-gist" in {n.id for n in result.not_recommended}
+
+
+def test_kit_atp_pocket_after_imatinib_keeps_sunitinib_and_not_second_line_ripretinib(recommend):
+    result = recommend(**GIST_AFTER_IMATINIB, mutations=["KIT exon 11 deletion", "KIT exon 13 mutation"])
+    assert [o.id for o in result.options] == ["sunitinib-gist"]
+
+
+def test_imatinib_rechallenge_after_imatinib_and_sunitinib_ranks_below_the_approved_options(recommend):
+    result = recommend(
+        cancer_type="GIST",
+        stage="metastatic",
+        mutations=["KIT exon 11 deletion"],
+        prior_therapies=[{"drugs": ["imatinib"], "outcome": "progression"}, {"drugs": ["sunitinib"], "outcome": "progression"}],
+    )
+    ids = [o.id for o in result.options]
+    assert "imatinib-gist" in ids and ids.index("regorafenib-gist") < ids.index("imatinib-gist")
+    option = next(o for o in result.options if o.id == "imatinib-gist")
+    assert option.evidence_level == "2" and "right-imatinib-rechallenge-gist" in option.evidence
