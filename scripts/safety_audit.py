@@ -7,8 +7,8 @@ Run: PYTHONPATH=. .venv/bin/python scripts/safety_audit.py [--all]
 Session 5 added two settings (melanoma, Waldenstrom) and six findings (recent MI, surgery 2 weeks ago, active bleeding,
 a fistula, controlled hypertension, ECOG 2), and judgements for the anti-VEGF labels' warnings and pregnancy.
 Session 6 added four settings (colorectal first line, HER2-positive gastric first line, CML after imatinib, GIST third line)
-and six findings (creatinine clearance 40 mL/min, a measured QTc of 470 ms, Child-Pugh B, DPD deficiency, partial DPD
-deficiency, hypokalaemia, a history of pneumonitis), with judgements for the renal, hepatic, QT, DPD and lung rules.
+and eight findings (creatinine clearance 40 mL/min, a measured QTc of 470 ms, Child-Pugh B, DPD deficiency, partial DPD
+deficiency, hypokalaemia, a history of pneumonitis, UGT1A1 poor metaboliser), with judgements for the renal, hepatic, QT, DPD and lung rules.
 """
 
 from __future__ import annotations
@@ -104,6 +104,7 @@ VARIANTS: dict[str, dict] = {
     "partial-dpd-deficiency": {"conditions": ["DPYD heterozygous"]},
     "hypokalaemia": {"conditions": ["hypokalaemia"]},
     "history-of-pneumonitis": {"conditions": ["history of pneumonitis"]},
+    "ugt1a1-poor-metaboliser": {"conditions": ["UGT1A1*28 homozygous"]},
 }
 
 ICI = {"immune_checkpoint_inhibitor", "pd1_pdl1_inhibitor"}
@@ -134,7 +135,7 @@ QT_RULE_DRUGS={"nilotinib","vandetanib","osimertinib","crizotinib","sunitinib","
 QTC_ABOVE_450_EXCLUDED={"vandetanib","quizartinib","adagrasib"}
 LONG_QT_EXCLUDED={"nilotinib","vandetanib","crizotinib","sorafenib","quizartinib","adagrasib"}
 ELECTROLYTE_EXCLUDED={"nilotinib","vandetanib","quizartinib"}
-ILD_RULE_DRUGS={"fam-trastuzumab deruxtecan","everolimus","osimertinib","crizotinib","capmatinib","tepotinib","brigatinib","erlotinib","gefitinib","afatinib","dacomitinib","alectinib","lorlatinib","sunvozertinib","taletrectinib","pralsetinib","selpercatinib"}
+ILD_RULE_DRUGS={"fam-trastuzumab deruxtecan","everolimus","osimertinib","crizotinib","capmatinib","tepotinib","brigatinib","erlotinib","gefitinib","afatinib","dacomitinib","alectinib","lorlatinib","sunvozertinib","taletrectinib","pralsetinib","selpercatinib","repotrectinib"}
 FLUOROPYRIMIDINES={"capecitabine","fluorouracil"}
 def judged(v: str, o, bname: str) -> str | None:  # type: ignore[no-untyped-def]
     """The auditor's judgement: an option the case rules out (see the report for the sources behind each)."""
@@ -174,6 +175,8 @@ def judged(v: str, o, bname: str) -> str | None:  # type: ignore[no-untyped-def]
     if v=="partial-dpd-deficiency" and d & FLUOROPYRIMIDINES and "DPD" not in text: return "a fluoropyrimidine with partial DPD deficiency and no caution"
     if v in ("current-ild","history-of-pneumonitis") and d & ILD_RULE_DRUGS and not o.cautions: return "an ILD-warned drug with ILD/pneumonitis and no caution"
     if v=="uncontrolled-hypertension" and "pralsetinib" in d: return "pralsetinib started with uncontrolled hypertension"
+    if v=="ugt1a1-poor-metaboliser" and "irinotecan" in d and "70%" not in text: return "irinotecan in a UGT1A1 poor metaboliser without the reduced start"
+    if v=="crcl-20" and "oxaliplatin" in d and not o.cautions: return "oxaliplatin at CrCl 20 with no renal caution"
     return None
 
 

@@ -254,3 +254,23 @@ def test_imatinib_rechallenge_after_imatinib_and_sunitinib_ranks_below_the_appro
     assert "imatinib-gist" in ids and ids.index("regorafenib-gist") < ids.index("imatinib-gist")
     option = next(o for o in result.options if o.id == "imatinib-gist")
     assert option.evidence_level == "2" and "right-imatinib-rechallenge-gist" in option.evidence
+
+
+CRC_2L_AFTER_OXALIPLATIN = {"cancer_type": "COADREAD", "stage": "IV", "prior_therapies": [{"drugs": ["FOLFOX", "bevacizumab"], "outcome": "progression"}]}
+ROS1 = {"cancer_type": "LUAD", "stage": "IV", "mutations": ["CD74::ROS1 fusion"], "prior_therapies": [{"drugs": ["crizotinib"], "outcome": "progression"}]}
+
+
+@pytest.mark.parametrize("condition", ["UGT1A1*28 homozygous", "UGT1A1 *28/*28", "UGT1A1 poor metabolizer"])
+def test_irinotecan_in_a_ugt1a1_poor_metaboliser_names_the_70_percent_start(recommend, condition):
+    options = [o for o in recommend(**CRC_2L_AFTER_OXALIPLATIN, conditions=[condition]).options if "irinotecan" in o.drugs]
+    assert options and all("70% of the normal dose" in cautions(o) for o in options)
+
+
+def test_oxaliplatin_below_30_ml_min_is_cautioned(recommend):
+    options = [o for o in recommend(**CRC_1L, organ_function={"creatinine_clearance_ml_min": 25}).options if "oxaliplatin" in o.drugs]
+    assert options and all("Organ Dysfunction Working Group" in cautions(o) for o in options)
+
+
+def test_repotrectinib_with_a_history_of_ild_is_cautioned(recommend):
+    options = with_drug(recommend(**ROS1, conditions=["history of interstitial lung disease"]), "repotrectinib")
+    assert options and all("ILD" in cautions(o) for o in options)
