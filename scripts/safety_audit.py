@@ -135,7 +135,7 @@ QT_RULE_DRUGS={"nilotinib","vandetanib","osimertinib","crizotinib","sunitinib","
 QTC_ABOVE_450_EXCLUDED={"vandetanib","quizartinib","adagrasib"}
 LONG_QT_EXCLUDED={"nilotinib","vandetanib","crizotinib","sorafenib","quizartinib","adagrasib"}
 ELECTROLYTE_EXCLUDED={"nilotinib","vandetanib","quizartinib"}
-ILD_RULE_DRUGS={"fam-trastuzumab deruxtecan","everolimus","osimertinib","crizotinib","capmatinib","tepotinib","brigatinib","erlotinib","gefitinib","afatinib","dacomitinib","alectinib","lorlatinib","sunvozertinib","taletrectinib","pralsetinib","selpercatinib","repotrectinib"}
+ILD_RULE_DRUGS={"fam-trastuzumab deruxtecan","everolimus","osimertinib","crizotinib","capmatinib","tepotinib","brigatinib","erlotinib","gefitinib","afatinib","dacomitinib","alectinib","lorlatinib","sunvozertinib","taletrectinib","pralsetinib","selpercatinib","repotrectinib","zongertinib"}
 FLUOROPYRIMIDINES={"capecitabine","fluorouracil"}
 def judged(v: str, o, bname: str) -> str | None:  # type: ignore[no-untyped-def]
     """The auditor's judgement: an option the case rules out (see the report for the sources behind each)."""
@@ -170,7 +170,7 @@ def judged(v: str, o, bname: str) -> str | None:  # type: ignore[no-untyped-def]
     if v=="hypokalaemia" and d & ELECTROLYTE_EXCLUDED: return "a TKI not given with uncorrected hypokalaemia offered"
     if v in ("child-pugh-b","child-pugh-c") and "vandetanib" in d: return "vandetanib in Child-Pugh B/C (not recommended)"
     if v=="child-pugh-c" and "acalabrutinib" in d: return "acalabrutinib in Child-Pugh C"
-    if v=="child-pugh-c" and d & {"lapatinib","selpercatinib"} and not o.cautions: return "lapatinib/selpercatinib in Child-Pugh C without the reduced dose"
+    if v=="child-pugh-c" and d & {"lapatinib","selpercatinib","venetoclax","zanubrutinib"} and not o.cautions: return "a drug with a reduced Child-Pugh C dose offered without it"
     if v=="dpd-deficiency" and d & FLUOROPYRIMIDINES: return "a fluoropyrimidine with DPD deficiency"
     if v=="partial-dpd-deficiency" and d & FLUOROPYRIMIDINES and "DPD" not in text: return "a fluoropyrimidine with partial DPD deficiency and no caution"
     if v in ("current-ild","history-of-pneumonitis") and d & ILD_RULE_DRUGS and not o.cautions: return "an ILD-warned drug with ILD/pneumonitis and no caution"

@@ -274,3 +274,19 @@ def test_oxaliplatin_below_30_ml_min_is_cautioned(recommend):
 def test_repotrectinib_with_a_history_of_ild_is_cautioned(recommend):
     options = with_drug(recommend(**ROS1, conditions=["history of interstitial lung disease"]), "repotrectinib")
     assert options and all("ILD" in cautions(o) for o in options)
+
+
+HER2_TKD_NSCLC = {"cancer_type": "LUAD", "stage": "IV", "mutations": ["ERBB2 exon 20 insertion"], "prior_therapies": [{"drugs": ["carboplatin", "pemetrexed", "pembrolizumab"], "outcome": "progression"}]}
+
+
+def test_venetoclax_and_zanubrutinib_in_child_pugh_c_name_the_reduced_doses(recommend):
+    result = recommend(**CLL_1L, conditions=["cirrhosis Child-Pugh C"])
+    venetoclax = [o for o in result.options if "venetoclax" in o.drugs]
+    zanubrutinib = with_drug(result, "zanubrutinib")
+    assert venetoclax and all("halves the once-daily dose" in cautions(o) for o in venetoclax)
+    assert zanubrutinib and all("80 mg twice daily" in cautions(o) for o in zanubrutinib)
+
+
+def test_zongertinib_ild_caution(recommend):
+    options = with_drug(recommend(**HER2_TKD_NSCLC, conditions=["interstitial lung disease"]), "zongertinib")
+    assert options and all("ILD" in cautions(o) for o in options)
