@@ -290,3 +290,27 @@ def test_venetoclax_and_zanubrutinib_in_child_pugh_c_name_the_reduced_doses(reco
 def test_zongertinib_ild_caution(recommend):
     options = with_drug(recommend(**HER2_TKD_NSCLC, conditions=["interstitial lung disease"]), "zongertinib")
     assert options and all("ILD" in cautions(o) for o in options)
+
+
+RCC_2L = {"cancer_type": "CCRCC", "stage": "IV", "prior_therapies": [{"drugs": ["pembrolizumab", "axitinib"], "outcome": "progression"}]}
+DTC = {"cancer_type": "WDTC", "stage": "IV", "prior_therapies": []}
+RCC_1L = {"cancer_type": "CCRCC", "stage": "IV", "prior_therapies": []}
+
+
+@pytest.mark.parametrize("child_pugh, words", [("B", "lower starting dose"), ("C", "has not been studied")])
+def test_axitinib_hepatic_cautions(recommend, child_pugh, words):
+    options = with_drug(recommend(**RCC_1L, biomarkers=[f"Child-Pugh {child_pugh}"]), "axitinib")
+    assert options and all(words in cautions(o) for o in options)
+
+
+@pytest.mark.parametrize("given", [{"organ_function": {"creatinine_clearance_ml_min": 20}}, {"biomarkers": ["Child-Pugh C"]}])
+def test_lenvatinib_in_severe_renal_or_hepatic_impairment_names_the_lower_doses(recommend, given):
+    options = with_drug(recommend(**DTC, **given), "lenvatinib")
+    assert options and all("14 mg once daily for thyroid cancer" in cautions(o) for o in options)
+
+
+def test_pexidartinib_renal_dose(kb):
+    rule = next(r for r in kb.source.rules.patient if r.id == "pexidartinib-renal-impairment")
+    profile = normalise_profile(kb, PatientProfileInput.model_validate({"cancer_type": "TGCT", "organ_function": {"creatinine_clearance_ml_min": 60}}))
+    assert _patient_rule_finding(kb, profile, rule) == "creatinine clearance 60 mL/min"
+    assert "125 mg in the morning and 250 mg in the evening" in rule.reason
