@@ -314,3 +314,13 @@ def test_pexidartinib_renal_dose(kb):
     profile = normalise_profile(kb, PatientProfileInput.model_validate({"cancer_type": "TGCT", "organ_function": {"creatinine_clearance_ml_min": 60}}))
     assert _patient_rule_finding(kb, profile, rule) == "creatinine clearance 60 mL/min"
     assert "125 mg in the morning and 250 mg in the evening" in rule.reason
+
+
+def test_rcc_child_pugh_b_and_c_name_the_tablet_doses(recommend):
+    moderate = recommend(**RCC_1L, biomarkers=["Child-Pugh B"])
+    for drug, words in (("pazopanib", "200 mg once daily"), ("cabozantinib", "40 mg once daily")):
+        options = with_drug(moderate, drug)
+        assert options and all(words in cautions(o) for o in options), drug
+    severe = recommend(**RCC_1L, biomarkers=["Child-Pugh C"])
+    options = with_drug(severe, "sunitinib")
+    assert options and all("has not been studied" in cautions(o) for o in options)
