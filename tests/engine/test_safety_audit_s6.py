@@ -324,3 +324,19 @@ def test_rcc_child_pugh_b_and_c_name_the_tablet_doses(recommend):
     severe = recommend(**RCC_1L, biomarkers=["Child-Pugh C"])
     options = with_drug(severe, "sunitinib")
     assert options and all("has not been studied" in cautions(o) for o in options)
+
+
+def test_a_fhir_qtcf_observation_reaches_the_vandetanib_start_bound(recommend):
+    from service.fhir.codes import fhir_codes
+    from service.fhir.profile import read_record
+    from service.fhir.resources import Record, entries_in
+    from tests.fhir.bundles import LOINC, Case, bundle_of, cc, observation, patient, quantity
+
+    qtcf = observation("qtcf", cc(LOINC, "76634-5", "Q-T interval corrected based on Fridericia formula"), **quantity(478, "ms"))
+    record = Record()
+    for resource, full_url in entries_in(bundle_of(Case("qtcf-478", [patient(), qtcf])), "bundle") or []:
+        record.add(resource, full_url)
+    reading = read_record(fhir_codes(), record)
+    assert reading.profile["organ_function"] == {"qtc_ms": 478.0}
+    result = recommend(**MTC, organ_function=reading.profile["organ_function"])
+    assert not with_drug(result, "vandetanib") and "vandetanib-mtc" in excluded_for(result, "vandetanib")
