@@ -151,3 +151,51 @@ def test_checkmate_901_is_withheld_with_what_it_waits_on(recommend):
     withheld = next(w for w in result.withheld if w.id == "nivolumab-gemcitabine-cisplatin-urothelial")
     assert "CheckMate 901" in withheld.reason and "dose" in withheld.reason
     assert "nivolumab-gemcitabine-cisplatin-urothelial" not in option_ids(result)
+
+
+def test_gist_progressing_on_imatinib_400_gets_the_800_mg_escalation_below_sunitinib(recommend):
+    result = recommend(cancer_type="GIST", stage="IV", prior_therapies=["imatinib (progression)"])
+    ids = option_ids(result)
+    escalation = option(result, "imatinib-800-gist-after-progression")
+    assert escalation.evidence_level == "3"
+    assert {c.drug: c.dose for c in escalation.components}["imatinib"] == "400 mg orally twice daily"
+    assert ids.index("sunitinib-gist") < ids.index("imatinib-800-gist-after-progression")
+
+
+def test_imatinib_escalation_is_not_offered_after_imatinib_intolerance(recommend):
+    result = recommend(cancer_type="GIST", stage="IV", prior_therapies=["imatinib (intolerance)"])
+    assert "imatinib-800-gist-after-progression" not in option_ids(result)
+
+
+@pytest.mark.parametrize("secondary", ["KIT exon 17 mutation", "KIT V654A"])
+def test_a_secondary_kit_mutation_after_imatinib_excludes_the_escalation(recommend, secondary):
+    result = recommend(cancer_type="GIST", stage="IV", mutations=["KIT exon 11 deletion", secondary], prior_therapies=["imatinib (progression)"])
+    assert "imatinib-800-gist-after-progression" not in option_ids(result)
+    assert "imatinib-800-gist-after-progression" in excluded_ids(result)
+
+
+def test_pdgfra_d842v_gist_is_not_offered_imatinib_escalation(recommend):
+    result = recommend(cancer_type="GIST", stage="IV", mutations=["PDGFRA D842V"], prior_therapies=["imatinib (progression)"])
+    assert "imatinib-800-gist-after-progression" not in option_ids(result)
+    assert "avapritinib-gist" in option_ids(result)
+
+
+def test_pnet_gets_capecitabine_temozolomide_and_lanreotide_only_when_sstr_positive(recommend):
+    positive = recommend(cancer_type="pancreatic neuroendocrine tumor", stage="IV", biomarkers=["SSTR positive"])
+    assert {"lanreotide-pnet", "capecitabine-temozolomide-pnet", "everolimus-pnet", "sunitinib-pnet"} <= set(option_ids(positive))
+    doses = {c.drug: c.dose for c in option(positive, "capecitabine-temozolomide-pnet").components}
+    assert doses["capecitabine"].startswith("750 mg/m2") and doses["temozolomide"].startswith("200 mg/m2")
+    assert_every_component_dosed(positive)
+    negative = recommend(cancer_type="pancreatic neuroendocrine tumor", stage="IV", biomarkers=["SSTR negative"])
+    assert "lanreotide-pnet" not in option_ids(negative) and "lanreotide-pnet" in excluded_ids(negative)
+    not_given = recommend(cancer_type="pancreatic neuroendocrine tumor", stage="IV")
+    assert "lanreotide-pnet" not in option_ids(not_given)
+    assert not_given.provisional is True
+
+
+def test_pnet_after_a_somatostatin_analogue_or_captem_is_not_offered_them_again(recommend):
+    after_lanreotide = recommend(cancer_type="pancreatic neuroendocrine tumor", stage="IV", biomarkers=["SSTR positive"], prior_therapies=["lanreotide (progression)"])
+    assert "lanreotide-pnet" not in option_ids(after_lanreotide)
+    after_captem = recommend(cancer_type="pancreatic neuroendocrine tumor", stage="IV", prior_therapies=["capecitabine + temozolomide (progression)"])
+    assert "capecitabine-temozolomide-pnet" not in option_ids(after_captem)
+    assert "cabozantinib-pnet" in option_ids(after_captem)
