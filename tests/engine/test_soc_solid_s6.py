@@ -199,3 +199,42 @@ def test_pnet_after_a_somatostatin_analogue_or_captem_is_not_offered_them_again(
     after_captem = recommend(cancer_type="pancreatic neuroendocrine tumor", stage="IV", prior_therapies=["capecitabine + temozolomide (progression)"])
     assert "capecitabine-temozolomide-pnet" not in option_ids(after_captem)
     assert "cabozantinib-pnet" in option_ids(after_captem)
+
+
+HR_POSITIVE_FIRST_LINE = {"ribociclib-letrozole-breast", "palbociclib-letrozole-breast", "ribociclib-fulvestrant-breast"}
+
+
+@pytest.mark.parametrize("her2", ["HER2 negative", "HER2 low"])
+def test_hr_positive_her2_negative_breast_cancer_first_line_gets_a_cdk46_inhibitor_with_endocrine_therapy(recommend, her2):
+    result = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["ER positive", her2])
+    assert HR_POSITIVE_FIRST_LINE <= set(option_ids(result))
+    ribociclib = option(result, "ribociclib-letrozole-breast")
+    assert ribociclib.overall_survival and ribociclib.overall_survival.comparator == "placebo + letrozole"
+    assert option_ids(result).index("ribociclib-letrozole-breast") < option_ids(result).index("palbociclib-letrozole-breast")
+    assert_every_component_dosed(result)
+
+
+def test_after_an_aromatase_inhibitor_only_ribociclib_fulvestrant_remains(recommend):
+    result = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR positive", "HER2 negative"], prior_therapies=["letrozole (progression)"])
+    ids = set(option_ids(result))
+    assert "ribociclib-fulvestrant-breast" in ids
+    assert not {"ribociclib-letrozole-breast", "palbociclib-letrozole-breast"} & ids
+
+
+def test_after_a_cdk46_inhibitor_ribociclib_fulvestrant_says_it_was_not_checked_for_it(recommend):
+    result = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR positive", "HER2 negative"], prior_therapies=["palbociclib + letrozole (progression)"])
+    shown = option(result, "ribociclib-fulvestrant-breast")
+    assert any("CDK4/6" in c for c in shown.caveats)
+
+
+@pytest.mark.parametrize("biomarkers", [["HR negative", "HER2 negative"], ["HR positive", "HER2 positive"]])
+def test_cdk46_regimens_are_not_offered_outside_hr_positive_her2_negative_disease(recommend, biomarkers):
+    result = recommend(cancer_type="breast cancer", stage="IV", biomarkers=biomarkers)
+    assert not HR_POSITIVE_FIRST_LINE & set(option_ids(result))
+    assert HR_POSITIVE_FIRST_LINE <= excluded_ids(result)
+
+
+def test_hr_positive_breast_cancer_without_a_her2_result_asks_for_it(recommend):
+    result = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR positive"])
+    assert not HR_POSITIVE_FIRST_LINE & set(option_ids(result))
+    assert result.provisional is True
