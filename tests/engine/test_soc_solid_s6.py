@@ -214,17 +214,27 @@ def test_hr_positive_her2_negative_breast_cancer_first_line_gets_a_cdk46_inhibit
     assert_every_component_dosed(result)
 
 
-def test_after_an_aromatase_inhibitor_only_ribociclib_fulvestrant_remains(recommend):
+def test_after_progression_on_an_aromatase_inhibitor_a_cdk46_inhibitor_comes_with_fulvestrant(recommend):
     result = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR positive", "HER2 negative"], prior_therapies=["letrozole (progression)"])
     ids = set(option_ids(result))
-    assert "ribociclib-fulvestrant-breast" in ids
+    assert {"ribociclib-fulvestrant-breast", "abemaciclib-fulvestrant-breast"} <= ids
     assert not {"ribociclib-letrozole-breast", "palbociclib-letrozole-breast"} & ids
+    abemaciclib = option(result, "abemaciclib-fulvestrant-breast")
+    assert abemaciclib.overall_survival and abemaciclib.overall_survival.comparator == "placebo + fulvestrant"
+    assert_every_component_dosed(result)
+
+
+def test_abemaciclib_fulvestrant_needs_progression_on_endocrine_therapy(recommend):
+    untreated = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR positive", "HER2 negative"])
+    assert "abemaciclib-fulvestrant-breast" not in option_ids(untreated)
+    after_chemotherapy = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR positive", "HER2 negative"], prior_therapies=["paclitaxel (progression)"])
+    assert "abemaciclib-fulvestrant-breast" not in option_ids(after_chemotherapy)
 
 
 def test_after_a_cdk46_inhibitor_ribociclib_fulvestrant_says_it_was_not_checked_for_it(recommend):
     result = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR positive", "HER2 negative"], prior_therapies=["palbociclib + letrozole (progression)"])
-    shown = option(result, "ribociclib-fulvestrant-breast")
-    assert any("CDK4/6" in c for c in shown.caveats)
+    for regimen_id in ("ribociclib-fulvestrant-breast", "abemaciclib-fulvestrant-breast"):
+        assert any("CDK4/6" in c for c in option(result, regimen_id).caveats)
 
 
 @pytest.mark.parametrize("biomarkers", [["HR negative", "HER2 negative"], ["HR positive", "HER2 positive"]])
