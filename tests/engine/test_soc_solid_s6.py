@@ -248,3 +248,22 @@ def test_hr_positive_breast_cancer_without_a_her2_result_asks_for_it(recommend):
     result = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR positive"])
     assert not HR_POSITIVE_FIRST_LINE & set(option_ids(result))
     assert result.provisional is True
+
+
+def test_triple_negative_breast_cancer_after_chemotherapy_gets_sacituzumab_govitecan(recommend):
+    result = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["ER negative", "PR negative", "HER2 0"], prior_therapies=["carboplatin + paclitaxel (progression)"])
+    shown = option(result, "sacituzumab-govitecan-tnbc")
+    assert shown.overall_survival and shown.overall_survival.result == "superior"
+    assert {c.drug: c.dose for c in shown.components}["sacituzumab govitecan"].startswith("10 mg/kg")
+    hr_positive = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["ER positive", "HER2 negative"], prior_therapies=["paclitaxel (progression)"])
+    assert "sacituzumab-govitecan-tnbc" not in option_ids(hr_positive)
+    pr_not_given = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["ER negative", "HER2 negative"], prior_therapies=["paclitaxel (progression)"])
+    assert "sacituzumab-govitecan-tnbc" not in option_ids(pr_not_given) and pr_not_given.provisional is True
+
+
+def test_keynote_355_is_withheld_for_cps_10_or_more_triple_negative_breast_cancer(recommend):
+    result = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR negative", "HER2 negative"], pd_l1={"cps": 15})
+    withheld = next(w for w in result.withheld if w.id == "pembrolizumab-chemotherapy-tnbc")
+    assert "KEYNOTE-355" in withheld.reason
+    low = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR negative", "HER2 negative"], pd_l1={"cps": 5})
+    assert not any(w.id == "pembrolizumab-chemotherapy-tnbc" for w in low.withheld)
