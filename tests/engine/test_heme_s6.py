@@ -156,3 +156,31 @@ def test_cll_progressing_while_still_on_ibrutinib_is_not_offered_to_continue_it(
     assert {"pirtobrutinib-cll", "venetoclax-rituximab-cll"} <= set(offered)
     excluded = {n.id: n for n in result.not_recommended}
     assert "prior_therapy" in {r.kind for r in excluded["ibrutinib-cll"].reasons}
+
+
+def test_aml_ineligible_for_intensive_chemotherapy_offers_venetoclax_with_decitabine_too(recommend):
+    result = recommend(cancer_type="AML", stage="newly diagnosed", mutations=["FLT3 not detected", "IDH1 not detected"], prior_therapies=[], ecog=2)
+    option = _offered(result)["venetoclax-decitabine-aml"]
+    assert "20 mg/m2" in next(c.dose for c in option.components if c.drug == "decitabine")
+    assert result.citations["venetoclax-hma-phase-1b-m14-358"].nct_id == "NCT02203773"
+
+
+def test_therapy_related_aml_offers_cpx_351_above_7_3(recommend):
+    result = recommend(cancer_type="therapy-related AML", stage="newly diagnosed", mutations=["FLT3 not detected", "IDH1 not detected"], prior_therapies=[], ecog=1)
+    ids = [o.id for o in result.options]
+    assert result.profile.cancer_type.code == "TAML"
+    assert ids.index("cpx-351-aml") < ids.index("daunorubicin-cytarabine-aml")
+    dose = _offered(result)["cpx-351-aml"].components[0].dose
+    assert "44 mg/m2" in dose and "100 mg/m2" in dose
+
+
+def test_cpx_351_in_aml_without_a_subtype_carries_the_subtype_caveat(recommend):
+    result = recommend(cancer_type="AML", stage="newly diagnosed", mutations=["FLT3 not detected", "IDH1 not detected"], prior_therapies=[], ecog=0)
+    option = _offered(result)["cpx-351-aml"]
+    assert any("less specific" in c and "TAML" in c for c in option.caveats)
+
+
+def test_ecog_3_cautions_cpx_351_as_intensive_induction(recommend):
+    result = recommend(cancer_type="AML with myelodysplasia-related changes", stage="newly diagnosed", mutations=["FLT3 not detected", "IDH1 not detected"], prior_therapies=[], ecog=3)
+    option = _offered(result)["cpx-351-aml"]
+    assert any("Confirm fitness for intensive chemotherapy" in c for c in option.caveats)
