@@ -93,7 +93,7 @@ def test_kmt2a_partial_tandem_duplication_is_not_read_as_a_translocation(recomme
 
 
 def test_aml_with_mutated_npm1_typed_as_aml_is_not_offered_a_menin_inhibitor_for_kmt2a_or_idh2(recommend):
-    # a WHO entity indication would match plain AML with a "less specific" caveat: none exists, the result decides
+    # an indication for a WHO entity would match plain AML with a "less specific" caveat: the entity states the lesion instead
     result = recommend(cancer_type="AML", stage="relapsed", mutations=_with("IDH2 R140Q"), prior_therapies=AFTER_7_3)
     assert not {"revumenib-acute-leukaemia", "ziftomenib-aml"} & set(_offered(result))
 
@@ -184,3 +184,15 @@ def test_ecog_3_cautions_cpx_351_as_intensive_induction(recommend):
     result = recommend(cancer_type="AML with myelodysplasia-related changes", stage="newly diagnosed", mutations=["FLT3 not detected", "IDH1 not detected"], prior_therapies=[], ecog=3)
     option = _offered(result)["cpx-351-aml"]
     assert any("Confirm fitness for intensive chemotherapy" in c for c in option.caveats)
+
+
+def test_who_entities_that_name_their_lesion_meet_the_menin_inhibitor_criterion(recommend):
+    relapse = [{"drugs": ["daunorubicin", "cytarabine"], "outcome": "relapse"}]
+    npm1 = recommend(cancer_type="AML with mutated NPM1", stage="relapsed", mutations=["FLT3 not detected", "IDH1 not detected", "IDH2 not detected", "KMT2A rearrangement not detected"], prior_therapies=relapse)
+    assert {"revumenib-acute-leukaemia", "ziftomenib-aml"} <= set(_offered(npm1))
+    assert "No NPM1 result was given" not in _missing(npm1)
+    for code in ("AMLMLLT3KMT2A", "BLLKMT2A", "MPALKMT2A"):
+        kmt2a = recommend(cancer_type=code, stage="relapsed", prior_therapies=relapse)
+        offered = _offered(kmt2a)
+        assert offered["revumenib-acute-leukaemia"].indication_id == "revumenib-kmt2a-acute-leukaemia-relapsed-refractory", code
+        assert "ziftomenib-aml" not in offered, code
