@@ -196,3 +196,9 @@ def test_who_entities_that_name_their_lesion_meet_the_menin_inhibitor_criterion(
         offered = _offered(kmt2a)
         assert offered["revumenib-acute-leukaemia"].indication_id == "revumenib-kmt2a-acute-leukaemia-relapsed-refractory", code
         assert "ziftomenib-aml" not in offered, code
+
+
+def test_qtc_prolongation_cautions_revumenib(recommend):
+    result = recommend(cancer_type="AML", stage="relapsed", mutations=_with("KMT2A rearrangement"), prior_therapies=AFTER_7_3, conditions=["QTc prolongation"])
+    option = _offered(result)["revumenib-acute-leukaemia"]
+    assert any("QTc interval prolongation and torsades de pointes" in c for c in option.caveats)
