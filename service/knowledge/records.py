@@ -747,6 +747,7 @@ class Indication(Record):
     # US regulatory history, oldest first; the last event decides whether the approval stands
     regulatory_history: list[RegulatoryEvent] = []
     notes: str = ""
+    curator_notes: str = ""  # how the record was curated (what was read or not): for curators only, never in a response
 
     def dose_for(self, component: Component) -> tuple[str | None, DoseSource | None]:
         """The dose of `component` for this indication: the indication's own, else the component's default."""
