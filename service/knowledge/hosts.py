@@ -48,6 +48,7 @@ PROVENANCE_HOSTS = frozenset(
         "www.springermedizin.de",
         "oncologypro.esmo.org",
         "www.drugs.com",
+        "www.drugeruptiondata.com",  # Litt's Drug Eruption and Reaction Database: reproduces US boxed warnings
         "reference.medscape.com",
         "www.druglib.com",
         "medlibrary.org",
