@@ -6,6 +6,9 @@ knowledge: a flagged option is reviewed against its label or trial and fixed in 
 Run: PYTHONPATH=. .venv/bin/python scripts/safety_audit.py [--all]
 Session 5 added two settings (melanoma, Waldenstrom) and six findings (recent MI, surgery 2 weeks ago, active bleeding,
 a fistula, controlled hypertension, ECOG 2), and judgements for the anti-VEGF labels' warnings and pregnancy.
+Session 6 added four settings (colorectal first line, HER2-positive gastric first line, CML after imatinib, GIST third line)
+and eight findings (creatinine clearance 40 mL/min, a measured QTc of 470 ms, Child-Pugh B, DPD deficiency, partial DPD
+deficiency, hypokalaemia, a history of pneumonitis, UGT1A1 poor metaboliser), with judgements for the renal, hepatic, QT, DPD and lung rules.
 """
 
 from __future__ import annotations
@@ -60,6 +63,11 @@ BASES: dict[str, dict] = {
     # session 5: the remaining covered types
     "melanoma-braf": {"cancer_type": "MEL", "stage": "IV", "mutations": ["BRAF V600E"], "prior_therapies": []},
     "waldenstrom": {"cancer_type": "WM", "stage": "symptomatic", "prior_therapies": []},
+    # session 6: fluoropyrimidine and second-line CML/third-line GIST settings
+    "crc-1l": {"cancer_type": "COADREAD", "stage": "IV", "prior_therapies": []},
+    "gastric-her2-1l": {"cancer_type": "STAD", "stage": "IV", "biomarkers": ["HER2-positive"], "prior_therapies": []},
+    "cml-2l": {"cancer_type": "CML", "stage": "chronic phase", "prior_therapies": [{"drugs": ["imatinib"], "outcome": "resistance"}]},
+    "gist-3l": {"cancer_type": "GIST", "stage": "metastatic", "mutations": ["KIT exon 11 deletion"], "prior_therapies": [{"drugs": ["imatinib"], "outcome": "progression"}, {"drugs": ["sunitinib"], "outcome": "progression"}]},
 }
 
 # contraindications: (name, profile additions)
@@ -88,6 +96,15 @@ VARIANTS: dict[str, dict] = {
     "fistula": {"conditions": ["enterocutaneous fistula"]},
     "controlled-hypertension": {"conditions": ["controlled hypertension"]},
     "ecog-2": {"ecog": 2},
+    # session 6: organ function bands, a QTc above the labels' 450 ms start bound, DPD deficiency, electrolytes, lung history
+    "crcl-40": {"organ_function": {"creatinine_clearance_ml_min": 40}},
+    "qtc-470-measured": {"organ_function": {"qtc_ms": 470}},
+    "child-pugh-b": {"biomarkers": ["Child-Pugh B"]},
+    "dpd-deficiency": {"conditions": ["DPD deficiency"]},
+    "partial-dpd-deficiency": {"conditions": ["DPYD heterozygous"]},
+    "hypokalaemia": {"conditions": ["hypokalaemia"]},
+    "history-of-pneumonitis": {"conditions": ["history of pneumonitis"]},
+    "ugt1a1-poor-metaboliser": {"conditions": ["UGT1A1*28 homozygous"]},
 }
 
 ICI = {"immune_checkpoint_inhibitor", "pd1_pdl1_inhibitor"}
@@ -113,7 +130,13 @@ CHECKS = {
 }
 
 
-QT_RULE_DRUGS={"nilotinib","vandetanib","osimertinib","crizotinib","sunitinib","ceritinib","dasatinib","entrectinib","lapatinib","lenvatinib","sorafenib","pazopanib","taletrectinib"}
+QT_RULE_DRUGS={"nilotinib","vandetanib","osimertinib","crizotinib","sunitinib","ceritinib","dasatinib","entrectinib","lapatinib","lenvatinib","sorafenib","pazopanib","taletrectinib","gilteritinib","ivosidenib","midostaurin","encorafenib"}
+# session 6: the drugs whose labels (or trials) read say not to start them in the finding
+QTC_ABOVE_450_EXCLUDED={"vandetanib","quizartinib","adagrasib"}
+LONG_QT_EXCLUDED={"nilotinib","vandetanib","crizotinib","sorafenib","quizartinib","adagrasib"}
+ELECTROLYTE_EXCLUDED={"nilotinib","vandetanib","quizartinib"}
+ILD_RULE_DRUGS={"fam-trastuzumab deruxtecan","everolimus","osimertinib","crizotinib","capmatinib","tepotinib","brigatinib","erlotinib","gefitinib","afatinib","dacomitinib","alectinib","lorlatinib","sunvozertinib","taletrectinib","pralsetinib","selpercatinib","repotrectinib","zongertinib"}
+FLUOROPYRIMIDINES={"capecitabine","fluorouracil"}
 def judged(v: str, o, bname: str) -> str | None:  # type: ignore[no-untyped-def]
     """The auditor's judgement: an option the case rules out (see the report for the sources behind each)."""
     d=set(o.drugs)
@@ -135,6 +158,28 @@ def judged(v: str, o, bname: str) -> str | None:  # type: ignore[no-untyped-def]
     if v=="recent-surgery" and "bevacizumab" in d: return "bevacizumab within 28 days of major surgery"
     if v=="active-bleeding" and d & {"cabozantinib","pazopanib"}: return "cabozantinib/pazopanib with active bleeding"
     if v in ("recent-stroke","recent-mi") and d & {"lenvatinib","axitinib","cabozantinib","bevacizumab","ramucirumab"} and not o.cautions: return "anti-VEGF agent after a recent arterial event with no caution"
+    # session 6: organ function, QT, DPD and lung
+    text = " ".join(c.detail for c in o.cautions)
+    if v=="crcl-20" and "vandetanib" in d: return "vandetanib with CrCl 20 (not recommended below 30)"
+    if v=="crcl-40" and "capecitabine" in d and "75%" not in text: return "capecitabine at CrCl 40 without the 75% starting dose"
+    if v=="crcl-40" and "vandetanib" in d and "200 mg" not in text: return "vandetanib at CrCl 40 without the 200 mg starting dose"
+    if v=="crcl-40" and "bosutinib" in d and "bosutinib" not in text.lower() and "BOSULIF" not in text: return "bosutinib at CrCl 40 without the renal caution"
+    if v in ("qtc-470-measured","qtc-520-measured") and d & QTC_ABOVE_450_EXCLUDED: return "a TKI not started above QTcF 450 ms offered"
+    if v=="qtc-470-measured" and d & QT_RULE_DRUGS and not o.cautions: return "QT-warned TKI with QTc 470 ms and no caution"
+    if v=="congenital-long-qt" and d & LONG_QT_EXCLUDED: return "a TKI whose label says avoid in long QT syndrome offered"
+    if v=="hypokalaemia" and d & ELECTROLYTE_EXCLUDED: return "a TKI not given with uncorrected hypokalaemia offered"
+    if v in ("child-pugh-b","child-pugh-c") and "vandetanib" in d: return "vandetanib in Child-Pugh B/C (not recommended)"
+    if v=="child-pugh-c" and "acalabrutinib" in d: return "acalabrutinib in Child-Pugh C"
+    if v=="child-pugh-c" and d & {"lapatinib","selpercatinib","venetoclax","zanubrutinib","lenvatinib","axitinib"} and not o.cautions: return "a drug with a reduced Child-Pugh C dose offered without it"
+    if v=="child-pugh-b" and d & {"axitinib","pazopanib","cabozantinib"} and not o.cautions: return "a drug with a lower Child-Pugh B dose offered without it"
+    if v=="child-pugh-c" and "sunitinib" in d and not o.cautions: return "sunitinib in Child-Pugh C (not studied) with no caution"
+    if v=="crcl-20" and "lenvatinib" in d and not o.cautions: return "lenvatinib at CrCl 20 without the lower dose"
+    if v=="dpd-deficiency" and d & FLUOROPYRIMIDINES: return "a fluoropyrimidine with DPD deficiency"
+    if v=="partial-dpd-deficiency" and d & FLUOROPYRIMIDINES and "DPD" not in text: return "a fluoropyrimidine with partial DPD deficiency and no caution"
+    if v in ("current-ild","history-of-pneumonitis") and d & ILD_RULE_DRUGS and not o.cautions: return "an ILD-warned drug with ILD/pneumonitis and no caution"
+    if v=="uncontrolled-hypertension" and "pralsetinib" in d: return "pralsetinib started with uncontrolled hypertension"
+    if v=="ugt1a1-poor-metaboliser" and "irinotecan" in d and "70%" not in text: return "irinotecan in a UGT1A1 poor metaboliser without the reduced start"
+    if v=="crcl-20" and "oxaliplatin" in d and not o.cautions: return "oxaliplatin at CrCl 20 with no renal caution"
     return None
 
 

@@ -976,6 +976,7 @@ _CONTEXT_FIELDS = {
     "brain metastases": "brain_metastases",
     "creatinine clearance": "organ_function",
     "Child-Pugh class": "biomarkers",
+    "QTc interval": "organ_function",
     _INTERVAL: "prior_therapies",
 }
 
@@ -1000,6 +1001,8 @@ def _context_inputs(kb: KnowledgeBase, a: IndicationAssessment, code: str) -> tu
                 inputs["creatinine clearance", ()] = None
             if when.child_pugh:
                 inputs["Child-Pugh class", ()] = None
+            if when.qtc_ms_above is not None:
+                inputs["QTc interval", ()] = None
             if when.recent_drug_classes:
                 inputs[_INTERVAL, tuple(when.recent_drug_classes.classes)] = None
         found = kb.memo[key] = tuple(inputs)
@@ -1014,6 +1017,7 @@ def unchecked_patient_context(kb: KnowledgeBase, profile: NormalisedProfile, ass
         "brain metastases": profile.brain_metastases is None,
         "creatinine clearance": profile.creatinine_clearance_ml_min is None,
         "Child-Pugh class": "Child-Pugh" not in profile.biomarkers and not profile.child_pugh_contradicted,
+        "QTc interval": profile.qtc_ms is None,
     }
     missing: dict[str, list[str]] = {}
     for a in assessments:
@@ -1095,6 +1099,10 @@ def _patient_rule_finding(kb: KnowledgeBase, profile: NormalisedProfile, rule) -
             if child_pugh not in when.child_pugh:
                 return None
             found.append(f"Child-Pugh {child_pugh}")
+    if when.qtc_ms_above is not None:
+        if profile.qtc_ms is None or profile.qtc_ms <= when.qtc_ms_above:
+            return None
+        found.append(f"QTc {profile.qtc_ms:g} ms (above {when.qtc_ms_above:g} ms)")
     return "; ".join(found)
 
 

@@ -747,6 +747,7 @@ class Indication(Record):
     # US regulatory history, oldest first; the last event decides whether the approval stands
     regulatory_history: list[RegulatoryEvent] = []
     notes: str = ""
+    curator_notes: str = ""  # how the record was curated (what was read or not): for curators only, never in a response
 
     def dose_for(self, component: Component) -> tuple[str | None, DoseSource | None]:
         """The dose of `component` for this indication: the indication's own, else the component's default."""
@@ -868,6 +869,8 @@ class PatientCriterion(Record):
     creatinine_clearance_below: float | None = Field(default=None, gt=0, le=300)
     # a Child-Pugh class among these (from a biomarker, the stage text or a condition's text)
     child_pugh: list[Literal["A", "B", "C"]] = []
+    # a measured QTc (ms) above this bound, as given in organ_function or a condition's text ("do not start if QTcF > 450 ms")
+    qtc_ms_above: float | None = Field(default=None, ge=300, le=700)
     # with condition_groups: a condition dated more than this many months ago does not count (an undated current one
     # does): the label's window, as "do not initiate for at least 28 days after major surgery"
     within_months: float | None = Field(default=None, gt=0, le=24)
@@ -884,10 +887,11 @@ class PatientCriterion(Record):
             or self.last_line_drug_classes
             or self.creatinine_clearance_below is not None
             or self.child_pugh
+            or self.qtc_ms_above is not None
         ):
             raise ValueError(
                 "a patient criterion names a condition group, ECOG, brain metastases, a prior drug class, a creatinine "
-                "clearance bound or a Child-Pugh class"
+                "clearance bound, a Child-Pugh class or a QTc bound"
             )
         if self.within_months is not None and not self.condition_groups:
             raise ValueError("within_months narrows condition_groups: name the condition groups it dates")

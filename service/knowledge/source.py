@@ -345,6 +345,7 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
     problems.extend(_check_readings(source, genes))
     problems.extend(check_structured_restrictions(source))
     problems.extend(check_patient_rules(source))
+    problems.extend(_check_clinical_wording(source))
     return problems
 
 
@@ -465,6 +466,40 @@ def _check_drug_terms(source: KnowledgeSource) -> list[str]:
 # Words that belong to curators' provenance notes, never to text a clinician reads.
 _CURATOR_WORDS = re.compile(r"UNVERIFIED|\bNOT read\b|this session|the brief|\bcurator|\bbelieved\b|see notes|\bNOT confirmed\b", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s\"')]+")
+
+
+# How a record was curated (what was read, for which record) is provenance: it goes in `curator_notes`, never in the
+# text a clinician is shown. "Not checked" wording that tells the clinician what the service did not check stays.
+_PROVENANCE_WORDS = re.compile(
+    r"UNVERIFIED|\bcurat(?:or|ed)\b|this session|the brief|see notes|\bNOT confirmed\b|\bthis record\b|\bread here\b"
+    r"|\blook-?ups?\b|\bsearches\b|\bbelieved\b",
+    re.IGNORECASE,
+)
+
+
+def _check_clinical_wording(source: KnowledgeSource) -> list[str]:
+    """Text that reaches a clinician (indications, doses, patient and resistance rules, shown evidence) says no provenance."""
+    texts: list[tuple[str, str]] = []
+    for regimen in source.regimens:
+        texts.append((f"regimen {regimen.id}: name", regimen.name))
+        texts += [(f"regimen {regimen.id}: dose of {c.key}", c.dose or "") for c in regimen.components]
+        for indication in regimen.indications:
+            at = f"regimen {regimen.id} indication {indication.id}"
+            texts += [(f"{at}: summary", indication.summary), (f"{at}: notes", indication.notes)]
+            texts += [(f"{at}: dose of {key}", dose.dose) for key, dose in indication.doses.items()]
+    texts += [(f"rules.yaml: patient {rule.id}: reason", rule.reason) for rule in source.rules.patient]
+    texts += [(f"rules.yaml: resistance {rule.id}: reason", rule.reason) for rule in source.rules.resistance]
+    for evidence in source.evidence:
+        if evidence.verified:
+            at = f"evidence {evidence.id}"
+            texts += [(f"{at}: title", evidence.title), (f"{at}: population", evidence.population)]
+            texts += [(f"{at}: key figure", figure) for figure in evidence.key_figures]
+            texts.append((f"{at}: regulatory", evidence.regulatory or ""))
+    return [
+        f"{where}: provenance wording {found.group(0)!r} in clinical text (move it to curator_notes)"
+        for where, text in texts
+        if (found := _PROVENANCE_WORDS.search(text or ""))
+    ]
 
 
 def _url_problems(where: str, urls: Iterable[str]) -> list[str]:

@@ -301,6 +301,8 @@ def _patient_fields_relevant(kb: KnowledgeBase) -> dict[str, set[str]]:
         fields |= {name for name, measured in MEASUREMENT_GROUPS.items() if measured & set(when.condition_groups)}
         if when.creatinine_clearance_below is not None:
             fields.add("creatinine_clearance_ml_min")
+        if when.qtc_ms_above is not None:
+            fields.add("qtc_ms")
         if when.ecog_min is not None:
             fields.add("ecog")
         if when.brain_metastases:

@@ -53,8 +53,10 @@ def test_measured_qtc_below_450_ms_is_not_read_as_prolongation(recommend):
 
 def test_qtc_in_a_condition_text_is_read_the_same_way(recommend):
     result = recommend(**MTC, conditions=["QTc 510 ms"])
-    vandetanib = next(o for o in result.options if o.id == "vandetanib-mtc")
-    assert vandetanib.cautions
+    # session 6: the CAPRELSA start bound (QTcF above 450 ms) now excludes vandetanib on the value read from the text
+    assert "vandetanib-mtc" not in option_ids(result)
+    reason = next(r for n in result.not_recommended if n.id == "vandetanib-mtc" for r in n.reasons)
+    assert reason.kind == "contraindication" and "QTc 510 ms" in reason.detail
 
 
 def test_nilotinib_is_excluded_in_long_qt_syndrome_by_its_boxed_warning(recommend):

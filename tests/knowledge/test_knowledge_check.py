@@ -464,3 +464,33 @@ def test_check_fails_when_the_targeted_first_rule_has_no_citable_source(knowledg
     # the first record of the file is the targeted-first review the rule cites
     _replace(knowledge_copy / "evidence" / "nsclc_s4.yaml", "  verified: true\n", "  verified: false\n")
     assert any("(defers_to_targeted): no verified evidence" in p for p in _problems(knowledge_copy))
+
+
+def _edit_regimen_notes(root: Path, regimen_id: str, edit) -> None:  # type: ignore[no-untyped-def]
+    for path in sorted((root / "regimens").glob("*.yaml")):
+        regimens = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for regimen in regimens:
+            if regimen["id"] == regimen_id:
+                edit(regimen["indications"][0])
+                path.write_text(yaml.safe_dump(regimens, sort_keys=False), encoding="utf-8")
+                return
+    raise AssertionError(f"no regimen {regimen_id}")
+
+
+def test_check_rejects_provenance_wording_in_an_indication_shown_to_clinicians(knowledge_copy):
+    _edit_regimen_notes(knowledge_copy, "docetaxel-nsclc", lambda i: i.update(notes="The US label was not read for this record."))
+    assert any("indication docetaxel-nsclc-after-platinum: notes: provenance wording" in p for p in _problems(knowledge_copy))
+
+
+def test_check_accepts_provenance_in_an_indication_curator_notes(knowledge_copy):
+    _edit_regimen_notes(knowledge_copy, "docetaxel-nsclc", lambda i: i.update(curator_notes="The US label was not read for this record."))
+    read_knowledge(knowledge_copy)
+
+
+def test_check_rejects_provenance_wording_in_a_patient_rule_reason(knowledge_copy):
+    path = knowledge_copy / "rules.yaml"
+    text = path.read_text(encoding="utf-8")
+    rules = yaml.safe_load(text)
+    rules["patient"][0]["reason"] += " Its wording was not read here."
+    path.write_text(yaml.safe_dump(rules, sort_keys=False), encoding="utf-8")
+    assert any(f"patient {rules['patient'][0]['id']}: reason: provenance wording 'read here'" in p for p in _problems(knowledge_copy))
