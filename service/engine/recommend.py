@@ -1053,7 +1053,9 @@ def _interaction_report(kb: KnowledgeBase, profile: NormalisedProfile, options: 
     medications = profile.medications
     taken = {m.name: m for m in medications}
     option_drugs = [taken.get(d, DrugRef(name=d, formulation=None, input=d)) for o in options for d in o.drugs]
-    subjects = list({d.name: d for d in interaction_subjects(kb, [*option_drugs, *medications])}.values())
+    # every option drug is checked against every medicine, one answering "not assessed" when it has no label record
+    # (a silent pair would read as safe); a medicine is a subject only when its label or class carries rules
+    subjects = list({d.name: d for d in [*option_drugs, *interaction_subjects(kb, medications)]}.values())
     unrecognised = [m.input for m in profile.understood.current_medications if m.status != "recognised"]
     report = check_interactions(kb, subjects, medications, unrecognised)
     for option in options:
@@ -1126,7 +1128,16 @@ def check_medication_list(kb: KnowledgeBase, drugs: list[str | MedicationInput])
         elif ref.name not in named:
             named.add(ref.name)
             refs.append(ref)
-    report = check_interactions(kb, interaction_subjects(kb, refs), refs, unrecognised)
+    subjects = interaction_subjects(kb, refs)
+    # a drug with no label or class rules is a subject only against the others that have none either: a pair that
+    # neither side's label covers answers "not assessed" rather than nothing (a silent pair would read as safe)
+    unchecked = [r for r in refs if r not in subjects]
+    report = check_interactions(kb, subjects, refs, unrecognised)
+    if len(unchecked) > 1:
+        among = check_interactions(kb, unchecked[:-1], unchecked[1:])
+        report = InteractionReport(
+            warnings=report.warnings, cleared=report.cleared, pairs=[*report.pairs, *among.pairs], scope=[*report.scope, *among.scope]
+        )
     # every part is a model built above or a fact validated at load: assembled without validating them again
     return assembled(
         InteractionCheckResponse,

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-ICI_FIRST_LINE = {"pembrolizumab-nsclc", "pembrolizumab-pemetrexed-platinum", "pembrolizumab-carboplatin-taxane"}
+ICI_FIRST_LINE = {
+    "pembrolizumab-nsclc",
+    "pembrolizumab-pemetrexed-platinum",
+    "pembrolizumab-carboplatin-taxane",
+    # session 6: CheckMate 227 and 9LA
+    "nivolumab-ipilimumab-nsclc",
+    "nivolumab-ipilimumab-pemetrexed-platinum-nsclc",
+    "nivolumab-ipilimumab-carboplatin-paclitaxel-nsclc",
+}
 
 
 def option_ids(result):  # type: ignore[no-untyped-def]

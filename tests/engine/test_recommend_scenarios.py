@@ -253,7 +253,8 @@ def test_untested_drivers_leave_checkpoint_options_with_a_caveat(recommend):
 
 
 def test_pd_l1_threshold_compared_only_in_its_scoring_system(recommend):
-    below = recommend(cancer_type="NSCLC", stage="IV", mutations=["EGFR not detected", "ALK negative"], pd_l1={"tps": 10}, prior_therapies=[])
+    # below 1%: neither the TPS 50% nor the TPS 1-49% pembrolizumab indication (KEYNOTE-042, session 6) applies
+    below = recommend(cancer_type="NSCLC", stage="IV", mutations=["EGFR not detected", "ALK negative"], pd_l1={"tps": 0}, prior_therapies=[])
     assert "pembrolizumab-nsclc" in excluded(below)
     other_system = recommend(cancer_type="NSCLC", stage="IV", mutations=["EGFR not detected", "ALK negative"], pd_l1={"cps": 80}, prior_therapies=[])
     # a score in another system is not the result the evidence used: not offered, named with what is missing

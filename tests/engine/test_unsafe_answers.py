@@ -400,3 +400,22 @@ def test_alternatives_to_continuing_are_listed_only_when_the_interaction_cannot_
     # a warning the current option does not refer to (another drug's) does not list the alternatives
     kept, withheld = keep_alternatives_only_if_unmanageable([current.model_copy(update={"interactions": []}), other.model_copy()], [unmanaged])
     assert [o.id for o in kept] == [current.id] and withheld[0].code == "responding_on_current_therapy"
+
+
+def test_an_option_drug_without_a_label_record_says_its_pairs_were_not_assessed(recommend):
+    # ribociclib has no label record: clarithromycin must not pass silently as if checked
+    result = recommend(cancer_type="IDC", stage="IV", biomarkers=["HER2 negative", "HR positive"], prior_therapies=[], current_medications=["clarithromycin"])
+    assert any(o.id == "ribociclib-letrozole-breast" for o in result.options)
+    pairs = {(p.drug, p.interacting_drug): p for p in result.interaction_pairs}
+    assert pairs[("ribociclib", "clarithromycin")].status == "not_assessed"
+    assert pairs[("letrozole", "clarithromycin")].status == "not_assessed"
+
+
+def test_a_medication_check_of_drugs_without_label_records_says_not_assessed(kb):
+    from service.engine.recommend import check_medication_list
+
+    result = check_medication_list(kb, ["imatinib", "clarithromycin", "letrozole"])
+    statuses = {(p.drug, p.interacting_drug): p.status for p in result.interaction_pairs}
+    assert statuses[("imatinib", "clarithromycin")] == "warning"
+    # neither letrozole nor clarithromycin has label rules: the pair is said, once, as not assessed
+    assert statuses[("clarithromycin", "letrozole")] == "not_assessed" and ("letrozole", "clarithromycin") not in statuses
