@@ -20,7 +20,7 @@ from schemas.responses import (
     StageUnderstood,
     Warning,
 )
-from service.engine.readers.biomarkers import normalise_biomarker, read_biomarker
+from service.engine.readers.biomarkers import PD_L1, normalise_biomarker, read_biomarker, read_pd_l1_text
 from service.engine.readers.cancer_type import CancerTypeReading, read_cancer_type
 from service.engine.readers.medicines import DrugRef, normalise_drug
 from service.engine.readers.patient import (
@@ -267,6 +267,12 @@ def _read_biomarkers(
     values: dict[str, str] = {}
     stated: dict[str, set[str]] = {}
     for index, item in enumerate(request.biomarkers):
+        if (pd_l1_reading := read_pd_l1_text(item)) is not None:
+            understood.append(pd_l1_reading)
+            if pd_l1_reading.status != "recognised":
+                out.warn("biomarker_not_recognised", f"A biomarker entry was not used: {pd_l1_reading.detail}.", f"biomarkers[{index}]")
+                out.provisional_because(f"biomarkers[{index}] was not recognised")
+            continue
         reading, value = read_biomarker(kb, item)
         understood.append(reading)
         if reading.status != "recognised":
@@ -308,6 +314,27 @@ def _read_biomarkers(
         if value not in stated.get(CHILD_PUGH, ()):
             _set_value(values, CHILD_PUGH, value, out, stated)
     return understood, values, stated
+
+
+def _pd_l1_scores(request: PatientProfileInput, biomarkers: list[BiomarkerUnderstood], out: _Collector) -> dict[str, float] | None:
+    """The PD-L1 scores of the `pd_l1` field and of biomarker text ("PD-L1 TPS 60%"); a system given two different
+    scores is used in neither reading."""
+    given: dict[str, set[float]] = {}
+    for system, score in (request.pd_l1.scores() if request.pd_l1 is not None else {}).items():
+        given.setdefault(system, set()).add(score)
+    for reading in biomarkers:
+        if reading.name == PD_L1 and reading.status == "recognised" and reading.value is not None:
+            system, score = reading.value.split(" ", 1)
+            given.setdefault(system.lower(), set()).add(float(score))
+    scores: dict[str, float] = {}
+    for system, values in given.items():
+        if len(values) > 1:
+            shown = " and ".join(f"{v:g}" for v in sorted(values))
+            out.warn("contradictory_results", f"PD-L1 {system.upper()} is given as {shown}: neither is used.", "pd_l1")
+            out.provisional_because(f"PD-L1 {system.upper()} is given twice with different values")
+        else:
+            scores[system] = next(iter(values))
+    return scores or None
 
 
 def _set_value(values: dict[str, str], name: str, value: str, out: _Collector, stated: dict[str, set[str]]) -> None:
@@ -503,7 +530,7 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
     medications_understood, medications = _read_medications(kb, request, out)
     _flag_contradictions(kb, request, medications, out)
 
-    pd_l1 = request.pd_l1.scores() if request.pd_l1 is not None else None
+    pd_l1 = _pd_l1_scores(request, biomarkers_understood, out)
     understood = ProfileUnderstood(
         cancer_type=cancer.understood,
         stage=stage_understood,

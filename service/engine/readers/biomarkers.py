@@ -113,3 +113,49 @@ def normalise_biomarker(
         ),
         None,
     )
+
+
+PD_L1 = "PD-L1"
+_PD_L1_NAME = re.compile(r"^\s*PD-?L1\b", re.IGNORECASE)
+_PD_L1_SYSTEMS = {"tps": "tps", "tumour proportion score": "tps", "tumor proportion score": "tps", "cps": "cps",
+                  "combined positive score": "cps", "ic": "ic", "immune cell score": "ic", "immune-cell score": "ic"}
+_ASSAY = r"(?:\(?\s*(?:22C3|SP263|SP142|28-8)\s*\)?\s*)?"
+_SYSTEM = "|".join(sorted((re.escape(k) for k in _PD_L1_SYSTEMS), key=len, reverse=True))
+_SCORE = r"(\d{1,3}(?:\.\d+)?)\s*%?"
+# "PD-L1 TPS 60%", "PD-L1 (22C3) TPS: 60 %", "PD-L1 CPS 10", "PD-L1 60% TPS"
+_PD_L1_SCORE = re.compile(
+    rf"^\s*PD-?L1\s*{_ASSAY}(?:(?P<system>{_SYSTEM})\s*[:=]?\s*{_SCORE}|(?P<score2>\d{{1,3}}(?:\.\d+)?)\s*%?\s*(?P<system2>{_SYSTEM}))\s*$",
+    re.IGNORECASE,
+)
+
+
+def read_pd_l1_text(item: str | BiomarkerInput) -> BiomarkerUnderstood | None:
+    """A PD-L1 score written as a biomarker: read only as a number with its scoring system; None if not PD-L1.
+    Words without a score ("PD-L1 high", "TPS <1%") are not recognised, with how to send it, never guessed."""
+    text = item if isinstance(item, str) else f"{item.name} {item.status}"
+    if not _PD_L1_NAME.match(text):
+        return None
+    found = _PD_L1_SCORE.match(text)
+    if found is None:
+        return BiomarkerUnderstood(
+            input=text,
+            status="not_recognised",
+            name=PD_L1,
+            detail=(
+                "PD-L1 is read only as a score with its scoring system (e.g. 'PD-L1 TPS 60%'); a bound, a band or words "
+                "such as high or negative are not a score: send the measured score in pd_l1"
+            ),
+        )
+    system = _PD_L1_SYSTEMS[(found.group("system") or found.group("system2")).lower()]
+    score = float(found.group(2) if found.group("system") else found.group("score2"))
+    if score > 100:
+        return BiomarkerUnderstood(input=text, status="not_recognised", name=PD_L1, detail="a PD-L1 score is at most 100")
+    return BiomarkerUnderstood(
+        input=text,
+        status="recognised",
+        normalised=f"PD-L1 {system.upper()} {score:g}",
+        name=PD_L1,
+        value=f"{system} {score:g}",
+        result="detected",
+        read_as=f"PD-L1 {system.upper()} {score:g} (used as the PD-L1 score, as the pd_l1 field)",
+    )
