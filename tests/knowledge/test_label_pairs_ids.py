@@ -14,9 +14,9 @@ import pytest
 
 from service.config import get_settings
 from service.engine.interactions import SEVERITY_ORDER
-from service.engine.recommend import check_medication_list
 from service.knowledge.records import WARNING_SEVERITIES, Severity
 from service.knowledge.source import read_knowledge
+from tests.knowledge.label_pairs import label_pair, pair_ids
 
 
 VITRAKVI_HCP = "hcp.vitrakvi-us.com/dosing"
@@ -115,20 +115,9 @@ LABEL_STATEMENTS = [
     ("venetoclax", "modafinil", "avoid", "7", VENCLYXTO_EU),
 ]
 
-def _rows(table: list[tuple[str, ...]]) -> list[str]:
-    return [f"{row[0]}-{row[1]}" for row in table]
-
-
-def _answer(kb, tki: str, medicine: str):  # type: ignore[no-untyped-def]
-    result = check_medication_list(kb, [tki, medicine])
-    [pair] = [p for p in result.interaction_pairs if p.drug == tki]
-    warnings = [w for w in result.interaction_warnings if w.drug == tki and w.mechanism != "duplicate_tki"]
-    return pair, warnings
-
-
-@pytest.mark.parametrize(("tki", "medicine", "severity", "section", "read_on"), LABEL_STATEMENTS, ids=_rows(LABEL_STATEMENTS))
+@pytest.mark.parametrize(("tki", "medicine", "severity", "section", "read_on"), LABEL_STATEMENTS, ids=pair_ids(LABEL_STATEMENTS))
 def test_a_label_statement_gives_its_finding(kb, tki, medicine, severity, section, read_on):
-    pair, warnings = _answer(kb, tki, medicine)
+    pair, warnings = label_pair(kb, tki, medicine)
     assert pair.status == "warning", (read_on, pair.detail)
     assert warnings[0].severity == severity, (read_on, [w.severity for w in warnings])
     # a statement read only in the EU text is never shown as the US label's wording
@@ -170,7 +159,7 @@ def test_every_member_of_a_warned_class_gets_at_least_the_rules_grade(kb, tki, c
     for member in _MEMBERS[cls]:
         if member in own or member == tki:
             continue
-        pair, warnings = _answer(kb, tki, member)
+        pair, warnings = label_pair(kb, tki, member)
         if not warnings or SEVERITY_ORDER[Severity(warnings[0].severity)] > SEVERITY_ORDER[Severity(severity)]:
             missed.append((member, pair.status, [w.severity for w in warnings]))
     assert missed == []
@@ -195,27 +184,27 @@ STRONG_CYP3A_INDUCERS = ["rifampin", "rifapentine", "carbamazepine", "phenytoin"
 @pytest.mark.parametrize("medicine", STRONG_CYP3A_INHIBITORS)
 def test_a_strong_cyp3a_inhibitor_is_read_into_its_class(kb, medicine):
     # lorlatinib's label avoids strong CYP3A inhibitors: a member missing from the class would be a missed pair
-    pair, warnings = _answer(kb, "lorlatinib", medicine)
+    pair, warnings = label_pair(kb, "lorlatinib", medicine)
     assert warnings and warnings[0].interacting_class == "strong CYP3A4 inhibitor", pair.detail
 
 
 @pytest.mark.parametrize("medicine", STRONG_CYP3A_INDUCERS)
 def test_a_strong_cyp3a_inducer_is_read_into_its_class(kb, medicine):
-    pair, warnings = _answer(kb, "lorlatinib", medicine)
+    pair, warnings = label_pair(kb, "lorlatinib", medicine)
     assert warnings and warnings[0].severity == "contraindicated", pair.detail
 
 
 @pytest.mark.parametrize(("medicine", "cls"), [("methotrexate", "bcrp_substrate"), ("Trexall", "bcrp_substrate")])
 def test_a_label_named_transporter_substrate_is_in_the_catalogue(kb, medicine, cls):
     # capmatinib's label raises BCRP substrates: methotrexate is one the product information names
-    pair, warnings = _answer(kb, "capmatinib", medicine)
+    pair, warnings = label_pair(kb, "capmatinib", medicine)
     assert warnings and warnings[0].mechanism == "tki_inhibits_bcrp_substrate", pair.detail
 
 
 @pytest.mark.parametrize("fruit", ["Seville orange", "starfruit"])
 def test_a_fruit_no_catalogue_class_grades_is_not_assessed_for_a_label_silent_on_it(kb, fruit):
     # no CYP3A class for these: a TKI whose label does not name them cannot borrow a grade
-    pair, warnings = _answer(kb, "lorlatinib", fruit)
+    pair, warnings = label_pair(kb, "lorlatinib", fruit)
     assert pair.status == "not_assessed" and not warnings
 
 
@@ -233,8 +222,8 @@ LABEL_NUMBERS = [
 ]
 
 
-@pytest.mark.parametrize(("tki", "medicine", "words", "read_on"), LABEL_NUMBERS, ids=_rows(LABEL_NUMBERS))
+@pytest.mark.parametrize(("tki", "medicine", "words", "read_on"), LABEL_NUMBERS, ids=pair_ids(LABEL_NUMBERS))
 def test_the_labels_dose_change_and_washout_are_in_the_management(kb, tki, medicine, words, read_on):
-    _, warnings = _answer(kb, tki, medicine)
+    _, warnings = label_pair(kb, tki, medicine)
     text = " ".join(filter(None, [warnings[0].management, warnings[0].dose_change]))
     assert all(word in text for word in words), (read_on, text)

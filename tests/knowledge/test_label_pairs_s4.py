@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from service.engine.interactions import SEVERITY_ORDER
-from service.engine.recommend import check_medication_list
 from service.knowledge.records import Severity
+from tests.knowledge.label_pairs import label_pair, pair_ids
 
 FDA_TABLE = "FDA-guidance-based table of CYP3A inhibitors and inducers (read on a copy, named in drugs.yaml)"
 VENCLEXTA_HCP = "www.venclextahcp.com/cll/dosing/drug-interactions.html (examples of strong and moderate CYP3A inhibitors)"
@@ -56,43 +56,30 @@ CLEARED_PAIRS = [
 ]
 
 
-def _rows(table: list[tuple[str, ...]]) -> list[str]:
-    return [f"{row[0]}-{row[1]}" for row in table]
-
-
-def _answer(kb, tki: str, medicine: str):  # type: ignore[no-untyped-def]
-    result = check_medication_list(kb, [tki, medicine])
-    assert not [w for w in result.warnings if w.code == "medication_not_recognised"], medicine
-    name = tki.split()[0]
-    [pair] = [p for p in result.interaction_pairs if p.drug == name]
-    warnings = [w for w in result.interaction_warnings if w.drug == name and w.mechanism != "duplicate_tki"]
-    return pair, warnings
-
-
-@pytest.mark.parametrize(("tki", "medicine", "severity", "read_on"), MISSED_PAIRS, ids=_rows(MISSED_PAIRS))
+@pytest.mark.parametrize(("tki", "medicine", "severity", "read_on"), MISSED_PAIRS, ids=pair_ids(MISSED_PAIRS))
 def test_a_label_class_statement_reaches_every_member_the_table_grades(kb, tki, medicine, severity, read_on):
-    pair, warnings = _answer(kb, tki, medicine)
+    pair, warnings = label_pair(kb, tki, medicine)
     assert pair.status == "warning", (read_on, pair.detail)
     assert SEVERITY_ORDER[Severity(warnings[0].severity)] <= SEVERITY_ORDER[Severity(severity)], (read_on, warnings[0].severity)
 
 
-@pytest.mark.parametrize(("tki", "medicine", "why"), CLEARED_PAIRS, ids=_rows(CLEARED_PAIRS))
+@pytest.mark.parametrize(("tki", "medicine", "why"), CLEARED_PAIRS, ids=pair_ids(CLEARED_PAIRS))
 def test_a_pair_the_label_clears_gives_no_warning(kb, tki, medicine, why):
-    pair, warnings = _answer(kb, tki, medicine)
+    pair, warnings = label_pair(kb, tki, medicine)
     assert pair.status == "not_meaningful" and not warnings, (why, pair.status, [w.severity for w in warnings])
 
 
 @pytest.mark.parametrize("medicine", ["omeprazole", "famotidine", "calcium carbonate"])
 def test_acalabrutinib_without_a_formulation_warns_and_says_the_tablets_are_not_affected(kb, medicine):
     # both CALQUENCE labels are current (capsules and tablets): the stricter capsule answer stays the default
-    pair, warnings = _answer(kb, "acalabrutinib", medicine)
+    pair, warnings = label_pair(kb, "acalabrutinib", medicine)
     assert pair.status == "warning" and warnings[0].formulation == "capsules"
     tablets = [n for n in warnings[0].notes if n.startswith("CALQUENCE (acalabrutinib maleate) tablets")]
     assert tablets and "not affected" in tablets[0], warnings[0].notes
 
 
 def test_a_named_formulation_gets_no_other_formulation_note(kb):
-    _, warnings = _answer(kb, "acalabrutinib capsules", "famotidine")
+    _, warnings = label_pair(kb, "acalabrutinib capsules", "famotidine")
     assert warnings and not [n for n in warnings[0].notes if "tablets" in n], warnings[0].notes
 
 
@@ -107,12 +94,12 @@ MODERATE_CYP3A_INDUCERS = ["efavirenz", "bosentan", "etravirine", "modafinil", "
 @pytest.mark.parametrize("medicine", STRONG_CYP3A_INHIBITORS)
 def test_every_strong_cyp3a_inhibitor_the_brief_names_gets_a_strong_inhibitor_rule(kb, medicine):
     # ICLUSIG avoids strong CYP3A inhibitors: a member missing from the class would be a missed pair
-    _, warnings = _answer(kb, "ponatinib", medicine)
+    _, warnings = label_pair(kb, "ponatinib", medicine)
     assert warnings and warnings[0].interacting_class == "strong CYP3A4 inhibitor", medicine
 
 
 @pytest.mark.parametrize("medicine", MODERATE_CYP3A_INDUCERS)
 def test_every_moderate_cyp3a_inducer_gets_the_moderate_inducer_rule(kb, medicine):
     # LORBRENA: avoid moderate CYP3A inducers (a strong one is contraindicated)
-    _, warnings = _answer(kb, "lorlatinib", medicine)
+    _, warnings = label_pair(kb, "lorlatinib", medicine)
     assert warnings and warnings[0].severity == "avoid" and warnings[0].interacting_class == "moderate CYP3A4 inducer", medicine

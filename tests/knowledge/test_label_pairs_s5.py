@@ -12,6 +12,7 @@ import pytest
 from service.engine.interactions import SEVERITY_ORDER
 from service.engine.recommend import check_medication_list
 from service.knowledge.records import Severity
+from tests.knowledge.label_pairs import label_pair, pair_ids
 
 AYVAKIT_7 = "m.laoslucius.com/avapritinib/interactions (US section 7, marked FDA 2024.11); ayvakithcp.com dosing"
 AUGTYRO_7 = "m.laoslucius.com/repotrectinib/interactions (US section 7, marked FDA 2023.11)"
@@ -70,41 +71,29 @@ SET_IDS = [
 ]
 
 
-def _rows(table: list[tuple[str, ...]]) -> list[str]:
-    return [f"{row[0]}-{row[1]}" for row in table]
-
-
-def _answer(kb, tki: str, medicine: str):  # type: ignore[no-untyped-def]
-    result = check_medication_list(kb, [tki, medicine])
-    assert not [w for w in result.warnings if w.code == "medication_not_recognised"], medicine
-    [pair] = [p for p in result.interaction_pairs if p.drug == tki]
-    warnings = [w for w in result.interaction_warnings if w.drug == tki and w.mechanism != "duplicate_tki"]
-    return result, pair, warnings
-
-
-@pytest.mark.parametrize(("tki", "medicine", "severity", "read_on"), WARNED_PAIRS, ids=_rows(WARNED_PAIRS))
+@pytest.mark.parametrize(("tki", "medicine", "severity", "read_on"), WARNED_PAIRS, ids=pair_ids(WARNED_PAIRS))
 def test_a_label_statement_read_warns_with_its_grade(kb, tki, medicine, severity, read_on):
-    _, pair, warnings = _answer(kb, tki, medicine)
+    pair, warnings = label_pair(kb, tki, medicine)
     assert pair.status == "warning", (read_on, pair.status, pair.detail)
     worst = min(SEVERITY_ORDER[Severity(w.severity)] for w in warnings)
     assert worst <= SEVERITY_ORDER[Severity(severity)], (read_on, [w.severity for w in warnings])
 
 
-@pytest.mark.parametrize(("tki", "medicine", "why", "read_on"), CLEARED_PAIRS, ids=_rows(CLEARED_PAIRS))
+@pytest.mark.parametrize(("tki", "medicine", "why", "read_on"), CLEARED_PAIRS, ids=pair_ids(CLEARED_PAIRS))
 def test_a_pair_the_label_clears_gives_no_warning(kb, tki, medicine, why, read_on):
-    _, pair, warnings = _answer(kb, tki, medicine)
+    pair, warnings = label_pair(kb, tki, medicine)
     assert pair.status == "not_meaningful" and not warnings, (why, read_on, pair.status)
 
 
-@pytest.mark.parametrize(("tki", "medicine"), NOT_READ_PAIRS, ids=_rows(NOT_READ_PAIRS))
+@pytest.mark.parametrize(("tki", "medicine"), NOT_READ_PAIRS, ids=pair_ids(NOT_READ_PAIRS))
 def test_a_label_whose_section_7_was_not_read_says_not_assessed(kb, tki, medicine):
-    _, pair, warnings = _answer(kb, tki, medicine)
+    pair, warnings = label_pair(kb, tki, medicine)
     assert pair.status == "not_assessed" and not warnings, (pair.status, pair.detail)
     assert "not read" in pair.detail, pair.detail
 
 
 @pytest.mark.parametrize(("tki", "set_id"), SET_IDS, ids=[row[0] for row in SET_IDS])
 def test_the_answer_links_the_dailymed_label_by_its_set_id(kb, tki, set_id):
-    result, _, _ = _answer(kb, tki, "rifampin")
+    result = check_medication_list(kb, [tki, "rifampin"])
     link = f"https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid={set_id}"
     assert link in result.model_dump_json(), tki

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 
 from service.engine.interactions import SEVERITY_ORDER
-from service.engine.recommend import check_medication_list
 from service.knowledge.records import Severity
+from tests.knowledge.label_pairs import label_pair, pair_ids
 
 VENCLEXTA_HCP = "www.venclextahcp.com/cll/dosing/drug-interactions.html (label holder's US page, CYP3A and P-gp table)"
 BOSULIF_US_COPY = "120ty.net aid=1547 page 2 (copy of the US BOSULIF label, section 2)"
@@ -99,40 +99,27 @@ CLEARED_STATEMENTS = [
 ]
 
 
-def _rows(table: list[tuple[str, ...]]) -> list[str]:
-    return [f"{row[0]}-{row[1]}" for row in table]
-
-
-def _answer(kb, tki: str, medicine: str):  # type: ignore[no-untyped-def]
-    result = check_medication_list(kb, [tki, medicine])
-    assert not [w for w in result.warnings if w.code == "medication_not_recognised"], medicine
-    name = tki.split()[0]
-    [pair] = [p for p in result.interaction_pairs if p.drug == name]
-    warnings = [w for w in result.interaction_warnings if w.drug == name and w.mechanism != "duplicate_tki"]
-    return pair, warnings
-
-
-@pytest.mark.parametrize(("tki", "medicine", "severity", "section", "read_on"), LABEL_STATEMENTS, ids=_rows(LABEL_STATEMENTS))
+@pytest.mark.parametrize(("tki", "medicine", "severity", "section", "read_on"), LABEL_STATEMENTS, ids=pair_ids(LABEL_STATEMENTS))
 def test_a_label_statement_read_gives_its_grade(kb, tki, medicine, severity, section, read_on):
-    pair, warnings = _answer(kb, tki, medicine)
+    pair, warnings = label_pair(kb, tki, medicine)
     assert pair.status == "warning", (read_on, section, pair.status, pair.detail)
     assert warnings[0].severity == severity, (read_on, section, [w.severity for w in warnings])
 
 
-@pytest.mark.parametrize(("tki", "medicine", "section", "read_on"), CLEARED_STATEMENTS, ids=_rows(CLEARED_STATEMENTS))
+@pytest.mark.parametrize(("tki", "medicine", "section", "read_on"), CLEARED_STATEMENTS, ids=pair_ids(CLEARED_STATEMENTS))
 def test_a_pair_the_label_calls_not_meaningful_shows_no_warning(kb, tki, medicine, section, read_on):
-    pair, warnings = _answer(kb, tki, medicine)
+    pair, warnings = label_pair(kb, tki, medicine)
     assert pair.status == "not_meaningful" and not warnings, (read_on, pair.status, [w.severity for w in warnings])
 
 
 def test_the_venclexta_rows_rest_on_the_label_holders_wording(kb):
     # the label holder's US page is the label's own wording: those answers must not say "wording not read"
-    _, warnings = _answer(kb, "venetoclax", "clarithromycin")
+    _, warnings = label_pair(kb, "venetoclax", "clarithromycin")
     assert warnings[0].label_wording_read is True
 
 
 def test_a_qt_warning_beside_a_cleared_cyp3a_class_is_kept_and_names_its_mechanism(kb):
     # osimertinib + clarithromycin: the strong-CYP3A clearance does not silence the label's separate QT instruction
-    _, warnings = _answer(kb, "osimertinib", "clarithromycin")
+    _, warnings = label_pair(kb, "osimertinib", "clarithromycin")
     assert [w.mechanism for w in warnings] == ["qt_prolongation"]
     assert SEVERITY_ORDER[Severity(warnings[0].severity)] == SEVERITY_ORDER[Severity.MONITOR]

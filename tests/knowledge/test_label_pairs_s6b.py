@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.engine.recommend import check_medication_list
+from tests.knowledge.label_pairs import label_pair, pair_ids
 
 CALQUENCE_OPENFDA = "api.fda.gov label records: capsules (set ID dd4835ef-...) and tablets, both revised 2/2026"
 CALQUENCE_CAPSULE_COPY = "drugs.com monograph citing the product information; a transcription of the capsule label section 7"
@@ -55,36 +55,23 @@ CLEARED_STATEMENTS = [
 ]
 
 
-def _rows(table: list[tuple[str, ...]]) -> list[str]:
-    return [f"{row[0]}-{row[1]}" for row in table]
-
-
-def _answer(kb, tki: str, medicine: str):  # type: ignore[no-untyped-def]
-    result = check_medication_list(kb, [tki, medicine])
-    assert not [w for w in result.warnings if w.code == "medication_not_recognised"], medicine
-    name = tki.split()[0]
-    [pair] = [p for p in result.interaction_pairs if p.drug == name]
-    warnings = [w for w in result.interaction_warnings if w.drug == name and w.mechanism != "duplicate_tki"]
-    return pair, warnings
-
-
 @pytest.mark.parametrize(
-    ("tki", "medicine", "severity", "mechanism", "section", "read_on"), LABEL_STATEMENTS, ids=_rows(LABEL_STATEMENTS)
+    ("tki", "medicine", "severity", "mechanism", "section", "read_on"), LABEL_STATEMENTS, ids=pair_ids(LABEL_STATEMENTS)
 )
 def test_a_label_statement_read_gives_its_grade(kb, tki, medicine, severity, mechanism, section, read_on):
-    pair, warnings = _answer(kb, tki, medicine)
+    pair, warnings = label_pair(kb, tki, medicine)
     assert pair.status == "warning", (read_on, section, pair.status, pair.detail)
     assert [(w.severity, w.mechanism) for w in warnings] == [(severity, mechanism)], (read_on, section)
 
 
-@pytest.mark.parametrize(("tki", "medicine", "section", "read_on"), CLEARED_STATEMENTS, ids=_rows(CLEARED_STATEMENTS))
+@pytest.mark.parametrize(("tki", "medicine", "section", "read_on"), CLEARED_STATEMENTS, ids=pair_ids(CLEARED_STATEMENTS))
 def test_a_pair_the_label_calls_not_meaningful_shows_no_warning(kb, tki, medicine, section, read_on):
-    pair, warnings = _answer(kb, tki, medicine)
+    pair, warnings = label_pair(kb, tki, medicine)
     assert pair.status == "not_meaningful" and not warnings, (read_on, pair.status, [w.severity for w in warnings])
 
 
 def test_acalabrutinib_without_a_formulation_says_its_answer_is_the_capsules_and_names_the_tablets_clearance(kb):
-    _, [warning] = _answer(kb, "acalabrutinib", "omeprazole")
+    _, [warning] = label_pair(kb, "acalabrutinib", "omeprazole")
     assert warning.formulation == "capsules"
     first = warning.notes[0]
     assert first.startswith("Formulation not specified") and "CALQUENCE (acalabrutinib) capsules, the most restrictive" in first
@@ -93,5 +80,5 @@ def test_acalabrutinib_without_a_formulation_says_its_answer_is_the_capsules_and
 
 
 def test_a_named_formulation_gets_no_formulation_note(kb):
-    _, [warning] = _answer(kb, "acalabrutinib capsules", "omeprazole")
+    _, [warning] = label_pair(kb, "acalabrutinib capsules", "omeprazole")
     assert not any(n.startswith("Formulation not specified") for n in warning.notes)
