@@ -20,7 +20,7 @@ from schemas.responses import (
     StageUnderstood,
     Warning,
 )
-from service.engine.readers.biomarkers import PD_L1, normalise_biomarker, read_biomarker, read_pd_l1_text
+from service.engine.readers.biomarkers import normalise_biomarker, read_biomarker, read_pd_l1_text
 from service.engine.readers.cancer_type import CancerTypeReading, read_cancer_type
 from service.engine.readers.medicines import DrugRef, normalise_drug
 from service.engine.readers.patient import (
@@ -262,18 +262,22 @@ def _sort_results(
 
 def _read_biomarkers(
     kb: KnowledgeBase, request: PatientProfileInput, details: PatientDetails, out: _Collector, cancer: CancerTypeReading
-) -> tuple[list[BiomarkerUnderstood], dict[str, str], dict[str, set[str]]]:
+) -> tuple[list[BiomarkerUnderstood], dict[str, str], dict[str, set[str]], list[tuple[str, float]]]:
+    """The biomarker entries as read, their values by name, every value stated per name, and the PD-L1 scores
+    written as biomarker text ("PD-L1 TPS 60%")."""
     understood: list[BiomarkerUnderstood] = []
     values: dict[str, str] = {}
     stated: dict[str, set[str]] = {}
+    pd_l1_scores: list[tuple[str, float]] = []
     for index, item in enumerate(request.biomarkers):
-        if (pd_l1_reading := read_pd_l1_text(item)) is not None:
-            understood.append(pd_l1_reading)
-            if pd_l1_reading.status != "recognised":
-                out.warn("biomarker_not_recognised", f"A biomarker entry was not used: {pd_l1_reading.detail}.", f"biomarkers[{index}]")
-                out.provisional_because(f"biomarkers[{index}] was not recognised")
-            continue
-        reading, value = read_biomarker(kb, item)
+        if (pd_l1_read := read_pd_l1_text(item)) is not None:
+            # a PD-L1 score is a score, not a biomarker value: it joins the pd_l1 field's
+            reading, score = pd_l1_read
+            if score is not None:
+                pd_l1_scores.append(score)
+            value = None
+        else:
+            reading, value = read_biomarker(kb, item)
         understood.append(reading)
         if reading.status != "recognised":
             out.warn("biomarker_not_recognised", f"A biomarker entry was not used: {reading.detail}.", f"biomarkers[{index}]")
@@ -313,19 +317,15 @@ def _read_biomarkers(
         # a class read from a condition ("cirrhosis Child-Pugh C") is weighed with the others, never dropped
         if value not in stated.get(CHILD_PUGH, ()):
             _set_value(values, CHILD_PUGH, value, out, stated)
-    return understood, values, stated
+    return understood, values, stated, pd_l1_scores
 
 
-def _pd_l1_scores(request: PatientProfileInput, biomarkers: list[BiomarkerUnderstood], out: _Collector) -> dict[str, float] | None:
-    """The PD-L1 scores of the `pd_l1` field and of biomarker text ("PD-L1 TPS 60%"); a system given two different
-    scores is used in neither reading."""
+def _pd_l1_scores(request: PatientProfileInput, from_text: list[tuple[str, float]], out: _Collector) -> dict[str, float] | None:
+    """The PD-L1 scores of the `pd_l1` field and of biomarker text; a system given two different scores is used in
+    neither reading."""
     given: dict[str, set[float]] = {}
-    for system, score in (request.pd_l1.scores() if request.pd_l1 is not None else {}).items():
+    for system, score in [*(request.pd_l1.scores() if request.pd_l1 is not None else {}).items(), *from_text]:
         given.setdefault(system, set()).add(score)
-    for reading in biomarkers:
-        if reading.name == PD_L1 and reading.status == "recognised" and reading.value is not None:
-            system, score = reading.value.split(" ", 1)
-            given.setdefault(system.lower(), set()).add(float(score))
     scores: dict[str, float] = {}
     for system, values in given.items():
         if len(values) > 1:
@@ -524,13 +524,13 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
     mutations, readings = _read_mutations(kb, request, cancer, out)
     detected, negative_genes, negative_alterations, allelic, unresolved, uncurated = _sort_results(kb, cancer.code, readings, out)
     patient, conditions, creatinine, qtc, blood = _read_patient(kb, request, details, out)
-    biomarkers_understood, biomarkers, stated = _read_biomarkers(kb, request, details, out, cancer)
+    biomarkers_understood, biomarkers, stated, pd_l1_from_text = _read_biomarkers(kb, request, details, out, cancer)
     biomarkers = {k: v for k, v in biomarkers.items() if v}
     prior_understood, prior_lines, line, basis = _read_prior_therapy(kb, request, out)
     medications_understood, medications = _read_medications(kb, request, out)
     _flag_contradictions(kb, request, medications, out)
 
-    pd_l1 = _pd_l1_scores(request, biomarkers_understood, out)
+    pd_l1 = _pd_l1_scores(request, pd_l1_from_text, out)
     understood = ProfileUnderstood(
         cancer_type=cancer.understood,
         stage=stage_understood,

@@ -14,14 +14,18 @@ DRIVER_NEGATIVE = {"cancer_type": "LUAD", "stage": "IV", "mutations": ["EGFR neg
     [("PD-L1 TPS 60%", "tps 60"), ("PD-L1 (22C3) TPS: 60 %", "tps 60"), ("pdl1 cps 10", "cps 10"), ("PD-L1 60% TPS", "tps 60"), ("PD-L1 TPS 0%", "tps 0")],
 )
 def test_a_score_with_its_system_is_read(text, value):
-    reading = read_pd_l1_text(text)
-    assert reading is not None and reading.status == "recognised" and reading.value == value
+    read = read_pd_l1_text(text)
+    assert read is not None
+    reading, score = read
+    assert reading.status == "recognised" and reading.value == value and score is not None
 
 
 @pytest.mark.parametrize("text", ["PD-L1 high", "PD-L1 TPS <1%", "PD-L1 >=50%", "PD-L1 60%", "PD-L1 TPS 150%"])
 def test_words_bounds_and_scores_without_a_system_are_not_recognised(text):
-    reading = read_pd_l1_text(text)
-    assert reading is not None and reading.status == "not_recognised" and reading.detail
+    read = read_pd_l1_text(text)
+    assert read is not None
+    reading, score = read
+    assert reading.status == "not_recognised" and reading.detail and score is None
 
 
 def test_other_biomarkers_are_left_to_their_reader():

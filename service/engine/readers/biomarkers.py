@@ -129,8 +129,9 @@ _PD_L1_SCORE = re.compile(
 )
 
 
-def read_pd_l1_text(item: str | BiomarkerInput) -> BiomarkerUnderstood | None:
-    """A PD-L1 score written as a biomarker: read only as a number with its scoring system; None if not PD-L1.
+def read_pd_l1_text(item: str | BiomarkerInput) -> tuple[BiomarkerUnderstood, tuple[str, float] | None] | None:
+    """A PD-L1 score written as a biomarker, with its (system, score) when read: only a number with its scoring system
+    is a score; None if the entry is not PD-L1.
     Words without a score ("PD-L1 high", "TPS <1%") are not recognised, with how to send it, never guessed."""
     text = item if isinstance(item, str) else f"{item.name} {item.status}"
     if not _PD_L1_NAME.match(text):
@@ -145,11 +146,11 @@ def read_pd_l1_text(item: str | BiomarkerInput) -> BiomarkerUnderstood | None:
                 "PD-L1 is read only as a score with its scoring system (e.g. 'PD-L1 TPS 60%'); a bound, a band or words "
                 "such as high or negative are not a score: send the measured score in pd_l1"
             ),
-        )
+        ), None
     system = _PD_L1_SYSTEMS[(found.group("system") or found.group("system2")).lower()]
     score = float(found.group(2) if found.group("system") else found.group("score2"))
     if score > 100:
-        return BiomarkerUnderstood(input=text, status="not_recognised", name=PD_L1, detail="a PD-L1 score is at most 100")
+        return BiomarkerUnderstood(input=text, status="not_recognised", name=PD_L1, detail="a PD-L1 score is at most 100"), None
     return BiomarkerUnderstood(
         input=text,
         status="recognised",
@@ -158,4 +159,4 @@ def read_pd_l1_text(item: str | BiomarkerInput) -> BiomarkerUnderstood | None:
         value=f"{system} {score:g}",
         result="detected",
         read_as=f"PD-L1 {system.upper()} {score:g} (used as the PD-L1 score, as the pd_l1 field)",
-    )
+    ), (system, score)
