@@ -160,3 +160,30 @@ def test_warnings_read_on_copies_say_the_label_wording_was_not_read(kb):
     for drug, medicine in (("ribociclib", "ketoconazole"), ("everolimus", "voriconazole"), ("revumenib", "posaconazole")):
         _, warnings = label_pair(kb, drug, medicine)
         assert warnings and all(not w.label_wording_read and "not read" in w.model_dump_json().lower() for w in warnings)
+
+
+def test_capecitabine_warfarin_rests_on_the_boxed_warning_read_on_dailymed(kb):
+    _, [warning] = label_pair(kb, "capecitabine", "warfarin")
+    assert warning.severity == "monitor" and warning.label_wording_read, XELODA
+    assert "INR" in warning.management
+
+
+SET_IDS = {
+    "palbociclib": "e0e6412f-50b4-4fd4-9364-62818d121a07",
+    "ribociclib": "aaeaef94-f3f5-4367-8ea2-b181d7be2da8",
+    "abemaciclib": "be4bc0de-0fdc-4d46-8d25-be43c79e6a06",
+    "everolimus": "2150f73a-179b-4afc-b8ce-67c85cc72f04",
+    "revumenib": "6eb3cdbc-0e74-477d-82d6-3bb172d3f63f",
+    "capecitabine": "e702d84d-7162-4751-bf37-d724cc7e45a5",
+}
+
+
+@pytest.mark.parametrize(("drug", "set_id"), sorted(SET_IDS.items()))
+def test_the_label_a_clinician_is_sent_to_is_dailymed_by_set_id(kb, drug, set_id):
+    label = kb.labels[drug]
+    assert label.label.set_id == set_id
+    assert label.label.dailymed_url == f"https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid={set_id}"
+
+
+def test_belzutifan_without_a_set_id_says_so(kb):
+    assert kb.labels["belzutifan"].label.set_id is None and kb.labels["belzutifan"].label.set_id_missing
