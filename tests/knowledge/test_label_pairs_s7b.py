@@ -22,7 +22,10 @@ VERZENIO_7 = "www.laoslucius.com/abemaciclib/interactions (US section 7, FDA 202
 AFINITOR_2 = "120ty.net copy of the US AFINITOR label, section 2 (pages 7 and 9)"
 WELIREG_7 = "m.laoslucius.com/belzutifan/interactions (US section 7, FDA 2021.08)"
 REVUFORJ = "FDA approval reports: dose by strong CYP3A4 inhibitor use; AUGMENT-101 dose with one"
-XELODA = "FDA MedWatch safety alert for XELODA (warfarin)"
+XELODA = "XELODA boxed warning on DailyMed (warfarin)"
+TAXOL = "TAXOL drug-interaction precaution quoted by the FDA (safety labeling changes, August 2010)"
+ABRAXANE = "Swiss product information of albumin-bound paclitaxel (ch.oddb.org)"
+DOCETAXEL_EU = "EU docetaxel product information, section 4.5 (rxreasoner.com)"
 
 # (drug, medicine, expected severity at least, where the statement was read)
 WARNED_PAIRS = [
@@ -80,6 +83,21 @@ WARNED_PAIRS = [
     ("revumenib", "voriconazole", "adjust_dose", REVUFORJ),
     # XELODA: monitor the INR with coumarin anticoagulants
     ("capecitabine", "warfarin", "monitor", XELODA),
+    # TAXOL: caution with CYP3A4 inhibitors and inducers and CYP2C8 inhibitors (the label's examples)
+    ("paclitaxel", "ketoconazole", "monitor", TAXOL),
+    ("paclitaxel", "atazanavir", "monitor", TAXOL),
+    ("paclitaxel", "carbamazepine", "monitor", TAXOL),
+    ("paclitaxel", "gemfibrozil", "monitor", TAXOL),
+    # ABRAXANE (Swiss text): caution with CYP2C8 or CYP3A4 inhibitors and inducers, cimetidine and clopidogrel named
+    ("nab-paclitaxel", "voriconazole", "monitor", ABRAXANE),
+    ("nab-paclitaxel", "clopidogrel", "monitor", ABRAXANE),
+    ("nab-paclitaxel", "cimetidine", "monitor", ABRAXANE),
+    ("nab-paclitaxel", "efavirenz", "monitor", ABRAXANE),
+    # docetaxel (EU text): strong CYP3A4 inhibitors avoided where possible; caution with other CYP3A modulators
+    ("docetaxel", "ketoconazole", "avoid", DOCETAXEL_EU),
+    ("docetaxel", "ritonavir", "avoid", DOCETAXEL_EU),
+    ("docetaxel", "erythromycin", "monitor", DOCETAXEL_EU),
+    ("docetaxel", "rifampin", "monitor", DOCETAXEL_EU),
 ]
 
 # (drug, medicine, why it is silent): classes the IBRANCE label, read on the label holder's page, gives no guidance for
@@ -103,6 +121,12 @@ NOT_READ_PAIRS = [
     ("revumenib", "rifampin"),
     ("revumenib", "amiodarone"),
     ("capecitabine", "phenytoin"),
+    # intravenous taxanes: the texts read name no food, so grapefruit is not treated as a CYP3A inhibitor for them
+    ("paclitaxel", "grapefruit juice"),
+    ("nab-paclitaxel", "grapefruit juice"),
+    ("docetaxel", "grapefruit juice"),
+    ("docetaxel", "omeprazole"),
+    ("irinotecan", "rifampin"),
     # labels with no record yet
     ("enasidenib", "itraconazole"),
     ("olutasidenib", "rifampin"),
