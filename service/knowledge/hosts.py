@@ -91,6 +91,7 @@ DAILYMED_HOSTS = frozenset({"dailymed.nlm.nih.gov", "dailymed-us-east-1.awsprod.
 OPENFDA_HOSTS = frozenset({"api.fda.gov"})
 # NCI's drug information pages, whose "FDA label information ... at DailyMed" link carries a set ID.
 NCI_DRUG_PAGE_HOSTS = frozenset({"www.cancer.gov"})
+NCI_DRUG_PAGE_PATH = "/about-cancer/treatment/drugs/"
 
 ALLOWED_SOURCE_HOSTS = LABEL_TEXT_HOSTS | PROVENANCE_HOSTS | DAILYMED_COPY_HOSTS
 
@@ -133,6 +134,8 @@ def set_id_kind_problem(kind: str, url: str) -> str | None:
         return f"set_id_verified: copy_of_dailymed, but {host} is not a known copy of DailyMed"
     if kind == "nci_drug_page_link" and host not in NCI_DRUG_PAGE_HOSTS:
         return f"set_id_verified: nci_drug_page_link, but {host} is not NCI's drug information site"
+    if kind == "nci_drug_page_link" and not urlparse(url).path.startswith(NCI_DRUG_PAGE_PATH):
+        return f"set_id_verified: nci_drug_page_link, but the address is not an NCI drug information page ({NCI_DRUG_PAGE_PATH}...)"
     if kind != "nci_drug_page_link" and host in NCI_DRUG_PAGE_HOSTS:
         return f"set_id_verified: {kind}, but {host} is NCI's drug information site (nci_drug_page_link)"
     return None

@@ -322,6 +322,17 @@ def test_check_fails_when_an_nci_page_link_is_said_to_be_read_elsewhere(knowledg
     )
 
 
+def test_check_fails_when_an_nci_page_link_is_not_on_a_drug_information_page(knowledge_copy):
+    def other_page(record):  # type: ignore[no-untyped-def]
+        record["label"]["set_id_source"] = "https://www.cancer.gov/types/breast"
+
+    _edit_label(knowledge_copy, "tucatinib", other_page)
+    assert any(
+        "tucatinib: set_id_verified: nci_drug_page_link, but the address is not an NCI drug information page" in p
+        for p in _problems(knowledge_copy)
+    )
+
+
 def test_check_fails_when_an_nci_page_is_called_dailymed(knowledge_copy):
     def claim_dailymed(record):  # type: ignore[no-untyped-def]
         record["label"]["set_id_verified"] = "dailymed"
