@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from tests.engine.answers import offered_ids, option
+
 HER2_NEGATIVE = [{"name": "HER2", "status": "negative"}]
 HER2_POSITIVE = [{"name": "HER2", "status": "positive"}]
 KEYNOTE_859 = {"pembrolizumab-chemotherapy-her2-negative-gastric", "pembrolizumab-capox-her2-negative-gastric"}
@@ -17,21 +19,13 @@ RELEASED = KEYNOTE_859 | KEYNOTE_811 | CHECKMATE_649 | {"pembrolizumab-fluoroura
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return {o.id for o in result.options}
-
-
-def option(result, regimen_id):  # type: ignore[no-untyped-def]
-    return next(o for o in result.options if o.id == regimen_id)
-
-
 def doses(result, regimen_id):  # type: ignore[no-untyped-def]
     return {c.drug: c.dose for c in option(result, regimen_id).components}
 
 
 def test_her2_negative_gastric_cancer_with_cps_1_or_more_gets_keynote_859_as_fp_and_as_capox(recommend):
     result = recommend(cancer_type="gastric adenocarcinoma", stage="IV", biomarkers=HER2_NEGATIVE, pd_l1={"cps": 5})
-    assert option_ids(result) >= KEYNOTE_859
+    assert offered_ids(result) >= KEYNOTE_859
     fp = doses(result, "pembrolizumab-chemotherapy-her2-negative-gastric")
     assert set(fp) == {"pembrolizumab", "fluorouracil", "cisplatin"}
     assert fp["fluorouracil"].startswith("800 mg/m2 per day") and fp["cisplatin"].startswith("80 mg/m2")
@@ -48,13 +42,13 @@ def test_her2_negative_gastric_cancer_with_cps_1_or_more_gets_keynote_859_as_fp_
 def test_keynote_859_and_811_are_not_offered_below_cps_1(recommend):
     for biomarkers, regimens in ((HER2_NEGATIVE, KEYNOTE_859), (HER2_POSITIVE, KEYNOTE_811)):
         result = recommend(cancer_type="gastric adenocarcinoma", stage="IV", biomarkers=biomarkers, pd_l1={"cps": 0})
-        assert not regimens & option_ids(result)
+        assert not regimens & offered_ids(result)
         assert not regimens & {w.id for w in result.withheld}
 
 
 def test_her2_positive_gastric_cancer_gets_keynote_811_with_the_trastuzumab_and_chemotherapy_doses_of_the_trial(recommend):
     result = recommend(cancer_type="gastric adenocarcinoma", stage="IV", biomarkers=HER2_POSITIVE, pd_l1={"cps": 5})
-    assert option_ids(result) >= KEYNOTE_811 | {"trastuzumab-cisplatin-capecitabine-gastric"}
+    assert offered_ids(result) >= KEYNOTE_811 | {"trastuzumab-cisplatin-capecitabine-gastric"}
     for regimen_id in KEYNOTE_811:
         assert doses(result, regimen_id)["trastuzumab"].startswith("8 mg/kg IV loading dose, then 6 mg/kg")
     assert doses(result, "pembrolizumab-trastuzumab-chemotherapy-gastric")["cisplatin"].startswith("80 mg/m2")
@@ -73,7 +67,7 @@ def test_each_investigator_choice_meets_the_patient_rules_of_its_own_drugs(recom
     )
     capecitabine = next(g for g in result.exclusion_groups if "capecitabine is contraindicated" in g.reason)
     for capox in ("pembrolizumab-capox-her2-negative-gastric", "nivolumab-capeox-gastric"):
-        assert capox not in option_ids(result)
+        assert capox not in offered_ids(result)
         assert capox in {r.id for r in capecitabine.regimens}
     fp = option(result, "pembrolizumab-chemotherapy-her2-negative-gastric")
     assert any("cisplatin" in c.detail for c in fp.cautions)
@@ -83,7 +77,7 @@ def test_each_investigator_choice_meets_the_patient_rules_of_its_own_drugs(recom
 
 def test_checkmate_649_is_offered_as_folfox_and_as_capeox_each_with_its_doses(recommend):
     result = recommend(cancer_type="gastric adenocarcinoma", stage="IV", biomarkers=HER2_NEGATIVE)
-    assert option_ids(result) >= CHECKMATE_649
+    assert offered_ids(result) >= CHECKMATE_649
     folfox = doses(result, "nivolumab-fluoropyrimidine-oxaliplatin-gastric")
     assert folfox["nivolumab"] == "240 mg IV every 2 weeks" and folfox["oxaliplatin"].startswith("85 mg/m2")
     assert folfox["fluorouracil"].startswith("400 mg/m2 IV on day 1, then 1200 mg/m2")
@@ -109,7 +103,7 @@ def test_braf_v600_melanoma_gets_imspire150_with_vemurafenib_720_mg_from_cycle_2
     order = [o.id for o in result.options]
     assert order.index("atezolizumab-vemurafenib-cobimetinib-melanoma") < order.index("vemurafenib-cobimetinib-melanoma")
     after_immunotherapy = recommend(cancer_type="cutaneous melanoma", stage="IV", mutations=["BRAF V600E"], prior_therapies=["pembrolizumab"])
-    assert "atezolizumab-vemurafenib-cobimetinib-melanoma" not in option_ids(after_immunotherapy)
+    assert "atezolizumab-vemurafenib-cobimetinib-melanoma" not in offered_ids(after_immunotherapy)
 
 
 def test_released_regimens_give_every_component_a_dose_whose_numbers_their_trial_records_state(kb):
@@ -135,7 +129,7 @@ def test_regimens_still_waiting_on_a_dose_are_withheld_naming_it(recommend):
         ({"cancer_type": "bladder urothelial carcinoma", "stage": "IV"}, "nivolumab-gemcitabine-cisplatin-urothelial", "gemcitabine and cisplatin"),
     ):
         result = recommend(**profile)
-        assert regimen_id not in option_ids(result)
+        assert regimen_id not in offered_ids(result)
         withheld = next(w for w in result.withheld if w.id == regimen_id)
         assert named in withheld.reason
 
