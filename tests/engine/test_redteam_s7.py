@@ -191,3 +191,29 @@ def test_a_list_with_a_part_not_read_is_not_recognised(kb):
 def test_histology_of_an_organ_reads_as_the_organ_histology(kb, text, code):
     reading = read_cancer_type(kb, text)
     assert reading.understood.status == "recognised" and reading.code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("EGFR E19del", "EGFR exon 19 deletion"),
+        ("EGFR: exon 19 deletion detected", "EGFR exon 19 deletion"),
+        ("ERBB2 (HER2) exon 20 insertion", "ERBB2 exon 20 insertion"),
+        ("HER2 (ERBB2) amplification", "ERBB2 amplification"),
+        ("ALK positive (IHC D5F3)", "ALK fusion"),
+    ],
+)
+def test_report_shorthand_reads_as_the_variant_it_names(kb, text, read_as):
+    [(status, reading, _)] = read(kb, text)
+    assert status == "recognised" and reading.startswith(read_as + ":")
+
+
+def test_a_gene_in_brackets_that_is_another_gene_is_not_dropped(kb):
+    [(status, _, _)] = read(kb, "EGFR (KRAS) exon 19 deletion")
+    assert status == "not_recognised"
+
+
+@pytest.mark.parametrize("stage", ["Stage IVA (M1a)", "stage IV, M1c", "de novo metastatic", "oligometastatic"])
+def test_stage_iv_with_its_m_category_or_clinic_words_is_metastatic(recommend, stage):
+    answer = recommend(cancer_type="NSCLC", stage=stage, mutations=["EGFR L858R"], prior_therapies=[])
+    assert answer.profile.stage.status == "recognised" and "metastatic" in answer.profile.stage.settings

@@ -137,6 +137,13 @@ def normalise_biomarker(
         return BiomarkerUnderstood(input=shown, status="not_recognised", detail=detail), None
     marker = kb.biomarkers[marker_name]
     key = fold(status).strip(" .")
+    for written in sorted((fold(n) for n in (marker.name, *marker.aliases)), key=len, reverse=True):
+        if key.startswith(written + " ") or key.startswith(written + ":"):  # "HER2: HER2 3+", as EHR values repeat the name
+            key = key[len(written) :].lstrip(" :")
+            break
+    method = _BY_METHOD.search(key)
+    if method and fold(method.group(1) or method.group(2)) in kb.method_words and key[: method.start()].strip():
+        key = key[: method.start()].strip()  # "high by PCR": the method is echoed in the input, never used
     if marker.unit is not None and kb.result_words.get(key, ("",))[0] not in (*_NO_VALUE, "uncertain significance"):
         return _measured(marker, key, shown)
     key = re.sub(r"\s*,\s*", " ", key)  # "2+, ISH amplified"

@@ -70,6 +70,8 @@ _GENE_HYPHEN_RESULT = re.compile(
     r"(?<![a-z0-9:/-])([a-z0-9]+)-(negative|positive|neg|pos|wild-type|wildtype|wt|mutated|mutant|rearranged|amplified)(?![a-z0-9-])",
     re.ASCII,
 )
+_GENE_COLON = re.compile(r"^([a-z0-9-]+):\s+", re.ASCII)
+_GENE_ALIAS_BRACKET = re.compile(r"\b([a-z0-9-]+)\s*\(\s*([a-z0-9/-]+)\s*\)", re.ASCII)
 # "KRAS/NRAS wild type": genes listed with a slash
 _SLASH_LIST = re.compile(r"(?<![a-z0-9:/-])([a-z0-9-]+(?:/[a-z0-9-]+)+)(?![a-z0-9:/])", re.ASCII)
 # an HGVS token, which noise words must never be cut out of ("c.1799t>a" keeps its "a")
@@ -613,6 +615,12 @@ def _read_mutation(kb: KnowledgeBase, item: str | MutationInput, cancer_type: st
         field_status = None
         contexts = []
     folded = _GENE_HYPHEN_RESULT.sub(lambda m: f"{m.group(1)} {m.group(2)}" if m.group(1) in kb.gene_terms else m.group(0), fold(text))
+    folded = _GENE_COLON.sub(lambda m: m.group(1) + " " if m.group(1) in kb.gene_terms else m.group(0), folded)  # "EGFR: exon 19 deletion"
+    folded = _GENE_ALIAS_BRACKET.sub(
+        # "ERBB2 (HER2) exon 20 insertion": the gene's other name in brackets says nothing more
+        lambda m: m.group(1) if kb.gene_terms.get(m.group(1)) is not None and kb.gene_terms.get(m.group(1)) == kb.gene_terms.get(m.group(2)) else m.group(0),
+        folded,
+    )
     if not contexts:
         match = _ALLELIC.search(folded)
         if match:
