@@ -8,18 +8,11 @@ import pytest
 from service.engine.readers.biomarkers import read_biomarkers
 from service.engine.readers.cancer_type import read_cancer_type
 from service.engine.readers.variants import read_mutation
+from tests.engine.answers import not_recommended_ids, offered_ids
 
 
 def read(kb, text, cancer_type="NSCLC"):  # type: ignore[no-untyped-def]
     return [(r.understood.status, r.understood.read_as or "", r.understood.detail or "") for r in read_mutation(kb, text, cancer_type)]
-
-
-def option_ids(answer):  # type: ignore[no-untyped-def]
-    return {o.id for o in answer.options}
-
-
-def excluded_ids(answer):  # type: ignore[no-untyped-def]
-    return {e.id for e in answer.not_recommended}
 
 
 # --- variants ---------------------------------------------------------------------------
@@ -67,7 +60,7 @@ def test_a_fusion_written_with_a_slash_is_still_a_fusion(kb, text, read_as):
 
 def test_kras_nras_wild_type_opens_the_anti_egfr_options(recommend):
     answer = recommend(cancer_type="COADREAD", stage="IV", mutations=["KRAS/NRAS wild type"], biomarkers=["MSS"], prior_therapies=[])
-    assert {"folfox-panitumumab-crc", "folfiri-cetuximab-crc"} <= option_ids(answer)
+    assert {"folfox-panitumumab-crc", "folfiri-cetuximab-crc"} <= offered_ids(answer)
     assert not any("KRAS status not reported" in r for r in answer.provisional_reasons)
 
 
@@ -87,14 +80,14 @@ def test_met_ex14_is_met_exon_14_skipping(kb):
 
 def test_a_tp53_mutation_not_in_the_knowledge_rules_out_the_tp53_negative_regimen(recommend):
     answer = recommend(cancer_type="CLL", stage="newly diagnosed", mutations=["TP53 p.R175H"], biomarkers=["del(17p) not detected"], prior_therapies=[])
-    assert "acalabrutinib-venetoclax-cll" not in option_ids(answer)
-    assert "acalabrutinib-venetoclax-cll" in excluded_ids(answer)
+    assert "acalabrutinib-venetoclax-cll" not in offered_ids(answer)
+    assert "acalabrutinib-venetoclax-cll" in not_recommended_ids(answer)
     assert not any("TP53 status not reported" in r for r in answer.provisional_reasons)
 
 
 def test_an_uncommon_kras_mutation_rules_out_the_anti_egfr_antibodies(recommend):
     answer = recommend(cancer_type="COADREAD", stage="IV", mutations=["KRAS p.A59T", "NRAS wild type"], biomarkers=["MSS"], prior_therapies=[])
-    assert not {"folfox-panitumumab-crc", "folfiri-cetuximab-crc"} & option_ids(answer)
+    assert not {"folfox-panitumumab-crc", "folfiri-cetuximab-crc"} & offered_ids(answer)
     reason = next(e.reason for e in answer.not_recommended if e.id == "folfox-panitumumab-crc")
     assert "KRAS p.A59T" in reason and "KRAS-negative" in reason
 
@@ -117,8 +110,8 @@ def test_child_pugh_with_its_points_is_its_class(kb, text, value):
 def test_child_pugh_b7_keeps_out_the_regimens_studied_in_child_pugh_a(recommend):
     answer = recommend(cancer_type="HCC", stage="BCLC C", biomarkers=["Child-Pugh B7"], prior_therapies=[])
     studied_in_a = {"atezolizumab-bevacizumab", "tremelimumab-durvalumab-hcc", "lenvatinib-hcc", "nivolumab-ipilimumab-hcc"}
-    assert not studied_in_a & option_ids(answer)
-    assert studied_in_a <= excluded_ids(answer)
+    assert not studied_in_a & offered_ids(answer)
+    assert studied_in_a <= not_recommended_ids(answer)
 
 
 @pytest.mark.parametrize(
@@ -174,7 +167,7 @@ def test_receptors_listed_in_one_entry_are_each_read(kb, text, read):
 
 def test_receptors_in_one_entry_open_the_endocrine_options(recommend):
     answer = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["ER+/PR+/HER2-"], prior_therapies=[])
-    assert {"ribociclib-letrozole-breast", "palbociclib-letrozole-breast"} <= option_ids(answer)
+    assert {"ribociclib-letrozole-breast", "palbociclib-letrozole-breast"} <= offered_ids(answer)
 
 
 def test_a_list_with_a_part_not_read_is_not_recognised(kb):
