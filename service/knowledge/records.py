@@ -1124,6 +1124,17 @@ class MeasuredCondition(Record):
     source_url: NonEmpty
 
 
+class GeneGroup(Record):
+    """A name reports use for several genes at once ("RAS wild-type": KRAS and NRAS), read only with a result of not
+    detected, since a detected result does not say which gene; `source_url` is where the definition was read."""
+
+    name: NonEmpty
+    terms: list[NonEmpty] = Field(min_length=1)
+    genes: list[NonEmpty] = Field(min_length=2)
+    definition: NonEmpty
+    source_url: NonEmpty
+
+
 class ReadingsFile(Record):
     """The vocabularies of the input readers: result words, prior-therapy outcomes, patient conditions."""
 
@@ -1137,6 +1148,7 @@ class ReadingsFile(Record):
     history_words: list[str] = []
     active_words: list[str] = []
     measured_conditions: list[MeasuredCondition] = []
+    gene_groups: list[GeneGroup] = []
 
 
 class ExonRange(Record):

@@ -388,6 +388,12 @@ def _check_readings(source: KnowledgeSource, genes: set[str]) -> list[str]:
         for m in source.readings.measured_conditions
         if m.group not in groups
     )
+    problems.extend(
+        f"readings.yaml: gene_groups: {group.name}: {gene} is not a gene of the knowledge base"
+        for group in source.readings.gene_groups
+        for gene in group.genes
+        if gene not in genes
+    )
     for condition in source.readings.conditions:
         problems.extend(f"readings.yaml: {condition.id}: group {g} is not defined" for g in condition.groups if g not in groups)
         for word in (condition.name, *condition.synonyms):
