@@ -770,7 +770,8 @@ def _why_above(
     if uk[1] != lk[1]:
         return "The profile answers every criterion of this option; the next is shown with caveats."
     if uk[2] != lk[2]:
-        return f"{_STATUS_WORDS[u.regulatory_status].capitalize()}; the next is {_STATUS_WORDS[l.regulatory_status]}."
+        words = _STATUS_WORDS[u.regulatory_status]
+        return f"{words[0].upper()}{words[1:]}; the next is {_STATUS_WORDS[l.regulatory_status]}."
     if uk[3] != lk[3] and u.overall_survival is not None:
         shown = "longer overall survival than" if u.overall_survival.result == "superior" else "overall survival non-inferior to"
         return (
