@@ -11,6 +11,7 @@ import pytest
 
 from service.config import get_settings
 from service.knowledge.source import KnowledgeError, read_knowledge
+from tests.engine.answers import excluded_ids, offered_ids, option, option_ids
 
 DRIVER_NEGATIVE = ["EGFR not detected", "ALK not detected", "ROS1 not detected"]
 NEW_NSCLC_FIRST_LINE = {
@@ -24,21 +25,9 @@ NEW_NSCLC_FIRST_LINE = {
 CHEMOTHERAPY_AFTER_TARGETED = "pemetrexed-cisplatin-after-targeted-therapy"
 
 
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return {o.id for o in result.options}
-
-
-def option(result, regimen_id):  # type: ignore[no-untyped-def]
-    return next(o for o in result.options if o.id == regimen_id)
-
-
-def excluded_ids(result):  # type: ignore[no-untyped-def]
-    return {r.id for g in result.exclusion_groups for r in g.regimens}
-
-
 def test_driver_negative_non_squamous_pd_l1_high_gets_the_new_first_line_options_with_doses(recommend):
     result = recommend(cancer_type="lung adenocarcinoma", stage="IV", mutations=DRIVER_NEGATIVE, pd_l1={"tps": 70})
-    assert option_ids(result) >= NEW_NSCLC_FIRST_LINE
+    assert offered_ids(result) >= NEW_NSCLC_FIRST_LINE
     for regimen_id in NEW_NSCLC_FIRST_LINE:
         shown = option(result, regimen_id)
         assert shown.contains_tki is False
@@ -52,14 +41,14 @@ def test_driver_negative_non_squamous_pd_l1_high_gets_the_new_first_line_options
 
 def test_single_agent_atezolizumab_and_cemiplimab_need_a_tumour_proportion_score_of_50(recommend):
     result = recommend(cancer_type="lung adenocarcinoma", stage="IV", mutations=DRIVER_NEGATIVE, pd_l1={"tps": 30})
-    offered = option_ids(result)
+    offered = offered_ids(result)
     assert not {"atezolizumab-nsclc", "cemiplimab-nsclc"} & offered
     assert {"cemiplimab-pemetrexed-platinum-nsclc", "durvalumab-tremelimumab-pemetrexed-platinum-nsclc"} <= offered
 
 
 def test_squamous_nsclc_gets_the_squamous_doublets_and_never_pemetrexed_or_bevacizumab(recommend):
     result = recommend(cancer_type="lung squamous cell carcinoma", stage="IV", mutations=DRIVER_NEGATIVE, pd_l1={"tps": 10})
-    offered = option_ids(result)
+    offered = offered_ids(result)
     assert {"cemiplimab-carboplatin-paclitaxel-nsclc", "durvalumab-tremelimumab-carboplatin-nab-paclitaxel-nsclc"} <= offered
     assert not {
         "cemiplimab-pemetrexed-platinum-nsclc",
@@ -70,7 +59,7 @@ def test_squamous_nsclc_gets_the_squamous_doublets_and_never_pemetrexed_or_bevac
 
 def test_cemiplimab_regimens_are_excluded_with_a_ros1_fusion_as_their_indications_say(recommend):
     result = recommend(cancer_type="lung adenocarcinoma", stage="IV", mutations=["CD74::ROS1", "EGFR not detected", "ALK not detected"])
-    assert not {"cemiplimab-nsclc", "cemiplimab-pemetrexed-platinum-nsclc"} & option_ids(result)
+    assert not {"cemiplimab-nsclc", "cemiplimab-pemetrexed-platinum-nsclc"} & offered_ids(result)
     assert "cemiplimab-pemetrexed-platinum-nsclc" in excluded_ids(result)
 
 
@@ -93,14 +82,14 @@ def test_impower150_after_an_alk_tki_follows_its_eu_indication_and_egfr_keeps_th
             {"line": 2, "drugs": ["carboplatin", "pemetrexed"], "outcome": "progression"},
         ],
     )
-    assert shown.id not in option_ids(after_platinum)
+    assert shown.id not in offered_ids(after_platinum)
     egfr = recommend(
         cancer_type="lung adenocarcinoma",
         stage="IV",
         mutations=["EGFR L858R"],
         prior_therapies=[{"line": 1, "drugs": ["osimertinib"], "outcome": "progression"}],
     )
-    assert shown.id not in option_ids(egfr)
+    assert shown.id not in offered_ids(egfr)
     assert shown.id in excluded_ids(egfr)
 
 
@@ -128,7 +117,7 @@ def test_any_driver_after_its_targeted_therapy_and_no_platinum_gets_platinum_pem
     assert {c.drug for c in shown.components} == {"pemetrexed", "cisplatin"}
     assert all(c.dose for c in shown.components)
     # chemo-immunotherapy stays first line: its trials enrolled untreated patients
-    assert not {"pembrolizumab-pemetrexed-platinum", "cemiplimab-pemetrexed-platinum-nsclc"} & option_ids(result)
+    assert not {"pembrolizumab-pemetrexed-platinum", "cemiplimab-pemetrexed-platinum-nsclc"} & offered_ids(result)
 
 
 def test_platinum_pemetrexed_after_targeted_therapy_needs_no_platinum_yet_and_non_squamous_histology(recommend):
@@ -141,21 +130,21 @@ def test_platinum_pemetrexed_after_targeted_therapy_needs_no_platinum_yet_and_no
             {"line": 2, "drugs": ["carboplatin", "pemetrexed", "pembrolizumab"], "outcome": "progression"},
         ],
     )
-    assert CHEMOTHERAPY_AFTER_TARGETED not in option_ids(after_platinum)
+    assert CHEMOTHERAPY_AFTER_TARGETED not in offered_ids(after_platinum)
     squamous = recommend(
         cancer_type="lung squamous cell carcinoma",
         stage="IV",
         mutations=["KRAS G12C"],
         prior_therapies=[{"line": 1, "drugs": ["sotorasib"], "outcome": "progression"}],
     )
-    assert CHEMOTHERAPY_AFTER_TARGETED not in option_ids(squamous)
+    assert CHEMOTHERAPY_AFTER_TARGETED not in offered_ids(squamous)
     responding = recommend(
         cancer_type="lung adenocarcinoma",
         stage="IV",
         mutations=["BRAF V600E"],
         prior_therapies=[{"line": 1, "drugs": ["dabrafenib", "trametinib"], "outcome": "response"}],
     )
-    assert CHEMOTHERAPY_AFTER_TARGETED not in option_ids(responding)
+    assert CHEMOTHERAPY_AFTER_TARGETED not in offered_ids(responding)
 
 
 def test_drivers_with_their_own_platinum_option_do_not_get_a_second_copy(recommend):
@@ -165,13 +154,13 @@ def test_drivers_with_their_own_platinum_option_do_not_get_a_second_copy(recomme
         mutations=["EGFR exon 19 deletion"],
         prior_therapies=[{"line": 1, "drugs": ["osimertinib"], "outcome": "progression"}],
     )
-    assert "pemetrexed-platinum-after-egfr-tki" in option_ids(result)
-    assert CHEMOTHERAPY_AFTER_TARGETED not in option_ids(result)
+    assert "pemetrexed-platinum-after-egfr-tki" in offered_ids(result)
+    assert CHEMOTHERAPY_AFTER_TARGETED not in offered_ids(result)
 
 
 def test_nalirifox_is_a_first_line_above_gemcitabine_nab_paclitaxel_by_napoli_3(recommend):
     result = recommend(cancer_type="pancreatic adenocarcinoma", stage="IV")
-    ids = [o.id for o in result.options]
+    ids = option_ids(result)
     assert ids.index("nalirifox-pancreas") < ids.index("nab-paclitaxel-gemcitabine-pancreas")
     shown = option(result, "nalirifox-pancreas")
     doses = {c.drug: c.dose for c in shown.components}
@@ -181,7 +170,7 @@ def test_nalirifox_is_a_first_line_above_gemcitabine_nab_paclitaxel_by_napoli_3(
 
 def test_pancreatic_first_line_ties_are_broken_by_the_survival_gain_against_gemcitabine_and_say_so(recommend):
     result = recommend(cancer_type="pancreatic adenocarcinoma", stage="IV")
-    ids = [o.id for o in result.options]
+    ids = option_ids(result)
     assert ids.index("nab-paclitaxel-gemcitabine-pancreas") < ids.index("erlotinib-gemcitabine-pancreas")
     why = option(result, "nab-paclitaxel-gemcitabine-pancreas").ranking.above_next
     assert "gemcitabine alone" in why and "0.72" in why and "0.82" in why and "not a head-to-head" in why
@@ -213,18 +202,18 @@ def test_nrg1_fusion_after_systemic_therapy_gets_zenocutuzumab_as_an_accelerated
     assert shown.contains_tki is False
     assert {c.drug: c.dose for c in shown.components}["zenocutuzumab"].startswith("750 mg")
     first_line = recommend(cancer_type=cancer_type, stage="IV", mutations=["CD74::NRG1"], prior_therapies=[])
-    assert "zenocutuzumab-nrg1" not in option_ids(first_line)
+    assert "zenocutuzumab-nrg1" not in offered_ids(first_line)
 
 
 def test_nrg1_fusion_is_read_from_its_usual_spellings(recommend):
     for text in ("NRG1 fusion", "CD74::NRG1", "NRG1 rearrangement"):
         result = recommend(cancer_type="pancreatic adenocarcinoma", stage="IV", mutations=[text], prior_therapies=["FOLFIRINOX"])
-        assert "zenocutuzumab-nrg1" in option_ids(result), text
+        assert "zenocutuzumab-nrg1" in offered_ids(result), text
 
 
 def test_capox_bevacizumab_is_withheld_naming_the_dose_it_waits_on(recommend):
     result = recommend(cancer_type="colorectal cancer", stage="IV")
-    assert "capox-bevacizumab-crc" not in option_ids(result)
+    assert "capox-bevacizumab-crc" not in offered_ids(result)
     withheld = next(w for w in result.withheld if w.id == "capox-bevacizumab-crc")
     assert "bevacizumab dose" in withheld.reason
 
