@@ -1,4 +1,5 @@
-"""Issue 11, session 7: new standards (NSCLC first-line immunotherapy, platinum-pemetrexed after targeted therapy,
+"""Issue 11, session 7: new standards (NSCLC first-line immunotherapy, the first platinum doublet after targeted therapy
+or immunotherapy alone,
 NALIRIFOX, zenocutuzumab for NRG1 fusions, CAPOX + bevacizumab withheld) and ties broken by the hazard ratio for death
 against a shared comparator."""
 
@@ -22,7 +23,7 @@ NEW_NSCLC_FIRST_LINE = {
     "atezolizumab-bevacizumab-carboplatin-paclitaxel-nsclc",
     "atezolizumab-carboplatin-nab-paclitaxel-nsclc",
 }
-CHEMOTHERAPY_AFTER_TARGETED = "pemetrexed-cisplatin-after-targeted-therapy"
+CHEMOTHERAPY_AFTER_TARGETED = "pemetrexed-cisplatin-nsclc-chemotherapy-naive"
 
 
 def test_driver_negative_non_squamous_pd_l1_high_gets_the_new_first_line_options_with_doses(recommend):
@@ -137,7 +138,7 @@ def test_platinum_pemetrexed_after_targeted_therapy_needs_no_platinum_yet_and_no
         mutations=["KRAS G12C"],
         prior_therapies=[{"line": 1, "drugs": ["sotorasib"], "outcome": "progression"}],
     )
-    assert CHEMOTHERAPY_AFTER_TARGETED not in offered_ids(squamous)
+    assert CHEMOTHERAPY_AFTER_TARGETED not in offered_ids(squamous)  # pemetrexed: non-squamous only
     responding = recommend(
         cancer_type="lung adenocarcinoma",
         stage="IV",
@@ -228,3 +229,55 @@ def test_check_refuses_a_hazard_ratio_its_evidence_does_not_state(tmp_path: Path
     with pytest.raises(KnowledgeError) as error:
         read_knowledge(root)
     assert any("hazard_ratio 0.61 is not in its evidence" in p for p in error.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("cancer_type", "doublet", "drugs"),
+    [
+        ("lung adenocarcinoma", CHEMOTHERAPY_AFTER_TARGETED, {"pemetrexed", "cisplatin"}),
+        ("lung squamous cell carcinoma", "gemcitabine-cisplatin-nsclc-chemotherapy-naive", {"gemcitabine", "cisplatin"}),
+    ],
+)
+def test_after_first_line_immunotherapy_alone_the_first_platinum_doublet_follows_histology(recommend, cancer_type, doublet, drugs):
+    result = recommend(
+        cancer_type=cancer_type,
+        stage="IV",
+        mutations=["EGFR not detected", "ALK not detected"],
+        pd_l1={"tps": 80},
+        prior_therapies=[{"line": 1, "drugs": ["pembrolizumab"], "outcome": "progression"}],
+    )
+    shown = option(result, doublet)
+    assert {c.drug for c in shown.components} == drugs and all(c.dose for c in shown.components)
+    other = ({CHEMOTHERAPY_AFTER_TARGETED, "gemcitabine-cisplatin-nsclc-chemotherapy-naive"} - {doublet}).pop()
+    assert other not in offered_ids(result)
+    after_chemo_immunotherapy = recommend(
+        cancer_type=cancer_type,
+        stage="IV",
+        mutations=["EGFR not detected", "ALK not detected"],
+        prior_therapies=[{"line": 1, "drugs": ["carboplatin", "paclitaxel", "pembrolizumab"], "outcome": "progression"}],
+    )
+    assert doublet not in offered_ids(after_chemo_immunotherapy)
+
+
+def test_squamous_nsclc_with_a_driver_after_its_targeted_therapy_gets_gemcitabine_cisplatin(recommend):
+    result = recommend(
+        cancer_type="lung squamous cell carcinoma",
+        stage="IV",
+        mutations=["KRAS G12C"],
+        prior_therapies=[{"line": 1, "drugs": ["sotorasib"], "outcome": "progression"}],
+    )
+    assert "gemcitabine-cisplatin-nsclc-chemotherapy-naive" in offered_ids(result)
+
+
+def test_immunotherapy_then_an_egfr_tki_gives_one_platinum_pemetrexed_option_not_two(recommend):
+    result = recommend(
+        cancer_type="lung adenocarcinoma",
+        stage="IV",
+        mutations=["EGFR L858R"],
+        prior_therapies=[
+            {"line": 1, "drugs": ["pembrolizumab"], "outcome": "progression"},
+            {"line": 2, "drugs": ["osimertinib"], "outcome": "progression"},
+        ],
+    )
+    assert "pemetrexed-platinum-after-egfr-tki" in offered_ids(result)
+    assert CHEMOTHERAPY_AFTER_TARGETED not in offered_ids(result)
