@@ -608,6 +608,9 @@ class OverallSurvival(Record):
     result: Literal["superior", "non_inferior"]
     comparator: NonEmpty
     evidence: list[str] = Field(min_length=1)
+    # the trial's hazard ratio for death against the comparator, as its evidence record states it: orders options
+    # otherwise tied whose trials had the same comparator (an indirect comparison, and said so)
+    hazard_ratio: float | None = Field(default=None, gt=0, lt=1)
 
 
 RegulatoryEventKind = Literal["approved", "accelerated_approval", "converted", "withdrawn"]
