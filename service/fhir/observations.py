@@ -1,4 +1,5 @@
-"""Observations: Genomics Reporting variants and implications, PD-L1, tumour markers, ECOG, QTc, blood counts, stage group."""
+"""Observations: Genomics Reporting variants and implications, PD-L1, tumour markers, ECOG, QTc, creatinine clearance,
+blood counts, stage group."""
 
 from __future__ import annotations
 
@@ -36,6 +37,15 @@ PRELIMINARY_OBSERVATION_STATUS = {"preliminary"}
 _QTC_FIELD = OrganFunctionInput.model_fields["qtc_ms"].metadata
 QTC_LOW_MS = next(m.ge for m in _QTC_FIELD if hasattr(m, "ge"))
 QTC_HIGH_MS = next(m.le for m in _QTC_FIELD if hasattr(m, "le"))
+_CRCL_FIELD = OrganFunctionInput.model_fields["creatinine_clearance_ml_min"].metadata
+CRCL_LOW = next(m.ge for m in _CRCL_FIELD if hasattr(m, "ge"))
+CRCL_HIGH = next(m.le for m in _CRCL_FIELD if hasattr(m, "le"))
+# what the latest result of each kind is sent as, and how it is shown
+LATEST_FIELDS = {
+    "ecog": (None, "ecog", "ECOG {value}"),
+    "qtc": ("organ_function", "qtc_ms", "QTc {value:g} ms"),
+    "creatinine_clearance": ("organ_function", "creatinine_clearance_ml_min", "creatinine clearance {value:g} mL/min"),
+}
 
 
 def _without_gene(words: str, gene: str) -> str:
@@ -50,7 +60,7 @@ class ObservationReader(ReaderBase):
         mutations: list[Any] = []
         pd_l1: list[tuple[str, str, float, Resource]] = []
         stage_groups: list[tuple[str, str, Resource]] = []
-        latest: dict[str, list[tuple[str, Any, Resource]]] = {"ecog": [], "qtc": []}
+        latest: dict[str, list[tuple[str, Any, Resource]]] = {role: [] for role in LATEST_FIELDS}
         biomarkers: list[tuple[str, str, str, Resource]] = []  # (when, name, status, observation)
         usable = [o for o in observations if self._usable_observation(o)]
         variant_refs = {ref_of(o) for o in usable if self.codes.role_of(o.code) == "variant"}
@@ -96,6 +106,10 @@ class ObservationReader(ReaderBase):
                 qtc = self._qtc(observation)
                 if qtc is not None:
                     latest["qtc"].append((when_of(observation), qtc, observation))
+            elif role == "creatinine_clearance":
+                clearance = self._creatinine_clearance(observation)
+                if clearance is not None:
+                    latest["creatinine_clearance"].append((when_of(observation), clearance, observation))
             elif role in TUMOR_MARKERS:
                 status = self._marker_status(observation)
                 if status is None:
@@ -178,20 +192,32 @@ class ObservationReader(ReaderBase):
             return None
         return round(value, 1)
 
+    def _creatinine_clearance(self, observation: Resource) -> float | None:
+        measured = self._quantity(observation, "creatinine clearance", "creatinine clearance without a numeric value")
+        if measured is None:
+            return None
+        ref, shown, quantity, unit = measured
+        # mL/min only: a clearance normalised to 1.73 m2, or an estimated GFR, is not the clearance the labels dose by
+        factor = {"mL/min": 1.0, "ml/min": 1.0}.get(unit)
+        value = float(quantity.value) * factor if factor is not None else None
+        if value is None or not CRCL_LOW <= value <= CRCL_HIGH:
+            why = f"unit '{unit}' is not mL/min" if factor is None else f"outside {CRCL_LOW:g}-{CRCL_HIGH:g} mL/min"
+            self.out.not_mapped.append(NotMapped(ref, f"{shown} {quantity.value} {unit}".strip(), f"creatinine clearance {why}: not used"))
+            return None
+        return round(value, 1)
+
     def _latest_values(self, latest: dict[str, list[tuple[str, Any, Resource]]]) -> None:
-        """The most recent ECOG and QTc; earlier ones are listed as not used."""
+        """The most recent ECOG, QTc and creatinine clearance; earlier ones are listed as not used."""
         for role, values in latest.items():
+            group, field, template = LATEST_FIELDS[role]
             for index, (_, value, observation) in enumerate(sorted(values, key=lambda v: v[0], reverse=True)):
-                shown = f"ECOG {value}" if role == "ecog" else f"QTc {value:g} ms"
+                shown = template.format(value=value)
                 if index:
                     self.out.not_mapped.append(NotMapped(ref_of(observation), shown, "an earlier result than the one used"))
                     continue
-                if role == "ecog":
-                    self.out.profile["ecog"] = value
-                    self.out.read.append(f"{ref_of(observation)}: {shown} (the most recent; sent as ecog)")
-                else:
-                    self.out.profile.setdefault("organ_function", {})["qtc_ms"] = value
-                    self.out.read.append(f"{ref_of(observation)}: {shown} (the most recent; sent as organ_function.qtc_ms)")
+                (self.out.profile.setdefault(group, {}) if group else self.out.profile)[field] = value
+                sent_as = f"{group}.{field}" if group else field
+                self.out.read.append(f"{ref_of(observation)}: {shown} (the most recent; sent as {sent_as})")
 
     def _marker_status(self, observation: Resource) -> str | None:
         """A tumour marker's result in the report's words: its coded or text value, else its interpretation, else the number."""

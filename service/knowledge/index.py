@@ -424,15 +424,16 @@ class KnowledgeBase:
         return self._patient_rules_by_indication[(regimen_id, indication_id)]
 
     def patient_rules_concerning(self, regimen_id: str, indication_id: str, code: str) -> tuple[PatientRule, ...]:
-        """The patient rules of this indication of this regimen that hold for this cancer type (rules for every
-        type, or for a type this one lies within): found once per type, so a request never scans the others."""
+        """The patient rules of this indication of this regimen that hold for this cancer type: rules for every type,
+        for a type this one lies within, or for a subtype this one may be (urothelial carcinoma not placed in the bladder
+        or upper tract still meets the cisplatin rule for both). Found once per type, so a request never scans the others."""
         key = ("patient_rules_concerning", regimen_id, indication_id, code)
         found = self.memo.get(key)
         if found is None:
             found = tuple(
                 rule
                 for rule in self._patient_rules_by_indication[(regimen_id, indication_id)]
-                if not rule.cancer_types or any(self.is_within(code, c) for c in rule.cancer_types)  # type: ignore[attr-defined]
+                if not rule.cancer_types or any(self.is_within(code, c) or self.is_within(c, code) for c in rule.cancer_types)  # type: ignore[attr-defined]
             )
             self.memo[key] = found
         return found  # type: ignore[return-value]

@@ -339,6 +339,12 @@ def cases() -> list[Case]:
             observation("qtc", cc(LOINC, "76634-5", "Q-T interval corrected based on Fridericia formula"), **quantity(478, "ms")),
             observation("qtc-bad", cc(LOINC, "76635-2", "Q-T interval corrected based on Bazett formula"), **quantity(478, "/min")),
         ], profile={"organ_function": {"qtc_ms": 478.0}}, not_used={"Observation/qtc-old": "earlier", "Observation/qtc-bad": "does not convert"}),
+        Case("creatinine-clearance-in-ml-per-minute-only", [
+            patient(), LUAD,
+            observation("crcl-old", cc(LOINC, "2164-2", "Creatinine renal clearance in 24 hour Urine and Serum or Plasma"), when="2026-01-01", **quantity(70, "mL/min")),
+            observation("crcl", cc(LOINC, "2164-2", "Creatinine renal clearance in 24 hour Urine and Serum or Plasma"), **quantity(42, "mL/min")),
+            observation("crcl-bsa", cc(LOINC, "2164-2", "Creatinine renal clearance in 24 hour Urine and Serum or Plasma"), **quantity(40, "mL/min/{1.73_m2}")),
+        ], profile={"organ_function": {"creatinine_clearance_ml_min": 42.0}}, not_used={"Observation/crcl-old": "earlier", "Observation/crcl-bsa": "not mL/min"}),
         Case("local-lab-codes-are-reported-not-guessed", [
             patient(), LUAD,
             observation("bili", cc(LOCAL_LAB, "BILI-T", "Bilirubin, total"), **quantity(2.1, "mg/dL")),
