@@ -445,9 +445,11 @@ def _drop_variant_words(kb: KnowledgeBase, text: str) -> str:
 def _read_change(kb: KnowledgeBase, gene: str, rest: str) -> _Reading:
     """Read the variant text that follows the gene."""
     reading = _Reading()
+    # a curated name is matched before the words that do not change a variant are dropped ("type a": NPM1 type A)
+    whole = re.sub(r"\s+", " ", rest.replace("(", " ").replace(")", " ")).strip(" ,;.:")
     cleaned = _drop_variant_words(kb, rest)
     cleaned = re.sub(r"\s+", " ", cleaned.replace("(", " ").replace(")", " ")).strip(" ,;.:")
-    curated = _curated_by_term(kb, gene, cleaned)
+    curated = kb.alterations.get(kb.alteration_terms.get(gene, {}).get(whole, "")) or _curated_by_term(kb, gene, cleaned)
     if curated is not None:
         reading.alteration = curated
         reading.exon = curated.exon
