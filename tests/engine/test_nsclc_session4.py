@@ -59,7 +59,10 @@ def test_first_line_immunotherapy_is_listed_below_the_targeted_options_for_the_d
 
 def test_without_a_targeted_option_first_line_immunotherapy_keeps_its_place(recommend):
     # KRAS G12C: sotorasib and adagrasib are for a later line, so nothing targeted is listed first line
-    result = recommend(cancer_type="LUAD", stage="IV", mutations=["KRAS G12C"], pd_l1={"tps": 80}, prior_therapies=[])
+    # (EGFR and ALK reported negative: with them unreported the immunotherapy options are incomplete, and a complete
+    # option such as platinum-pemetrexed is listed first, as the ranking says)
+    result = recommend(cancer_type="LUAD", stage="IV", mutations=["KRAS G12C", "EGFR negative", "ALK negative"], pd_l1={"tps": 80},
+                       prior_therapies=[])  # fmt: skip
     assert option_ids(result)[0] in ICI_FIRST_LINE
     assert all(o.ranking.evidence is None for o in result.options)
     assert not any(c.startswith("ranked below ") for o in result.options for c in o.caveats)

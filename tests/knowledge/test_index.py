@@ -17,12 +17,14 @@ def test_resistance_rules_for_a_type_are_those_for_every_type_or_one_above_it(kb
 
 @pytest.mark.parametrize("code", TYPES)
 def test_patient_rules_concerning_an_indication_hold_for_the_type(kb: KnowledgeBase, code: str) -> None:
+    """Rules for every type, a type above this one, or a subtype this one may be (LUNG may be NSCLC)."""
     for regimen in kb.regimens.values():
         for indication in regimen.indications:
             scanned = [
                 rule
                 for rule in kb.patient_rules_for(regimen.id, indication.id)
-                if not rule.cancer_types or any(kb.is_within(code, c) for c in rule.cancer_types)  # type: ignore[attr-defined]
+                if not rule.cancer_types  # type: ignore[attr-defined]
+                or any(kb.is_within(code, c) or kb.is_within(c, code) for c in rule.cancer_types)  # type: ignore[attr-defined]
             ]
             assert list(kb.patient_rules_concerning(regimen.id, indication.id, code)) == scanned
 
