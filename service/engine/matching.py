@@ -226,6 +226,7 @@ def _compile_indication(kb: KnowledgeBase, regimen: Regimen, indication: Indicat
         _compile_intensive_chemotherapy_fitness(indication),
         _compile_patient_context(kb, regimen, indication),
         _compile_pending_resistance(kb, regimen),
+        _compile_mixed_resistance(kb, regimen),
         _compile_unchecked_mutations(kb, regimen),
     )
     return CompiledIndication(
@@ -843,7 +844,7 @@ def _resistance_hits(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tupl
         fired = []
         for rule in kb.resistance_rules_for(profile.cancer_type):
             hits = [h for h in profile.alterations_matching(rule.alterations) if allelic_context_holds(kb, profile, rule, h.id)]
-            if hits:
+            if hits and not (rule.not_when_also and profile.alterations_matching(rule.not_when_also)):
                 found = ", ".join(h.id for h in hits)
                 exclusion = Exclusion(rule.kind, f"{found}: {rule.reason}", tuple(rule.evidence), tuple(rule.alternatives))
                 fired.append((rule, hits, exclusion, kb.regimens_a_resistance_rule_affects(rule)))
@@ -1284,6 +1285,26 @@ def _compile_pending_resistance(kb: KnowledgeBase, regimen: Regimen) -> Step:
             a.cautions.extend(pending_resistance_cautions(kb, profile, regimen))
 
     return assess_pending_resistance
+
+
+def _compile_mixed_resistance(kb: KnowledgeBase, regimen: Regimen) -> Step | None:
+    """A resistance rule whose source reported its group alone (`not_when_also`) does not exclude when the other
+    group is also detected: the drug it names is shown with the rule's `mixed_caution`, never silently."""
+    rules = tuple(r for r in kb.source.rules.resistance if r.not_when_also and kb.resistance_rule_affects(r, regimen))
+    if not rules:
+        return None
+
+    def assess_mixed_resistance(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        for rule in rules:
+            if rule not in kb.resistance_rules_for(profile.cancer_type):
+                continue
+            hits = profile.alterations_matching(rule.alterations)
+            also = profile.alterations_matching(rule.not_when_also)
+            if hits and also:
+                found = f"{', '.join(h.id for h in hits)} with {', '.join(o.id for o in also)}"
+                a.cautions.append(Caution(f"{found}: {rule.mixed_caution}", tuple(rule.evidence), rule.id))
+
+    return assess_mixed_resistance
 
 
 def pending_resistance_cautions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Caution]:
