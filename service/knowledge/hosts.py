@@ -49,6 +49,7 @@ PROVENANCE_HOSTS = frozenset(
         "oncologypro.esmo.org",
         "www.drugs.com",
         "www.drugeruptiondata.com",  # Litt's Drug Eruption and Reaction Database: reproduces US boxed warnings
+        "www.immunology.ox.ac.uk",  # University of Oxford publications pages: reproduce journal abstracts (dabrafenib DDI study)
         "reference.medscape.com",
         "www.druglib.com",
         "medlibrary.org",

@@ -3,13 +3,7 @@ venetoclax + azacitidine, studied in patients ineligible for intensive induction
 
 from __future__ import annotations
 
-
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return [o.id for o in result.options]
-
-
-def option(result, regimen_id):  # type: ignore[no-untyped-def]
-    return next(o for o in result.options if o.id == regimen_id)
+from tests.engine.answers import option, option_ids
 
 
 def fitness(result, regimen_id="venetoclax-azacitidine-aml"):  # type: ignore[no-untyped-def]

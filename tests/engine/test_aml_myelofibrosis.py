@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return [o.id for o in result.options]
+from tests.engine.answers import option, option_ids
 
 
 def excluded(result):  # type: ignore[no-untyped-def]
@@ -13,10 +11,6 @@ def excluded(result):  # type: ignore[no-untyped-def]
 
 def withheld_ids(result):  # type: ignore[no-untyped-def]
     return [w.id for w in result.withheld]
-
-
-def option(result, regimen_id):  # type: ignore[no-untyped-def]
-    return next(o for o in result.options if o.id == regimen_id)
 
 
 def test_flt3_itd_newly_diagnosed_gets_midostaurin_and_quizartinib_tied_above_7_3(recommend):

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
+from tests.engine.answers import option
+
 AFTER_IMATINIB = [{"drugs": ["imatinib"], "outcome": "progression"}]
-
-
-def option(result, regimen_id):  # type: ignore[no-untyped-def]
-    return next(o for o in result.options if o.id == regimen_id)
 
 
 def unchecked(result, regimen_id):  # type: ignore[no-untyped-def]

@@ -4,22 +4,16 @@ checkpoint-inhibitor regimens for oesophageal squamous-cell carcinoma."""
 
 from __future__ import annotations
 
+from tests.engine.answers import offered_ids, option
+
 PANCREAS_FIRST_LINE = {"erlotinib-gemcitabine-pancreas", "nab-paclitaxel-gemcitabine-pancreas", "folfirinox-pancreas"}
 ESCC_FIRST_LINE = {"nivolumab-fluorouracil-cisplatin-escc", "nivolumab-ipilimumab-escc"}
 AFTER_FOLFOX_BEVACIZUMAB = [{"line": 1, "drugs": ["oxaliplatin", "fluorouracil", "leucovorin", "bevacizumab"], "outcome": "progression"}]
 
 
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return {o.id for o in result.options}
-
-
-def option(result, regimen_id):  # type: ignore[no-untyped-def]
-    return next(o for o in result.options if o.id == regimen_id)
-
-
 def test_metastatic_pancreatic_adenocarcinoma_gets_its_three_first_lines_each_with_doses(recommend):
     result = recommend(cancer_type="pancreatic adenocarcinoma", stage="IV")
-    assert option_ids(result) >= PANCREAS_FIRST_LINE
+    assert offered_ids(result) >= PANCREAS_FIRST_LINE
     assert option(result, "erlotinib-gemcitabine-pancreas").contains_tki is True
     assert option(result, "folfirinox-pancreas").evidence_level == "2"
     for regimen_id in PANCREAS_FIRST_LINE:
@@ -35,14 +29,14 @@ def test_erlotinib_gemcitabine_is_checked_against_the_erlotinib_label(recommend)
 
 def test_locally_advanced_pancreatic_cancer_keeps_only_the_regimen_studied_there(recommend):
     result = recommend(cancer_type="pancreatic adenocarcinoma", stage="locally advanced")
-    offered = option_ids(result)
+    offered = offered_ids(result)
     assert "erlotinib-gemcitabine-pancreas" in offered
     assert not {"folfirinox-pancreas", "nab-paclitaxel-gemcitabine-pancreas"} & offered
 
 
 def test_liposomal_irinotecan_follows_gemcitabine_and_is_not_a_first_line(recommend):
     first = recommend(cancer_type="pancreatic adenocarcinoma", stage="IV")
-    assert "nal-iri-fluorouracil-leucovorin-pancreas" not in option_ids(first)
+    assert "nal-iri-fluorouracil-leucovorin-pancreas" not in offered_ids(first)
     after = recommend(
         cancer_type="pancreatic adenocarcinoma",
         stage="IV",
@@ -50,7 +44,7 @@ def test_liposomal_irinotecan_follows_gemcitabine_and_is_not_a_first_line(recomm
     )
     shown = option(after, "nal-iri-fluorouracil-leucovorin-pancreas")
     assert {c.drug for c in shown.components} == {"irinotecan liposome", "leucovorin", "fluorouracil"}
-    assert not PANCREAS_FIRST_LINE & option_ids(after)
+    assert not PANCREAS_FIRST_LINE & offered_ids(after)
 
 
 def test_liposomal_irinotecan_is_read_by_its_names(recommend):
@@ -69,8 +63,8 @@ def test_folfiri_ramucirumab_follows_folfox_bevacizumab_and_never_prior_irinotec
         stage="IV",
         prior_therapies=[{"line": 1, "drugs": ["irinotecan", "fluorouracil", "leucovorin", "bevacizumab"], "outcome": "progression"}],
     )
-    assert "folfiri-ramucirumab-crc" not in option_ids(after_irinotecan)
-    assert "folfiri-ramucirumab-crc" not in option_ids(recommend(cancer_type="colorectal cancer", stage="IV"))
+    assert "folfiri-ramucirumab-crc" not in offered_ids(after_irinotecan)
+    assert "folfiri-ramucirumab-crc" not in offered_ids(recommend(cancer_type="colorectal cancer", stage="IV"))
 
 
 def test_gej_adenocarcinoma_after_platinum_gets_both_ramucirumab_regimens(recommend):
@@ -79,20 +73,20 @@ def test_gej_adenocarcinoma_after_platinum_gets_both_ramucirumab_regimens(recomm
         stage="IV",
         prior_therapies=[{"line": 1, "drugs": ["oxaliplatin", "fluorouracil", "leucovorin"], "outcome": "progression"}],
     )
-    assert option_ids(result) >= {"ramucirumab-gastric", "ramucirumab-paclitaxel-gastric"}
-    assert "ramucirumab-gastric" not in option_ids(recommend(cancer_type="gastric adenocarcinoma", stage="IV"))
+    assert offered_ids(result) >= {"ramucirumab-gastric", "ramucirumab-paclitaxel-gastric"}
+    assert "ramucirumab-gastric" not in offered_ids(recommend(cancer_type="gastric adenocarcinoma", stage="IV"))
 
 
 def test_oesophageal_squamous_cell_carcinoma_gets_the_nivolumab_first_lines_and_adenocarcinoma_does_not(recommend):
     squamous = recommend(cancer_type="esophageal squamous cell carcinoma", stage="IV")
-    assert option_ids(squamous) >= ESCC_FIRST_LINE
+    assert offered_ids(squamous) >= ESCC_FIRST_LINE
     for regimen_id in ESCC_FIRST_LINE:
         shown = option(squamous, regimen_id)
         assert all(c.dose for c in shown.components)
         assert shown.overall_survival is not None
     adenocarcinoma = recommend(cancer_type="esophageal adenocarcinoma", stage="IV", biomarkers=[{"name": "HER2", "status": "negative"}])
-    assert not ESCC_FIRST_LINE & option_ids(adenocarcinoma)
-    assert "nivolumab-fluoropyrimidine-oxaliplatin-gastric" in option_ids(adenocarcinoma)
+    assert not ESCC_FIRST_LINE & offered_ids(adenocarcinoma)
+    assert "nivolumab-fluoropyrimidine-oxaliplatin-gastric" in offered_ids(adenocarcinoma)
 
 
 def test_first_line_checkpoint_regimens_without_read_chemotherapy_doses_are_withheld_never_offered(recommend):
@@ -105,4 +99,4 @@ def test_first_line_checkpoint_regimens_without_read_chemotherapy_doses_are_with
     ):
         result = recommend(**profile)
         assert regimen_id in {w.id for w in result.withheld}
-        assert regimen_id not in option_ids(result)
+        assert regimen_id not in offered_ids(result)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return [o.id for o in result.options]
+from tests.engine.answers import option_ids
 
 
 def withheld_ids(result):  # type: ignore[no-untyped-def]

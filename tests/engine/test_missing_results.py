@@ -11,14 +11,11 @@ from schemas.requests import PatientProfileInput
 from service.engine.matching import compiled_indication
 from service.engine.normalise import normalise_profile
 from tests.cdshooks.support import patient_view
+from tests.engine.answers import option_ids
 
 CRC_IV = {"cancer_type": "COADREAD", "stage": "IV", "prior_therapies": []}
 MSI_H_ONLY = {"nivolumab-ipilimumab-crc", "pembrolizumab-crc-msi-high"}
 NSCLC_DRIVER_NEGATIVE = {"cancer_type": "NSCLC", "stage": "IV", "mutations": ["EGFR not detected", "ALK negative"], "prior_therapies": []}
-
-
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return [o.id for o in result.options]
 
 
 def opened_by(result):  # type: ignore[no-untyped-def]

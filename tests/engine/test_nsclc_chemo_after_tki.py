@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
+from tests.engine.answers import not_recommended_ids, option_ids
+
 ALK = ["ALK fusion"]
 EGFR = ["EGFR exon 19 deletion"]
 PLATINUM = {"drugs": ["carboplatin", "pemetrexed"], "outcome": "progression"}
-
-
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return [o.id for o in result.options]
-
-
-def excluded_ids(result):  # type: ignore[no-untyped-def]
-    return {n.id for n in result.not_recommended}
 
 
 def test_alk_after_alectinib_offers_lorlatinib_then_platinum_pemetrexed(recommend):
@@ -35,7 +29,7 @@ def test_alk_after_platinum_is_not_offered_a_platinum_doublet_again(recommend):
     lines = [{"line": 1, "drugs": ["alectinib"], "outcome": "progression"}, {"line": 2, **PLATINUM}]
     result = recommend(cancer_type="LUAD", stage="IV", mutations=ALK, prior_therapies=lines)
     assert "pemetrexed-platinum-after-alk-tki" not in option_ids(result)
-    assert "pemetrexed-platinum-after-alk-tki" in excluded_ids(result)
+    assert "pemetrexed-platinum-after-alk-tki" in not_recommended_ids(result)
     assert "docetaxel-ramucirumab" in option_ids(result)
 
 
@@ -52,7 +46,7 @@ def test_squamous_alk_is_not_offered_pemetrexed(recommend):
 def test_egfr_after_osimertinib_and_platinum_excludes_pemetrexed_platinum_and_flags_amivantamab_chemotherapy(recommend):
     lines = [{"line": 1, "drugs": ["osimertinib"], "outcome": "progression"}, {"line": 2, **PLATINUM}]
     result = recommend(cancer_type="LUAD", stage="IV", mutations=EGFR, prior_therapies=lines)
-    assert "pemetrexed-platinum-after-egfr-tki" in excluded_ids(result)
+    assert "pemetrexed-platinum-after-egfr-tki" in not_recommended_ids(result)
     ids = option_ids(result)
     assert ids.index("docetaxel-ramucirumab") < ids.index("amivantamab-carboplatin-pemetrexed")
     amivantamab = next(o for o in result.options if o.id == "amivantamab-carboplatin-pemetrexed")

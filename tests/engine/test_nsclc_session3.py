@@ -3,15 +3,9 @@ interval between an immune checkpoint inhibitor and a targeted agent."""
 
 from __future__ import annotations
 
+from tests.engine.answers import option, option_ids
+
 CHEMO_IO = ["carboplatin", "pemetrexed", "pembrolizumab"]
-
-
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return [o.id for o in result.options]
-
-
-def option(result, regimen):  # type: ignore[no-untyped-def]
-    return next(o for o in result.options if o.id == regimen)
 
 
 def test_amivantamab_chemotherapy_is_offered_after_osimertinib_and_beats_chemotherapy_alone(recommend):

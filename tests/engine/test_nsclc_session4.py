@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.engine.answers import option, option_ids
+
 ICI_FIRST_LINE = {
     "pembrolizumab-nsclc",
     "pembrolizumab-pemetrexed-platinum",
@@ -14,14 +16,6 @@ ICI_FIRST_LINE = {
     "nivolumab-ipilimumab-pemetrexed-platinum-nsclc",
     "nivolumab-ipilimumab-carboplatin-paclitaxel-nsclc",
 }
-
-
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return [o.id for o in result.options]
-
-
-def option(result, regimen):  # type: ignore[no-untyped-def]
-    return next(o for o in result.options if o.id == regimen)
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import pytest
 from schemas.requests import PatientProfileInput
 from service.engine.matching import _patient_rule_finding
 from service.engine.normalise import normalise_profile
+from tests.engine.answers import option_ids
 
 GOLDEN_PROFILES = json.loads((Path(__file__).parents[1] / "golden" / "profiles.json").read_text(encoding="utf-8"))
 MTC = {"cancer_type": "THME", "stage": "metastatic", "mutations": ["RET M918T"], "prior_therapies": []}
@@ -26,10 +27,6 @@ CRC_REFRACTORY = {
     "mutations": ["KRAS G12D"],
     "prior_therapies": [{"drugs": ["FOLFOX", "bevacizumab"], "outcome": "progression"}, {"drugs": ["FOLFIRI"], "outcome": "progression"}],
 }
-
-
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return [o.id for o in result.options]
 
 
 def excluded_kinds(result, regimen):  # type: ignore[no-untyped-def]

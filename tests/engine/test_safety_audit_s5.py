@@ -7,12 +7,9 @@ import pytest
 from schemas.requests import PatientProfileInput
 from service.engine.matching import _patient_rule_finding
 from service.engine.normalise import normalise_profile
+from tests.engine.answers import option_ids
 
 HCC_AFTER_SORAFENIB = {"cancer_type": "HCC", "stage": "BCLC C", "prior_therapies": [{"drugs": ["sorafenib"], "outcome": "progression"}]}
-
-
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return [o.id for o in result.options]
 
 
 def excluded_kinds(result, regimen):  # type: ignore[no-untyped-def]

@@ -7,16 +7,9 @@ import pytest
 from schemas.requests import PatientProfileInput
 from service.engine.normalise import normalise_profile
 from service.knowledge.records import PatientCriterion
+from tests.engine.answers import option, option_ids
 
 AFTER_CRIZOTINIB = [{"drugs": ["crizotinib"], "outcome": "progression"}]
-
-
-def option(result, regimen):  # type: ignore[no-untyped-def]
-    return next(o for o in result.options if o.id == regimen)
-
-
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return [o.id for o in result.options]
 
 
 def excluded(result):  # type: ignore[no-untyped-def]

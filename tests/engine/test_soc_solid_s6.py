@@ -7,17 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return [o.id for o in result.options]
-
-
-def option(result, regimen_id):  # type: ignore[no-untyped-def]
-    return next(o for o in result.options if o.id == regimen_id)
-
-
-def excluded_ids(result):  # type: ignore[no-untyped-def]
-    return {r.id for g in result.exclusion_groups for r in g.regimens}
-
+from tests.engine.answers import excluded_ids, option, option_ids
 
 def assert_every_component_dosed(result):  # type: ignore[no-untyped-def]
     for shown in result.options:

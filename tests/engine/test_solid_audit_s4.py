@@ -5,13 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return [o.id for o in result.options]
-
-
-def option(result, regimen_id):  # type: ignore[no-untyped-def]
-    return next(o for o in result.options if o.id == regimen_id)
+from tests.engine.answers import option, option_ids
 
 
 def test_resected_ccrcc_is_offered_adjuvant_pembrolizumab_and_no_metastatic_regimen(recommend):

@@ -3,9 +3,7 @@ infigratinib approvals (issue 16)."""
 
 from __future__ import annotations
 
-
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return [o.id for o in result.options]
+from tests.engine.answers import option_ids
 
 
 def excluded(result):  # type: ignore[no-untyped-def]

@@ -9,14 +9,7 @@ from pydantic import ValidationError
 from service.engine.matching import IndicationAssessment
 from service.engine.recommend import _head_to_head_record, _rank
 from service.knowledge.records import Indication, Regimen
-
-
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return [o.id for o in result.options]
-
-
-def option(result, regimen_id):  # type: ignore[no-untyped-def]
-    return next(o for o in result.options if o.id == regimen_id)
+from tests.engine.answers import option, option_ids
 
 
 def _assessment(regimen_id: str, outranks: list[str] = [], one_arm: list[list[str]] = []) -> IndicationAssessment:

@@ -3,6 +3,8 @@ adjuvant), KRAS G12C and BRAF V600E colorectal cancer, and tenosynovial giant ce
 
 from __future__ import annotations
 
+from tests.engine.answers import option, option_ids
+
 BRAF_MEK = {"dabrafenib", "trametinib", "encorafenib", "binimetinib", "vemurafenib", "cobimetinib"}
 CHECKPOINT = {"nivolumab", "ipilimumab", "pembrolizumab", "relatlimab", "atezolizumab"}
 CRC_REFRACTORY = [
@@ -11,16 +13,8 @@ CRC_REFRACTORY = [
 ]
 
 
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return [o.id for o in result.options]
-
-
 def offered_drugs(result):  # type: ignore[no-untyped-def]
     return {d for o in result.options for d in o.drugs}
-
-
-def option(result, regimen):  # type: ignore[no-untyped-def]
-    return next(o for o in result.options if o.id == regimen)
 
 
 def test_braf_v600e_melanoma_offers_the_braf_mek_combinations_beside_the_checkpoint_inhibitors(recommend):

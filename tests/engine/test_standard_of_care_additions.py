@@ -3,15 +3,10 @@ TKIs released from `withheld`."""
 
 from __future__ import annotations
 
+from tests.engine.answers import option, option_ids
 
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return [o.id for o in result.options]
 
 CRC_REFRACTORY = {"cancer_type": "colorectal cancer", "stage": "metastatic", "prior_therapies": ["FOLFOX", "FOLFIRI"]}
-
-
-def option(result, regimen_id):  # type: ignore[no-untyped-def]
-    return next(o for o in result.options if o.id == regimen_id)
 
 
 def test_refractory_colorectal_cancer_lists_the_later_line_standards_with_doses(recommend):

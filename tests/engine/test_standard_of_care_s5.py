@@ -4,20 +4,10 @@ in gastric and breast cancer."""
 
 from __future__ import annotations
 
+from tests.engine.answers import excluded_ids, option, option_ids
+
 CRC_FIRST_LINE_BACKBONES = {"folfox-bevacizumab-crc", "folfiri-bevacizumab-crc"}
 ANTI_EGFR = {"folfox-panitumumab-crc", "folfiri-cetuximab-crc"}
-
-
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return [o.id for o in result.options]
-
-
-def option(result, regimen_id):  # type: ignore[no-untyped-def]
-    return next(o for o in result.options if o.id == regimen_id)
-
-
-def excluded_ids(result):  # type: ignore[no-untyped-def]
-    return {r.id for g in result.exclusion_groups for r in g.regimens}
 
 
 def test_stage_iv_colorectal_cancer_gets_first_line_chemotherapy_with_bevacizumab(recommend):

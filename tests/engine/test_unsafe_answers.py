@@ -11,12 +11,9 @@ from schemas.requests import PatientProfileInput
 from service.engine.matching import profile_histology
 from service.engine.normalise import normalise_profile
 from service.knowledge.restrictions import RESTRICTIONS
+from tests.engine.answers import option_ids
 
 GOLDEN_PROFILES = json.loads((Path(__file__).parents[1] / "golden" / "profiles.json").read_text(encoding="utf-8"))
-
-
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return [o.id for o in result.options]
 
 
 def excluded(result):  # type: ignore[no-untyped-def]
