@@ -77,10 +77,10 @@ class LabelVerification(Contract):
     method: str
     read_from: list[str] = Field(default=[], description="What the curators actually read (provenance, not the label).")
     checked: str
-    set_id_verified: Literal["dailymed", "openfda", "copy_of_dailymed", "openfda_copy"] | None = Field(
+    set_id_verified: Literal["dailymed", "openfda", "copy_of_dailymed", "openfda_copy", "nci_drug_page_link"] | None = Field(
         default=None,
-        description="How the DailyMed set ID behind the link was verified: on DailyMed or openFDA themselves, or on a "
-        "faithful copy of either. Absent when the label has no verified set ID or the link is a formulation's own label.",
+        description="How the DailyMed set ID behind the link was verified: on DailyMed or openFDA themselves, on a "
+        "faithful copy of either, or from the DailyMed link on NCI's drug information page. Absent when the label has no verified set ID or the link is a formulation's own label.",
     )
     statement: str = Field(description="What was and was not read, and how the set ID behind the link was verified.")
 

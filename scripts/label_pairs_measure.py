@@ -2,7 +2,8 @@
 its class (and its label_examples), every drug rule with its drug, sent through the engine as a two-drug list.
 
 Prints:
-- sensitivity: the share of contraindicated / avoid / adjust_dose pairs that come back as a warning;
+- sensitivity: the share of contraindicated / avoid / adjust_dose pairs that come back as a warning (a class rule is
+  crossed with every member of its class except those the same label gives a rule of their own);
 - false warnings: the share of not_meaningful pairs (the label calls the effect not clinically meaningful) that
   come back with a warning, split by why: a drug sent without its formulation (a conditional answer: the most
   restrictive formulation answers and says so), or the same mechanism. A warning that another label rule of the
@@ -56,9 +57,11 @@ def main(show: bool) -> None:
     other_mechanism: list[tuple[str, str, str]] = []
     named_formulation = named_formulation_warned = 0
     for label in source.labels:
+        # a class member the label gives its own rule (IV docetaxel and grapefruit) is measured by that rule alone
+        own_rules = {r.with_drug for r in label.rules if r.with_drug}
         for rule in label.rules:
             if rule.with_class:
-                names = sorted(set(members.get(rule.with_class, [])) | set(rule.label_examples))
+                names = sorted((set(members.get(rule.with_class, [])) | set(rule.label_examples)) - own_rules)
             else:
                 names = [rule.with_drug or ""]
             for name in names:

@@ -64,6 +64,7 @@ _SET_ID_STATEMENT = {
     "openfda": "Set ID read in the openFDA label record.",
     "copy_of_dailymed": "Set ID read on a copy of the DailyMed page, not on DailyMed itself.",
     "openfda_copy": "Set ID read on a copy of the openFDA label record, not on openFDA itself.",
+    "nci_drug_page_link": "Set ID taken from the DailyMed link on NCI's drug information page, not read on DailyMed itself.",
 }
 SET_ID_NOT_VERIFIED = "No DailyMed set ID was verified for this label, so no link to it is given."
 SET_ID_OF_FORMULATION = "Set ID of this formulation's own label, as listed in the record."

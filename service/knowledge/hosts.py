@@ -71,6 +71,7 @@ PROVENANCE_HOSTS = frozenset(
         "blackboxrx.com",
         "build.fhir.org",
         "www.hl7.org",
+        "www.cancer.gov",  # NCI's drug information pages: their DailyMed link names a set ID (`nci_drug_page_link`)
     }
 )
 
@@ -89,6 +90,9 @@ DAILYMED_COPY_HOSTS = frozenset(
 # Where a set ID read counts as read on DailyMed or openFDA themselves.
 DAILYMED_HOSTS = frozenset({"dailymed.nlm.nih.gov", "dailymed-us-east-1.awsprod.nlm.nih.gov"})
 OPENFDA_HOSTS = frozenset({"api.fda.gov"})
+# NCI's drug information pages, whose "FDA label information ... at DailyMed" link carries a set ID.
+NCI_DRUG_PAGE_HOSTS = frozenset({"www.cancer.gov"})
+NCI_DRUG_PAGE_PATH = "/about-cancer/treatment/drugs/"
 
 ALLOWED_SOURCE_HOSTS = LABEL_TEXT_HOSTS | PROVENANCE_HOSTS | DAILYMED_COPY_HOSTS
 
@@ -129,6 +133,12 @@ def set_id_kind_problem(kind: str, url: str) -> str | None:
         return f"set_id_verified: {kind}, but {host} is DailyMed or openFDA itself (say so)"
     if kind == "copy_of_dailymed" and host not in DAILYMED_COPY_HOSTS:
         return f"set_id_verified: copy_of_dailymed, but {host} is not a known copy of DailyMed"
+    if kind == "nci_drug_page_link" and host not in NCI_DRUG_PAGE_HOSTS:
+        return f"set_id_verified: nci_drug_page_link, but {host} is not NCI's drug information site"
+    if kind == "nci_drug_page_link" and not urlparse(url).path.startswith(NCI_DRUG_PAGE_PATH):
+        return f"set_id_verified: nci_drug_page_link, but the address is not an NCI drug information page ({NCI_DRUG_PAGE_PATH}...)"
+    if kind != "nci_drug_page_link" and host in NCI_DRUG_PAGE_HOSTS:
+        return f"set_id_verified: {kind}, but {host} is NCI's drug information site (nci_drug_page_link)"
     return None
 
 

@@ -950,8 +950,9 @@ LABEL_SECTION_PATTERN = r"^(?:boxed warning|(?:[1-9]|1[0-7])(?:\.[0-9]{1,2})?)$"
 
 # How a set ID was verified. "dailymed" / "openfda": read on a DailyMed page or in an openFDA record itself;
 # "copy_of_dailymed" / "openfda_copy": read on a faithful copy of one (a DailyMed mirror keyed by set ID, a
-# repository storing openFDA label JSON). Shown to the clinician in the answer's provenance line.
-SetIdVerification = Literal["dailymed", "openfda", "copy_of_dailymed", "openfda_copy"]
+# repository storing openFDA label JSON); "nci_drug_page_link": taken from the DailyMed link on NCI's drug information
+# page for the drug (the page names the brand, not the label holder). Shown to the clinician in the answer's provenance line.
+SetIdVerification = Literal["dailymed", "openfda", "copy_of_dailymed", "openfda_copy", "nci_drug_page_link"]
 
 
 class LabelSource(Record):

@@ -586,7 +586,7 @@ def _set_id_verification_problems(where: str, label: DrugLabel) -> list[str]:
     if source.set_id is None:
         return [f"{where}: set_id_verified without a set_id"] if source.set_id_verified else []
     if source.set_id_verified is None:
-        return [f"{where}: set_id without set_id_verified (dailymed, openfda, copy_of_dailymed or openfda_copy)"]
+        return [f"{where}: set_id without set_id_verified (dailymed, openfda, copy_of_dailymed, openfda_copy or nci_drug_page_link)"]
     problems = []
     if source.set_id_source is not None:
         problem = set_id_kind_problem(source.set_id_verified, source.set_id_source)

@@ -89,14 +89,15 @@ def test_oesophageal_squamous_cell_carcinoma_gets_the_nivolumab_first_lines_and_
     assert "nivolumab-fluoropyrimidine-oxaliplatin-gastric" in offered_ids(adenocarcinoma)
 
 
-def test_first_line_checkpoint_regimens_without_read_chemotherapy_doses_are_withheld_never_offered(recommend):
+def test_first_line_pembrolizumab_chemotherapy_is_offered_once_its_chemotherapy_doses_are_read(recommend):
     for profile, regimen_id in (
         ({"cancer_type": "esophageal squamous cell carcinoma", "stage": "IV"}, "pembrolizumab-fluorouracil-cisplatin-oesophageal"),
         (
-            {"cancer_type": "gastric adenocarcinoma", "stage": "IV", "biomarkers": [{"name": "HER2", "status": "negative"}]},
+            {"cancer_type": "gastric adenocarcinoma", "stage": "IV", "biomarkers": [{"name": "HER2", "status": "negative"}], "pd_l1": {"cps": 5}},
             "pembrolizumab-chemotherapy-her2-negative-gastric",
         ),
     ):
         result = recommend(**profile)
-        assert regimen_id in {w.id for w in result.withheld}
-        assert regimen_id not in offered_ids(result)
+        assert regimen_id in offered_ids(result)
+        assert regimen_id not in {w.id for w in result.withheld}
+        assert all(c.dose for c in option(result, regimen_id).components)

@@ -90,7 +90,8 @@ def test_nsclc_without_driver_results_says_the_driver_negative_options_rest_on_t
 def test_gastric_without_her2_offers_no_her2_negative_regimen_and_names_it(recommend):
     result = recommend(cancer_type="STAD", stage="IV", prior_therapies=[])
     assert "nivolumab-fluoropyrimidine-oxaliplatin-gastric" not in option_ids(result)
-    assert "Nivolumab + FOLFOX or CapeOX" in opened_by(result)["No HER2 result was given"].message
+    assert "Nivolumab + FOLFOX" in opened_by(result)["No HER2 result was given"].message
+    assert "Nivolumab + CapeOX" in opened_by(result)["No HER2 result was given"].message
     negative = recommend(cancer_type="STAD", stage="IV", prior_therapies=[], biomarkers=["HER2 negative"])
     assert "nivolumab-fluoropyrimidine-oxaliplatin-gastric" in option_ids(negative)
 

@@ -32,10 +32,19 @@ def test_a_set_id_read_on_a_copy_says_it_was_not_read_on_dailymed(kb):
     assert all("fda.report" not in (e.url or "") for e in evidence)
 
 
-def test_a_label_without_a_verified_set_id_says_no_link_is_given(kb):
-    # TEPMETKO's set ID was not read with its product and holder on any source (SPRYCEL's now is)
-    assert kb.labels["tepotinib"].label.set_id is None
+def test_a_set_id_from_the_nci_drug_page_link_says_it_was_not_read_on_dailymed(kb):
     warning, evidence = _warning(kb, "tepotinib", "rifampin")
+    assert evidence[0].url == "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=80a0f1b9-071a-47f5-9e67-32d638a669dc"
+    assert warning.verification is not None and warning.verification.set_id_verified == "nci_drug_page_link"
+    assert "NCI's drug information page, not read on DailyMed itself" in warning.verification.statement
+    # the NCI page that named the set ID is provenance, never the clinician's link
+    assert all("cancer.gov" not in (e.url or "") for e in evidence)
+
+
+def test_a_label_without_a_verified_set_id_says_no_link_is_given(kb):
+    # LYTGOBI's set ID was not read on any accepted source (NCI's page links the FDA PDF, not DailyMed)
+    assert kb.labels["futibatinib"].label.set_id is None
+    warning, evidence = _warning(kb, "futibatinib", "itraconazole")
     assert all(e.url is None and e.set_id is None for e in evidence)
     assert warning.verification is not None and warning.verification.set_id_verified is None
     assert "No DailyMed set ID was verified" in warning.verification.statement

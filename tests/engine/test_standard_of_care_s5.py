@@ -69,8 +69,9 @@ def test_her2_positive_breast_cancer_first_line_gets_pertuzumab_trastuzumab_doce
     assert "trastuzumab-deruxtecan-breast" in option_ids(later)
 
 
-def test_keynote_811_is_withheld_and_names_what_it_waits_on(recommend):
+def test_keynote_811_is_offered_with_pd_l1_cps_1_or_more_and_not_below(recommend):
     result = recommend(cancer_type="gastric adenocarcinoma", stage="IV", biomarkers=["HER2 positive"], pd_l1={"cps": 5})
-    assert "pembrolizumab-trastuzumab-chemotherapy-gastric" not in option_ids(result)
-    withheld = [w for w in result.withheld if w.id == "pembrolizumab-trastuzumab-chemotherapy-gastric"]
-    assert withheld and "KEYNOTE-811" in withheld[0].reason
+    assert "pembrolizumab-trastuzumab-chemotherapy-gastric" in option_ids(result)
+    assert not any(w.id == "pembrolizumab-trastuzumab-chemotherapy-gastric" for w in result.withheld)
+    below = recommend(cancer_type="gastric adenocarcinoma", stage="IV", biomarkers=["HER2 positive"], pd_l1={"cps": 0})
+    assert "pembrolizumab-trastuzumab-chemotherapy-gastric" not in option_ids(below)

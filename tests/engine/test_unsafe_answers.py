@@ -400,12 +400,13 @@ def test_alternatives_to_continuing_are_listed_only_when_the_interaction_cannot_
 
 
 def test_an_option_drug_without_a_label_record_says_its_pairs_were_not_assessed(recommend):
-    # ribociclib has no label record: clarithromycin must not pass silently as if checked
+    # letrozole has no label record: clarithromycin must not pass silently as if checked; ribociclib's label (session 7)
+    # now answers for itself
     result = recommend(cancer_type="IDC", stage="IV", biomarkers=["HER2 negative", "HR positive"], prior_therapies=[], current_medications=["clarithromycin"])
     assert any(o.id == "ribociclib-letrozole-breast" for o in result.options)
     pairs = {(p.drug, p.interacting_drug): p for p in result.interaction_pairs}
-    assert pairs[("ribociclib", "clarithromycin")].status == "not_assessed"
     assert pairs[("letrozole", "clarithromycin")].status == "not_assessed"
+    assert pairs[("ribociclib", "clarithromycin")].status == "warning" and pairs[("ribociclib", "clarithromycin")].severity == "avoid"
 
 
 def test_a_medication_check_of_drugs_without_label_records_says_not_assessed(kb):

@@ -263,7 +263,13 @@ def test_check_fails_on_a_us_label_without_a_set_id(knowledge_copy):
 def test_every_set_id_says_how_it_was_verified_and_on_which_page(kb):
     for label in kb.labels.values():
         if label.label.set_id:
-            assert label.label.set_id_verified in ("dailymed", "openfda", "copy_of_dailymed", "openfda_copy"), label.drug
+            assert label.label.set_id_verified in (
+                "dailymed",
+                "openfda",
+                "copy_of_dailymed",
+                "openfda_copy",
+                "nci_drug_page_link",
+            ), label.drug
             assert label.label.set_id_source, label.drug
 
 
@@ -303,6 +309,37 @@ def test_check_fails_on_a_copy_host_that_is_not_a_known_dailymed_copy(knowledge_
     _edit_label(knowledge_copy, "regorafenib", unknown_copy)
     problems = _problems(knowledge_copy)
     assert any("regorafenib: set_id_verified: copy_of_dailymed, but prescriberpoint.com is not a known copy of DailyMed" in p for p in problems)
+
+
+def test_check_fails_when_an_nci_page_link_is_said_to_be_read_elsewhere(knowledge_copy):
+    def other_page(record):  # type: ignore[no-untyped-def]
+        record["label"]["set_id_source"] = "https://www.drugs.com/pro/tukysa.html"
+
+    _edit_label(knowledge_copy, "tucatinib", other_page)
+    assert any(
+        "tucatinib: set_id_verified: nci_drug_page_link, but www.drugs.com is not NCI's drug information site" in p
+        for p in _problems(knowledge_copy)
+    )
+
+
+def test_check_fails_when_an_nci_page_link_is_not_on_a_drug_information_page(knowledge_copy):
+    def other_page(record):  # type: ignore[no-untyped-def]
+        record["label"]["set_id_source"] = "https://www.cancer.gov/types/breast"
+
+    _edit_label(knowledge_copy, "tucatinib", other_page)
+    assert any(
+        "tucatinib: set_id_verified: nci_drug_page_link, but the address is not an NCI drug information page" in p
+        for p in _problems(knowledge_copy)
+    )
+
+
+def test_check_fails_when_an_nci_page_is_called_dailymed(knowledge_copy):
+    def claim_dailymed(record):  # type: ignore[no-untyped-def]
+        record["label"]["set_id_verified"] = "dailymed"
+
+    _edit_label(knowledge_copy, "tucatinib", claim_dailymed)
+    problems = _problems(knowledge_copy)
+    assert any("tucatinib: set_id_verified: dailymed, but www.cancer.gov is not DailyMed" in p for p in problems)
 
 
 def test_check_fails_on_a_rule_without_label_sections(knowledge_copy):
