@@ -1,4 +1,5 @@
-"""Expected-options audit of the solid tumours other than NSCLC and the GI cancers (issue 11, session 6).
+"""Expected-options audit of the solid tumours other than NSCLC and the GI cancers (issue 11, session 6), with the
+NSCLC, pancreatic and colorectal settings of session 7's new standards (`S7_CASES`, counted apart and in the total).
 
 Each case is a stage IV (or adjuvant) profile with the regimens a tumour board would list for it, as the curator
 judged them; the script prints, per case, the expected regimens the engine offers and those it does not, then the
@@ -100,23 +101,75 @@ CASES: list[tuple[str, dict[str, object], set[str]]] = [
      {"sunitinib-pnet", "cabozantinib-pnet", "capecitabine-temozolomide-pnet"}),
 ]
 
+NSCLC_DRIVER_NEGATIVE = ["EGFR not detected", "ALK not detected", "ROS1 not detected"]
+NSCLC_NON_SQUAMOUS_CHEMO_IO = {
+    "pembrolizumab-pemetrexed-platinum", "nivolumab-ipilimumab-pemetrexed-platinum-nsclc", "cemiplimab-pemetrexed-platinum-nsclc",
+    "durvalumab-tremelimumab-pemetrexed-platinum-nsclc", "atezolizumab-bevacizumab-carboplatin-paclitaxel-nsclc",
+    "atezolizumab-carboplatin-nab-paclitaxel-nsclc",
+}
+S7_CASES: list[tuple[str, dict[str, object], set[str]]] = [
+    ("non-squamous NSCLC, driver negative, PD-L1 TPS 70%", {"cancer_type": "lung adenocarcinoma", "stage": "IV", "mutations": NSCLC_DRIVER_NEGATIVE, "pd_l1": {"tps": 70}},
+     NSCLC_NON_SQUAMOUS_CHEMO_IO | {"pembrolizumab-nsclc", "atezolizumab-nsclc", "cemiplimab-nsclc", "nivolumab-ipilimumab-nsclc"}),
+    ("non-squamous NSCLC, driver negative, PD-L1 TPS 0%", {"cancer_type": "lung adenocarcinoma", "stage": "IV", "mutations": NSCLC_DRIVER_NEGATIVE, "pd_l1": {"tps": 0}},
+     NSCLC_NON_SQUAMOUS_CHEMO_IO),
+    ("squamous NSCLC, driver negative, PD-L1 TPS 10%", {"cancer_type": "lung squamous cell carcinoma", "stage": "IV", "mutations": NSCLC_DRIVER_NEGATIVE, "pd_l1": {"tps": 10}},
+     {"pembrolizumab-carboplatin-taxane", "cemiplimab-carboplatin-paclitaxel-nsclc", "durvalumab-tremelimumab-carboplatin-nab-paclitaxel-nsclc",
+      "nivolumab-ipilimumab-carboplatin-paclitaxel-nsclc", "nivolumab-ipilimumab-nsclc", "pembrolizumab-nsclc"}),
+    ("non-squamous NSCLC after pembrolizumab alone", {"cancer_type": "lung adenocarcinoma", "stage": "IV", "mutations": NSCLC_DRIVER_NEGATIVE, "pd_l1": {"tps": 80}, "prior_therapies": [{"line": 1, "drugs": ["pembrolizumab"], "outcome": "progression"}]},
+     {"pemetrexed-cisplatin-nsclc-chemotherapy-naive"}),
+    ("squamous NSCLC after pembrolizumab alone", {"cancer_type": "lung squamous cell carcinoma", "stage": "IV", "mutations": NSCLC_DRIVER_NEGATIVE, "pd_l1": {"tps": 80}, "prior_therapies": [{"line": 1, "drugs": ["pembrolizumab"], "outcome": "progression"}]},
+     {"gemcitabine-cisplatin-nsclc-chemotherapy-naive", "carboplatin-paclitaxel-nsclc-chemotherapy-naive"}),
+    ("BRAF V600E NSCLC after dabrafenib + trametinib, no platinum", {"cancer_type": "lung adenocarcinoma", "stage": "IV", "mutations": ["BRAF V600E"], "prior_therapies": [{"line": 1, "drugs": ["dabrafenib", "trametinib"], "outcome": "progression"}]},
+     {"pemetrexed-cisplatin-nsclc-chemotherapy-naive"}),
+    ("MET exon 14 NSCLC after capmatinib, no platinum", {"cancer_type": "lung adenocarcinoma", "stage": "IV", "mutations": ["MET exon 14 skipping"], "prior_therapies": [{"line": 1, "drugs": ["capmatinib"], "outcome": "progression"}]},
+     {"pemetrexed-cisplatin-nsclc-chemotherapy-naive"}),
+    ("NTRK fusion NSCLC after larotrectinib, no platinum", {"cancer_type": "lung adenocarcinoma", "stage": "IV", "mutations": ["ETV6::NTRK3"], "prior_therapies": [{"line": 1, "drugs": ["larotrectinib"], "outcome": "progression"}]},
+     {"pemetrexed-cisplatin-nsclc-chemotherapy-naive", "repotrectinib-ntrk"}),
+    ("ALK NSCLC after alectinib, no platinum", {"cancer_type": "lung adenocarcinoma", "stage": "IV", "mutations": ["EML4::ALK"], "prior_therapies": [{"line": 1, "drugs": ["alectinib"], "outcome": "progression"}]},
+     {"lorlatinib-nsclc", "pemetrexed-platinum-after-alk-tki", "atezolizumab-bevacizumab-carboplatin-paclitaxel-nsclc"}),
+    ("EGFR L858R NSCLC after osimertinib", {"cancer_type": "lung adenocarcinoma", "stage": "IV", "mutations": ["EGFR L858R"], "prior_therapies": [{"line": 1, "drugs": ["osimertinib"], "outcome": "progression"}]},
+     {"amivantamab-carboplatin-pemetrexed", "pemetrexed-platinum-after-egfr-tki"}),
+    ("KRAS G12C NSCLC after chemo-immunotherapy", {"cancer_type": "lung adenocarcinoma", "stage": "IV", "mutations": ["KRAS G12C"], "prior_therapies": ["carboplatin + pemetrexed + pembrolizumab"]},
+     {"sotorasib-nsclc", "adagrasib-nsclc", "docetaxel-ramucirumab", "docetaxel-nsclc"}),
+    ("NRG1 fusion NSCLC after chemo-immunotherapy", {"cancer_type": "lung adenocarcinoma", "stage": "IV", "mutations": ["CD74::NRG1"], "prior_therapies": ["carboplatin + pemetrexed + pembrolizumab"]},
+     {"zenocutuzumab-nrg1", "docetaxel-ramucirumab", "docetaxel-nsclc"}),
+    ("metastatic pancreatic adenocarcinoma first line", {"cancer_type": "pancreatic adenocarcinoma", "stage": "IV"},
+     {"folfirinox-pancreas", "nab-paclitaxel-gemcitabine-pancreas", "nalirifox-pancreas"}),
+    ("NRG1 fusion pancreatic adenocarcinoma after FOLFIRINOX", {"cancer_type": "pancreatic adenocarcinoma", "stage": "IV", "mutations": ["NRG1 fusion"], "prior_therapies": ["FOLFIRINOX"]},
+     {"zenocutuzumab-nrg1", "[gemcitabine + nab-paclitaxel after FOLFIRINOX]"}),
+    ("metastatic colorectal cancer first line, RAS not tested", {"cancer_type": "colorectal cancer", "stage": "IV"},
+     {"folfox-bevacizumab-crc", "folfiri-bevacizumab-crc", "capox-bevacizumab-crc"}),
+]
 
-def main() -> None:
-    store = Path(tempfile.mkdtemp(prefix="tki-cds-audit-")) / "knowledge.sqlite"
-    write_store(read_knowledge(get_settings().knowledge_dir), f"sqlite:///{store}")
-    kb = load_knowledge(f"sqlite:///{store}")
+
+def _audit(kb: object, cases: list[tuple[str, dict[str, object], set[str]]]) -> tuple[int, int]:
+    """Print each case's expected options found and missing; return (found, expected)."""
     found_total = expected_total = 0
-    for name, profile, expected in CASES:
-        result = recommend_for(kb, PatientProfileInput.model_validate(profile))
+    for name, profile, expected in cases:
+        result = recommend_for(kb, PatientProfileInput.model_validate(profile))  # type: ignore[arg-type]
         offered = {o.id for o in result.options}
         found = expected & offered
         found_total += len(found)
         expected_total += len(expected)
         missing = sorted(expected - offered)
         print(f"{len(found)}/{len(expected)}  {name}" + (f"  missing: {', '.join(missing)}" if missing else ""))
-    share = 100 * found_total / expected_total if expected_total else 0.0
-    print(f"\n{found_total} of {expected_total} expected options found ({share:.1f} %) in {len(CASES)} cases")
+    return found_total, expected_total
 
+
+def _share(found: int, expected: int) -> str:
+    return f"{100 * found / expected if expected else 0.0:.1f} %"
+
+
+def main() -> None:
+    store = Path(tempfile.mkdtemp(prefix="tki-cds-audit-")) / "knowledge.sqlite"
+    write_store(read_knowledge(get_settings().knowledge_dir), f"sqlite:///{store}")
+    kb = load_knowledge(f"sqlite:///{store}")
+    found, expected = _audit(kb, CASES)
+    print(f"\n{found} of {expected} expected options found ({_share(found, expected)}) in {len(CASES)} cases (session 6 set)\n")
+    found7, expected7 = _audit(kb, S7_CASES)
+    print(f"\n{found7} of {expected7} expected options found ({_share(found7, expected7)}) in {len(S7_CASES)} cases (session 7 set)")
+    total, total_expected = found + found7, expected + expected7
+    print(f"{total} of {total_expected} expected options found ({_share(total, total_expected)}) in {len(CASES) + len(S7_CASES)} cases")
 
 if __name__ == "__main__":
     main()

@@ -610,6 +610,24 @@ def _compile_alterations(indication: Indication) -> Gate | None:
                     f"{found} detected",
                     Exclusion("biomarker", f"{found} detected: this regimen's evidence is in {gene}-negative disease", evidence),
                 )
+            elif gene in profile.uncurated_genes:
+                # a variant the knowledge does not hold is still a detected result: the gene is not negative
+                found = ", ".join(
+                    m.normalised or m.input
+                    for m in profile.understood.mutations
+                    if m.gene == gene and m.result == "detected" and m.status == "recognised" and m.alteration is None
+                )
+                a.exclude(
+                    "driver status",
+                    requirement,
+                    f"{found} detected",
+                    Exclusion(
+                        "biomarker",
+                        f"{found} detected (a variant the knowledge base does not hold): this regimen's evidence is in "
+                        f"{gene}-negative disease; confirm the variant's significance",
+                        evidence,
+                    ),
+                )
             elif gene in profile.negative_genes:
                 a.met("driver status", requirement, f"{gene} tested negative")
             else:

@@ -20,7 +20,7 @@ from schemas.responses import (
     StageUnderstood,
     Warning,
 )
-from service.engine.readers.biomarkers import normalise_biomarker, read_biomarker, read_pd_l1_text
+from service.engine.readers.biomarkers import normalise_biomarker, read_biomarkers, read_pd_l1_text
 from service.engine.readers.cancer_type import CancerTypeReading, read_cancer_type
 from service.engine.readers.medicines import DrugRef, normalise_drug
 from service.engine.readers.patient import (
@@ -275,17 +275,18 @@ def _read_biomarkers(
             reading, score = pd_l1_read
             if score is not None:
                 pd_l1_scores.append(score)
-            value = None
+            reads = [(reading, None)]
         else:
-            reading, value = read_biomarker(kb, item)
-        understood.append(reading)
-        if reading.status != "recognised":
-            out.warn("biomarker_not_recognised", f"A biomarker entry was not used: {reading.detail}.", f"biomarkers[{index}]")
-            out.provisional_because(f"biomarkers[{index}] was not recognised")
-        elif value is not None:
-            _set_value(values, value[0], value[1], out, stated)
-        elif reading.result in _UNRESOLVED:
-            out.provisional_because(f"{reading.name} is {reading.result}")
+            reads = read_biomarkers(kb, item)
+        for reading, value in reads:
+            understood.append(reading)
+            if reading.status != "recognised":
+                out.warn("biomarker_not_recognised", f"A biomarker entry was not used: {reading.detail}.", f"biomarkers[{index}]")
+                out.provisional_because(f"biomarkers[{index}] was not recognised")
+            elif value is not None:
+                _set_value(values, value[0], value[1], out, stated)
+            elif reading.result in _UNRESOLVED:
+                out.provisional_because(f"{reading.name} is {reading.result}")
     for qualifier in cancer.qualifiers:
         if qualifier.biomarker is not None and qualifier.status is not None:
             understood.append(

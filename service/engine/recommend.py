@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -652,7 +652,7 @@ def _rank_with_record(
 
     # within one evidence level, a tumour-agnostic indication comes after the options made for the patient's
     # tumour type; it is not put below weaker evidence (an approved agnostic TKI above an investigational combination)
-    ranked = sorted(matches, key=order)
+    ranked = _order_ties_by_hazard_ratio(sorted(matches, key=order), lambda a: order(a)[:-2])
     for _ in range(len(ranked) ** 2):  # bounded: the outranks graph is acyclic, so this settles
         moved = False
         for index, a in enumerate(ranked):
@@ -671,6 +671,74 @@ def _rank_with_record(
     return [(a, sorted(names[w] for w in outranked_by.get(a.regimen.id, []) if w in names)) for a in ranked], record
 
 
+def _comparator(a: IndicationAssessment) -> str | None:
+    """The comparator, normalised, of an option's shown overall survival."""
+    shown = a.indication.overall_survival
+    return None if shown is None else " ".join(shown.comparator.lower().split())
+
+
+def _same_comparator_hazard_ratio(a: IndicationAssessment) -> tuple[str, float] | None:
+    """The comparator (normalised) and hazard ratio of an option's shown overall survival, when both are known."""
+    comparator = _comparator(a)
+    if comparator is None or a.indication.overall_survival.hazard_ratio is None:  # type: ignore[union-attr]
+        return None
+    return comparator, a.indication.overall_survival.hazard_ratio  # type: ignore[union-attr]
+
+
+def _order_ties_by_hazard_ratio(
+    ranked: list[IndicationAssessment], tie_key: Callable[[IndicationAssessment], tuple[object, ...]]
+) -> list[IndicationAssessment]:
+    """Within each run of options tied on every ranking criterion, those whose trials showed longer survival against
+    the same comparator are listed together, the lower hazard ratio for death first, when every one of them has its
+    hazard ratio recorded (curators record it where those trials enrolled the same population); the others keep
+    their order."""
+    result: list[IndicationAssessment] = []
+    start = 0
+    while start < len(ranked):
+        end = start + 1
+        while end < len(ranked) and tie_key(ranked[end]) == tie_key(ranked[start]):
+            end += 1
+        block = ranked[start:end]
+        shown = [_same_comparator_hazard_ratio(a) for a in block]
+        first_of: dict[str, int] = {}
+        count: dict[str, int] = {}
+        for index, found in enumerate(shown):
+            if found is not None:
+                first_of.setdefault(found[0], index)
+                count[found[0]] = count.get(found[0], 0) + 1
+        complete = {c for c in count if _hazard_ratio_group_complete(block, c)}
+
+        def place(index: int) -> tuple[int, float, int]:
+            found = shown[index]
+            if found is None or found[0] not in complete:
+                return (index, 0.0, index)
+            return (first_of[found[0]], found[1], index)
+
+        result.extend(block[i] for i in sorted(range(len(block)), key=place))
+        start = end
+    return result
+
+
+def _hazard_ratio_group_complete(block: Sequence[IndicationAssessment], comparator: str) -> bool:
+    """Whether two or more of these tied options showed survival against `comparator` and each has its hazard ratio."""
+    with_comparator = [a for a in block if _comparator(a) == comparator]
+    return len(with_comparator) >= 2 and all(_same_comparator_hazard_ratio(a) is not None for a in with_comparator)
+
+
+def _hazard_ratio_reason(upper: IndicationAssessment, lower: IndicationAssessment, block: Sequence[IndicationAssessment]) -> str | None:
+    """Why `upper` is above `lower`, tied otherwise (`block`: the options tied with them): a lower hazard ratio for
+    death against the same comparator, every such option's hazard ratio being known."""
+    u, l = _same_comparator_hazard_ratio(upper), _same_comparator_hazard_ratio(lower)
+    if u is None or l is None or u[0] != l[0] or u[1] >= l[1] or not _hazard_ratio_group_complete(block, u[0]):
+        return None
+    comparator = upper.indication.overall_survival.comparator  # type: ignore[union-attr]
+    return (
+        f"Same evidence level, regulatory status and overall-survival evidence; against the same comparator "
+        f"({comparator}) its trial showed the larger survival gain (hazard ratio for death {u[1]:g} against {l[1]:g}). "
+        "The trials differ: an indirect comparison, not a head-to-head result."
+    )
+
+
 _STATUS_WORDS = {
     RegulatoryStatus.FDA_APPROVED: "FDA-approved for this indication",
     RegulatoryStatus.FDA_APPROVED_OTHER_SETTING: "FDA-approved only in another setting",
@@ -686,9 +754,11 @@ def _why_above(
     uk: tuple[str, int, int, int, int, int],
     lk: tuple[str, int, int, int, int, int],
     deferred: dict[str, list[IndicationAssessment]],
+    tied: Sequence[IndicationAssessment] = (),
 ) -> str | None:
     """Why `upper` (rank key `uk`) is listed above `lower` (`lk`); None when nothing separates them (a tie).
-    `deferred`: per option that defers to targeted therapy, the targeted options listed for the patient's drivers."""
+    `deferred`: per option that defers to targeted therapy, the targeted options listed for the patient's drivers;
+    `tied`: the options whose rank key is `uk`."""
     u, l = upper.indication, lower.indication
     if lower.regimen.id in u.outranks and _win_counts(upper, lower):
         trials = ", ".join(kb.evidence_short_name(e) for e in u.outranks_evidence) or "randomised evidence"
@@ -710,7 +780,8 @@ def _why_above(
     if uk[1] != lk[1]:
         return "The profile answers every criterion of this option; the next is shown with caveats."
     if uk[2] != lk[2]:
-        return f"{_STATUS_WORDS[u.regulatory_status].capitalize()}; the next is {_STATUS_WORDS[l.regulatory_status]}."
+        words = _STATUS_WORDS[u.regulatory_status]
+        return f"{words[0].upper()}{words[1:]}; the next is {_STATUS_WORDS[l.regulatory_status]}."
     if uk[3] != lk[3] and u.overall_survival is not None:
         shown = "longer overall survival than" if u.overall_survival.result == "superior" else "overall survival non-inferior to"
         return (
@@ -732,6 +803,8 @@ def _why_above(
             f"Same evidence level, regulatory status and overall-survival evidence; it was superior head to head to "
             f"{-uk[5]} of these options, the next to {-lk[5]}."
         )
+    if _is_tumour_agnostic(upper) == _is_tumour_agnostic(lower):
+        return _hazard_ratio_reason(upper, lower, tied)
     return None
 
 
@@ -765,7 +838,10 @@ def _ranking_notes(
     reasons = [
         "It continues the current line, which is responding: shown first."
         if a is continued
-        else _why_above(kb, a, ranked[index + 1], keys[index], keys[index + 1], deferred)
+        else _why_above(
+            kb, a, ranked[index + 1], keys[index], keys[index + 1], deferred,
+            [b for b, k in zip(ranked, keys) if k == keys[index] and _is_tumour_agnostic(b) == _is_tumour_agnostic(a)],
+        )
         for index, a in enumerate(ranked[:-1])
     ]
     ranks = [1]

@@ -21,6 +21,8 @@ NOT_USED_VERIFICATION = {"refuted", "entered-in-error"}
 UNCONFIRMED_VERIFICATION = {"unconfirmed", "provisional", "differential"}
 MAX_CONDITIONS = 30
 HISTOLOGY_EXTENSION = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior"
+# a secondary cancer at one of these sites is a brain metastasis (the words of its code, display or body site)
+_BRAIN_SITE = re.compile(r"\b(?:brain|cerebral|cerebellar|cerebellum|intracranial|cns|central nervous system|leptomeningeal)\b", re.IGNORECASE)
 _AJCC_WORDS = re.compile(r"^(?:american joint committee on cancer|ajcc)\s+(?:(?:clinical|pathologic(?:al)?|yp)\s+)?(?:stage\s+(?:group\s+)?)?", re.IGNORECASE)
 _AJCC_PREFIX = re.compile(r"^y?[cp](?=(?:iv|iii|ii|i|0)[abc]?[0-9]?$)", re.IGNORECASE)
 
@@ -37,6 +39,13 @@ def icd10cm_dotted(code: str) -> str:
 
 def _abated(condition: Resource) -> bool:
     return any(getattr(condition, name, None) for name in ("abatementDateTime", "abatementPeriod", "abatementString", "abatementAge", "abatementRange"))
+
+
+def _names_brain(condition: Resource) -> bool:
+    """A secondary cancer whose code, display or body site names the brain or its coverings."""
+    concepts = [condition.code, *(condition.bodySite or [])]
+    words = [concept_text(c) or "" for c in concepts] + [str(c.display or "") for concept in concepts for c in codings(concept)]
+    return any(_BRAIN_SITE.search(w) for w in words)
 
 
 def _histology_note(condition: Resource) -> str:
@@ -77,7 +86,13 @@ class ConditionReader(ReaderBase):
             if MCODE_SECONDARY in profiles:
                 if clinical in CURRENT_CLINICAL_STATUS:
                     secondaries.append(condition)
-                    self.out.read.append(f"{ref}: secondary cancer ({shown}) read as metastatic disease")
+                    if _names_brain(condition):
+                        # whether it is treated and stable is not in the resource: 'present' says not known which
+                        self.out.profile["brain_metastases"] = "present"
+                        self.out.read.append(f"{ref}: secondary cancer ({shown}) read as metastatic disease with brain metastases "
+                                             "(present: whether active or treated and stable is not recorded)")  # fmt: skip
+                    else:
+                        self.out.read.append(f"{ref}: secondary cancer ({shown}) read as metastatic disease")
                 else:
                     self.out.not_mapped.append(NotMapped(ref, shown, f"secondary cancer with clinical status '{clinical}': not current"))
                 continue

@@ -61,6 +61,11 @@ class ObservationReader(ReaderBase):
             if role in IMPLICATION_ROLES:
                 continue
             if role == "variant":
+                lesion = self._cytogenetic_lesion(observation)
+                if lesion is not None:
+                    # a chromosomal deletion or gain named in ISCN (del(17p)) is a biomarker of the profile, not a variant
+                    biomarkers.append((when_of(observation), lesion[0], lesion[1], observation))
+                    continue
                 mutation = self._variant(observation, significance.get(ref))
                 if mutation is not None:
                     self.out.read[-1] += f" (sent as mutations[{len(mutations)}])"
@@ -243,6 +248,23 @@ class ObservationReader(ReaderBase):
             if text:
                 values.setdefault(role, []).append(text.strip())
         return values
+
+    def _cytogenetic_lesion(self, observation: Resource) -> tuple[str, str] | None:
+        """(ISCN, result) for a Variant naming only a chromosomal deletion or gain ("del(17)(p13.1)"), which the
+        profile carries as a biomarker; None for anything else (a gene, a translocation, no final result)."""
+        values = self._component_values(observation)
+        iscn = values.get("cytogenomic", [])
+        if values.get("gene") or values.get("variation_code") or len(iscn) != 1 or not re.match(r"^(?:del|dup|\+|-)", iscn[0].strip()):
+            return None
+        if observation.status in PENDING_OBSERVATION_STATUS or observation.status in PRELIMINARY_OBSERVATION_STATUS:
+            return None
+        status = None
+        for coding in codings(observation.valueCodeableConcept):
+            if coding.system == LOINC and coding.code in self.codes.variant_status:
+                status = self.codes.variant_status[str(coding.code)]
+        if status not in ("detected", "not detected"):
+            return None
+        return iscn[0].strip()[:40], status
 
     def _variant(self, observation: Resource, implied_significance: str | None = None) -> Any:
         ref = ref_of(observation)

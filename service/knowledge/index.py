@@ -309,6 +309,11 @@ class KnowledgeBase:
         return terms
 
     @cached_property
+    def gene_group_terms(self) -> dict[str, tuple[str, str]]:
+        """Folded name of a gene group ("ras", "all-ras") -> (the genes it names joined by '/', the group's definition)."""
+        return {fold(t): ("/".join(g.genes), g.definition) for g in self.source.readings.gene_groups for t in g.terms}
+
+    @cached_property
     def alteration_terms(self) -> dict[str, dict[str, str]]:
         """gene -> folded alteration name or alias -> alteration id."""
         terms: dict[str, dict[str, str]] = {}

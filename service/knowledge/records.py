@@ -608,6 +608,9 @@ class OverallSurvival(Record):
     result: Literal["superior", "non_inferior"]
     comparator: NonEmpty
     evidence: list[str] = Field(min_length=1)
+    # the trial's hazard ratio for death against the comparator, as its evidence record states it: orders options
+    # otherwise tied whose trials had the same comparator (an indirect comparison, and said so)
+    hazard_ratio: float | None = Field(default=None, gt=0, lt=1)
 
 
 RegulatoryEventKind = Literal["approved", "accelerated_approval", "converted", "withdrawn"]
@@ -1130,6 +1133,17 @@ class MeasuredCondition(Record):
     source_url: NonEmpty
 
 
+class GeneGroup(Record):
+    """A name reports use for several genes at once ("RAS wild-type": KRAS and NRAS), read only with a result of not
+    detected, since a detected result does not say which gene; `source_url` is where the definition was read."""
+
+    name: NonEmpty
+    terms: list[NonEmpty] = Field(min_length=1)
+    genes: list[NonEmpty] = Field(min_length=2)
+    definition: NonEmpty
+    source_url: NonEmpty
+
+
 class ReadingsFile(Record):
     """The vocabularies of the input readers: result words, prior-therapy outcomes, patient conditions."""
 
@@ -1143,6 +1157,7 @@ class ReadingsFile(Record):
     history_words: list[str] = []
     active_words: list[str] = []
     measured_conditions: list[MeasuredCondition] = []
+    gene_groups: list[GeneGroup] = []
 
 
 class ExonRange(Record):

@@ -322,6 +322,7 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
                 check_evidence(f"{at} (outranks)", indication.outranks_evidence)
             if indication.overall_survival is not None:
                 check_evidence(f"{at} (overall_survival)", indication.overall_survival.evidence)
+                problems.extend(_check_hazard_ratio(at, indication, evidence_by_id))
                 if indication.evidence_level.value not in ("1", "2"):
                     problems.append(f"{at}: overall_survival needs randomised evidence (level 1 or 2)")
             if indication.defers_to_targeted is not None:
@@ -389,6 +390,12 @@ def _check_readings(source: KnowledgeSource, genes: set[str]) -> list[str]:
         f"readings.yaml: measured_conditions: {m.measure}: group {m.group} is not defined"
         for m in source.readings.measured_conditions
         if m.group not in groups
+    )
+    problems.extend(
+        f"readings.yaml: gene_groups: {group.name}: {gene} is not a gene of the knowledge base"
+        for group in source.readings.gene_groups
+        for gene in group.genes
+        if gene not in genes
     )
     for condition in source.readings.conditions:
         problems.extend(f"readings.yaml: {condition.id}: group {g} is not defined" for g in condition.groups if g not in groups)
@@ -705,6 +712,17 @@ def is_withheld(regimen: Regimen, indication: Indication, evidence_by_id: dict[s
 def _evidence_text(evidence: Evidence) -> str:
     parts = [evidence.title, evidence.population, evidence.intervention, evidence.comparator or "", evidence.regulatory or "", *evidence.key_figures]
     return " ".join(parts)
+
+
+def _check_hazard_ratio(at: str, indication: Indication, evidence_by_id: dict[str, Evidence]) -> list[str]:
+    """An overall-survival hazard ratio is one its evidence records state."""
+    shown = indication.overall_survival
+    if shown is None or shown.hazard_ratio is None:
+        return []
+    text = " ".join(_evidence_text(evidence_by_id[e]) for e in shown.evidence if e in evidence_by_id)
+    if f"{shown.hazard_ratio:g}" not in _NUMBER.findall(text):
+        return [f"{at}: overall_survival hazard_ratio {shown.hazard_ratio:g} is not in its evidence"]
+    return []
 
 
 def _check_doses(at: str, regimen: Regimen, indication: Indication, evidence_by_id: dict[str, Evidence]) -> list[str]:

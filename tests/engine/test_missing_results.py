@@ -84,7 +84,8 @@ def test_nsclc_without_driver_results_says_the_driver_negative_options_rest_on_t
     result = recommend(cancer_type="NSCLC", stage="IV", prior_therapies=[], pd_l1={"tps": 10})
     assert "pembrolizumab-pemetrexed-platinum" in option_ids(result)
     reasons = [r for r in result.provisional_reasons if "shown on the assumption that it is not detected" in r]
-    assert {r.split(" ", 1)[0] for r in reasons} == {"EGFR", "ALK"}
+    # the cemiplimab indications also need ROS1 negative (EMPOWER-Lung 1 and 3)
+    assert {r.split(" ", 1)[0] for r in reasons} == {"EGFR", "ALK", "ROS1"}
 
 
 def test_gastric_without_her2_offers_no_her2_negative_regimen_and_names_it(recommend):

@@ -15,6 +15,15 @@ ICI_FIRST_LINE = {
     "nivolumab-ipilimumab-nsclc",
     "nivolumab-ipilimumab-pemetrexed-platinum-nsclc",
     "nivolumab-ipilimumab-carboplatin-paclitaxel-nsclc",
+    # session 7: IMpower110, IMpower130, IMpower150, EMPOWER-Lung 1 and 3, POSEIDON
+    "atezolizumab-nsclc",
+    "atezolizumab-carboplatin-nab-paclitaxel-nsclc",
+    "atezolizumab-bevacizumab-carboplatin-paclitaxel-nsclc",
+    "cemiplimab-nsclc",
+    "cemiplimab-pemetrexed-platinum-nsclc",
+    "cemiplimab-carboplatin-paclitaxel-nsclc",
+    "durvalumab-tremelimumab-pemetrexed-platinum-nsclc",
+    "durvalumab-tremelimumab-carboplatin-nab-paclitaxel-nsclc",
 }
 
 

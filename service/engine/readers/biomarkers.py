@@ -10,15 +10,61 @@ from service.knowledge.index import KnowledgeBase
 from service.knowledge.records import Biomarker
 from service.knowledge.terms import fold
 
+_NAME_SYMBOL = re.compile(r"^(.+?)([+-])$", re.ASCII)
 _NAME_STATUS = re.compile(r"^(.+?)\s*(?:[:=]\s*|\s+)(\S.*)$", re.ASCII)
 # result words that say no value is known yet: the biomarker is reported with that status, never valued
 _NO_VALUE = ("pending", "equivocal", "not tested")
 
 
-def read_biomarker(kb: KnowledgeBase, item: str | BiomarkerInput) -> tuple[BiomarkerUnderstood, tuple[str, str] | None]:
+# "MSI-H by PCR", "dMMR (IHC)": the test method after the result, echoed and never used
+_BY_METHOD = re.compile(r"\s+by\s+([a-z0-9 -]+?)\s*$|\s*\(\s*([a-z0-9 -]+?)\s*\)\s*$", re.ASCII)
+# "positive (3+)", "deficient (loss of MLH1/PMS2)": a result with its detail in brackets
+_BRACKETED = re.compile(r"^(.+?)\s*\((.+)\)$")
+# "positive 90%": the percentage of stained cells after the result word, echoed and never used
+_PERCENT_AFTER = re.compile(r"^(.*\S)\s+\(?\s*\d{1,3}(?:\.\d+)?\s*%\s*\)?$")
+
+Read = tuple[BiomarkerUnderstood, tuple[str, str] | None]
+
+
+def read_biomarkers(kb: KnowledgeBase, item: str | BiomarkerInput) -> list[Read]:
+    """Every biomarker an entry states: usually one; "ER+/PR+/HER2-" or "ER/PR positive" states one per name, each
+    read as if written alone. A list is taken only when every part of it reads."""
+    single = read_biomarker(kb, item)
+    if not isinstance(item, str) or "/" not in item or single[0].status == "recognised":
+        return [single]
+    pieces = [p.strip() for p in item.split("/")]
+    if len(pieces) < 2 or not all(pieces):
+        return [single]
+    reads = [read_biomarker(kb, piece) for piece in pieces]
+    if not all(r.status == "recognised" for r, _ in reads):
+        # "ER/PR positive": names listed with one result at the end, which each of them carries
+        last = reads[-1][0]
+        if last.status != "recognised" or last.name is None or not all(fold(p) in kb.biomarker_terms for p in pieces[:-1]):
+            return [single]
+        status = fold(pieces[-1])[len(fold(last.name)) :].strip() if fold(pieces[-1]).startswith(fold(last.name)) else None
+        words = fold(pieces[-1]).split(maxsplit=1)
+        status = words[1] if len(words) == 2 else status
+        if not status:
+            return [single]
+        reads = [normalise_biomarker(kb, p, status, shown=item) for p in pieces[:-1]] + [reads[-1]]
+        if not all(r.status == "recognised" for r, _ in reads):
+            return [single]
+    return [
+        (reading.model_copy(update={"input": item, "read_as": f"{reading.read_as} (from '{item}', which lists them)"}), value)
+        for reading, value in reads
+    ]
+
+
+def read_biomarker(kb: KnowledgeBase, item: str | BiomarkerInput) -> Read:
     if isinstance(item, BiomarkerInput):
         return normalise_biomarker(kb, item.name, item.status)
     text = fold(item)
+    method = _BY_METHOD.search(text)
+    if method and fold(method.group(1) or method.group(2)) in kb.method_words:
+        reading, value = read_biomarker(kb, item[: method.start()].strip())
+        if reading.status == "recognised":
+            written = (method.group(1) or method.group(2)).strip()
+            return reading.model_copy(update={"input": item, "read_as": f"{reading.read_as} (method: {written})"}), value
     # "MSI-H", "dMMR", "HER2 3+": a qualifier spelling names the biomarker and its value at once
     qualifier = kb.cancer_qualifier_terms.get(text)
     if qualifier is not None and qualifier.biomarker is not None:
@@ -28,6 +74,9 @@ def read_biomarker(kb: KnowledgeBase, item: str | BiomarkerInput) -> tuple[Bioma
         name = " ".join(words[:size])
         if name in kb.biomarker_terms:
             return normalise_biomarker(kb, name, " ".join(words[size:]).lstrip(":= "), shown=item)
+    symbol = _NAME_SYMBOL.match(text)
+    if symbol and symbol.group(1) in kb.biomarker_terms:  # "PR+", "ER-"
+        return normalise_biomarker(kb, symbol.group(1), symbol.group(2), shown=item)
     match = _NAME_STATUS.match(text)
     if match:
         return normalise_biomarker(kb, match.group(1), match.group(2), shown=item)
@@ -88,11 +137,25 @@ def normalise_biomarker(
         return BiomarkerUnderstood(input=shown, status="not_recognised", detail=detail), None
     marker = kb.biomarkers[marker_name]
     key = fold(status).strip(" .")
+    for written in sorted((fold(n) for n in (marker.name, *marker.aliases)), key=len, reverse=True):
+        if key.startswith(written + " ") or key.startswith(written + ":"):  # "HER2: HER2 3+", as EHR values repeat the name
+            key = key[len(written) :].lstrip(" :")
+            break
+    method = _BY_METHOD.search(key)
+    if method and fold(method.group(1) or method.group(2)) in kb.method_words and key[: method.start()].strip():
+        key = key[: method.start()].strip()  # "high by PCR": the method is echoed in the input, never used
     if marker.unit is not None and kb.result_words.get(key, ("",))[0] not in (*_NO_VALUE, "uncertain significance"):
         return _measured(marker, key, shown)
-    for canonical, spellings in marker.statuses.items():
-        if key == fold(canonical) or key in {fold(s) for s in spellings}:
-            return _valued(shown, marker_name, canonical)
+    key = re.sub(r"\s*,\s*", " ", key)  # "2+, ISH amplified"
+    canonical = _status_of(marker, key)
+    if canonical is None and (bracketed := _BRACKETED.match(key)):
+        # the detail in brackets must say the same result: "positive (3+)"; "positive (1+)" is not read
+        outer, inner = _status_of(marker, bracketed.group(1)), _status_of(marker, bracketed.group(2))
+        canonical = outer if outer is not None and outer == inner else None
+    if canonical is None and (percent := _PERCENT_AFTER.match(key)):
+        canonical = _status_of(marker, percent.group(1))
+    if canonical is not None:
+        return _valued(shown, marker_name, canonical)
     result = kb.result_words.get(key)
     if result is not None and result[0] in (*_NO_VALUE, "uncertain significance"):
         return (
@@ -113,6 +176,14 @@ def normalise_biomarker(
         ),
         None,
     )
+
+
+def _status_of(marker: Biomarker, key: str) -> str | None:
+    """The canonical status a folded spelling names, or None."""
+    for canonical, spellings in marker.statuses.items():
+        if key == fold(canonical) or key in {fold(s) for s in spellings}:
+            return canonical
+    return None
 
 
 PD_L1 = "PD-L1"

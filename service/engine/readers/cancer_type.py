@@ -33,7 +33,10 @@ def _exact(kb: KnowledgeBase, text: str) -> str | None:
     code = kb.cancer_type_terms.get(fold(text))
     if code is not None:
         return code
-    codes = kb.cancer_type_word_sets.get(tokens(text), [])
+    words = tokens(text)
+    codes = kb.cancer_type_word_sets.get(words, [])
+    if not codes and "of" in words:  # "squamous cell carcinoma of (the) lung" is "lung squamous cell carcinoma"
+        codes = kb.cancer_type_word_sets.get(tuple(w for w in words if w not in ("of", "the")), [])
     return codes[0] if len(codes) == 1 else None
 
 

@@ -21,7 +21,7 @@ _ROMAN_SETTING = {
     "i": Setting.EARLY, "1": Setting.EARLY, "ii": Setting.EARLY, "2": Setting.EARLY,
     "iii": Setting.LOCALLY_ADVANCED, "3": Setting.LOCALLY_ADVANCED, "iv": Setting.METASTATIC, "4": Setting.METASTATIC,
 }  # fmt: skip
-_TNM_METASTATIC = re.compile(r"^[cpy]{0,2}t[0-4x][a-d]?[0-9]?n[0-3x][a-c]?m1[a-d]?$", re.ASCII)
+_TNM_METASTATIC = re.compile(r"^[cpy]{0,2}t[0-4x][a-d]?[0-9]?n[0-3x][a-c]?m1[a-d]?$|^[cp]?m1[a-d]?$", re.ASCII)  # "T2N1M1c", or "M1a" beside "IVA"
 _STAGE_PHRASES: dict[str, tuple[Setting, ...]] = {
     "early": (Setting.EARLY,),
     "early stage": (Setting.EARLY,),
@@ -38,6 +38,8 @@ _STAGE_PHRASES: dict[str, tuple[Setting, ...]] = {
     "advanced or metastatic": (Setting.ADVANCED,),
     "metastatic": (Setting.METASTATIC,),
     "metastatic disease": (Setting.METASTATIC,),
+    "de novo metastatic": (Setting.METASTATIC,),
+    "oligometastatic": (Setting.METASTATIC,),
     "recurrent": (Setting.RECURRENT,),
     "recurrent or metastatic": (Setting.RECURRENT, Setting.METASTATIC),
     "chronic phase": (Setting.CHRONIC_PHASE,),

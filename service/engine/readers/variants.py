@@ -56,7 +56,8 @@ _COPY_NUMBER = re.compile(
 )
 _RATIO = re.compile(r"\b(?:[a-z0-9]+/cep\d+\s*)?ratio\s*(?:of|=|:)?\s*(\d+(?:\.\d+)?)\b|\b[a-z0-9]+/cep\d+\s*(?:=|:)?\s*(\d+(?:\.\d+)?)\b", re.ASCII)
 _ALLELE_FRACTION = re.compile(
-    r"\b(?:vaf|maf|af|allele frequency|variant allele frequency|allele fraction)\s*(?:of|=|:)?\s*\d+(?:\.\d+)?\s*%?"
+    r"\b(?:vaf|maf|af|allele frequency|variant allele frequency|allele fraction|allelic ratio|allele ratio|mutant allelic ratio)"
+    r"\s*(?:of|=|:)?\s*\d+(?:\.\d+)?\s*%?"
     r"|\b\d+(?:\.\d+)?\s*%\s*(?:vaf|af|allele frequency)\b",
     re.ASCII,
 )
@@ -64,6 +65,17 @@ _FUSION_VARIANT = re.compile(r"\bvariant\s*(\d+[ab]?)\b|\bv(\d+[ab]?)\b", re.ASC
 _ALLELIC = re.compile(r"\b(?:in\s+|on\s+the\s+same\s+allele\s+)?(cis|trans)\b(?:\s+(?:with|to)\b)?", re.ASCII)
 _PARTS = re.compile(r"\s+(?:and|&|\+|plus)\s+|\s*[;,]\s*", re.ASCII)
 _FUSION_TOKEN = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)?)(?:::|-|/|--)([a-z0-9]+(?:-[a-z0-9]+)?)$", re.ASCII)
+# "EGFR-negative", "ALK-positive": a gene and its result joined by a hyphen (read as two words when the first is a gene)
+_GENE_HYPHEN_RESULT = re.compile(
+    r"(?<![a-z0-9:/-])([a-z0-9]+)-(negative|positive|neg|pos|wild-type|wildtype|wt|mutated|mutant|rearranged|amplified)(?![a-z0-9-])",
+    re.ASCII,
+)
+_GENE_COLON = re.compile(r"^([a-z0-9-]+):\s+", re.ASCII)
+_GENE_ALIAS_BRACKET = re.compile(r"\b([a-z0-9-]+)\s*\(\s*([a-z0-9/-]+)\s*\)", re.ASCII)
+# "KRAS/NRAS wild type": genes listed with a slash
+_SLASH_LIST = re.compile(r"(?<![a-z0-9:/-])([a-z0-9-]+(?:/[a-z0-9-]+)+)(?![a-z0-9:/])", re.ASCII)
+# an HGVS token, which noise words must never be cut out of ("c.1799t>a" keeps its "a")
+_HGVS_TOKEN = re.compile(r"^\(?(?:n[mrp]_[0-9.]+(?:\([a-z0-9:-]+\))?:)?[cpg]\.", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -261,8 +273,48 @@ def _read_measurements(part: _Part) -> None:
     part.text = text
 
 
+def _gene_group_patterns(kb: KnowledgeBase) -> list[tuple[re.Pattern[str], str, str]]:
+    """Each gene group's names as whole words, the longest first ("extended ras" before "ras")."""
+    return [
+        (re.compile(r"(?<![a-z0-9:/-])" + re.escape(term) + r"(?![a-z0-9:/-])", re.ASCII), genes, definition)
+        for term, (genes, definition) in sorted(kb.gene_group_terms.items(), key=lambda item: -len(item[0]))
+    ]
+
+
+def _split_gene_list(kb: KnowledgeBase, text: str) -> list[_Part] | None:
+    """ "KRAS/NRAS wild type", "RAS wt": one part per gene listed, each with the entry's result, when that result is not
+    detected; a detected result names no one gene, so the entry is not recognised. None when the entry lists no genes."""
+    notes: list[str] = []
+    for pattern, genes, definition in kb.once(("gene_group_patterns",), lambda: _gene_group_patterns(kb)):
+        if pattern.search(text):
+            text = pattern.sub(genes.lower(), text, count=1)
+            notes.append(definition)
+    listed = _SLASH_LIST.search(text)
+    if listed is None:
+        return None
+    names = listed.group(1).split("/")
+    genes = [kb.gene_terms.get(name) for name in names]
+    if None in genes or len(set(genes)) < len(genes):
+        return None  # a fusion ("BCR/ABL1") or words that are not all genes of the knowledge base
+    rest = (text[: listed.start()] + " " + text[listed.end() :]).strip()
+    found, _ = spot(kb.result_pattern, kb.result_words, rest)
+    strong = {status for status, weak in found if not weak}
+    written = listed.group(1).upper()
+    if strong != {"not detected"}:
+        part = _Part(text)
+        part.status_problem = f"'{written}' names more than one gene: give each gene's result"
+        return [part]
+    parts = [_Part(f"{name} {rest}") for name in names]
+    for part in parts:
+        part.notes.extend(notes or [f"read from '{written}', which lists the genes"])
+    return parts
+
+
 def _split_parts(kb: KnowledgeBase, text: str) -> list[_Part]:
     """Split "EGFR L858R and T790M" into its variants; a clause that names no variant stays with its entry."""
+    listed = _split_gene_list(kb, text)
+    if listed is not None:
+        return listed
     pieces = [p for p in _PARTS.split(text) if p.strip()]
     if len(pieces) > 1 and all(_names_variant(kb, p) for p in pieces):
         return [_Part(p) for p in pieces]
@@ -374,10 +426,26 @@ class _Reading:
     notes: list[str] = field(default_factory=list)
 
 
+def _drop_variant_words(kb: KnowledgeBase, text: str) -> str:
+    """The text without the words that do not change the variant, HGVS tokens kept whole."""
+    kept: list[str] = []
+    run: list[str] = []
+    for word in [*text.split(), ""]:
+        if word and not _HGVS_TOKEN.match(word):
+            run.append(word)
+            continue
+        if run:
+            kept.append(kb.variant_word_pattern.sub(" ", " ".join(run)))
+            run = []
+        if word:
+            kept.append(word)
+    return " ".join(kept)
+
+
 def _read_change(kb: KnowledgeBase, gene: str, rest: str) -> _Reading:
     """Read the variant text that follows the gene."""
     reading = _Reading()
-    cleaned = kb.variant_word_pattern.sub(" ", rest)
+    cleaned = _drop_variant_words(kb, rest)
     cleaned = re.sub(r"\s+", " ", cleaned.replace("(", " ").replace(")", " ")).strip(" ,;.:")
     curated = _curated_by_term(kb, gene, cleaned)
     if curated is not None:
@@ -546,7 +614,13 @@ def _read_mutation(kb: KnowledgeBase, item: str | MutationInput, cancer_type: st
         text = shown = item
         field_status = None
         contexts = []
-    folded = fold(text)
+    folded = _GENE_HYPHEN_RESULT.sub(lambda m: f"{m.group(1)} {m.group(2)}" if m.group(1) in kb.gene_terms else m.group(0), fold(text))
+    folded = _GENE_COLON.sub(lambda m: m.group(1) + " " if m.group(1) in kb.gene_terms else m.group(0), folded)  # "EGFR: exon 19 deletion"
+    folded = _GENE_ALIAS_BRACKET.sub(
+        # "ERBB2 (HER2) exon 20 insertion": the gene's other name in brackets says nothing more
+        lambda m: m.group(1) if kb.gene_terms.get(m.group(1)) is not None and kb.gene_terms.get(m.group(1)) == kb.gene_terms.get(m.group(2)) else m.group(0),
+        folded,
+    )
     if not contexts:
         match = _ALLELIC.search(folded)
         if match:
