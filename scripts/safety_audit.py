@@ -9,14 +9,23 @@ a fistula, controlled hypertension, ECOG 2), and judgements for the anti-VEGF la
 Session 6 added four settings (colorectal first line, HER2-positive gastric first line, CML after imatinib, GIST third line)
 and eight findings (creatinine clearance 40 mL/min, a measured QTc of 470 ms, Child-Pugh B, DPD deficiency, partial DPD
 deficiency, hypokalaemia, a history of pneumonitis, UGT1A1 poor metaboliser), with judgements for the renal, hepatic, QT, DPD and lung rules.
+Session 7 added four settings (B-ALL without its Ph status, GIST after imatinib with both secondary KIT groups, melanoma
+BRAF V600E after immunotherapy, TGCT), two findings (radiation pneumonitis now, a measured QTc of 510 ms), judgements for
+checkpoint inhibitors with ILD or pneumonitis, vemurafenib's QTc bound, ensartinib and pexidartinib, and a walk of every
+option's notes, caveats and cautions against its own patient (`note_contradictions`), over these cases and, with
+--goldens, over every golden profile.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 from collections import Counter
+from pathlib import Path
 
 from schemas.requests import PatientProfileInput
+from service.engine.normalise import normalise_profile
 from service.engine.recommend import recommend_for
 from tests.support import curated_knowledge
 
@@ -68,7 +77,14 @@ BASES: dict[str, dict] = {
     "gastric-her2-1l": {"cancer_type": "STAD", "stage": "IV", "biomarkers": ["HER2-positive"], "prior_therapies": []},
     "cml-2l": {"cancer_type": "CML", "stage": "chronic phase", "prior_therapies": [{"drugs": ["imatinib"], "outcome": "resistance"}]},
     "gist-3l": {"cancer_type": "GIST", "stage": "metastatic", "mutations": ["KIT exon 11 deletion"], "prior_therapies": [{"drugs": ["imatinib"], "outcome": "progression"}, {"drugs": ["sunitinib"], "outcome": "progression"}]},
+    # session 7: a type broader than the subtype an alteration defines, both secondary KIT groups, vemurafenib, TGCT
+    "b-all-ph-not-given": {"cancer_type": "B-ALL", "stage": "newly diagnosed", "prior_therapies": []},
+    "gist-2l-both-secondary": {"cancer_type": "GIST", "stage": "metastatic", "mutations": ["KIT exon 11 deletion", "KIT V654A", "KIT D816H"], "prior_therapies": [{"drugs": ["imatinib"], "outcome": "progression"}]},
+    "melanoma-braf-after-ici": {"cancer_type": "MEL", "stage": "IV", "mutations": ["BRAF V600E"], "prior_therapies": [{"drugs": ["nivolumab", "ipilimumab"], "outcome": "progression"}]},
+    "tgct": {"cancer_type": "TGCT", "stage": "symptomatic", "prior_therapies": []},
 }
+# settings a covered answer must not leave empty (issue 10: never nothing without a reason)
+MUST_ANSWER = {"gist-2l-both-secondary"}
 
 # contraindications: (name, profile additions)
 VARIANTS: dict[str, dict] = {
@@ -105,6 +121,9 @@ VARIANTS: dict[str, dict] = {
     "hypokalaemia": {"conditions": ["hypokalaemia"]},
     "history-of-pneumonitis": {"conditions": ["history of pneumonitis"]},
     "ugt1a1-poor-metaboliser": {"conditions": ["UGT1A1*28 homozygous"]},
+    # session 7: pneumonitis now (after radiotherapy), and a QTc just above vemurafenib's 500 ms bound
+    "radiation-pneumonitis": {"conditions": ["radiation pneumonitis"]},
+    "qtc-510-measured": {"organ_function": {"qtc_ms": 510}},
 }
 
 ICI = {"immune_checkpoint_inhibitor", "pd1_pdl1_inhibitor"}
@@ -180,7 +199,49 @@ def judged(v: str, o, bname: str) -> str | None:  # type: ignore[no-untyped-def]
     if v=="uncontrolled-hypertension" and "pralsetinib" in d: return "pralsetinib started with uncontrolled hypertension"
     if v=="ugt1a1-poor-metaboliser" and "irinotecan" in d and "70%" not in text: return "irinotecan in a UGT1A1 poor metaboliser without the reduced start"
     if v=="crcl-20" and "oxaliplatin" in d and not o.cautions: return "oxaliplatin at CrCl 20 with no renal caution"
+    # session 7: checkpoint inhibitors and the lung; vemurafenib QTc; ensartinib; pexidartinib; Ph status
+    if v in ("current-ild","radiation-pneumonitis") and d & ICI_DRUGS: return "a checkpoint inhibitor with current ILD or pneumonitis (trials excluded it)"
+    if v=="history-of-pneumonitis" and d & ICI_DRUGS and "steroids" not in text: return "a checkpoint inhibitor after pneumonitis with no caution"
+    if v in ("qtc-520-measured","qtc-510-measured") and "vemurafenib" in d: return "vemurafenib started above a QTc of 500 ms"
+    if v in ("qtc-470-measured","congenital-long-qt") and "vemurafenib" in d and "QT" not in text: return "vemurafenib with QT prolongation and no caution"
+    if v in ("current-ild","history-of-pneumonitis","radiation-pneumonitis") and "ensartinib" in d and not o.cautions: return "ensartinib with ILD and no caution"
+    if v in ("child-pugh-b","child-pugh-c") and "pexidartinib" in d and "125 mg" not in text: return "pexidartinib in hepatic impairment without the label's reduced dose"
+    if bname=="b-all-ph-not-given" and d & PH_ALL_TKIS: return "a Ph+ ALL TKI regimen offered while BCR::ABL1 is not known"
     return None
+
+
+ICI_DRUGS={"nivolumab","pembrolizumab","atezolizumab","durvalumab","avelumab","ipilimumab","tremelimumab","dostarlimab","relatlimab","sintilimab","cemiplimab","tislelizumab","toripalimab","retifanlimab"}
+PH_ALL_TKIS={"imatinib","dasatinib","nilotinib","ponatinib","bosutinib","asciminib"}
+
+
+def _patterns(profile) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(phrase, why) pairs an option's own text must not contain for this patient (issue 10, item 5)."""
+    found = []
+    for alteration in profile.detected:
+        for name in {alteration.id.lower(), alteration.name.lower()}:
+            if len(name) > 3:
+                found += [(f"{p} {name}", f"{alteration.id} is detected") for p in ("no activity against", "not active against", "inactive against")]
+    for gene in {a.gene for a in profile.detected}:
+        found += [(f"{gene.lower()}{s}", f"{gene} is detected") for s in ("-negative", " wild-type", " wild type")]
+    for gene in profile.negative_genes:
+        found += [(f"{gene.lower()}{s}", f"{gene} was reported not detected") for s in ("-positive", "-mutant", "-mutated")]
+    for line in profile.prior_lines or []:
+        for drug in line.drugs:
+            found += [(p.format(drug.lower()), f"{drug} was given in line {line.number}") for p in ("no prior {}", "{}-naive", "not received {}", "never received {}")]
+    return found
+
+
+def note_contradictions(profile, option) -> list[str]:  # type: ignore[no-untyped-def]
+    """The option's notes, caveats and cautions checked against its own patient: each phrase that says the opposite."""
+    text = " ".join([option.notes or "", *option.caveats, *(c.detail for c in option.cautions)]).lower()
+    hits = [f"{phrase!r} ({why})" for phrase, why in _patterns(profile) if phrase in text]
+    # a caveat that a result was not reported, for a gene the patient's input reports
+    reported = {a.gene.upper() for a in profile.detected} | {g.upper() for g in profile.negative_genes}
+    for m in re.finditer(r"([A-Za-z0-9:/-]+) (?:status )?not reported", " ".join(option.caveats)):
+        genes = {g.upper() for g in m.group(1).split("/")}
+        if genes & reported:
+            hits.append(f"{m.group(0)!r} (the input reports {', '.join(sorted(genes & reported))})")
+    return hits
 
 
 def case(base: dict, variant: dict) -> dict:
@@ -199,6 +260,8 @@ def main() -> None:
     runs = flagged_excluded = 0
     findings: list[tuple[str, str, str, str, str]] = []
     unsafe: list[tuple[str, str, str, str]] = []
+    unanswered: list[str] = []
+    contradicting: list[tuple[str, str, str, str]] = []
     unrecognised: Counter[str] = Counter()
     for bname, base in BASES.items():
         for vname, variant in VARIANTS.items():
@@ -208,6 +271,10 @@ def main() -> None:
                 if w.code == "condition_not_recognised":
                     unrecognised[vname] += 1
             unsafe.extend((bname, vname, o.id, j) for o in body.options if (j := judged(vname, o, bname)))
+            if bname in MUST_ANSWER and vname == "baseline" and not body.options:
+                unanswered.append(bname)
+            profile = normalise_profile(kb, PatientProfileInput.model_validate(case(base, variant)))
+            contradicting.extend((bname, vname, o.id, "; ".join(c)) for o in body.options if (c := note_contradictions(profile, o)))
             check = CHECKS.get(vname)
             if vname == "partial-input":
                 # issue item 5: no option whose own note contradicts the input (e.g. "no activity against" a detected variant)
@@ -239,6 +306,28 @@ def main() -> None:
     print(f"judged unsafe (offered though the case rules it out): {len(unsafe)}")
     for u in unsafe:
         print("  ", " | ".join(u))
+    print(f"covered settings left with no option: {len(unanswered)}", *unanswered)
+    print(f"options whose own notes contradict their patient: {len(contradicting)}")
+    for c in contradicting:
+        print("  ", " | ".join(c))
+    if "--goldens" in sys.argv:
+        walk_goldens(kb)
+
+
+def walk_goldens(kb) -> None:  # type: ignore[no-untyped-def]
+    """Every golden profile's options, their notes, caveats and cautions against their own patient."""
+    profiles = json.loads((Path(__file__).resolve().parent.parent / "tests" / "golden" / "profiles.json").read_text(encoding="utf-8"))
+    walked, found = 0, []
+    for name, body_in in profiles.items():
+        request = PatientProfileInput.model_validate(body_in)
+        profile = normalise_profile(kb, request)
+        for option in recommend_for(kb, request).options:
+            walked += 1
+            if hits := note_contradictions(profile, option):
+                found.append((name, option.id, "; ".join(hits)))
+    print(f"golden profiles: {len(profiles)}, options walked: {walked}, contradicting their patient: {len(found)}")
+    for f in found:
+        print("  ", " | ".join(f))
 
 
 if __name__ == "__main__":

@@ -216,6 +216,7 @@ def _compile_indication(kb: KnowledgeBase, regimen: Regimen, indication: Indicat
         ("line of therapy", _compile_line(indication)),
         ("prior therapy", _compile_prior(kb, indication)),
         ("alteration", _compile_alterations(indication)),
+        ("alteration", _compile_defining_alteration(kb, indication)),
         ("test result", _compile_required_results(kb, indication)),
     )
     checks = (
@@ -226,6 +227,7 @@ def _compile_indication(kb: KnowledgeBase, regimen: Regimen, indication: Indicat
         _compile_intensive_chemotherapy_fitness(indication),
         _compile_patient_context(kb, regimen, indication),
         _compile_pending_resistance(kb, regimen),
+        _compile_mixed_resistance(kb, regimen),
         _compile_unchecked_mutations(kb, regimen),
     )
     return CompiledIndication(
@@ -319,6 +321,12 @@ def _compile_cancer_type(kb: KnowledgeBase, indication: Indication) -> Gate:
         finding = _cancer_type_finding(kb, profile)
         if relation == "within":
             a.met("cancer type", requirement, finding + ": a solid tumour; this indication is tumour-agnostic" if agnostic else finding)
+        elif relation == "broader" and (defined := defining_alterations_below(kb, profile.cancer_type, indication)):
+            hits = profile.alterations_matching(set(defined.values()))
+            if hits:
+                a.met("cancer type", requirement, f"{finding} with {', '.join(h.id for h in hits)} detected, which defines {_names(kb, list(defined))}")
+            else:
+                a.unknown("cancer type", requirement, f"{finding}: {_names(kb, list(defined))} is defined by {' or '.join(sorted(set(defined.values())))}")
         elif relation == "broader":
             a.unknown("cancer type", requirement, finding + " is less specific than the studied population")
         else:
@@ -326,6 +334,47 @@ def _compile_cancer_type(kb: KnowledgeBase, indication: Indication) -> Gate:
         return a.applicable
 
     return assess_cancer_type
+
+
+def defining_alterations_below(kb: KnowledgeBase, profile_code: str, indication: Indication) -> dict[str, str]:
+    """The indication's listed cancer types below the patient's (broader) type, each with the alteration that defines
+    it (BLLBCRABL1: BCR::ABL1 fusion), when every listed type below it is so defined; else empty (a listed subtype that
+    no alteration defines leaves the broader type a caveat). Found once per (type, indication)."""
+    key = ("defining_alterations_below", profile_code, indication.id)
+    found = kb.memo.get(key)
+    if found is None:
+        below = [c for c in indication.cancer_types if c != profile_code and kb.is_within(c, profile_code)]
+        defined = {c: kb.cancer_types[c].defined_by for c in below}
+        found = kb.memo[key] = {c: d for c, d in defined.items() if d} if below and all(defined.values()) else {}
+    return found  # type: ignore[return-value]
+
+
+def _compile_defining_alteration(kb: KnowledgeBase, indication: Indication) -> Gate | None:
+    """A patient typed by a broader cancer type than the subtype an alteration defines (B-ALL, and Ph+ B-ALL defined by
+    BCR::ABL1): the indication applies once that alteration is detected; reported not detected, it does not apply; not
+    given, it waits on the result as on a missing gene result (the answer names it and what it would open), never
+    offered on the broader type with a caveat."""
+    if indication.tumour_agnostic is not None or not any(kb.cancer_types[c].defined_by for c in indication.cancer_types):
+        return None
+
+    def assess_defining_alteration(profile: NormalisedProfile, a: IndicationAssessment | None) -> bool:
+        if indication_relation(kb, profile.cancer_type, indication) != "broader":
+            return True
+        defined = defining_alterations_below(kb, profile.cancer_type, indication)
+        if not defined:
+            return True
+        wanted = set(defined.values())
+        hits = profile.alterations_matching(wanted)
+        if hits:
+            return True
+        if a is not None:
+            genes = sorted({kb.alterations[w].gene for w in wanted})
+            negative = [g for g in genes if g in profile.negative_genes] + sorted(w for w in wanted if w in profile.negative_alterations)
+            finding = f"{', '.join(negative)} reported not detected" if negative else f"no {' or '.join(genes)} result given"
+            a.not_met("alteration", f"{' or '.join(sorted(wanted))}, which defines {_names(kb, list(defined))}", finding)
+        return False
+
+    return assess_defining_alteration
 
 
 def _given_settings(profile: NormalisedProfile) -> tuple[frozenset[Setting], str]:
@@ -861,7 +910,7 @@ def _resistance_hits(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tupl
         fired = []
         for rule in kb.resistance_rules_for(profile.cancer_type):
             hits = [h for h in profile.alterations_matching(rule.alterations) if allelic_context_holds(kb, profile, rule, h.id)]
-            if hits:
+            if hits and not (rule.not_when_also and profile.alterations_matching(rule.not_when_also)):
                 found = ", ".join(h.id for h in hits)
                 exclusion = Exclusion(rule.kind, f"{found}: {rule.reason}", tuple(rule.evidence), tuple(rule.alternatives))
                 fired.append((rule, hits, exclusion, kb.regimens_a_resistance_rule_affects(rule)))
@@ -1302,6 +1351,26 @@ def _compile_pending_resistance(kb: KnowledgeBase, regimen: Regimen) -> Step:
             a.cautions.extend(pending_resistance_cautions(kb, profile, regimen))
 
     return assess_pending_resistance
+
+
+def _compile_mixed_resistance(kb: KnowledgeBase, regimen: Regimen) -> Step | None:
+    """A resistance rule whose source reported its group alone (`not_when_also`) does not exclude when the other
+    group is also detected: the drug it names is shown with the rule's `mixed_caution`, never silently."""
+    rules = tuple(r for r in kb.source.rules.resistance if r.not_when_also and kb.resistance_rule_affects(r, regimen))
+    if not rules:
+        return None
+
+    def assess_mixed_resistance(profile: NormalisedProfile, a: IndicationAssessment) -> None:
+        for rule in rules:
+            if rule not in kb.resistance_rules_for(profile.cancer_type):
+                continue
+            hits = profile.alterations_matching(rule.alterations)
+            also = profile.alterations_matching(rule.not_when_also)
+            if hits and also:
+                found = f"{', '.join(h.id for h in hits)} with {', '.join(o.id for o in also)}"
+                a.cautions.append(Caution(f"{found}: {rule.mixed_caution}", tuple(rule.evidence), rule.id))
+
+    return assess_mixed_resistance
 
 
 def pending_resistance_cautions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Caution]:

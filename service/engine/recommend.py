@@ -37,6 +37,7 @@ from service.engine.matching import (
     Judgement,
     applying,
     assess_but_for,
+    defining_alterations_below,
     is_clinical_grading,
     assess_compiled,
     biomarker_gap,
@@ -169,7 +170,16 @@ def _result_dependants(kb: KnowledgeBase, code: str) -> tuple[tuple[ResultTest, 
     every biomarker and PD-L1 result an indication for this type judges."""
 
     def build() -> tuple[tuple[ResultTest, tuple[tuple[Regimen, Indication], ...]], ...]:
-        needed = sorted(g.symbol for g in kb.genes.values() if any(kb.is_within(code, c) for c in g.result_needed_in))
+        # a subtype an alteration defines (Ph+ B-ALL, BCR::ABL1) needs that gene's result when the patient's type is broader
+        defining = {
+            c.indication.id: {kb.alterations[d].gene for d in defining_alterations_below(kb, code, c.indication).values()}
+            for _, compiled in _candidates(kb, code)
+            for c in compiled
+        }
+        needed = sorted(
+            {g.symbol for g in kb.genes.values() if any(kb.is_within(code, c) for c in g.result_needed_in)}
+            | {gene for genes in defining.values() for gene in genes}
+        )
         out: list[tuple[ResultTest, tuple[tuple[Regimen, Indication], ...]]] = []
         for gene in needed:
             of_gene = {a.id for a in kb.alterations.values() if a.gene == gene} | {
@@ -179,7 +189,7 @@ def _result_dependants(kb: KnowledgeBase, code: str) -> tuple[tuple[ResultTest, 
                 (r, c.indication)
                 for r, compiled in _candidates(kb, code)
                 for c in compiled
-                if any(of_gene.intersection(group) for group in c.indication.requires_alterations)
+                if any(of_gene.intersection(group) for group in c.indication.requires_alterations) or gene in defining[c.indication.id]
             )
             if dependants:
                 out.append((ResultTest("gene", (gene,)), dependants))

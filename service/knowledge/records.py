@@ -832,11 +832,17 @@ class ResistanceRule(Record):
     reason: NonEmpty
     evidence: list[str] = Field(min_length=1)
     alternatives: list[str] = []
+    # with one of these also detected the rule does not exclude: its source reported each group alone, so the
+    # option is shown with `mixed_caution` (GIST with both ATP-binding-pocket and activation-loop KIT mutations)
+    not_when_also: list[str] = []
+    mixed_caution: str | None = None
 
     @model_validator(mode="after")
     def _names_drugs(self) -> ResistanceRule:
         if not self.drugs and not self.drug_classes:
             raise ValueError("a resistance rule needs drugs or drug_classes")
+        if bool(self.not_when_also) != bool(self.mixed_caution):
+            raise ValueError("not_when_also and mixed_caution go together")
         return self
 
 

@@ -332,7 +332,9 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
 
     for rule in source.rules.resistance:
         where = f"rules.yaml: resistance {rule.id}"
-        problems.extend(f"{where}: alteration {a!r} does not exist" for a in rule.alterations if a not in alteration_terms)
+        problems.extend(
+            f"{where}: alteration {a!r} does not exist" for a in [*rule.alterations, *rule.not_when_also] if a not in alteration_terms
+        )
         problems.extend(f"{where}: drug {d} is not in drugs.yaml" for d in [*rule.drugs, *rule.alternatives] if d not in drug_names)
         problems.extend(f"{where}: cancer type {c} does not exist" for c in rule.cancer_types if c not in cancer_codes)
         problems.extend(f"{where}: class {c} is not defined" for c in rule.drug_classes if c not in class_ids)
