@@ -28,3 +28,18 @@ def excluded_ids(result: RecommendationResponse) -> set[str]:
 def not_recommended_ids(result: RecommendationResponse) -> set[str]:
     """Regimens in the per-regimen not-recommended list."""
     return {n.id for n in result.not_recommended}
+
+
+def with_drug(result: RecommendationResponse, drug: str) -> list[TreatmentOption]:
+    """The options that contain `drug`."""
+    return [o for o in result.options if drug in o.drugs]
+
+
+def excluded_for(result: RecommendationResponse, drug: str) -> set[str]:
+    """Regimen ids with `drug` excluded for a contraindication."""
+    return {n.id for n in result.not_recommended if any(r.kind == "contraindication" for r in n.reasons) and drug in n.drugs}
+
+
+def cautions(option: TreatmentOption) -> str:
+    """An option's caution texts, joined."""
+    return " ".join(c.detail for c in option.cautions)

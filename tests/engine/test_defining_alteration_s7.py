@@ -6,18 +6,15 @@ from __future__ import annotations
 import pytest
 
 from service.engine.matching import compiled_indication, defining_alterations_below
+from tests.engine.answers import offered_ids
 
 B_ALL = {"cancer_type": "B-ALL", "stage": "newly diagnosed", "prior_therapies": []}
 PH_ALL_FIRST_LINE = {"ponatinib-chemotherapy-ph-all", "imatinib-chemotherapy-ph-all", "ponatinib-blinatumomab"}
 
 
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return {o.id for o in result.options}
-
-
 def test_b_all_without_a_bcr_abl1_result_is_not_offered_the_ph_positive_regimens(recommend):
     result = recommend(**B_ALL)
-    assert not option_ids(result) & PH_ALL_FIRST_LINE
+    assert not offered_ids(result) & PH_ALL_FIRST_LINE
     assert result.provisional
     warning = next(w for w in result.warnings if w.code == "result_not_given")
     assert "BCR::ABL1" in warning.message and warning.field == "mutations"
@@ -29,7 +26,7 @@ def test_b_all_without_a_bcr_abl1_result_is_not_offered_the_ph_positive_regimens
 @pytest.mark.parametrize("mutations", [["BCR::ABL1 fusion"], ["BCR-ABL1 p190 fusion detected"], ["BCR::ABL1 T315I"]])
 def test_b_all_with_bcr_abl1_detected_meets_the_ph_positive_population_without_a_caveat(recommend, mutations):
     result = recommend(**B_ALL, mutations=mutations)
-    assert option_ids(result) & PH_ALL_FIRST_LINE or "ponatinib" in {d for o in result.options for d in o.drugs}
+    assert offered_ids(result) & PH_ALL_FIRST_LINE or "ponatinib" in {d for o in result.options for d in o.drugs}
     assert not any(w.code == "result_not_given" and "BCR::ABL1" in w.message for w in result.warnings)
     for option in result.options:
         assert not any("less specific" in c for c in option.caveats)
@@ -37,13 +34,13 @@ def test_b_all_with_bcr_abl1_detected_meets_the_ph_positive_population_without_a
 
 def test_b_all_with_bcr_abl1_not_detected_is_never_offered_a_ph_positive_regimen(recommend):
     result = recommend(**B_ALL, mutations=["BCR::ABL1 not detected"])
-    assert not option_ids(result) & PH_ALL_FIRST_LINE
+    assert not offered_ids(result) & PH_ALL_FIRST_LINE
     assert not any(w.code == "result_not_given" and "BCR::ABL1" in w.message for w in result.warnings)
 
 
 def test_ph_positive_all_typed_as_such_is_unchanged(recommend):
     result = recommend(cancer_type="Ph+ ALL", stage="newly diagnosed", prior_therapies=[])
-    assert PH_ALL_FIRST_LINE <= option_ids(result)
+    assert PH_ALL_FIRST_LINE <= offered_ids(result)
     assert not any(w.code == "result_not_given" for w in result.warnings)
 
 

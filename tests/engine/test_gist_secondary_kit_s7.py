@@ -7,16 +7,13 @@ import pytest
 from pydantic import ValidationError
 
 from service.knowledge.records import ResistanceRule
+from tests.engine.answers import option_ids
 
 AFTER_IMATINIB = {"cancer_type": "GIST", "stage": "metastatic", "prior_therapies": [{"drugs": ["imatinib"], "outcome": "progression"}]}
 
 
 def gist(recommend, *secondary):  # type: ignore[no-untyped-def]
     return recommend(**AFTER_IMATINIB, mutations=["KIT exon 11 deletion", *secondary])
-
-
-def option_ids(result):  # type: ignore[no-untyped-def]
-    return [o.id for o in result.options]
 
 
 @pytest.mark.parametrize("pocket", ["KIT V654A", "KIT exon 14 mutation"])

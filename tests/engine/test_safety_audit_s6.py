@@ -7,6 +7,7 @@ import pytest
 from schemas.requests import PatientProfileInput
 from service.engine.matching import _patient_rule_finding
 from service.engine.normalise import normalise_profile
+from tests.engine.answers import cautions, excluded_for, with_drug
 
 HER2_BREAST = {
     "cancer_type": "breast cancer, HER2-positive",
@@ -25,19 +26,6 @@ KRAS_G12C = {
     "mutations": ["KRAS G12C"],
     "prior_therapies": [{"drugs": ["carboplatin", "pemetrexed", "pembrolizumab"], "outcome": "progression"}],
 }
-
-
-def with_drug(result, drug):  # type: ignore[no-untyped-def]
-    return [o for o in result.options if drug in o.drugs]
-
-
-def excluded_for(result, drug):  # type: ignore[no-untyped-def]
-    """Regimen ids with the drug excluded for a contraindication."""
-    return {n.id for n in result.not_recommended if any(r.kind == "contraindication" for r in n.reasons) and drug in n.drugs}
-
-
-def cautions(option):  # type: ignore[no-untyped-def]
-    return " ".join(c.detail for c in option.cautions)
 
 
 # ---- renal function -------------------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.engine.answers import cautions, excluded_for, with_drug
+
 NSCLC_DRIVER_NEGATIVE = {
     "cancer_type": "LUAD",
     "stage": "IV",
@@ -17,19 +19,6 @@ MELANOMA_BRAF = {"cancer_type": "MEL", "stage": "IV", "mutations": ["BRAF V600E"
 ALK_1L = {"cancer_type": "LUAD", "stage": "IV", "mutations": ["EML4::ALK fusion"], "prior_therapies": []}
 TGCT = {"cancer_type": "TGCT", "stage": "symptomatic", "prior_therapies": []}
 ICI = ("nivolumab", "pembrolizumab", "atezolizumab", "durvalumab", "avelumab", "ipilimumab", "tremelimumab", "dostarlimab")
-
-
-def with_drug(result, drug):  # type: ignore[no-untyped-def]
-    return [o for o in result.options if drug in o.drugs]
-
-
-def excluded_for(result, drug):  # type: ignore[no-untyped-def]
-    """Regimen ids with the drug excluded for a contraindication."""
-    return {n.id for n in result.not_recommended if any(r.kind == "contraindication" for r in n.reasons) and drug in n.drugs}
-
-
-def cautions(option):  # type: ignore[no-untyped-def]
-    return " ".join(c.detail for c in option.cautions)
 
 
 # ---- checkpoint inhibitors with interstitial lung disease or pneumonitis ---------------------------------------------
