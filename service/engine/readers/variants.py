@@ -442,14 +442,17 @@ def _drop_variant_words(kb: KnowledgeBase, text: str) -> str:
     return " ".join(kept)
 
 
+def _unbracketed(text: str) -> str:
+    """The text with brackets as spaces, runs of space as one, and edge punctuation stripped."""
+    return re.sub(r"\s+", " ", text.replace("(", " ").replace(")", " ")).strip(" ,;.:")
+
+
 def _read_change(kb: KnowledgeBase, gene: str, rest: str) -> _Reading:
     """Read the variant text that follows the gene."""
     reading = _Reading()
+    cleaned = _unbracketed(_drop_variant_words(kb, rest))
     # a curated name is matched before the words that do not change a variant are dropped ("type a": NPM1 type A)
-    whole = re.sub(r"\s+", " ", rest.replace("(", " ").replace(")", " ")).strip(" ,;.:")
-    cleaned = _drop_variant_words(kb, rest)
-    cleaned = re.sub(r"\s+", " ", cleaned.replace("(", " ").replace(")", " ")).strip(" ,;.:")
-    curated = kb.alterations.get(kb.alteration_terms.get(gene, {}).get(whole, "")) or _curated_by_term(kb, gene, cleaned)
+    curated = _curated_by_term(kb, gene, _unbracketed(rest)) or _curated_by_term(kb, gene, cleaned)
     if curated is not None:
         reading.alteration = curated
         reading.exon = curated.exon
