@@ -701,12 +701,10 @@ def _order_ties_by_hazard_ratio(
         block = ranked[start:end]
         shown = [_same_comparator_hazard_ratio(a) for a in block]
         first_of: dict[str, int] = {}
-        count: dict[str, int] = {}
         for index, found in enumerate(shown):
             if found is not None:
                 first_of.setdefault(found[0], index)
-                count[found[0]] = count.get(found[0], 0) + 1
-        complete = {c for c in count if _hazard_ratio_group_complete(block, c)}
+        complete = {c for c in first_of if _hazard_ratio_group_complete(block, c)}
 
         def place(index: int) -> tuple[int, float, int]:
             found = shown[index]
