@@ -159,6 +159,8 @@ def test_mmr_proficient_with_a_protein_lost_is_not_recognised(kb):
         ("ER+/PR+/HER2-", [("ER", "positive"), ("PR", "positive"), ("HER2", "negative")]),
         ("HR+/HER2-", [("HR", "positive"), ("HER2", "negative")]),
         ("ER/PR positive", [("ER", "positive"), ("PR", "positive")]),
+        # the last name written out in full carries its result to the names before it
+        ("ER/progesterone receptor positive", [("ER", "positive"), ("PR", "positive")]),
     ],
 )
 def test_receptors_listed_in_one_entry_are_each_read(kb, text, read):
@@ -168,6 +170,14 @@ def test_receptors_listed_in_one_entry_are_each_read(kb, text, read):
 def test_receptors_in_one_entry_open_the_endocrine_options(recommend):
     answer = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["ER+/PR+/HER2-"], prior_therapies=[])
     assert {"ribociclib-letrozole-breast", "palbociclib-letrozole-breast"} <= offered_ids(answer)
+
+
+def test_receptors_listed_with_a_pending_result_are_each_pending(kb):
+    read = read_biomarkers(kb, "ER/PR pending")
+    assert [(r.status, r.name, r.value, r.result) for r, _ in read] == [
+        ("recognised", "ER", None, "pending"),
+        ("recognised", "PR", None, "pending"),
+    ]
 
 
 def test_a_list_with_a_part_not_read_is_not_recognised(kb):

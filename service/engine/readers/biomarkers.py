@@ -38,15 +38,12 @@ def read_biomarkers(kb: KnowledgeBase, item: str | BiomarkerInput) -> list[Read]
     reads = [read_biomarker(kb, piece) for piece in pieces]
     if not all(r.status == "recognised" for r, _ in reads):
         # "ER/PR positive": names listed with one result at the end, which each of them carries
+        # the result the last name was read with ("positive" of "PR positive", "pending") is the one the others carry
         last = reads[-1][0]
-        if last.status != "recognised" or last.name is None or not all(fold(p) in kb.biomarker_terms for p in pieces[:-1]):
+        result = last.value or last.result
+        if last.status != "recognised" or not result or not all(fold(p) in kb.biomarker_terms for p in pieces[:-1]):
             return [single]
-        status = fold(pieces[-1])[len(fold(last.name)) :].strip() if fold(pieces[-1]).startswith(fold(last.name)) else None
-        words = fold(pieces[-1]).split(maxsplit=1)
-        status = words[1] if len(words) == 2 else status
-        if not status:
-            return [single]
-        reads = [normalise_biomarker(kb, p, status, shown=item) for p in pieces[:-1]] + [reads[-1]]
+        reads = [normalise_biomarker(kb, p, result, shown=item) for p in pieces[:-1]] + [reads[-1]]
         if not all(r.status == "recognised" for r, _ in reads):
             return [single]
     return [
