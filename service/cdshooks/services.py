@@ -40,7 +40,7 @@ def build_services(codes: FhirCodes) -> dict[str, CdsService]:
         description="Evidence-linked tyrosine kinase inhibitor treatment options for the patient's cancer, the regimens "
         "excluded for a clinical reason, and label interactions with the patient's active medicines, each with its "
         "evidence level, citations and why it matched. Read from mCODE cancer conditions, Genomics Reporting variant "
-        "Observations, PD-L1, stage group, ECOG, MSI / TMB / HER2, QTc, creatinine clearance and blood count (platelets, haemoglobin) "
+        "Observations, PD-L1, stage group, ECOG, MSI / TMB / HER2 / ER / PR, QTc, creatinine clearance and blood count (platelets, haemoglobin) "
         "Observations and RxNorm-coded medicines.",
         prefetch={
             "patient": f"Patient/{PATIENT}",
@@ -50,7 +50,7 @@ def build_services(codes: FhirCodes) -> dict[str, CdsService]:
             "staging": f"Observation?patient={PATIENT}&code={_any_of(codes, 'stage_group')}",
             "bloodCounts": f"Observation?patient={PATIENT}&code={_any_of(codes, 'platelets', 'haemoglobin')}",
             "performanceStatus": f"Observation?patient={PATIENT}&code={_any_of(codes, 'ecog', 'karnofsky')}",
-            "tumorMarkers": f"Observation?patient={PATIENT}&code={_any_of(codes, 'msi', 'tmb', 'her2')}",
+            "tumorMarkers": f"Observation?patient={PATIENT}&code={_any_of(codes, 'msi', 'tmb', 'her2', 'er', 'pr')}",
             "qtc": f"Observation?patient={PATIENT}&code={_any_of(codes, 'qtc')}",
             "renalFunction": f"Observation?patient={PATIENT}&code={_any_of(codes, 'creatinine_clearance')}",
             **medications,

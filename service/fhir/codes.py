@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.config import get_settings
+from service.knowledge.terms import fold
 
 SNOMED = "http://snomed.info/sct"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
@@ -66,6 +67,9 @@ class FhirCodes:
     component_roles: dict[tuple[str, str], str]
     variant_status: dict[str, str]
     variant_status_by_display: dict[str, str]
+    # the biomarker names and aliases the profile reads (alterations.yaml), folded: an Observation whose code is only
+    # words is read as a biomarker when those words are exactly one of these
+    biomarker_names: frozenset[str] = frozenset()
 
     def cancer_code(self, system: str, code: str) -> CancerCode | None:
         """The row for a coded diagnosis: an exact row first, then the longest category prefix."""
@@ -100,7 +104,13 @@ def read_fhir_codes(knowledge_dir: Path) -> FhirCodes:
         component_roles={(c.system, c.code): c.role for c in obs.components},
         variant_status={v.code: v.status for v in obs.variant_values},
         variant_status_by_display={v.display.lower(): v.status for v in obs.variant_values},
+        biomarker_names=_biomarker_names(knowledge_dir),
     )
+
+
+def _biomarker_names(knowledge_dir: Path) -> frozenset[str]:
+    catalogue = yaml.safe_load((knowledge_dir / "alterations.yaml").read_text(encoding="utf-8"))
+    return frozenset(fold(term) for marker in catalogue.get("biomarkers") or [] for term in (marker["name"], *marker.get("aliases", [])))
 
 
 @lru_cache(maxsize=1)

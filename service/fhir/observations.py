@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from schemas.requests import MutationInput, OrganFunctionInput
 from service.fhir.codes import LOINC
 from service.fhir.reading import NotMapped, ReaderBase, codings, concept_text, ref_of, when_of
+from service.knowledge.terms import fold
 
 UNUSABLE_OBSERVATION_STATUS = {"cancelled", "entered-in-error"}
 PENDING_OBSERVATION_STATUS = {"registered"}
@@ -26,7 +27,8 @@ SCORING_WORDS = {
     "ic": ("immune cell score", "immune cells", "ic score"),
 }
 IMPLICATION_ROLES = {"diagnostic_implication", "therapeutic_implication"}
-TUMOR_MARKERS = {"msi": "MSI", "tmb": "TMB", "her2": "HER2"}  # Observation role -> the biomarker name the engine reads
+# Observation role -> the biomarker name the engine reads
+TUMOR_MARKERS = {"msi": "MSI", "tmb": "TMB", "her2": "HER2", "er": "ER", "pr": "PR"}
 # clinical significance words (LOINC answer list LL4034-6 displays) that make a present variant no actionable result
 BENIGN_WORDS = {"benign", "likely benign", "presumed benign"}
 UNCERTAIN_WORDS = {"uncertain significance", "unknown significance"}
@@ -116,6 +118,14 @@ class ObservationReader(ReaderBase):
                     self.out.not_mapped.append(NotMapped(ref, shown, f"{TUMOR_MARKERS[role]} result without a value: not used"))
                 else:
                     biomarkers.append((when_of(observation), TUMOR_MARKERS[role], status, observation))
+            elif role is None and fold(shown) in self.codes.biomarker_names:
+                # a local code named only by a biomarker's name ("Estrogen receptor", "Child-Pugh class"): its result
+                # goes to the biomarker reader with that name, exactly as the JSON route reads the same words
+                status = self._marker_status(observation)
+                if status is None:
+                    self.out.not_mapped.append(NotMapped(ref, shown, "a biomarker named without a result: not used"))
+                else:
+                    biomarkers.append((when_of(observation), shown.strip()[:40], status, observation))
             else:
                 self.out.not_mapped.append(NotMapped(ref, shown, "an observation code this service does not read"))
         if mutations:
@@ -220,7 +230,10 @@ class ObservationReader(ReaderBase):
                 self.out.read.append(f"{ref_of(observation)}: {shown} (the most recent; sent as {sent_as})")
 
     def _marker_status(self, observation: Resource) -> str | None:
-        """A tumour marker's result in the report's words: its coded or text value, else its interpretation, else the number."""
+        """A tumour marker's result in the report's words: its coded or text value, else its interpretation, else the number.
+        A result not yet final (registered, preliminary) is pending, whatever its value says."""
+        if observation.status in PENDING_OBSERVATION_STATUS or observation.status in PRELIMINARY_OBSERVATION_STATUS:
+            return "pending"
         text = concept_text(observation.valueCodeableConcept) or observation.valueString
         if text:
             return text.strip()
