@@ -910,12 +910,17 @@ def _resistance_hits(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tupl
         fired = []
         for rule in kb.resistance_rules_for(profile.cancer_type):
             hits = [h for h in profile.alterations_matching(rule.alterations) if allelic_context_holds(kb, profile, rule, h.id)]
-            if hits and not (rule.not_when_also and profile.alterations_matching(rule.not_when_also)):
+            if hits and not (rule.not_when_also and profile.alterations_matching(rule.not_when_also)) and not _had_prior(kb, profile, rule.unless_prior_classes):
                 found = ", ".join(h.id for h in hits)
                 exclusion = Exclusion(rule.kind, f"{found}: {rule.reason}", tuple(rule.evidence), tuple(rule.alternatives))
                 fired.append((rule, hits, exclusion, kb.regimens_a_resistance_rule_affects(rule)))
         profile.memo["resistance_hits"] = fired
     return profile.memo["resistance_hits"]  # type: ignore[return-value]
+
+
+def _had_prior(kb: KnowledgeBase, profile: NormalisedProfile, classes: list[str]) -> bool:
+    """Whether an earlier line gave a drug of these classes (none named: False)."""
+    return bool(classes) and any(_in_classes(kb, d, classes) for line in profile.prior_lines or [] for d in line.drugs)
 
 
 def resistance_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Exclusion]:

@@ -836,6 +836,9 @@ class ResistanceRule(Record):
     # option is shown with `mixed_caution` (GIST with both ATP-binding-pocket and activation-loop KIT mutations)
     not_when_also: list[str] = []
     mixed_caution: str | None = None
+    # the rule holds only before targeted therapy: a drug of these classes in an earlier line lifts it (ICIs are not
+    # offered first for an ALK fusion, but stay open after progression on the ALK TKIs)
+    unless_prior_classes: list[str] = []
 
     @model_validator(mode="after")
     def _names_drugs(self) -> ResistanceRule:

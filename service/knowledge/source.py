@@ -337,7 +337,9 @@ def check_cross_references(source: KnowledgeSource) -> list[str]:
         )
         problems.extend(f"{where}: drug {d} is not in drugs.yaml" for d in [*rule.drugs, *rule.alternatives] if d not in drug_names)
         problems.extend(f"{where}: cancer type {c} does not exist" for c in rule.cancer_types if c not in cancer_codes)
-        problems.extend(f"{where}: class {c} is not defined" for c in rule.drug_classes if c not in class_ids)
+        problems.extend(
+            f"{where}: class {c} is not defined" for c in [*rule.drug_classes, *rule.unless_prior_classes] if c not in class_ids
+        )
         check_evidence(where, rule.evidence)
     for rule in source.rules.toxicity:
         where = f"rules.yaml: toxicity {rule.id}"

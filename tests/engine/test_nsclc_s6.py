@@ -79,9 +79,11 @@ def test_checkmate_9la_chemotherapy_follows_histology() -> None:
 
 
 def test_first_line_immunotherapy_stays_below_the_targeted_options_for_a_driver() -> None:
-    answer = _answer(_metastatic(mutations=["KIF5B-RET fusion"], pd_l1={"tps": 0}))
+    # BRAF V600E: checkpoint inhibitors stay an option, below the targeted ones (with a RET fusion they are excluded
+    # before a RET inhibitor: tests/engine/test_redteam_s9.py)
+    answer = _answer(_metastatic(mutations=["BRAF V600E"], pd_l1={"tps": 0}))
     ids = _ids(answer)
-    assert ids.index("selpercatinib-ret-fusion-nsclc") < ids.index("nivolumab-ipilimumab-chemotherapy-nonsquamous-first-line")
+    assert ids.index("dabrafenib-trametinib-braf-v600e-nsclc") < ids.index("nivolumab-ipilimumab-chemotherapy-nonsquamous-first-line")
 
 
 def test_uncommon_egfr_mutations_get_afatinib_then_osimertinib_at_level_3() -> None:

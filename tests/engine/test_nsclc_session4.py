@@ -30,10 +30,9 @@ ICI_FIRST_LINE = {
 @pytest.mark.parametrize(
     ("mutations", "targeted"),
     [
-        (["ROS1 fusion"], {"crizotinib-ros1", "entrectinib-ros1", "repotrectinib-ros1", "taletrectinib-ros1"}),
+        # ROS1 and RET fusions: checkpoint inhibitors are excluded before their TKIs (tests/engine/test_redteam_s9.py)
         (["MET exon 14 skipping"], {"capmatinib-nsclc", "tepotinib-nsclc"}),
         (["NTRK1 fusion"], {"entrectinib-ntrk", "larotrectinib-ntrk", "repotrectinib-ntrk"}),
-        (["RET fusion"], {"selpercatinib-nsclc", "pralsetinib-nsclc"}),
         (["BRAF V600E"], {"dabrafenib-trametinib-nsclc", "encorafenib-binimetinib-nsclc"}),
         (["ERBB2 exon 20 insertion"], {"zongertinib-nsclc"}),
     ],

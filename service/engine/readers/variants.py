@@ -31,12 +31,12 @@ _AA3 = "|".join(sorted(_THREE_TO_ONE, key=len, reverse=True))
 # p. changes as clinicians write them: one- or three-letter, with or without "p." and parentheses
 _PROTEIN_ONE = re.compile(
     rf"^(?:p\.)?\(?([{_AA1}])(\d{{1,4}})(?:_([{_AA1}])(\d{{1,4}}))?"
-    rf"(delins[{_AA1}*]+|del|dup|ins[{_AA1}*]+|fs(?:\*?\d+)?|[{_AA1}*x]|=)\)?$",
+    rf"(delins[{_AA1}*]+|del|dup|ins[{_AA1}*]+|[{_AA1}]?fs(?:\*?\d+)?|[{_AA1}*x]|=)\)?$",
     re.ASCII,
 )
 _PROTEIN_THREE = re.compile(
     rf"^(?:p\.)?\(?({_AA3})(\d{{1,4}})(?:_({_AA3})(\d{{1,4}}))?"
-    rf"(delins(?:{_AA3})+|del|dup|ins(?:{_AA3})+|fs(?:(?:ter|\*)\d+)?|{_AA3}|\*|=)\)?$",
+    rf"(delins(?:{_AA3})+|del|dup|ins(?:{_AA3})+|(?:{_AA3})?fs(?:(?:ter|\*)\d+)?|{_AA3}|\*|=)\)?$",
     re.ASCII,
 )
 _CODING = re.compile(r"^(?:(n[mr]_\d+(?:\.\d+)?)(?:\(([a-z0-9:-]+)\))?:)?(c\.[0-9_+\-*?]+\S*)$", re.ASCII)
@@ -151,8 +151,12 @@ def _change_to_one(change: str) -> str:
         if change.startswith(prefix):
             rest = change[len(prefix):]
             return prefix + "".join(_THREE_TO_ONE.get(rest[i : i + 3], "?") for i in range(0, len(rest), 3))
-    if change in ("del", "dup", "=") or change.startswith("fs"):
+    if change in ("del", "dup", "="):
         return change
+    if change.startswith("fs"):
+        return change.replace("ter", "*")
+    if change[3:].startswith("fs"):  # HGVS names the first new residue of a frameshift: "Trp288CysfsTer12"
+        return _THREE_TO_ONE.get(change[:3], "?") + change[3:].replace("ter", "*")
     return _THREE_TO_ONE.get(change, change)
 
 
@@ -178,7 +182,7 @@ def _parse_hgvs_protein(one: str) -> ProteinChange | None:
     else:
         if change in ("del", "dup", "="):
             three += change
-        elif change.startswith("fs"):
+        elif change.startswith("fs") or (change[1:].startswith("fs") and change[0].lower() in _ONE_TO_THREE):
             three += "fs"
         elif len(change) == 1 and change.lower() in _ONE_TO_THREE:
             three += _ONE_TO_THREE[change.lower()]
@@ -448,7 +452,26 @@ def _unbracketed(text: str) -> str:
 
 
 def _read_change(kb: KnowledgeBase, gene: str, rest: str) -> _Reading:
-    """Read the variant text that follows the gene."""
+    """Read the variant text that follows the gene. A cDNA change of a gene without a curated transcript cannot be
+    placed, so it can neither confirm nor contradict a name written beside it ("NPM1 c.860_863dup (type A)"): the
+    entry is read by that name, and the note says the cDNA change was not read."""
+    reading = _read_change_text(kb, gene, rest)
+    if reading.problem is None or _transcript_for(kb, gene) is not None:
+        return reading
+    words = _unbracketed(rest).split()
+    notation = [w for w in words if _HGVS_TOKEN.match(w)]
+    coding_only = bool(notation) and all(read_coding_change(w) is not None for w in notation)
+    named = _curated_by_term(kb, gene, " ".join(w for w in words if not _HGVS_TOKEN.match(w))) if coding_only else None
+    if named is None:
+        return reading
+    return _Reading(
+        alteration=named,
+        exon=named.exon,
+        notes=[f"read by its name; {' '.join(notation)} was not read: there is no curated transcript for {gene} to place it"],
+    )
+
+
+def _read_change_text(kb: KnowledgeBase, gene: str, rest: str) -> _Reading:
     reading = _Reading()
     cleaned = _unbracketed(_drop_variant_words(kb, rest))
     # a curated name is matched before the words that do not change a variant are dropped ("type a": NPM1 type A)
