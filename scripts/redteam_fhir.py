@@ -3,9 +3,10 @@ patient, through CDS Hooks patient-view with full prefetch, in two shapes (exact
 with Genomics Reporting components, and the words only: code.text, variation code text). Prints, per case, the options
 the JSON route offers and the cards do not (and the reverse), with what the FHIR reading did not use.
 
-Only first-line cases are sent (prior lines are not read from FHIR). Receptor status (ER, PR, HR), clinical gradings
-(Child-Pugh, IMDC, BCLC, risk groups) and creatinine clearance have no FHIR Observation the service reads, so a case
-that gives them by JSON is expected to differ; the difference is printed with its cause.
+Only first-line cases are sent (prior lines are not read from FHIR). The service reads ER and PR from their tumour-marker
+LOINC codes, creatinine clearance from LOINC 2164-2, and a grading (Child-Pugh class) from an Observation whose code words
+are its name; this script sends none of them, nor HR status, IMDC, BCLC or risk groups, so a case that gives them by JSON
+is expected to differ; the difference is printed with its cause.
 Run: PYTHONPATH=. .venv/bin/python scripts/redteam_fhir.py
 """
 
