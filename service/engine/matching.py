@@ -910,7 +910,8 @@ def _resistance_hits(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tupl
         fired = []
         for rule in kb.resistance_rules_for(profile.cancer_type):
             hits = [h for h in profile.alterations_matching(rule.alterations) if allelic_context_holds(kb, profile, rule, h.id)]
-            if hits and not (rule.not_when_also and profile.alterations_matching(rule.not_when_also)) and not _had_prior(kb, profile, rule.unless_prior_classes):
+            lifted = (rule.not_when_also and profile.alterations_matching(rule.not_when_also)) or _had_prior(kb, profile, rule.unless_prior_classes)
+            if hits and not lifted:
                 found = ", ".join(h.id for h in hits)
                 exclusion = Exclusion(rule.kind, f"{found}: {rule.reason}", tuple(rule.evidence), tuple(rule.alternatives))
                 fired.append((rule, hits, exclusion, kb.regimens_a_resistance_rule_affects(rule)))
