@@ -910,7 +910,8 @@ def _resistance_hits(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tupl
         fired = []
         for rule in kb.resistance_rules_for(profile.cancer_type):
             hits = [h for h in profile.alterations_matching(rule.alterations) if allelic_context_holds(kb, profile, rule, h.id)]
-            lifted = (rule.not_when_also and profile.alterations_matching(rule.not_when_also)) or _had_prior(kb, profile, rule.unless_prior_classes)
+            also = bool(rule.not_when_also and profile.alterations_matching(rule.not_when_also))
+            lifted = also or bool(_prior_drugs_in(kb, profile, rule.unless_prior_classes))
             if hits and not lifted:
                 found = ", ".join(h.id for h in hits)
                 exclusion = Exclusion(rule.kind, f"{found}: {rule.reason}", tuple(rule.evidence), tuple(rule.alternatives))
@@ -919,9 +920,9 @@ def _resistance_hits(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tupl
     return profile.memo["resistance_hits"]  # type: ignore[return-value]
 
 
-def _had_prior(kb: KnowledgeBase, profile: NormalisedProfile, classes: list[str]) -> bool:
-    """Whether an earlier line gave a drug of these classes (none named: False)."""
-    return bool(classes) and any(_in_classes(kb, d, classes) for line in profile.prior_lines or [] for d in line.drugs)
+def _prior_drugs_in(kb: KnowledgeBase, profile: NormalisedProfile, classes: list[str]) -> list[str]:
+    """The drugs of these classes given in an earlier line, sorted (none named: none)."""
+    return sorted({d for line in profile.prior_lines or [] for d in line.drugs if _in_classes(kb, d, classes)})
 
 
 def resistance_exclusions(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen) -> list[Exclusion]:
@@ -1138,7 +1139,7 @@ def _patient_rule_finding(kb: KnowledgeBase, profile: NormalisedProfile, rule) -
     if when.prior_or_current_drug_classes:
         # prior therapy not given is read as first line (said in the line caveat), so nothing earlier to match
         wanted = when.prior_or_current_drug_classes
-        prior = sorted({d for line in profile.prior_lines or [] for d in line.drugs if _in_classes(kb, d, wanted)})
+        prior = _prior_drugs_in(kb, profile, wanted)
         current = sorted({m.name for m in profile.medications if _in_classes(kb, m.name, wanted)} - set(prior))
         if not prior and not current:
             return None

@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.config import get_settings
+from service.knowledge.records import AlterationFile
 from service.knowledge.terms import fold
 
 SNOMED = "http://snomed.info/sct"
@@ -109,8 +110,9 @@ def read_fhir_codes(knowledge_dir: Path) -> FhirCodes:
 
 
 def _biomarker_names(knowledge_dir: Path) -> frozenset[str]:
-    catalogue = yaml.safe_load((knowledge_dir / "alterations.yaml").read_text(encoding="utf-8"))
-    return frozenset(fold(term) for marker in catalogue.get("biomarkers") or [] for term in (marker["name"], *marker.get("aliases", [])))
+    # the validated records the knowledge base reads, so both name a biomarker with the same words
+    catalogue = AlterationFile.model_validate(yaml.safe_load((knowledge_dir / "alterations.yaml").read_text(encoding="utf-8")))
+    return frozenset(fold(term) for marker in catalogue.biomarkers for term in marker.terms)
 
 
 @lru_cache(maxsize=1)

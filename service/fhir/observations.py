@@ -232,7 +232,7 @@ class ObservationReader(ReaderBase):
     def _marker_status(self, observation: Resource) -> str | None:
         """A tumour marker's result in the report's words: its coded or text value, else its interpretation, else the number.
         A result not yet final (registered, preliminary) is pending, whatever its value says."""
-        if observation.status in PENDING_OBSERVATION_STATUS or observation.status in PRELIMINARY_OBSERVATION_STATUS:
+        if _not_final(observation):
             return "pending"
         text = concept_text(observation.valueCodeableConcept) or observation.valueString
         if text:
@@ -295,7 +295,7 @@ class ObservationReader(ReaderBase):
         iscn = values.get("cytogenomic", [])
         if values.get("gene") or values.get("variation_code") or len(iscn) != 1 or not re.match(r"^(?:del|dup|\+|-)", iscn[0].strip()):
             return None
-        if observation.status in PENDING_OBSERVATION_STATUS or observation.status in PRELIMINARY_OBSERVATION_STATUS:
+        if _not_final(observation):
             return None
         status = None
         for coding in codings(observation.valueCodeableConcept):
@@ -445,3 +445,8 @@ class ObservationReader(ReaderBase):
             self.out.read.append(f"{ref_of(observation)}: PD-L1 {system.upper()} {value:g}%")
         if chosen:
             self.out.profile["pd_l1"] = {system: value for system, (_, value, _) in chosen.items()}
+
+
+def _not_final(observation: Resource) -> bool:
+    """A result still registered or preliminary: not yet a result to act on."""
+    return observation.status in PENDING_OBSERVATION_STATUS or observation.status in PRELIMINARY_OBSERVATION_STATUS

@@ -349,7 +349,7 @@ class KnowledgeBase:
     def biomarker_terms(self) -> dict[str, str]:
         terms = {}
         for marker in self.biomarkers.values():
-            for term in (marker.name, *marker.aliases):
+            for term in marker.terms:
                 terms[fold(term)] = marker.name
         return terms
 

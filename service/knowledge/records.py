@@ -359,6 +359,11 @@ class Biomarker(Record):
     # confirm it, where a missing tumour test result keeps the indication from applying
     clinical_grading: bool = False
 
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The words that name this biomarker: its name, then its aliases."""
+        return (self.name, *self.aliases)
+
     @model_validator(mode="after")
     def _statuses_or_unit(self) -> Biomarker:
         if bool(self.statuses) == (self.unit is not None):

@@ -89,23 +89,21 @@ def test_a_frameshift_written_with_its_first_new_residue_is_read(token, shown):
     assert change is not None and change.kind == "fs" and change.start == 288 and change.one_letter == shown
 
 
-def test_resected_egfr_nsclc_after_adjuvant_platinum_chemotherapy_gets_adjuvant_osimertinib(recommend):
-    # ADAURA allowed adjuvant platinum chemotherapy before randomisation
-    result = recommend(
+def resected_egfr_after_chemotherapy(recommend, outcome):  # type: ignore[no-untyped-def]
+    return recommend(
         cancer_type="NSCLC",
         stage="IIB, resected",
         mutations=["EGFR exon 19 deletion"],
-        prior_therapies=[{"drugs": ["cisplatin", "pemetrexed"], "outcome": "completed", "line": 1}],
+        prior_therapies=[{"drugs": ["cisplatin", "pemetrexed"], "outcome": outcome, "line": 1}],
     )
+
+
+def test_resected_egfr_nsclc_after_adjuvant_platinum_chemotherapy_gets_adjuvant_osimertinib(recommend):
+    # ADAURA allowed adjuvant platinum chemotherapy before randomisation
+    result = resected_egfr_after_chemotherapy(recommend, "completed")
     assert option(result, "osimertinib-nsclc").indication_id == "osimertinib-egfr-adjuvant-after-adjuvant-chemotherapy"
     assert not {"amivantamab-lazertinib", "osimertinib-pemetrexed-platinum"} & offered_ids(result)
 
 
 def test_recurrence_on_adjuvant_chemotherapy_is_not_the_adjuvant_setting_for_osimertinib(recommend):
-    result = recommend(
-        cancer_type="NSCLC",
-        stage="IIB, resected",
-        mutations=["EGFR exon 19 deletion"],
-        prior_therapies=[{"drugs": ["cisplatin", "pemetrexed"], "outcome": "progression", "line": 1}],
-    )
-    assert "osimertinib-nsclc" not in offered_ids(result)
+    assert "osimertinib-nsclc" not in offered_ids(resected_egfr_after_chemotherapy(recommend, "progression"))
