@@ -53,7 +53,14 @@ class DrugView(Contract):
     classes: list[str] = []
     targets: list[str] = []
     route: str
-    rxcuis: list[str] = Field(default=[], description="RxNorm RxCUIs the catalogue accepts for this drug.")
+    rxcuis: list[str] = Field(default=[], description="RxNorm RxCUIs of the ingredient and its salts (TTY IN, PIN), accepted as input.")
+    product_rxcuis: list[str] = Field(
+        default=[],
+        description=(
+            "RxNorm RxCUIs of its brands and single-ingredient products (TTY BN, SCD, SBD), accepted as input. Only products "
+            "that reach the blood are listed: a topical or ophthalmic product's code is not read as this drug."
+        ),
+    )
     formulations: list[str] = []
     has_label_interactions: bool
 

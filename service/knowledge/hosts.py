@@ -4,6 +4,7 @@ test or staging hosts and unknown copies are refused by the knowledge check."""
 from __future__ import annotations
 
 import ipaddress
+import re
 from urllib.parse import urlparse
 
 # Hosts whose pages are the US label itself (FDA, NLM) or the label holder's own copy of it: wording read
@@ -72,8 +73,13 @@ PROVENANCE_HOSTS = frozenset(
         "build.fhir.org",
         "www.hl7.org",
         "www.cancer.gov",  # NCI's drug information pages: their DailyMed link names a set ID (`nci_drug_page_link`)
+        # a repository file read at a pinned commit (RxNorm-derived code lists); an unpinned address may change
+        "github.com",
     }
 )
+
+# GitHub addresses are accepted only with the commit read in them (/blob/<commit>/... or /tree/<commit>/...).
+_GITHUB_PINNED = re.compile(r"^/[^/]+/[^/]+/(?:blob|tree)/[0-9a-f]{40}(?:/|$)")
 
 # Faithful copies of DailyMed pages, keyed by the set ID: a set ID read there (with the product name and the
 # label holder) is recorded as `copy_of_dailymed`, never as read on DailyMed, and their text is never the label.
@@ -119,6 +125,8 @@ def source_host_problem(url: str) -> str | None:
     problem, host = _address_problem(url)
     if problem is None and host not in ALLOWED_SOURCE_HOSTS:
         return f"is on {host}, which is not an accepted source host"
+    if problem is None and host == "github.com" and not _GITHUB_PINNED.match(urlparse(url).path):
+        return "is a GitHub address without the commit read (use /blob/<40-hex commit>/<path>)"
     return problem
 
 

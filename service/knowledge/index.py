@@ -251,7 +251,7 @@ class KnowledgeBase:
     @cached_property
     def drug_rxcuis(self) -> dict[str, str]:
         """RxNorm RxCUI -> drug, for the codes the catalogue records."""
-        return {code: drug.name for drug in self.drugs.values() for code in drug.rxcuis}
+        return {concept.rxcui: drug.name for drug in self.drugs.values() for concept in drug.rxnorm}
 
     @cached_property
     def combination_terms(self) -> dict[str, NamedCombination]:

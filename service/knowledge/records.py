@@ -249,6 +249,22 @@ class Formulation(Record):
     keywords: list[str] = []  # identify this formulation once the drug is known ("capsules")
 
 
+RxCUI = Annotated[str, Field(pattern=r"^[0-9]{1,9}$")]
+
+
+class RxNormConcept(Record):
+    """One RxNorm concept that names a catalogue drug: its ingredient (IN), a salt (PIN), a brand (BN), or a
+    single-ingredient clinical or branded drug (SCD, SBD) whose RxNorm name reads as the drug."""
+
+    rxcui: RxCUI
+    tty: Literal["IN", "PIN", "BN", "SCD", "SBD"]
+    name: NonEmpty
+    source_url: str | None = None  # the RxNorm source read; filled from rxnorm.yaml's sources when merged
+
+
+INGREDIENT_TTYS = frozenset({"IN", "PIN"})
+
+
 class Drug(Record):
     name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9 '\-]*$")]
     brands: list[str] = []
@@ -257,12 +273,16 @@ class Drug(Record):
     classes: list[str] = []
     targets: list[str] = []
     route: Literal["oral", "intravenous", "subcutaneous", "oral or intravenous", "other"] = "oral"
-    # RxNorm ingredient RxCUIs, only as read in an RxNorm source (rxnorm_source)
-    rxcuis: list[Annotated[str, Field(pattern=r"^[0-9]{1,9}$")]] = []
-    rxnorm_source: str | None = None
+    # RxNorm concepts naming this drug, merged from rxnorm.yaml (each with the source it was read in)
+    rxnorm: list[RxNormConcept] = []
     formulations: list[Formulation] = []
     # Which formulation gets the cautious answer when the caller does not name one.
     default_formulation: str | None = None
+
+    @property
+    def ingredient_rxcuis(self) -> list[str]:
+        """The RxCUIs of the ingredient and its salts (IN, PIN), without brands and products."""
+        return [c.rxcui for c in self.rxnorm if c.tty in INGREDIENT_TTYS]
 
     @model_validator(mode="after")
     def _default_formulation_exists(self) -> Drug:
@@ -278,6 +298,26 @@ class NamedCombination(Record):
     name: NonEmpty
     synonyms: list[str] = []
     drugs: list[str] = Field(min_length=2)
+
+
+class RxNormSource(Record):
+    id: Slug
+    title: NonEmpty  # which RxNorm release, and through which copy it was read
+    url: NonEmpty
+    accessed: date
+
+
+class RxNormDrug(Record):
+    drug: NonEmpty
+    source: Slug
+    concepts: list[RxNormConcept] = Field(min_length=1)
+
+
+class RxNormFile(Record):
+    """knowledge/rxnorm.yaml: the RxNorm codes the catalogue accepts, per drug, each from a named source."""
+
+    sources: list[RxNormSource] = []
+    drugs: list[RxNormDrug] = []
 
 
 class DrugFile(Record):

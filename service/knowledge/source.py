@@ -32,6 +32,8 @@ from service.knowledge.records import (
     LabelAddition,
     Indication,
     ReadingsFile,
+    RxNormConcept,
+    RxNormFile,
     Regimen,
     Release,
     RulesFile,
@@ -129,6 +131,9 @@ def read_knowledge(root: Path) -> KnowledgeSource:
     overlay = _parse(CancerTypeOverlay, root / "cancer_types.yaml", _read_yaml(root / "cancer_types.yaml"), problems)
     cancer_types = build_cancer_types(root, overlay, problems) if overlay is not None else None
     drugs = _parse(DrugFile, root / "drugs.yaml", _read_yaml(root / "drugs.yaml"), problems)
+    rxnorm = _parse(RxNormFile, root / "rxnorm.yaml", _read_yaml(root / "rxnorm.yaml"), problems)
+    if drugs is not None and rxnorm is not None:
+        drugs = _with_rxnorm(drugs, rxnorm, problems)
     alterations = _parse(AlterationFile, root / "alterations.yaml", _read_yaml(root / "alterations.yaml"), problems)
     rules = _parse(RulesFile, root / "rules.yaml", _read_yaml(root / "rules.yaml"), problems)
     readings = _parse(ReadingsFile, root / "readings.yaml", _read_yaml(root / "readings.yaml"), problems)
@@ -167,6 +172,23 @@ def read_knowledge(root: Path) -> KnowledgeSource:
     if problems:
         raise KnowledgeError(problems)
     return source
+
+
+def _with_rxnorm(drugs: DrugFile, rxnorm: RxNormFile, problems: list[str]) -> DrugFile:
+    """Each catalogue drug with the RxNorm concepts rxnorm.yaml gives it, each carrying the URL of its source."""
+    sources = {source.id: source for source in rxnorm.sources}
+    names = {drug.name for drug in drugs.drugs}
+    concepts: dict[str, list[RxNormConcept]] = {}
+    for entry in rxnorm.drugs:
+        if entry.drug not in names:
+            problems.append(f"rxnorm.yaml: {entry.drug} is not in drugs.yaml")
+        if entry.source not in sources:
+            problems.append(f"rxnorm.yaml: {entry.drug}: source {entry.source} is not one of the file's sources")
+            continue
+        url = sources[entry.source].url
+        concepts.setdefault(entry.drug, []).extend(c.model_copy(update={"source_url": url}) for c in entry.concepts)
+    merged = [d.model_copy(update={"rxnorm": concepts[d.name]}) if d.name in concepts else d for d in drugs.drugs]
+    return drugs.model_copy(update={"drugs": merged})
 
 
 def _with_additions(labels: list[DrugLabel], additions: list[LabelAddition], problems: list[str]) -> list[DrugLabel]:
@@ -685,14 +707,15 @@ def _check_rxcuis(source: KnowledgeSource) -> list[str]:
     problems = []
     owner: dict[str, str] = {}
     for drug in source.drugs.drugs:
-        if drug.rxcuis and not drug.rxnorm_source:
-            problems.append(f"drugs.yaml: {drug.name}: rxcuis without rxnorm_source (the RxNorm source read)")
-        if drug.rxnorm_source:
-            problems.extend(_url_problems(f"drugs.yaml: {drug.name}", [drug.rxnorm_source]))
-        for code in drug.rxcuis:
-            if code in owner and owner[code] != drug.name:
-                problems.append(f"drugs.yaml: RxCUI {code} names both {owner[code]} and {drug.name}")
-            owner[code] = drug.name
+        for url in sorted({c.source_url or "" for c in drug.rxnorm}):
+            if not url:
+                problems.append(f"rxnorm.yaml: {drug.name}: RxCUIs without the RxNorm source they were read in")
+            else:
+                problems.extend(_url_problems(f"rxnorm.yaml: {drug.name}", [url]))
+        for concept in drug.rxnorm:
+            if concept.rxcui in owner and owner[concept.rxcui] != drug.name:
+                problems.append(f"rxnorm.yaml: RxCUI {concept.rxcui} names both {owner[concept.rxcui]} and {drug.name}")
+            owner[concept.rxcui] = drug.name
     return problems
 
 

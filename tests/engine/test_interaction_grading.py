@@ -203,6 +203,54 @@ def test_an_unknown_rxcui_is_reported_not_guessed(kb):
     assert understood.status == "not_recognised" and "RxCUI" in (understood.detail or "")
 
 
+def test_a_product_rxcui_is_read_as_its_drug_and_checked_like_its_name(kb):
+    by_code = answer(kb, "imatinib", "rxcui:312961")  # simvastatin 20 MG Oral Tablet (SCD)
+    by_name = answer(kb, "imatinib", "simvastatin 20 mg tablet")
+    assert by_code.drugs[1].status == "recognised" and by_code.drugs[1].name == "simvastatin"
+    assert by_code.interaction_warnings and [w.severity for w in by_code.interaction_warnings] == [w.severity for w in by_name.interaction_warnings]
+
+
+@pytest.mark.parametrize(
+    ("code", "drug"),
+    [("197853", "ketoconazole"), ("106336", None), ("203088", None)],  # oral tablet; shampoo and cream act locally
+)
+def test_only_a_systemic_product_code_reads_as_the_drug(kb, code, drug):
+    [understood] = answer(kb, f"rxcui:{code}").drugs
+    assert understood.name == drug
+    assert (understood.status == "recognised") is (drug is not None)
+
+
+@pytest.mark.parametrize(
+    ("line", "drug"),
+    [
+        ("fentanyl 25 mcg/hr transdermal patch", "fentanyl"),
+        ("ondansetron 8 mg orally disintegrating tablet", "ondansetron"),
+        ("enoxaparin 40 mg prefilled syringe", "enoxaparin"),
+        ("ketoconazole 2% cream", None),
+        ("ciprofloxacin ophthalmic solution", None),
+    ],
+)
+def test_a_line_with_a_systemic_form_is_read_and_a_local_one_is_not(kb, line, drug):
+    [understood] = answer(kb, line).drugs
+    assert understood.name == drug
+
+
+def test_every_rxnorm_name_the_catalogue_accepts_reads_as_its_drug(kb):
+    def reads_as(name: str) -> str | None:
+        [understood] = answer(kb, name).drugs
+        return understood.name
+
+    # a brand name (BN) is not always a catalogue brand; its products are walked instead
+    wrong = [
+        (drug.name, concept.rxcui, concept.name)
+        for drug in kb.drugs.values()
+        for concept in drug.rxnorm
+        if concept.tty != "BN" and reads_as(concept.name) != drug.name
+    ]
+    assert sum(len(d.rxnorm) for d in kb.drugs.values()) > 2000
+    assert wrong == []
+
+
 # --- the scale agrees with its text, for every rule ---------------------------------------------
 
 

@@ -17,11 +17,13 @@ from service.knowledge.terms import fold
 _DOSE_NOISE = re.compile(r"[,;()\[\]]")
 
 # Words a medication line may carry beside the drug's name without changing which drug it is: dose units,
-# frequency, route, dosage form, release type and the small words of a sig. Any other word (a second drug,
+# frequency, route, dosage form, release type and the small words of a sig. Only routes and forms that reach
+# the blood are here (oral, injected, sublingual, buccal, transdermal): a topical, ophthalmic, inhaled, nasal
+# or rectal product may act locally, so its line stays not recognised. Any other word (a second drug,
 # "emtansine" after "trastuzumab") means the line names something this catalogue does not hold.
 _ADMINISTRATION_WORDS = frozenset(
     """
-    mg mcg µg ug g gram grams kg ml l iu unit units mmol meq % day days week weeks
+    mg mcg µg ug g gram grams kg ml l iu unit units unt mmol meq % day days week weeks
     once twice daily a per x times every each weekly hourly hour hours h hr hrs
     morning evening night nightly bedtime noon am pm
     bid tid qid qd od bd tds qds qhs qam qpm prn
@@ -29,6 +31,9 @@ _ADMINISTRATION_WORDS = frozenset(
     tab tabs tablet tablets cap caps capsule capsules solution suspension liquid chewable granules powder injection
     dr er xr xl sr cr ec delayed extended modified sustained controlled release delayed-release extended-release
     enteric coated enteric-coated film-coated
+    injectable infusion intramuscular im prefilled syringe auto-injector cartridge pen injector vial
+    disintegrating orally-disintegrating odt sublingual buccal lozenge troche film sprinkle pellet pellets
+    elixir syrup for transdermal patch system osmotic once-daily abuse-deterrent
     take with without before after food meals meal breakfast lunch dinner as needed at
     """.split()
 )
