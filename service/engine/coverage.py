@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from schemas.responses import Coverage
+from service.engine.matching import cancer_type_relation
 from service.engine.normalise import NormalisedProfile
 from service.engine.shown import assembled
 from service.knowledge.index import KnowledgeBase
@@ -10,7 +11,7 @@ from service.knowledge.records import Indication, Regimen
 
 
 def _related(kb: KnowledgeBase, code: str, indication: Indication) -> bool:
-    return any(kb.is_within(code, c) or kb.is_within(c, code) for c in indication.cancer_types)
+    return cancer_type_relation(kb, code, indication.cancer_types) != "other"
 
 
 def _for_line(indication: Indication, line: int) -> bool:

@@ -132,7 +132,11 @@ def cancer_type_relation(kb: KnowledgeBase, profile_code: str, indication_codes:
     """'within' if the patient's type is one of or below the indication's, 'broader' if above, else 'other'."""
     if any(kb.is_within(profile_code, code) for code in indication_codes):
         return "within"
-    if any(kb.is_within(code, profile_code) for code in indication_codes):
+    below = [code for code in indication_codes if kb.is_within(code, profile_code)]
+    # a listed type whose main type is listed elsewhere too is that disease at another site (anorectal mucosal
+    # melanoma beside MEL): "bowel cancer" is not made broader than a melanoma indication by it
+    elsewhere = {kb.cancer_types[code].main_type for code in indication_codes if code not in below}
+    if any(kb.cancer_types[code].main_type not in elsewhere or kb.cancer_types[code].main_type is None for code in below):
         return "broader"
     return "other"
 
@@ -631,7 +635,7 @@ def _compile_alterations(indication: Indication) -> Gate | None:
             elif gene in profile.negative_genes:
                 a.met("driver status", requirement, f"{gene} tested negative")
             else:
-                a.unknown("driver status", requirement, f"{gene} status not reported")
+                a.unknown("driver status", requirement, f"{gene} {profile.unresolved_result({gene}) or 'status not reported'}")
         return a.applicable
 
     return assess_alterations
@@ -918,6 +922,28 @@ def _resistance_hits(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tupl
                 fired.append((rule, hits, exclusion, kb.regimens_a_resistance_rule_affects(rule)))
         profile.memo["resistance_hits"] = fired
     return profile.memo["resistance_hits"]  # type: ignore[return-value]
+
+
+def driver_result_caveats(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, said: set[str]) -> list[str]:
+    """For a regimen a driver would rule out (checkpoint inhibitors before an ALK, ROS1 or RET TKI), while that driver's
+    result is pending or equivocal: the option is shown, and says what a detected result would change. A gene whose
+    status the option's own criteria already leave open (`said`) is not said twice; a result never sent is the
+    missing-driver warning's, not one caveat per option and driver."""
+    caveats = []
+    for rule in kb.resistance_rules_for(profile.cancer_type):
+        if rule.kind != "biomarker" or regimen.id not in kb.regimens_a_resistance_rule_affects(rule):
+            continue
+        if profile.alterations_matching(rule.alterations) or _prior_drugs_in(kb, profile, rule.unless_prior_classes):
+            continue
+        wanted = set(rule.alterations)
+        genes = {a.gene for a in kb.alterations.values() if a.id in wanted or wanted.intersection(a.categories)}
+        if genes & profile.negative_genes or wanted & profile.negative_alterations:
+            continue
+        status = profile.unresolved_result(genes)
+        if status is None or genes <= said:
+            continue
+        caveats.append(f"{' or '.join(rule.alterations)} {status}: if it is detected, this regimen is not for this patient ({rule.reason})")
+    return caveats
 
 
 def _prior_drugs_in(kb: KnowledgeBase, profile: NormalisedProfile, classes: list[str]) -> list[str]:

@@ -106,6 +106,13 @@ class NormalisedProfile:
             terms.update(alteration.categories)
         return terms
 
+    def unresolved_result(self, genes: set[str]) -> str | None:
+        """"result pending" (or equivocal, ...) when a result in one of these genes was sent but is not resolved."""
+        statuses = sorted(
+            {m.result for m in self.understood.mutations if m.status == "recognised" and m.gene in genes and m.result in _UNRESOLVED}
+        )
+        return f"result {' / '.join(statuses)}" if statuses else None
+
     def alterations_matching(self, terms: list[str] | set[str]) -> list[Alteration]:
         wanted = set(terms)
         return [a for a in self.detected if a.id in wanted or wanted.intersection(a.categories)]

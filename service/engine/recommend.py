@@ -48,6 +48,7 @@ from service.engine.matching import (
     continue_current_therapy,
     unchecked_patient_context,
     prior_failure_exclusions,
+    driver_result_caveats,
     repeat_caveats,
     resistance_exclusions,
     toxicity_exclusions,
@@ -508,6 +509,7 @@ def _option(
             + [u.detail for u in a.unchecked]
             + [f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns]
             + repeat_caveats(profile, a.regimen)
+            + driver_result_caveats(kb, profile, a.regimen, {c.requirement.split(" ", 1)[0] for c in a.unknowns if c.criterion == "driver status"})
             + _targeted_first_caveat(kb, a, targeted_first),
             "ranked_below": ranked_below,
             "continues_current_therapy": None,

@@ -1,0 +1,65 @@
+"""Session 10: a pending driver result that would rule out checkpoint inhibitors says so on every option it concerns,
+and the driver-status criteria name a pending result as pending, not as "not reported"."""
+
+from __future__ import annotations
+
+import pytest
+
+ICI = ("pembrolizumab", "atezolizumab", "cemiplimab", "nivolumab", "durvalumab")
+
+
+def _mentions(option, gene: str) -> bool:  # type: ignore[no-untyped-def]
+    return any(gene in caveat and ("pending" in caveat or "equivocal" in caveat) for caveat in option.caveats)
+
+
+@pytest.mark.parametrize(("entry", "gene"), [("ROS1 fusion pending", "ROS1"), ("RET fusion equivocal", "RET"), ("ALK fusion pending", "ALK")])
+def test_every_checkpoint_inhibitor_option_says_what_a_pending_fusion_would_change(recommend, entry, gene):
+    result = recommend(cancer_type="LUAD", stage="IV", mutations=[entry], pd_l1={"tps": 60}, prior_therapies=[])
+    with_ici = [o for o in result.options if any(d in ICI for d in o.drugs)]
+    without = [o for o in result.options if not any(d in ICI for d in o.drugs)]
+    assert with_ici and without
+    assert all(_mentions(o, gene) for o in with_ici), [o.id for o in with_ici if not _mentions(o, gene)]
+    assert not any(_mentions(o, gene) for o in without)
+
+
+def test_the_caveat_is_said_once_per_option(recommend):
+    result = recommend(cancer_type="LUAD", stage="IV", mutations=["ROS1 fusion pending"], pd_l1={"tps": 60}, prior_therapies=[])
+    for option in result.options:
+        assert sum("ROS1" in caveat for caveat in option.caveats) <= 1, option.caveats
+
+
+def test_a_fusion_tested_negative_or_never_sent_adds_no_caveat(recommend):
+    for mutations in (["ROS1 fusion not detected"], []):
+        result = recommend(cancer_type="LUAD", stage="IV", mutations=mutations, pd_l1={"tps": 60}, prior_therapies=[])
+        assert not any("if it is detected, this regimen is not for this patient" in c for o in result.options for c in o.caveats)
+
+
+def test_a_pending_driver_is_named_pending_in_the_driver_status_criterion(recommend):
+    result = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR pending"], pd_l1={"tps": 60}, prior_therapies=[])
+    findings = {r.finding for o in result.options for r in o.rationale if r.criterion == "driver status" and "EGFR" in r.finding}
+    assert findings == {"EGFR result pending"}
+
+
+@pytest.mark.parametrize("cancer_type", ["head and neck mucosal melanoma", "anorectal mucosal melanoma", "mucosal melanoma of the vulva/vagina"])
+def test_mucosal_melanoma_is_offered_the_melanoma_checkpoint_inhibitors(recommend, cancer_type):
+    result = recommend(cancer_type=cancer_type, stage="IV", mutations=["BRAF not detected"], prior_therapies=[])
+    assert {"nivolumab-ipilimumab-melanoma", "nivolumab-melanoma", "pembrolizumab-melanoma"} <= {o.id for o in result.options}
+    assert result.coverage.covered
+
+
+def test_a_kit_mutant_mucosal_melanoma_is_offered_imatinib(recommend):
+    result = recommend(cancer_type="anorectal mucosal melanoma", stage="IV", mutations=["KIT L576P"], prior_therapies=[])
+    assert "imatinib-kit-melanoma" in {o.id for o in result.options}
+
+
+def test_a_site_that_also_holds_a_mucosal_melanoma_is_not_given_melanoma_regimens(recommend):
+    result = recommend(cancer_type="bowel", stage="IV", prior_therapies=[])
+    assert result.options  # the colorectal options, with the caveat that bowel is less specific
+    assert not any("melanoma" in o.id for o in result.options)
+    assert not any("melanoma" in r.id for g in result.exclusion_groups for r in g.regimens)
+
+
+def test_palbociclib_fulvestrant_after_progression_on_an_aromatase_inhibitor(recommend):
+    result = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR positive", "HER2 negative"], prior_therapies=["letrozole (progression)"])
+    [option] = [o for o in result.options if o.id == "palbociclib-fulvestrant-breast"]
+    assert all(c.dose for c in option.components) and option.evidence
