@@ -174,8 +174,13 @@ class KnowledgeBase:
         return found
 
     @cached_property
-    def cancer_qualifier_terms(self) -> dict[str, CancerQualifier]:
-        return {fold(term): q for q in self.source.cancer_types.qualifiers for term in q.terms}
+    def cancer_qualifier_terms(self) -> dict[str, tuple[CancerQualifier, ...]]:
+        """Folded qualifier words -> the findings they state ("triple-negative" states three)."""
+        terms: dict[str, tuple[CancerQualifier, ...]] = {}
+        for qualifier in self.source.cancer_types.qualifiers:
+            for term in qualifier.terms:
+                terms[fold(term)] = (*terms.get(fold(term), ()), qualifier)
+        return terms
 
     @cached_property
     def cancer_type_vocabulary(self) -> list[str]:

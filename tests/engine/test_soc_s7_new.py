@@ -212,11 +212,12 @@ def test_nrg1_fusion_is_read_from_its_usual_spellings(recommend):
         assert "zenocutuzumab-nrg1" in offered_ids(result), text
 
 
-def test_capox_bevacizumab_is_withheld_naming_the_dose_it_waits_on(recommend):
+def test_capox_bevacizumab_is_offered_with_the_no16966_bevacizumab_dose(recommend):
+    # session 10: the registry's results record gives 7.5 mg/kg every 3 weeks with XELOX
     result = recommend(cancer_type="colorectal cancer", stage="IV")
-    assert "capox-bevacizumab-crc" not in offered_ids(result)
-    withheld = next(w for w in result.withheld if w.id == "capox-bevacizumab-crc")
-    assert "bevacizumab dose" in withheld.reason
+    assert "capox-bevacizumab-crc" in offered_ids(result)
+    [shown] = [o for o in result.options if o.id == "capox-bevacizumab-crc"]
+    assert {c.drug: c.dose for c in shown.components}["bevacizumab"].startswith("7.5 mg/kg")
 
 
 def test_check_refuses_a_hazard_ratio_its_evidence_does_not_state(tmp_path: Path):

@@ -251,9 +251,14 @@ def test_triple_negative_breast_cancer_after_chemotherapy_gets_sacituzumab_govit
     assert "sacituzumab-govitecan-tnbc" not in option_ids(pr_not_given) and pr_not_given.provisional is True
 
 
-def test_keynote_355_is_withheld_for_cps_10_or_more_triple_negative_breast_cancer(recommend):
+KEYNOTE_355 = {"pembrolizumab-nab-paclitaxel-tnbc", "pembrolizumab-paclitaxel-tnbc", "pembrolizumab-gemcitabine-carboplatin-tnbc"}
+
+
+def test_keynote_355_is_offered_with_each_chemotherapy_for_cps_10_or_more_triple_negative_breast_cancer(recommend):
     result = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR negative", "HER2 negative"], pd_l1={"cps": 15})
-    withheld = next(w for w in result.withheld if w.id == "pembrolizumab-chemotherapy-tnbc")
-    assert "KEYNOTE-355" in withheld.reason
+    shown = [o for o in result.options if o.id in KEYNOTE_355]
+    assert {o.id for o in shown} == KEYNOTE_355
+    assert all(c.dose for o in shown for c in o.components)
+    assert {c.drug: c.dose for c in option(result, "pembrolizumab-gemcitabine-carboplatin-tnbc").components}["carboplatin"].startswith("AUC 2")
     low = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR negative", "HER2 negative"], pd_l1={"cps": 5})
-    assert not any(w.id == "pembrolizumab-chemotherapy-tnbc" for w in low.withheld)
+    assert not KEYNOTE_355 & set(option_ids(low))

@@ -172,11 +172,12 @@ def test_nras_not_tested_leaves_tucatinib_trastuzumab_with_a_caveat(recommend):
     assert any("NRAS" in c for c in option(result, "tucatinib-trastuzumab-crc").caveats)
 
 
-def test_braf_v600e_colorectal_cancer_lists_encorafenib_cetuximab_as_withheld_until_its_dose_is_read(recommend):
+def test_braf_v600e_colorectal_cancer_is_offered_encorafenib_cetuximab_with_the_beacon_doses(recommend):
+    # session 10: the cetuximab dose BEACON CRC gave was read, so the regimen is no longer withheld
     result = recommend(cancer_type="colorectal cancer", stage="metastatic", mutations=["BRAF V600E"], prior_therapies=["FOLFOX (progression)"])
-    assert "encorafenib-cetuximab-crc" not in option_ids(result)
-    withheld = next(w for w in result.withheld if w.id == "encorafenib-cetuximab-crc")
-    assert "cetuximab dose" in withheld.reason
+    assert "encorafenib-cetuximab-crc" in option_ids(result)
+    doses = {c.drug: c.dose for c in option(result, "encorafenib-cetuximab-crc").components}
+    assert doses["encorafenib"].startswith("300 mg") and doses["cetuximab"].startswith("400 mg/m2")
 
 
 def test_cabozantinib_for_medullary_thyroid_cancer_is_offered_once_exam_is_identified(recommend):

@@ -205,12 +205,16 @@ def test_an_rxnorm_code_travels_with_its_ingredient_and_alone_when_there_is_no_d
     assert read(code_only).profile["current_medications"] == [{"rxcui": "11289"}]
 
 
-def test_an_rxcui_only_medicine_is_read_by_the_engine_through_the_catalogue(client):
+@pytest.mark.parametrize(
+    ("code", "drug"),
+    [("11289", "warfarin"), ("312961", "simvastatin")],  # an ingredient, and a clinical drug (simvastatin 20 MG Oral Tablet)
+)
+def test_an_rxcui_only_medicine_is_read_by_the_engine_through_the_catalogue(client, code, drug):
     from tests.cdshooks.support import patient_view, searchset
 
     body = patient_view("rcc-clear-cell-on-carbamazepine")
     body["prefetch"]["medicationStatements"] = searchset([{
         "resourceType": "MedicationStatement", "id": "w", "status": "active", "subject": {"reference": "Patient/rcc-1"},
-        "medicationCodeableConcept": {"coding": [{"system": fx.RXNORM, "code": "11289"}]}}])  # fmt: skip
+        "medicationCodeableConcept": {"coding": [{"system": fx.RXNORM, "code": code}]}}])  # fmt: skip
     detail = client.post("/cds-services/tki-treatment-options", json=body).json()["cards"][-1]["detail"]
-    assert "rxcui:11289: recognised, read as warfarin" in detail.replace("\\", "")
+    assert f"rxcui:{code}: recognised, read as {drug}" in detail.replace("\\", "")

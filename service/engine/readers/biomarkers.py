@@ -63,9 +63,10 @@ def read_biomarker(kb: KnowledgeBase, item: str | BiomarkerInput) -> Read:
             written = (method.group(1) or method.group(2)).strip()
             return reading.model_copy(update={"input": item, "read_as": f"{reading.read_as} (method: {written})"}), value
     # "MSI-H", "dMMR", "HER2 3+": a qualifier spelling names the biomarker and its value at once
-    qualifier = kb.cancer_qualifier_terms.get(text)
-    if qualifier is not None and qualifier.biomarker is not None:
-        return _valued(item, qualifier.biomarker, qualifier.status or "")
+    # (a spelling that states several, "triple-negative", is read in the cancer type, not as one biomarker entry)
+    stated = kb.cancer_qualifier_terms.get(text, ())
+    if len(stated) == 1 and stated[0].biomarker is not None:
+        return _valued(item, stated[0].biomarker, stated[0].status or "")
     words = re.sub(r"\s*[:=]\s*", " ", text).split()
     for size in range(len(words) - 1, 0, -1):  # the longest biomarker name first: "hormone receptor positive"
         name = " ".join(words[:size])

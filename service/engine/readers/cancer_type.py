@@ -63,7 +63,7 @@ def _split_qualifiers(kb: KnowledgeBase, text: str) -> tuple[str, list[CancerQua
     for term in sorted(kb.cancer_qualifier_terms, key=len, reverse=True):
         pattern = re.compile(r"(?<![a-z0-9])" + re.escape(term) + r"(?![a-z0-9+])", re.ASCII)
         if pattern.search(folded):
-            found.append(kb.cancer_qualifier_terms[term])
+            found.extend(kb.cancer_qualifier_terms[term])
             folded = pattern.sub(" ", folded)
     clauses = [c for c in _SPLIT.split(folded) if c and c.strip(" .")]
     return folded, found, clauses
