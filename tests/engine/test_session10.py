@@ -63,3 +63,21 @@ def test_palbociclib_fulvestrant_after_progression_on_an_aromatase_inhibitor(rec
     result = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR positive", "HER2 negative"], prior_therapies=["letrozole (progression)"])
     [option] = [o for o in result.options if o.id == "palbociclib-fulvestrant-breast"]
     assert all(c.dose for c in option.components) and option.evidence
+
+
+@pytest.mark.parametrize("entry", ["PIK3CA H1047R", "PIK3CA p.Glu545Lys", "PIK3CA mutated"])
+def test_alpelisib_fulvestrant_for_a_pik3ca_mutation_after_endocrine_therapy(recommend, entry):
+    result = recommend(
+        cancer_type="breast cancer", stage="IV", biomarkers=["ER positive", "HER2 negative"], mutations=[entry], prior_therapies=["letrozole (progression)"]
+    )
+    [option] = [o for o in result.options if o.id == "alpelisib-fulvestrant-breast"]
+    assert {c.drug: c.dose for c in option.components}["alpelisib"].startswith("300 mg")
+
+
+@pytest.mark.parametrize("entry", ["PIK3CA not detected", "PIK3CA H1047L"])  # tested negative; a variant the knowledge does not hold
+def test_alpelisib_is_not_offered_without_a_pik3ca_mutation_it_acts_on(recommend, entry):
+    result = recommend(
+        cancer_type="breast cancer", stage="IV", biomarkers=["ER positive", "HER2 negative"], mutations=[entry], prior_therapies=["letrozole (progression)"]
+    )
+    assert "alpelisib-fulvestrant-breast" not in {o.id for o in result.options}
+    assert "palbociclib-fulvestrant-breast" in {o.id for o in result.options}
