@@ -81,3 +81,12 @@ def test_alpelisib_is_not_offered_without_a_pik3ca_mutation_it_acts_on(recommend
     )
     assert "alpelisib-fulvestrant-breast" not in {o.id for o in result.options}
     assert "palbociclib-fulvestrant-breast" in {o.id for o in result.options}
+
+
+def test_everolimus_exemestane_after_a_nonsteroidal_aromatase_inhibitor_with_the_cdk46_caveat(recommend):
+    result = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR positive", "HER2 negative"], prior_therapies=["palbociclib + letrozole (progression)"])
+    [option] = [o for o in result.options if o.id == "everolimus-exemestane-breast"]
+    assert {c.drug: c.dose for c in option.components} == {"everolimus": "10 mg orally once daily", "exemestane": "25 mg orally once daily"}
+    assert any("CDK4/6" in c for c in option.caveats)
+    after_tamoxifen = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR positive", "HER2 negative"], prior_therapies=["tamoxifen (progression)"])
+    assert "everolimus-exemestane-breast" not in {o.id for o in after_tamoxifen.options}
