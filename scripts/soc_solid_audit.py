@@ -65,7 +65,7 @@ CASES: list[tuple[str, dict[str, object], set[str]]] = [
     ("HR-positive breast after an aromatase inhibitor", {"cancer_type": "breast cancer", "stage": "IV", "biomarkers": ["HR positive", "HER2 negative"], "prior_therapies": ["letrozole (progression)"]},
      {"abemaciclib-fulvestrant-breast", "ribociclib-fulvestrant-breast", "palbociclib-fulvestrant-breast"}),
     ("HR-positive breast after palbociclib + letrozole", {"cancer_type": "breast cancer", "stage": "IV", "biomarkers": ["HR positive", "HER2 negative"], "prior_therapies": ["palbociclib + letrozole (progression)"]},
-     {"everolimus-exemestane-breast", "[fulvestrant]"}),
+     {"everolimus-exemestane-breast", "fulvestrant-breast"}),
     ("triple-negative breast first line, CPS 10 or more", {"cancer_type": "breast cancer", "stage": "IV", "biomarkers": ["HR negative", "HER2 negative"], "pd_l1": {"cps": 20}},
      {"pembrolizumab-nab-paclitaxel-tnbc", "pembrolizumab-paclitaxel-tnbc", "pembrolizumab-gemcitabine-carboplatin-tnbc"}),
     ("triple-negative breast after chemotherapy", {"cancer_type": "breast cancer", "stage": "IV", "biomarkers": ["ER negative", "PR negative", "HER2 0"], "prior_therapies": ["carboplatin + paclitaxel (progression)"]},

@@ -986,6 +986,19 @@ def prior_failure_exclusions(profile: NormalisedProfile, regimen: Regimen, indic
     return exclusions
 
 
+def same_regimen_exclusions(profile: NormalisedProfile, regimen: Regimen, indication: Indication) -> list[Exclusion]:
+    """An indication that would be offered for a regimen the patient already had whole in one line that progressed or
+    was not tolerated (ribociclib + fulvestrant again after progression on it), unless its evidence continues one of
+    the drugs past progression. Checked only once an indication matches, so a sourced exclusion keeps its reason."""
+    drugs = set(regimen.drugs)
+    continued = set(indication.continued_after_progression) | {d for c in indication.requires_prior for d in c.drugs}
+    return [
+        Exclusion("prior_therapy", f"{line.outcome} on {' + '.join(sorted(drugs))} in line {line.number}: the same regimen")
+        for line in profile.prior_lines or []
+        if line.outcome in ("progression", "intolerance") and drugs and drugs <= set(line.drugs) and not drugs & continued
+    ]
+
+
 def repeat_caveats(profile: NormalisedProfile, regimen: Regimen) -> list[str]:
     """Drugs of this regimen already given, with no progression or intolerance reported: worth a second look."""
     if not profile.prior_lines:

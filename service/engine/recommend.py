@@ -48,6 +48,7 @@ from service.engine.matching import (
     continue_current_therapy,
     unchecked_patient_context,
     prior_failure_exclusions,
+    same_regimen_exclusions,
     driver_result_caveats,
     repeat_caveats,
     resistance_exclusions,
@@ -352,11 +353,10 @@ def _consider(kb: KnowledgeBase, profile: NormalisedProfile, regimen: Regimen, c
             matched.append(a)
     # the first of the best, as a stable sort would give
     best = min(matched, key=_best_indication_key) if matched else None
-    regimen_level = [
-        *resistance_exclusions(kb, profile, regimen),
-        *toxicity_exclusions(kb, profile, regimen),
-        *prior_failure_exclusions(profile, regimen, best.indication if best else None),
-    ]
+    failed_before = prior_failure_exclusions(profile, regimen, best.indication if best else None)
+    if not failed_before and best is not None:
+        failed_before = same_regimen_exclusions(profile, regimen, best.indication)
+    regimen_level = [*resistance_exclusions(kb, profile, regimen), *toxicity_exclusions(kb, profile, regimen), *failed_before]
     if regimen_level:
         return _Considered(regimen, None, regimen_level)
     if best is not None:

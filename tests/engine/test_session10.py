@@ -90,3 +90,19 @@ def test_everolimus_exemestane_after_a_nonsteroidal_aromatase_inhibitor_with_the
     assert any("CDK4/6" in c for c in option.caveats)
     after_tamoxifen = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR positive", "HER2 negative"], prior_therapies=["tamoxifen (progression)"])
     assert "everolimus-exemestane-breast" not in {o.id for o in after_tamoxifen.options}
+
+
+def test_a_regimen_that_progressed_is_not_offered_again_whole(recommend):
+    after = [{"drugs": ["ribociclib", "fulvestrant"], "outcome": "progression", "line": 1}]
+    result = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR positive", "HER2 negative"], prior_therapies=after)
+    offered = {o.id for o in result.options}
+    assert "ribociclib-fulvestrant-breast" not in offered and "fulvestrant-breast" not in offered
+    assert "palbociclib-fulvestrant-breast" in offered  # another CDK4/6 inhibitor stays, with its caveat
+    [group] = [g for g in result.exclusion_groups if "ribociclib-fulvestrant-breast" in {r.id for r in g.regimens}]
+    assert "the same regimen" in group.reason or "fulvestrant" in group.reason
+
+
+def test_fulvestrant_alone_after_an_aromatase_inhibitor(recommend):
+    result = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR positive", "HER2 negative"], prior_therapies=["palbociclib + letrozole (progression)"])
+    [option] = [o for o in result.options if o.id == "fulvestrant-breast"]
+    assert option.components[0].dose.startswith("500 mg")
