@@ -149,7 +149,7 @@ def _drug_view(kb: KnowledgeBase, name: str) -> DrugView:
         targets=drug.targets,
         route=drug.route,
         rxcuis=drug.ingredient_rxcuis,
-        product_rxcuis=[c.rxcui for c in drug.rxnorm if c.rxcui not in drug.ingredient_rxcuis],
+        product_rxcuis=drug.product_rxcuis,
         formulations=[f.name for f in drug.formulations],
         has_label_interactions=name in kb.labels,
     )

@@ -575,10 +575,20 @@ def _detected_with_terms(profile: NormalisedProfile) -> tuple[tuple[Alteration, 
     return found  # type: ignore[return-value]
 
 
+_NEGATIVE_DRIVER = " driver alteration tested and not detected"
+
+
+def open_driver_gene(criterion: Judgement | Criterion) -> str | None:
+    """The gene whose driver status a criterion leaves open (not reported, or pending), else None."""
+    if criterion.criterion == "driver status" and criterion.result == "unknown" and criterion.requirement.endswith(_NEGATIVE_DRIVER):
+        return criterion.requirement.removesuffix(_NEGATIVE_DRIVER)
+    return None
+
+
 def _compile_alterations(indication: Indication) -> Gate | None:
     required = tuple((frozenset(group), " or ".join(group)) for group in indication.requires_alterations)
     excluded = tuple((term, f"no {term}") for term in indication.excludes_alterations)
-    negative = tuple((gene, f"{gene} driver alteration tested and not detected") for gene in indication.requires_negative)
+    negative = tuple((gene, f"{gene}{_NEGATIVE_DRIVER}") for gene in indication.requires_negative)
     if not (required or excluded or negative):
         return None
     evidence = tuple(indication.evidence)
@@ -914,9 +924,7 @@ def _resistance_hits(kb: KnowledgeBase, profile: NormalisedProfile) -> list[tupl
         fired = []
         for rule in kb.resistance_rules_for(profile.cancer_type):
             hits = [h for h in profile.alterations_matching(rule.alterations) if allelic_context_holds(kb, profile, rule, h.id)]
-            also = bool(rule.not_when_also and profile.alterations_matching(rule.not_when_also))
-            lifted = also or bool(_prior_drugs_in(kb, profile, rule.unless_prior_classes))
-            if hits and not lifted:
+            if hits and not _rule_lifted(kb, profile, rule):
                 found = ", ".join(h.id for h in hits)
                 exclusion = Exclusion(rule.kind, f"{found}: {rule.reason}", tuple(rule.evidence), tuple(rule.alternatives))
                 fired.append((rule, hits, exclusion, kb.regimens_a_resistance_rule_affects(rule)))
@@ -933,17 +941,32 @@ def driver_result_caveats(kb: KnowledgeBase, profile: NormalisedProfile, regimen
     for rule in kb.resistance_rules_for(profile.cancer_type):
         if rule.kind != "biomarker" or regimen.id not in kb.regimens_a_resistance_rule_affects(rule):
             continue
-        if profile.alterations_matching(rule.alterations) or _prior_drugs_in(kb, profile, rule.unless_prior_classes):
+        if profile.alterations_matching(rule.alterations) or _rule_lifted(kb, profile, rule):
             continue
-        wanted = set(rule.alterations)
-        genes = {a.gene for a in kb.alterations.values() if a.id in wanted or wanted.intersection(a.categories)}
-        if genes & profile.negative_genes or wanted & profile.negative_alterations:
+        genes = _rule_genes(kb, rule)
+        if genes & profile.negative_genes or set(rule.alterations) & profile.negative_alterations:
             continue
         status = profile.unresolved_result(genes)
         if status is None or genes <= said:
             continue
         caveats.append(f"{' or '.join(rule.alterations)} {status}: if it is detected, this regimen is not for this patient ({rule.reason})")
     return caveats
+
+
+def _rule_lifted(kb: KnowledgeBase, profile: NormalisedProfile, rule: ResistanceRule) -> bool:
+    """A co-occurring alteration (`not_when_also`) or prior therapy of the named classes lifts the rule."""
+    also = bool(rule.not_when_also and profile.alterations_matching(rule.not_when_also))
+    return also or bool(_prior_drugs_in(kb, profile, rule.unless_prior_classes))
+
+
+def _rule_genes(kb: KnowledgeBase, rule: ResistanceRule) -> frozenset[str]:
+    """The genes of a rule's alterations (ids or categories), found once per knowledge base."""
+
+    def build() -> frozenset[str]:
+        wanted = set(rule.alterations)
+        return frozenset(a.gene for a in kb.alterations.values() if a.id in wanted or wanted.intersection(a.categories))
+
+    return kb.once(("rule_genes", rule.id), build)  # type: ignore[no-any-return]
 
 
 def _prior_drugs_in(kb: KnowledgeBase, profile: NormalisedProfile, classes: list[str]) -> list[str]:

@@ -50,6 +50,7 @@ from service.engine.matching import (
     prior_failure_exclusions,
     same_regimen_exclusions,
     driver_result_caveats,
+    open_driver_gene,
     repeat_caveats,
     resistance_exclusions,
     toxicity_exclusions,
@@ -509,7 +510,7 @@ def _option(
             + [u.detail for u in a.unchecked]
             + [f"{c.criterion}: {c.finding} (requires {c.requirement})" for c in a.unknowns]
             + repeat_caveats(profile, a.regimen)
-            + driver_result_caveats(kb, profile, a.regimen, {c.requirement.split(" ", 1)[0] for c in a.unknowns if c.criterion == "driver status"})
+            + driver_result_caveats(kb, profile, a.regimen, {g for c in a.unknowns if (g := open_driver_gene(c))})
             + _targeted_first_caveat(kb, a, targeted_first),
             "ranked_below": ranked_below,
             "continues_current_therapy": None,
@@ -965,8 +966,8 @@ def _assumed_negative(options: list[TreatmentOption]) -> list[str]:
     genes: dict[str, list[str]] = {}
     for option in options:
         for criterion in option.rationale:
-            if criterion.criterion == "driver status" and criterion.result == "unknown":
-                gene = criterion.requirement.split(" ", 1)[0]
+            gene = open_driver_gene(criterion)
+            if gene is not None:
                 names = genes.setdefault(gene, [])
                 if option.name not in names:
                     names.append(option.name)

@@ -284,6 +284,11 @@ class Drug(Record):
         """The RxCUIs of the ingredient and its salts (IN, PIN), without brands and products."""
         return [c.rxcui for c in self.rxnorm if c.tty in INGREDIENT_TTYS]
 
+    @property
+    def product_rxcuis(self) -> list[str]:
+        """The RxCUIs of its brands and single-ingredient products (BN, SCD, SBD)."""
+        return [c.rxcui for c in self.rxnorm if c.tty not in INGREDIENT_TTYS]
+
     @model_validator(mode="after")
     def _default_formulation_exists(self) -> Drug:
         ids = {f.id for f in self.formulations}

@@ -391,26 +391,17 @@ def test_check_rejects_an_adjust_dose_rule_without_its_number(knowledge_copy):
 
 
 def test_check_rejects_rxcuis_whose_source_is_not_named(knowledge_copy):
-    path = knowledge_copy / "rxnorm.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert "    source: hl7-pddi-cds-warfarin\n" in text
-    path.write_text(text.replace("    source: hl7-pddi-cds-warfarin\n", "    source: an-unread-list\n"), encoding="utf-8")
+    _replace(knowledge_copy / "rxnorm.yaml", "    source: hl7-pddi-cds-warfarin\n", "    source: an-unread-list\n")
     assert any("warfarin: source an-unread-list is not one of the file's sources" in p for p in _problems(knowledge_copy))
 
 
 def test_check_rejects_a_github_source_without_the_commit_read(knowledge_copy):
-    path = knowledge_copy / "rxnorm.yaml"
-    text = path.read_text(encoding="utf-8")
-    pinned = "tree/a8fcf13a679fa37073e8fa83e11d5e0d8cc07276/web/data"
-    assert pinned in text
-    path.write_text(text.replace(pinned, "tree/main/web/data"), encoding="utf-8")
+    _replace(knowledge_copy / "rxnorm.yaml", "tree/a8fcf13a679fa37073e8fa83e11d5e0d8cc07276/web/data", "tree/main/web/data")
     assert any("GitHub address without the commit read" in p for p in _problems(knowledge_copy))
 
 
 def test_check_rejects_an_rxcui_given_to_two_drugs(knowledge_copy):
-    path = knowledge_copy / "rxnorm.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace('{rxcui: "36567", tty: IN, name: "simvastatin"}', '{rxcui: "11289", tty: IN, name: "simvastatin"}'), encoding="utf-8")
+    _replace(knowledge_copy / "rxnorm.yaml", '{rxcui: "36567", tty: IN, name: "simvastatin"}', '{rxcui: "11289", tty: IN, name: "simvastatin"}')
     assert any("RxCUI 11289 names both" in p for p in _problems(knowledge_copy))
 
 
