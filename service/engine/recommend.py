@@ -964,15 +964,17 @@ def _assumed_negative(options: list[TreatmentOption]) -> list[str]:
     """A driver the evidence excludes (KEYNOTE-189 enrolled EGFR- and ALK-negative disease) whose result was not given:
     the options for driver-negative disease stay shown with the caveat, and the answer says it rests on that assumption."""
     genes: dict[str, list[str]] = {}
+    findings: dict[str, str] = {}  # "EGFR status not reported", or "EGFR result pending" when it was sent unresolved
     for option in options:
         for criterion in option.rationale:
             gene = open_driver_gene(criterion)
             if gene is not None:
+                findings.setdefault(gene, criterion.finding)
                 names = genes.setdefault(gene, [])
                 if option.name not in names:
                     names.append(option.name)
     return [
-        f"{gene} status not reported: {', '.join(names)} (evidence in {gene}-negative disease) shown on the assumption that it is not detected"
+        f"{findings[gene]}: {', '.join(names)} (evidence in {gene}-negative disease) shown on the assumption that it is not detected"
         for gene, names in genes.items()
     ]
 

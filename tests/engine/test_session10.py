@@ -38,6 +38,9 @@ def test_a_pending_driver_is_named_pending_in_the_driver_status_criterion(recomm
     result = recommend(cancer_type="LUAD", stage="IV", mutations=["EGFR pending"], pd_l1={"tps": 60}, prior_therapies=[])
     findings = {r.finding for o in result.options for r in o.rationale if r.criterion == "driver status" and "EGFR" in r.finding}
     assert findings == {"EGFR result pending"}
+    # the answer's own reason for being provisional says the same, not "status not reported"
+    assert any(r.startswith("EGFR result pending:") for r in result.provisional_reasons)
+    assert not any(r.startswith("EGFR status not reported") for r in result.provisional_reasons)
 
 
 @pytest.mark.parametrize("cancer_type", ["head and neck mucosal melanoma", "anorectal mucosal melanoma", "mucosal melanoma of the vulva/vagina"])
