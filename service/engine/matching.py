@@ -52,6 +52,9 @@ class Exclusion(NamedTuple):
     alternatives: tuple[str, ...] = ()
 
 
+# the condition an unchecked item names when a prior therapy was not shown covered by the evidence
+_UNCOVERED_PRIOR = "prior:"
+
 @dataclass(frozen=True)
 class Caution:
     """A reason to think twice that the source does not make an exclusion: shown first among the caveats."""
@@ -112,6 +115,11 @@ class IndicationAssessment:
             if c.result == "unknown":
                 return True
         return False
+
+    @property
+    def prior_not_shown_covered(self) -> bool:
+        """A prior therapy of the patient's that this indication's evidence was not shown to have enrolled."""
+        return any(u.condition.startswith(_UNCOVERED_PRIOR) for u in self.unchecked)
 
     def met(self, criterion: str, requirement: str, finding: str) -> None:
         self.criteria.append(_tuple_new(Judgement, (criterion, requirement, finding, "met")))
@@ -557,7 +565,7 @@ def _compile_prior(kb: KnowledgeBase, indication: Indication) -> Gate | None:
             if found:
                 a.unchecked.append(
                     Unchecked(
-                        f"prior:{criterion.description}",
+                        f"{_UNCOVERED_PRIOR}{criterion.description}",
                         f"not checked for {criterion.description} ({'; '.join(found)}): whether the evidence for this option "
                         "covers patients after it was not read; options whose evidence enrolled such patients rank above it.",
                     )

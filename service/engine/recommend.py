@@ -91,10 +91,12 @@ def _knowledge_version(kb: KnowledgeBase) -> KnowledgeVersion:
     )
 
 
-def _best_indication_key(a: IndicationAssessment) -> tuple[int, str, int, str]:
-    """Within one regimen, the indication the profile answers fully beats a better-evidenced one with caveats."""
+def _best_indication_key(a: IndicationAssessment) -> tuple[int, int, str, int, str]:
+    """Within one regimen, the indication the profile answers fully beats a better-evidenced one with caveats, and
+    one whose evidence enrolled the patient's prior therapy beats one where that was not read."""
     return (
         1 if a.incomplete else 0,
+        1 if a.prior_not_shown_covered else 0,
         a.indication.evidence_level,  # a StrEnum: its own value
         _REGULATORY_ORDER[a.indication.regulatory_status],
         a.regimen.name,
