@@ -11,10 +11,23 @@ LUPUS = ["active systemic lupus erythematosus"]
 
 def test_non_squamous_nsclc_with_active_autoimmune_disease_gets_platinum_pemetrexed(recommend):
     result = recommend(cancer_type="LUAD", stage="IV", mutations=DRIVER_NEGATIVE, conditions=LUPUS, prior_therapies=[])
-    assert option_ids(result) == ["pemetrexed-cisplatin-nsclc-chemotherapy-naive"]
-    doublet = option(result, "pemetrexed-cisplatin-nsclc-chemotherapy-naive")
-    assert doublet.contains_tki is False
-    assert all(c.dose for c in doublet.components)
+    assert option_ids(result) == ["pemetrexed-cisplatin-nsclc-chemotherapy-naive", "pemetrexed-carboplatin-nsclc"]
+    for regimen in option_ids(result):
+        doublet = option(result, regimen)
+        assert doublet.contains_tki is False
+        assert all(c.dose for c in doublet.components)
+
+
+def test_carboplatin_pemetrexed_carries_no_cisplatin_renal_caution(recommend):
+    result = recommend(
+        cancer_type="LUAD", stage="IV", mutations=DRIVER_NEGATIVE, conditions=LUPUS, prior_therapies=[],
+        organ_function={"creatinine_clearance_ml_min": 50},
+    )
+    cisplatin, carboplatin = (option(result, r) for r in ("pemetrexed-cisplatin-nsclc-chemotherapy-naive", "pemetrexed-carboplatin-nsclc"))
+    assert any("cisplatin label" in c.detail for c in cisplatin.cautions)
+    assert not any("cisplatin" in c.detail for c in carboplatin.cautions)
+    assert carboplatin.indication_id == "pemetrexed-carboplatin-non-squamous-first-line"
+    assert any(c.drug == "carboplatin" and "AUC 5" in c.dose for c in carboplatin.components)
 
 
 def test_squamous_nsclc_with_active_autoimmune_disease_gets_gemcitabine_cisplatin(recommend):

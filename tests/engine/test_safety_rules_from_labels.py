@@ -199,8 +199,12 @@ def test_egfr_tki_naive_after_chemo_immunotherapy_is_offered_erlotinib_by_its_la
     assert "erlotinib-nsclc" in option_ids(result)
     assert erlotinib.indication_id == "erlotinib-egfr-later-line-tki-naive"
     assert any(c.detail.startswith("prior pembrolizumab") for c in erlotinib.cautions)
-    # the first-line-only indications (osimertinib after FLAURA, gefitinib, afatinib, dacomitinib) are not offered
-    assert not {"osimertinib", "gefitinib", "afatinib", "dacomitinib"} & {d for o in result.options for d in o.drugs}
+    # the first-line-only indications (gefitinib, afatinib, dacomitinib) are not offered; osimertinib is, at level 4
+    # (extrapolated from FLAURA, which enrolled untreated patients), below erlotinib, with the same caution
+    assert not {"gefitinib", "afatinib", "dacomitinib"} & {d for o in result.options for d in o.drugs}
+    osimertinib = option(result, "osimertinib-nsclc")
+    assert osimertinib.evidence_level == "4" and option_ids(result).index("erlotinib-nsclc") < option_ids(result).index("osimertinib-nsclc")
+    assert any(c.detail.startswith("prior pembrolizumab") for c in osimertinib.cautions)
 
 
 def test_the_later_line_erlotinib_indication_is_not_for_a_patient_already_given_an_egfr_tki(recommend):

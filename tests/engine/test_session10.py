@@ -100,7 +100,10 @@ def test_a_regimen_that_progressed_is_not_offered_again_whole(recommend):
     result = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR positive", "HER2 negative"], prior_therapies=after)
     offered = {o.id for o in result.options}
     assert "ribociclib-fulvestrant-breast" not in offered and "fulvestrant-breast" not in offered
-    assert "palbociclib-fulvestrant-breast" in offered  # another CDK4/6 inhibitor stays, with its caveat
+    # palbociclib + fulvestrant after a CDK4/6 inhibitor is left out for its own reason (PACE), not as "the same regimen"
+    assert "palbociclib-fulvestrant-breast" not in offered
+    [pace] = [g for g in result.exclusion_groups if "palbociclib-fulvestrant-breast" in {r.id for r in g.regimens}]
+    assert "PACE" in pace.reason
     [group] = [g for g in result.exclusion_groups if "ribociclib-fulvestrant-breast" in {r.id for r in g.regimens}]
     assert "the same regimen" in group.reason or "fulvestrant" in group.reason
 

@@ -221,10 +221,13 @@ def test_abemaciclib_fulvestrant_needs_progression_on_endocrine_therapy(recommen
     assert "abemaciclib-fulvestrant-breast" not in option_ids(after_chemotherapy)
 
 
-def test_after_a_cdk46_inhibitor_ribociclib_fulvestrant_says_it_was_not_checked_for_it(recommend):
+def test_after_a_cdk46_inhibitor_options_whose_trials_predate_them_say_it_was_not_checked(recommend):
     result = recommend(cancer_type="breast cancer", stage="IV", biomarkers=["HR positive", "HER2 negative"], prior_therapies=["palbociclib + letrozole (progression)"])
-    for regimen_id in ("ribociclib-fulvestrant-breast", "abemaciclib-fulvestrant-breast"):
+    for regimen_id in ("everolimus-exemestane-breast", "fulvestrant-breast"):
         assert any("CDK4/6" in c for c in option(result, regimen_id).caveats)
+    # the CDK4/6 options shown rest on trials that enrolled patients after one (postMONARCH, MAINTAIN): no such caveat
+    for regimen_id in ("ribociclib-fulvestrant-breast", "abemaciclib-fulvestrant-breast"):
+        assert not any("not checked for a prior CDK4/6" in c for c in option(result, regimen_id).caveats)
 
 
 @pytest.mark.parametrize("biomarkers", [["HR negative", "HER2 negative"], ["HR positive", "HER2 positive"]])
