@@ -195,13 +195,16 @@ def test_dose_numbers_reach_the_answer(kb):
 
 def test_a_label_with_a_set_id_links_dailymed_and_one_without_gives_no_link(client):
     answer = InteractionCheckResponse.model_validate(
-        client.post("/v1/interactions", json={"drugs": ["sotorasib", "adagrasib", "digoxin"]}).json()
+        client.post("/v1/interactions", json={"drugs": ["sotorasib", "adagrasib", "digoxin", "docetaxel", "ketoconazole"]}).json()
     )
     by_drug = {w.drug: w for w in answer.interaction_warnings}
     sotorasib = answer.citations[by_drug["sotorasib"].evidence[0]]
     assert sotorasib.url == DAILYMED_LABEL_URL.format(set_id="c80a362c-7ac3-4894-a076-0691e68ef8c1")
+    # KRAZATI's set ID comes from the DailyMed link of NCI's drug page (session 11)
     adagrasib = answer.citations[by_drug["adagrasib"].evidence[0]]
-    assert adagrasib.url is None and "No DailyMed set ID" in by_drug["adagrasib"].verification.statement
+    assert adagrasib.url == DAILYMED_LABEL_URL.format(set_id="0b8bf078-34c2-4f45-9012-38a8ac082b01")
+    docetaxel = answer.citations[by_drug["docetaxel"].evidence[0]]
+    assert docetaxel.url is None and "No DailyMed set ID" in by_drug["docetaxel"].verification.statement
 
 
 @pytest.mark.parametrize(

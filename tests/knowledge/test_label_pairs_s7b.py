@@ -209,5 +209,7 @@ def test_the_label_a_clinician_is_sent_to_is_dailymed_by_set_id(kb, drug, set_id
     assert label.label.dailymed_url == f"https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid={set_id}"
 
 
-def test_belzutifan_without_a_set_id_says_so(kb):
-    assert kb.labels["belzutifan"].label.set_id is None and kb.labels["belzutifan"].label.set_id_missing
+def test_a_label_without_a_set_id_says_why(kb):
+    # belzutifan's set ID was found in session 11 (NCI's DailyMed link); futibatinib's still was not
+    assert kb.labels["belzutifan"].label.set_id == "13e15ee0-d679-4fa9-9430-e2e2170474da"
+    assert kb.labels["futibatinib"].label.set_id is None and kb.labels["futibatinib"].label.set_id_missing
