@@ -169,3 +169,18 @@ def test_platinum_chemotherapy_follows_enfortumab_vedotin_pembrolizumab_at_the_l
         prior_therapies=["enfortumab vedotin + pembrolizumab (progression)", "gemcitabine + carboplatin (progression)"],
     )
     assert "gemcitabine-carboplatin-urothelial" not in offered_ids(after_platinum)
+
+
+@pytest.mark.parametrize("entry", ["ESR1 D538G", "ESR1 p.Y537S", "ESR1 mutation"])
+def test_an_esr1_mutation_after_endocrine_therapy_opens_elacestrant(recommend, entry):
+    result = recommend(cancer_type="BRCA", stage="IV", biomarkers=HR_POSITIVE, mutations=[entry], prior_therapies=AFTER_PALBOCICLIB)
+    regimen = option(result, "elacestrant-breast")
+    assert regimen.components[0].dose.startswith("345 mg")
+
+
+def test_elacestrant_needs_an_esr1_mutation_it_knows(recommend):
+    without = recommend(cancer_type="BRCA", stage="IV", biomarkers=HR_POSITIVE, prior_therapies=AFTER_PALBOCICLIB)
+    assert "elacestrant-breast" not in offered_ids(without)
+    other_variant = recommend(cancer_type="BRCA", stage="IV", biomarkers=HR_POSITIVE, mutations=["ESR1 S463P"], prior_therapies=AFTER_PALBOCICLIB)
+    assert "elacestrant-breast" not in offered_ids(other_variant)
+    assert "not used for matching" in other_variant.profile.mutations[0].read_as
