@@ -1302,7 +1302,11 @@ def _apply_rules(kb: KnowledgeBase, profile: NormalisedProfile, a: IndicationAss
                 "patient context",
                 f"no {rule.id.replace('-', ' ')}",
                 finding,
-                Exclusion("contraindication", f"{finding}: {rule.reason}", tuple(rule.evidence)),
+                Exclusion(
+                    "prior_therapy" if rule.when.names_only_prior_therapy else "contraindication",
+                    f"{finding}: {rule.reason}",
+                    tuple(rule.evidence),
+                ),
             )
         else:
             a.cautions.append(Caution(f"{finding}: {rule.reason}", tuple(rule.evidence), rule.id, _condition_hits(profile, rule)))

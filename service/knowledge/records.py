@@ -959,6 +959,17 @@ class PatientCriterion(Record):
             raise ValueError("within_months narrows condition_groups: name the condition groups it dates")
         return self
 
+    @property
+    def names_only_prior_therapy(self) -> bool:
+        """Triggered by the drugs given, not by a condition, organ function or the patient's state: an exclusion on
+        it is a prior-therapy reason, not a contraindication."""
+        therapy = bool(self.prior_or_current_drug_classes or self.recent_drug_classes or self.last_line_drug_classes)
+        patient = bool(
+            self.condition_groups or self.past_condition_groups or self.ecog_min is not None or self.brain_metastases
+            or self.creatinine_clearance_below is not None or self.child_pugh or self.qtc_ms_above is not None
+        )
+        return therapy and not patient
+
 
 class PatientRule(Record):
     """A contraindication or caution from a label's warnings or a pivotal trial's exclusion criteria."""

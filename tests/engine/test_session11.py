@@ -124,6 +124,8 @@ def test_palbociclib_fulvestrant_is_excluded_after_a_cdk46_inhibitor_with_pace(r
     assert "palbociclib-fulvestrant-breast" in excluded_ids(result)
     group = next(g for g in result.exclusion_groups if any(r.id == "palbociclib-fulvestrant-breast" for r in g.regimens))
     assert "PACE" in group.reason and "pace-palbociclib-fulvestrant-after-cdk46" in group.evidence
+    # a reason about the drugs already given, not a contraindication of the patient's
+    assert group.kind == "prior_therapy"
 
 
 @pytest.mark.parametrize("cancer_type", ["BRCA", "breast cancer"])
