@@ -55,6 +55,7 @@ class Exclusion(NamedTuple):
 # the condition an unchecked item names when a prior therapy was not shown covered by the evidence
 _UNCOVERED_PRIOR = "prior:"
 
+
 @dataclass(frozen=True)
 class Caution:
     """A reason to think twice that the source does not make an exclusion: shown first among the caveats."""
