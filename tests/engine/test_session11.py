@@ -186,3 +186,14 @@ def test_elacestrant_needs_an_esr1_mutation_it_knows(recommend):
     other_variant = recommend(cancer_type="BRCA", stage="IV", biomarkers=HR_POSITIVE, mutations=["ESR1 S463P"], prior_therapies=AFTER_PALBOCICLIB)
     assert "elacestrant-breast" not in offered_ids(other_variant)
     assert "not used for matching" in other_variant.profile.mutations[0].read_as
+
+
+def test_msi_high_colorectal_cancer_ranks_the_checkpoint_inhibitors_above_the_chemotherapy_they_beat(recommend):
+    result = recommend(cancer_type="colorectal cancer", stage="IV", biomarkers=["MSI-H"], prior_therapies=[])
+    ids = [o.id for o in result.options]
+    for winner in ("pembrolizumab-crc-msi-high", "nivolumab-ipilimumab-crc"):
+        for beaten in ("folfox-bevacizumab-crc", "folfiri-bevacizumab-crc"):
+            assert ids.index(winner) < ids.index(beaten), (winner, beaten)
+    # without MSI-H the chemotherapy stands alone
+    plain = recommend(cancer_type="colorectal cancer", stage="IV", prior_therapies=[])
+    assert "pembrolizumab-crc-msi-high" not in {o.id for o in plain.options}
