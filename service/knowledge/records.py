@@ -937,20 +937,27 @@ class PatientCriterion(Record):
     # does): the label's window, as "do not initiate for at least 28 days after major surgery"
     within_months: float | None = Field(default=None, gt=0, le=24)
 
-    @model_validator(mode="after")
-    def _says_something(self) -> PatientCriterion:
-        if not (
+    @property
+    def _names_therapy(self) -> bool:
+        """A trigger on the drugs given: a prior, recent or last-line drug class."""
+        return bool(self.prior_or_current_drug_classes or self.recent_drug_classes or self.last_line_drug_classes)
+
+    @property
+    def _names_patient(self) -> bool:
+        """A trigger on the patient: a condition, ECOG, brain metastases, organ function or QTc."""
+        return bool(
             self.condition_groups
             or self.past_condition_groups
             or self.ecog_min is not None
             or self.brain_metastases
-            or self.prior_or_current_drug_classes
-            or self.recent_drug_classes
-            or self.last_line_drug_classes
             or self.creatinine_clearance_below is not None
             or self.child_pugh
             or self.qtc_ms_above is not None
-        ):
+        )
+
+    @model_validator(mode="after")
+    def _says_something(self) -> PatientCriterion:
+        if not (self._names_therapy or self._names_patient):
             raise ValueError(
                 "a patient criterion names a condition group, ECOG, brain metastases, a prior drug class, a creatinine "
                 "clearance bound, a Child-Pugh class or a QTc bound"
@@ -963,12 +970,7 @@ class PatientCriterion(Record):
     def names_only_prior_therapy(self) -> bool:
         """Triggered by the drugs given, not by a condition, organ function or the patient's state: an exclusion on
         it is a prior-therapy reason, not a contraindication."""
-        therapy = bool(self.prior_or_current_drug_classes or self.recent_drug_classes or self.last_line_drug_classes)
-        patient = bool(
-            self.condition_groups or self.past_condition_groups or self.ecog_min is not None or self.brain_metastases
-            or self.creatinine_clearance_below is not None or self.child_pugh or self.qtc_ms_above is not None
-        )
-        return therapy and not patient
+        return self._names_therapy and not self._names_patient
 
 
 class PatientRule(Record):
