@@ -3,10 +3,11 @@ patient, through CDS Hooks patient-view with full prefetch, in two shapes (exact
 with Genomics Reporting components, and the words only: code.text, variation code text). Prints, per case, the options
 the JSON route offers and the cards do not (and the reverse), with what the FHIR reading did not use.
 
-Only first-line cases are sent (prior lines are not read from FHIR). The service reads ER and PR from their tumour-marker
-LOINC codes, creatinine clearance from LOINC 2164-2, and a grading (Child-Pugh class) from an Observation whose code words
-are its name; this script sends none of them, nor HR status, IMDC, BCLC or risk groups, so a case that gives them by JSON
-is expected to differ; the difference is printed with its cause.
+Only first-line cases are sent (prior lines are not read from FHIR). ER, PR and HER2 go as their tumour-marker LOINC
+codes ("ER+/PR+/HER2-" as three results), and creatinine clearance as LOINC 2164-2. A grading
+or test with no LOINC code in the service's table (Child-Pugh, IMDC, SSTR) goes as a local lab code, which the service's
+code-filtered prefetch queries do not return; transfusion dependence and prior lines are not sent. A case that gives them
+by JSON is expected to differ, and the difference is printed with its cause.
 Run: PYTHONPATH=. .venv/bin/python scripts/redteam_fhir.py
 """
 
@@ -32,7 +33,9 @@ NEGATIVE = re.compile(r"\b(?:negative|neg|not detected|wild[- ]?type|wt|absent)\
 PROTEIN = re.compile(r"\b(?:p\.)?([A-Z]\d{1,4}(?:[A-Z*]|fs\S*|del|dup|ins\S*))\b")
 GENES = {"EGFR", "ALK", "ROS1", "RET", "MET", "KRAS", "NRAS", "BRAF", "ERBB2", "HER2", "KIT", "PDGFRA", "FLT3", "IDH1", "IDH2",
          "NPM1", "KMT2A", "TP53", "BTK", "PLCG2", "FGFR2", "FGFR3", "NTRK1", "NTRK2", "NTRK3", "BCR-ABL1", "BCR::ABL1", "JAK2", "MYD88"}  # fmt: skip
-MARKER_CODES = {"MSI": "81695-9", "MSS": "81695-9", "DMMR": "81695-9", "PMMR": "81695-9", "MMR": "81695-9", "HER2": "48676-1", "TMB": "94076-7"}
+MARKER_CODES = {"MSI": "81695-9", "MSS": "81695-9", "DMMR": "81695-9", "PMMR": "81695-9", "MMR": "81695-9", "HER2": "48676-1", "TMB": "94076-7",
+                "ER": "16112-5", "PR": "16113-3"}  # fmt: skip
+SYMBOL_WORDS = {"+": "Positive", "-": "Negative"}
 
 
 def cc(system: str | None, code: str | None, display: str | None = None, text: str | None = None) -> dict[str, Any]:
@@ -105,6 +108,10 @@ def record(profile: dict[str, Any], coded: bool, codes: dict[str, str]) -> list[
                 method = "Tumor proportion score (TPS)" if score.group(1).upper() == "TPS" else "Combined positive score (CPS)"
                 out.append(observation(f"pdl1-{i}", cc(LOINC, "83052-1", "PD-L1 by clone 22C3"), method={"text": method},
                                        valueQuantity={"value": float(score.group(2)), "unit": "%", "system": "http://unitsofmeasure.org", "code": "%"}))  # fmt: skip
+        elif "/" in text and all(re.match(r"^(ER|PR|HER2)[+-]$", p.strip()) for p in text.split("/")):
+            for piece in text.split("/"):  # "ER+/PR+/HER2-": one result per receptor, as a pathology system files them
+                marker, symbol = piece.strip()[:-1], piece.strip()[-1]
+                out.append(observation(f"marker-{i}-{marker}", cc(LOINC, MARKER_CODES[marker]), valueCodeableConcept={"text": SYMBOL_WORDS[symbol]}))
         elif name in MARKER_CODES:
             out.append(observation(f"marker-{i}", cc(LOINC, MARKER_CODES[name]), valueCodeableConcept={"text": text}))
         else:  # no Observation the service reads: sent as a local lab code, as an EHR would
@@ -121,6 +128,10 @@ def record(profile: dict[str, Any], coded: bool, codes: dict[str, str]) -> list[
     qtc = (profile.get("organ_function") or {}).get("qtc_ms")
     if qtc:
         out.append(observation("qtc", cc(LOINC, "8636-3", "Q-T interval corrected"), valueQuantity={"value": qtc, "unit": "ms", "system": "http://unitsofmeasure.org", "code": "ms"}))
+    clearance = (profile.get("organ_function") or {}).get("creatinine_clearance_ml_min")
+    if clearance:
+        out.append(observation("crcl", cc(LOINC, "2164-2", "Creatinine renal clearance in 24 hour Urine and Serum or Plasma"),
+                               valueQuantity={"value": clearance, "unit": "mL/min", "system": "http://unitsofmeasure.org", "code": "mL/min"}))  # fmt: skip
     counts = profile.get("blood_counts") or {}
     for key, loinc, unit in (("platelets", "777-3", "10*9/L"), ("haemoglobin", "718-7", "g/dL")):
         if counts.get(key) is not None:  # "85 K/uL" is 85 x10^9/L, "11.2 g/dL" is 11.2 g/dL

@@ -74,3 +74,13 @@ def test_a_local_code_with_other_words_is_listed_as_not_read():
     reading = read([patient(), BREAST, observation("ki67", cc(local, "ki67", "Ki-67 proliferation index"), valueString="20%")])
     assert "biomarkers" not in reading.profile
     assert any(n.resource == "Observation/ki67" and "does not read" in n.reason for n in reading.not_mapped)
+
+
+def test_an_mmr_result_sent_under_the_msi_code_is_read_as_the_mmr_result_it_states(kb):
+    crc = condition("cancer", [], text="colorectal adenocarcinoma", stage=[{"summary": {"text": "IV"}}])
+    msi_code = cc(LOINC, "81695-9", "Microsatellite instability [Interpretation] in Cancer specimen Qualitative")
+    reading = read([patient(), crc, observation("mmr", msi_code, valueCodeableConcept={"text": "MMR deficient (loss of MLH1/PMS2)"})])
+    answer = recommend_for(kb, profile_input(reading))
+    [marker] = answer.profile.biomarkers
+    assert marker.status == "recognised" and marker.name == "MMR" and "sent as MSI" in marker.read_as
+    assert "pembrolizumab-crc-msi-high" in offered_ids(answer)

@@ -167,6 +167,9 @@ def normalise_biomarker(
             ),
             None,
         )
+    other = _result_naming_another(kb, marker_name, status, shown)
+    if other is not None:
+        return other
     allowed = ", ".join(marker.statuses)
     return (
         BiomarkerUnderstood(
@@ -174,6 +177,22 @@ def normalise_biomarker(
         ),
         None,
     )
+
+
+def _result_naming_another(kb: KnowledgeBase, marker_name: str, status: str, shown: str) -> Read | None:
+    """A result that names a biomarker of its own and reads as one ("MMR deficient" sent under an MSI test code): the
+    words are read as that biomarker, and the answer says which name it came under. Only a whole reading counts."""
+    words = fold(status).strip(" .")
+    names_one = words in kb.cancer_qualifier_terms or any(
+        words.startswith(term + " ") and kb.biomarker_terms[term] != marker_name for term in kb.biomarker_terms
+    )
+    if not names_one:
+        return None
+    reading, value = read_biomarker(kb, status.strip())
+    if reading.status != "recognised" or reading.name in (None, marker_name):
+        return None
+    read_as = f"{reading.read_as} (the result names {reading.name}, though it was sent as {marker_name})"
+    return reading.model_copy(update={"input": shown, "read_as": read_as}), value
 
 
 def _status_of(marker: Biomarker, key: str) -> str | None:
