@@ -651,6 +651,21 @@ def _compile_alterations(indication: Indication) -> Gate | None:
                         evidence,
                     ),
                 )
+            elif gene in profile.altered_genes_unstated:
+                found = ", ".join(
+                    f"'{m.input}'" for m in profile.understood.mutations if m.gene == gene and m.status == "not_recognised" and m.result == "detected"
+                )
+                a.exclude(
+                    "driver status",
+                    requirement,
+                    f"{found} reported",
+                    Exclusion(
+                        "biomarker",
+                        f"{gene} is reported altered ({found}) without the alteration: this regimen's evidence is in {gene}-negative "
+                        "disease; give the variant for the options that depend on it",
+                        evidence,
+                    ),
+                )
             elif gene in profile.negative_genes:
                 a.met("driver status", requirement, f"{gene} tested negative")
             else:

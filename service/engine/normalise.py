@@ -7,7 +7,7 @@ together, finds what contradicts itself, and says when the answer is provisional
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from schemas.requests import PatientProfileInput
 from schemas.responses import (
@@ -75,6 +75,8 @@ class NormalisedProfile:
     unresolved: list[tuple[str, str]] = field(default_factory=list)
     # genes with a detected variant the knowledge does not act on: they are not "tested negative"
     uncurated_genes: set[str] = field(default_factory=set)
+    # genes named as altered without the alteration ("EGFR positive"): not negative, and no variant is read
+    altered_genes_unstated: set[str] = field(default_factory=set)
     ecog: int | None = None
     conditions: dict[str, ConditionReading] = field(default_factory=dict)
     condition_groups: set[str] = field(default_factory=set)  # current conditions only
@@ -178,6 +180,23 @@ def _read_mutations(
                 out.provisional_because(f"{what} is {reading.status}")
             elif reading.uncurated_variant and reading.status == "detected" and reading.gene in relevant:
                 out.provisional_because(f"{reading.understood.normalised} is not in the knowledge base")
+    # a gene result written in the cancer type ("EGFR-mutant NSCLC") is read as a mutation entry, unless the mutations
+    # already give a detected result of that gene (the specific entry is the one used)
+    for text in cancer.stated_mutations:
+        for reading in read_mutation(kb, text, cancer.code or None):
+            if reading.gene and any(r.gene == reading.gene and r.recognised and r.status == "detected" for r in readings):
+                continue
+            note = "stated in the cancer type"
+            reading = replace(reading, understood=reading.understood.model_copy(
+                update={"read_as": f"{reading.understood.read_as} ({note})" if reading.understood.read_as else None,
+                        "detail": f"{reading.understood.detail} ({note})" if reading.understood.detail else None}))  # fmt: skip
+            understood.append(reading.understood)
+            readings.append(reading)
+            if not reading.recognised:
+                out.warn("mutation_not_recognised", f"A gene result in the cancer type was not used: {reading.understood.detail}.", "cancer_type")
+                out.provisional_because(f"'{text}' in the cancer type was not recognised")
+            elif reading.status in _UNRESOLVED:
+                out.provisional_because(f"{reading.alteration.id if reading.alteration else reading.gene} is {reading.status}")
     # the cancer type can state an alteration: a qualifier ("Ph+ ALL"), or a type defined by one (BLLBCRABL1)
     stated = [(kb.alterations[q.alteration], "stated in the cancer type") for q in cancer.qualifiers if q.alteration]
     defined_by = kb.cancer_types[cancer.code].defined_by if cancer.code else None
@@ -210,13 +229,14 @@ def _stated_alteration(shown: str, alteration: Alteration, why: str) -> VariantR
 
 def _sort_results(
     kb: KnowledgeBase, cancer_code: str, readings: list[VariantReading], out: _Collector
-) -> tuple[list[Alteration], set[str], set[str], dict[str, set[tuple[str, str]]], list[tuple[str, str]], set[str]]:
+) -> tuple[list[Alteration], set[str], set[str], dict[str, set[tuple[str, str]]], list[tuple[str, str]], set[str], set[str]]:
     detected: dict[str, Alteration] = {}
     negative_alterations: set[str] = set()
     negative_genes: set[str] = set()
     unresolved: list[tuple[str, str]] = []
     uncurated: set[str] = set()
     allelic: dict[str, set[tuple[str, str]]] = {}
+    unstated = {r.gene for r in readings if r.gene_altered_unstated and r.gene}
     for reading in (r for r in readings if r.recognised):
         alteration = reading.alteration
         if reading.status == "detected":
@@ -255,6 +275,9 @@ def _sort_results(
         out.provisional_because(f"{gene} is reported both negative and altered")
         negative_genes.discard(gene)
     negative_genes -= uncurated
+    for gene in sorted(unstated & negative_genes):
+        out.warn("contradictory_results", f"{gene} is reported tested negative, yet also named as altered: the gene is not counted as negative.", "mutations")
+        negative_genes.discard(gene)
     for alteration in detected.values():
         expected = kb.genes[alteration.gene].expected_in
         if expected and cancer_code and not any(kb.is_within(cancer_code, c) for c in expected):
@@ -264,7 +287,7 @@ def _sort_results(
                 "mutations",
             )
             out.provisional_because(f"{alteration.id} does not belong to {cancer_code}")
-    return list(detected.values()), negative_genes, negative_alterations, allelic, unresolved, uncurated
+    return list(detected.values()), negative_genes, negative_alterations, allelic, unresolved, uncurated, unstated
 
 
 def _read_biomarkers(
@@ -516,11 +539,16 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
     stage_understood: StageUnderstood | None = None
     settings: tuple[Setting, ...] = ()
     stage_ambiguity: str | None = None
-    if request.stage is None:
+    stage_text = request.stage if request.stage is not None else cancer.stated_stage
+    if request.stage is not None and cancer.stated_stage is not None:
+        _compare_stated_stage(request.stage, cancer.stated_stage, out)
+    if stage_text is None:
         if not _stage_never_needed(kb, cancer.code):
             out.warn("stage_missing", "No stage given: options are not filtered by disease setting.", "stage")
     else:
-        stage_understood, settings = read_stage(request.stage, details)
+        stage_understood, settings = read_stage(stage_text, details)
+        if request.stage is None:
+            stage_understood = stage_understood.model_copy(update={"read_as": f"{stage_understood.read_as} (stated in the cancer type)"})
         if stage_understood.status != "recognised":
             out.warn("stage_not_recognised", f"The stage was not used: {stage_understood.detail}.", "stage")
             out.provisional_because("the stage was not recognised")
@@ -530,7 +558,7 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
             )
 
     mutations, readings = _read_mutations(kb, request, cancer, out)
-    detected, negative_genes, negative_alterations, allelic, unresolved, uncurated = _sort_results(kb, cancer.code, readings, out)
+    detected, negative_genes, negative_alterations, allelic, unresolved, uncurated, unstated = _sort_results(kb, cancer.code, readings, out)
     patient, conditions, creatinine, qtc, blood = _read_patient(kb, request, details, out)
     biomarkers_understood, biomarkers, stated, pd_l1_from_text = _read_biomarkers(kb, request, details, out, cancer)
     biomarkers = {k: v for k, v in biomarkers.items() if v}
@@ -569,6 +597,7 @@ def normalise_profile(kb: KnowledgeBase, request: PatientProfileInput) -> Normal
         allelic=allelic,
         unresolved=unresolved,
         uncurated_genes=uncurated,
+        altered_genes_unstated=unstated,
         ecog=patient.ecog,
         conditions=conditions,
         condition_groups={g for c in conditions.values() if c.current for g in c.groups} | details.measured_groups,
@@ -633,6 +662,19 @@ def _adjuvant_and_locally_advanced(kb: KnowledgeBase, code: str) -> bool:
         return Setting.EARLY in settings and bool(settings & {Setting.LOCALLY_ADVANCED, Setting.ADVANCED, Setting.METASTATIC})
 
     return kb.once(("adjuvant_and_locally_advanced", code), build)  # type: ignore[no-any-return]
+
+
+def _compare_stated_stage(stage: str, stated: str, out: _Collector) -> None:
+    """The stage field is used; a cancer type that states an early setting where the stage says otherwise (or the reverse)
+    is a contradiction to resolve, not one to settle by picking either."""
+    given, stated_settings = read_stage(stage, PatientDetails())[1], read_stage(stated, PatientDetails())[1]
+    if given and stated_settings and (Setting.EARLY in given) != (Setting.EARLY in stated_settings):
+        out.warn(
+            "contradictory_input",
+            f"The cancer type says '{stated}' but the stage says '{stage}': the stage field is used. Correct the one that is wrong.",
+            "stage",
+        )
+        out.provisional_because("the cancer type and the stage name different disease settings")
 
 
 def _stage_never_needed(kb: KnowledgeBase, code: str) -> bool:

@@ -223,7 +223,7 @@ def _result_dependants(kb: KnowledgeBase, code: str) -> tuple[tuple[ResultTest, 
 def _result_gap(profile: NormalisedProfile, gene: str) -> str | None:
     """What is missing of the gene's result, in words, or None when a result decides it (detected, tested negative as
     a gene, or a variant the knowledge does not act on)."""
-    if any(a.gene == gene for a in profile.detected) or gene in profile.uncurated_genes:
+    if any(a.gene == gene for a in profile.detected) or gene in profile.uncurated_genes | profile.altered_genes_unstated:
         return None
     unresolved = sorted({f"{what} is {status}" for what, status in profile.unresolved if what == gene or what.startswith(gene + " ")})
     if unresolved:

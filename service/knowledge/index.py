@@ -608,22 +608,33 @@ class KnowledgeBase:
             def related(codes: list[str]) -> bool:
                 return not codes or any(self.is_within(code, c) or self.is_within(c, code) for c in codes)
 
-            terms: set[str] = set()
-            genes: set[str] = set()
-            for regimen in self.regimens.values():
-                for i in regimen.indications:
-                    if related(i.cancer_types):
-                        terms.update(t for group in i.requires_alterations for t in group)
-                        terms.update(i.excludes_alterations)
-                        genes.update(i.requires_negative)
-            for rule in self.source.rules.resistance:
-                if related(rule.cancer_types):
-                    terms.update(rule.alterations)
-            for alteration in self.alterations.values():
-                if alteration.id in terms or terms.intersection(alteration.categories):
-                    genes.add(alteration.gene)
-            self.memo[key] = frozenset(genes)
+            self.memo[key] = self._genes_acted_on(related)
         return self.memo[key]  # type: ignore[return-value]
+
+    @cached_property
+    def genes_never_acted_on(self) -> frozenset[str]:
+        """Genes read from reports that no indication, resistance rule or driver check acts on in any cancer type
+        (a panel gene such as STK11): their results are shown as not used for matching."""
+        acted = self._genes_acted_on(lambda codes: True)
+        checked = {g.symbol for g in self.genes.values() if g.driver_alterations or g.result_needed_in or g.mutation_scope or g.expected_in}
+        return frozenset(self.genes) - acted - checked
+
+    def _genes_acted_on(self, related: Callable[[list[str]], bool]) -> frozenset[str]:
+        terms: set[str] = set()
+        genes: set[str] = set()
+        for regimen in self.regimens.values():
+            for i in regimen.indications:
+                if related(i.cancer_types):
+                    terms.update(t for group in i.requires_alterations for t in group)
+                    terms.update(i.excludes_alterations)
+                    genes.update(i.requires_negative)
+        for rule in self.source.rules.resistance:
+            if related(rule.cancer_types):
+                terms.update(rule.alterations)
+        for alteration in self.alterations.values():
+            if alteration.id in terms or terms.intersection(alteration.categories):
+                genes.add(alteration.gene)
+        return frozenset(genes)
 
 
 _ACRONYM = re.compile(r"\(([^()]+)\)\s*$")

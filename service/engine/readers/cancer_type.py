@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from schemas.responses import CancerTypeUnderstood, Suggestion
+from service.engine.readers.patient import PatientDetails, read_stage
+from service.engine.readers.variants import read_mutation
 from service.knowledge.index import KnowledgeBase
 from service.knowledge.records import CancerQualifier
 from service.knowledge.terms import fold, tokens
@@ -24,6 +26,12 @@ class CancerTypeReading:
     code: str  # the recognised code, the nearest common ancestor of an ambiguous term, or "" when not recognised
     ambiguous: bool
     qualifiers: tuple[CancerQualifier, ...] = field(default=())
+    # words of the entry that state the disease setting, not the type ("metastatic breast cancer", "CML, chronic
+    # phase"): read by the stage reader, as if they were sent as the stage
+    stated_stage: str | None = None
+    # words of the entry that state a gene result ("EGFR-mutant NSCLC", "ALK-positive"): read by the variant reader
+    # with the mutations, so they agree with them or are flagged
+    stated_mutations: tuple[str, ...] = ()
 
 
 _SPLIT = re.compile(r"\s*[,;]\s*|\s*\(\s*|\s*\)\s*|\s+-\s+|\s+with\s+", re.ASCII)
@@ -89,6 +97,9 @@ def _read_cancer_type(kb: KnowledgeBase, text: str) -> CancerTypeReading:
     ambiguous = kb.ambiguous_cancer_terms.get(fold(text))
     if ambiguous is not None:
         return _ambiguous(kb, text, ambiguous.ancestor, list(ambiguous.candidates), ())
+    with_stage = _read_with_stated_stage(kb, text)
+    if with_stage is not None:
+        return with_stage
     _, qualifiers, clauses = _split_qualifiers(kb, text)
     if clauses:
         resolved = _resolve_clauses(kb, clauses)
@@ -100,10 +111,84 @@ def _read_cancer_type(kb: KnowledgeBase, text: str) -> CancerTypeReading:
         ambiguous = kb.ambiguous_cancer_terms.get(fold(rest))
         if ambiguous is not None and qualifiers:
             return _ambiguous(kb, text, ambiguous.ancestor, list(ambiguous.candidates), tuple(qualifiers))
+    with_result = _read_with_stated_result(kb, text)
+    if with_result is not None:
+        return with_result
     shared = kb.shared_cancer_terms.get(fold(text))
     if shared:
         return _not_recognised(text, "names a type of several sites: give the OncoTree code", [(c, kb.cancer_types[c].name) for c in shared])
     return _not_recognised(text, "not an OncoTree code, name or synonym this service knows", suggest_cancer_types(kb, text))
+
+
+_LONGEST_SETTING_WORDS = 4
+
+
+def _read_with_stated_stage(kb: KnowledgeBase, text: str) -> CancerTypeReading | None:
+    """"metastatic breast cancer", "HR+ HER2- metastatic breast cancer", "lung adenocarcinoma, stage IV", "CML in
+    chronic phase": words that the stage reader reads as a disease setting, around words that read as a cancer type on
+    their own. Words that read as neither leave the entry unread, as before."""
+    words = text.replace(",", " , ").split()
+    for size in range(min(_LONGEST_SETTING_WORDS, len(words) - 1), 0, -1):
+        for start in range(len(words) - size + 1):
+            written = " ".join(words[start : start + size]).strip(" ,")
+            before, after = words[:start], words[start + size :]
+            if before and not after and before[-1].lower() in ("in", ","):  # "CML in chronic phase", "..., stage IV"
+                before = before[:-1]
+            remainder = " ".join(before + after).strip(" ,").replace(" , ", ", ")
+            if not written or not remainder or not _names_a_setting(written):
+                continue
+            reading = _read_cancer_type(kb, remainder)
+            if reading.understood.status == "not_recognised" or (reading.understood.detail and not reading.ambiguous):
+                continue
+            stated, read_as = written, reading.understood.read_as
+            if reading.stated_stage:  # a second setting phrase ("stage IIIB NSCLC, unresectable"): one statement of both
+                stated, read_as = f"{written}, {reading.stated_stage}", read_as.removesuffix(_stated_stage_words(reading.stated_stage))
+            read_as += _stated_stage_words(stated)
+            return replace(reading, understood=reading.understood.model_copy(update={"input": text, "read_as": read_as}), stated_stage=stated)
+    return None
+
+
+_LONGEST_RESULT_WORDS = 4
+_HYPHENATED_RESULT = re.compile(r"(?<=\w)-(?=(?:mutant|mutated|positive|negative|rearranged|amplified|altered)\b)", re.IGNORECASE)
+
+
+def _read_with_stated_result(kb: KnowledgeBase, text: str) -> CancerTypeReading | None:
+    """"EGFR-mutant NSCLC", "ALK-positive lung adenocarcinoma", "melanoma, BRAF V600E-mutant": leading or trailing
+    words that the variant reader reads as a gene result, beside words that read as a cancer type on their own."""
+    words = text.split()
+    for size in range(min(_LONGEST_RESULT_WORDS, len(words) - 1), 0, -1):
+        for result_words, rest in ((words[:size], words[size:]), (words[-size:], words[:-size])):
+            written = " ".join(result_words).strip(" ,")
+            remainder = " ".join(rest).strip(" ,")
+            if not written or not remainder or not _states_a_result(kb, _HYPHENATED_RESULT.sub(" ", written)):
+                continue
+            reading = _read_cancer_type(kb, remainder)
+            if reading.understood.status == "not_recognised" or (reading.understood.detail and not reading.ambiguous):
+                continue
+            read_as = f"{reading.understood.read_as}; '{written}' is a gene result, read with the mutations"
+            understood = reading.understood.model_copy(update={"input": text, "read_as": read_as})
+            stated = (_HYPHENATED_RESULT.sub(" ", written), *reading.stated_mutations)
+            return replace(reading, understood=understood, stated_mutations=stated)
+    return None
+
+
+def _states_a_result(kb: KnowledgeBase, words: str) -> bool:
+    """A gene result the variant reader reads, or a gene named as altered without the alteration ("EGFR mutant")."""
+    if not any(token.upper() in kb.genes or fold(token) in kb.gene_terms for token in words.split()):
+        return False
+    readings = read_mutation(kb, words, None)
+    return bool(readings) and all(r.recognised or r.gene_altered_unstated for r in readings)
+
+
+def _stated_stage_words(stated: str) -> str:
+    return f"; '{stated}' is the disease setting, read as the stage"
+
+
+def _names_a_setting(words: str) -> bool:
+    details = PatientDetails()
+    understood, settings = read_stage(words, details)
+    # only a setting: a detail the stage text can also carry (ECOG, brain metastases) is not a cancer type's word
+    return understood.status == "recognised" and bool(settings) and not details.read_from_stage and details.ecog is None
 
 
 def _not_recognised(text: str, reason: str, suggestions: list[tuple[str, str]]) -> CancerTypeReading:

@@ -10,7 +10,7 @@ the mapping to the knowledge base is ours.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mavehgvs import MaveHgvsParseError, Variant
 
@@ -104,6 +104,9 @@ class VariantReading:
     allelic: tuple[tuple[str, str], ...] = ()  # (cis | trans, the other alteration's id)
     uncurated_variant: bool = False  # a readable variant of a known gene that the knowledge does not act on
     negative_alterations: tuple[str, ...] = ()  # every member of a category tested and not detected
+    # "EGFR positive", "BRAF mutated": the gene is named as altered without the alteration; the entry is not
+    # recognised (no variant is guessed), but the gene is not negative either
+    gene_altered_unstated: bool = False
 
     @property
     def recognised(self) -> bool:
@@ -598,6 +601,9 @@ def _infer_gene(kb: KnowledgeBase, cancer_type: str | None, text: str) -> tuple[
     return None, in_scope, everywhere
 
 
+_NOT_ACTED_ON = "; no option or rule in the knowledge base acts on this gene, so it is not used for matching"
+
+
 def _status_words(status: str) -> str:
     return {
         "detected": "detected",
@@ -810,9 +816,10 @@ def _read_part(
             reading = _Reading(alteration=kb.alterations[driver], notes=reading.notes)
     if reading.gene_level:
         if status == "detected":
-            return _not_recognised(
+            unread = _not_recognised(
                 shown, f"{gene} is named without the alteration; give the change (a protein change, fusion or exon event)", status, gene
             )
+            return replace(unread, gene_altered_unstated=True)
         return VariantReading(
             understood=MutationUnderstood(
                 input=shown,
@@ -865,7 +872,7 @@ def _read_part(
             input=shown,
             status="recognised",
             normalised=alteration.id,
-            read_as=f"{how}: {_status_words(status)}",
+            read_as=f"{how}: {_status_words(status)}" + (_NOT_ACTED_ON if gene in kb.genes_never_acted_on and status == "detected" else ""),
             gene=gene,
             gene_inferred=inferred,
             alteration=alteration.name,
