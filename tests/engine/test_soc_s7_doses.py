@@ -125,7 +125,8 @@ def test_released_regimens_give_every_component_a_dose_whose_numbers_their_trial
 
 def test_regimens_still_waiting_on_a_dose_are_withheld_naming_it(recommend):
     for profile, regimen_id, named in (
-        ({"cancer_type": "bladder urothelial carcinoma", "stage": "IV"}, "nivolumab-gemcitabine-cisplatin-urothelial", "gemcitabine and cisplatin"),
+        ({"cancer_type": "COADREAD", "stage": "IV", "mutations": ["BRAF V600E"], "prior_therapies": []},
+         "encorafenib-cetuximab-mfolfox6-crc", "mFOLFOX6 component doses"),
     ):
         result = recommend(**profile)
         assert regimen_id not in offered_ids(result)

@@ -136,11 +136,16 @@ def test_soft_tissue_sarcoma_first_line_gets_doxorubicin_with_or_without_ifosfam
     assert "doxorubicin-ifosfamide-sts" not in option_ids(later)
 
 
-def test_checkmate_901_is_withheld_with_what_it_waits_on(recommend):
-    result = recommend(cancer_type="bladder urothelial carcinoma", stage="IV")
-    withheld = next(w for w in result.withheld if w.id == "nivolumab-gemcitabine-cisplatin-urothelial")
-    assert "CheckMate 901" in withheld.reason and "dose" in withheld.reason
-    assert "nivolumab-gemcitabine-cisplatin-urothelial" not in option_ids(result)
+def test_checkmate_901_is_offered_with_every_dose_above_gemcitabine_cisplatin_where_cisplatin_can_be_given(recommend):
+    result = recommend(cancer_type="bladder urothelial carcinoma", stage="IV", organ_function={"creatinine_clearance_ml_min": 75},
+                       prior_therapies=[])  # fmt: skip
+    ids = option_ids(result)
+    doses = {c.drug: c.dose for c in option(result, "nivolumab-gemcitabine-cisplatin-urothelial").components}
+    assert doses["gemcitabine"].startswith("1000 mg/m2") and doses["cisplatin"].startswith("70 mg/m2") and doses["nivolumab"]
+    assert ids.index("nivolumab-gemcitabine-cisplatin-urothelial") < ids.index("gemcitabine-cisplatin-urothelial")
+    low = recommend(cancer_type="bladder urothelial carcinoma", stage="IV", organ_function={"creatinine_clearance_ml_min": 42},
+                    prior_therapies=[])  # fmt: skip
+    assert "nivolumab-gemcitabine-cisplatin-urothelial" not in option_ids(low)
 
 
 def test_gist_progressing_on_imatinib_400_gets_the_800_mg_escalation_below_sunitinib(recommend):
