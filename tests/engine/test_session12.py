@@ -100,3 +100,23 @@ def test_a_gene_named_altered_without_the_variant_rules_out_options_for_gene_neg
     assert not {"osimertinib-nsclc", "erlotinib-nsclc"} & offered_ids(result)
     reasons = [g.reason for g in result.exclusion_groups if any(getattr(r, "id", r) == "pembrolizumab-nsclc" for r in g.regimens)]
     assert reasons and "without the alteration" in reasons[0] and "EGFR-negative" in reasons[0]
+
+
+# --- standards that were missing --------------------------------------------------------------------------------------
+
+
+def test_crizotinib_is_a_first_line_alk_option_ranked_below_each_alk_tki_that_beat_it(recommend):
+    result = recommend(cancer_type="LUAD", stage="IV", mutations=["EML4::ALK fusion"], prior_therapies=[])
+    ids = [o.id for o in result.options]
+    crizotinib = next(o for o in result.options if o.id == "crizotinib-alk-nsclc")
+    assert {c.drug: c.dose for c in crizotinib.components} == {"crizotinib": "250 mg orally twice daily"}
+    assert crizotinib.evidence == ["profile-1014-crizotinib-alk"]
+    assert {"Alectinib", "Brigatinib", "Lorlatinib", "Ensartinib"} <= set(crizotinib.ranked_below)
+    for better in ("alectinib-nsclc", "brigatinib-nsclc", "lorlatinib-nsclc", "ensartinib-nsclc"):
+        assert ids.index(better) < ids.index("crizotinib-alk-nsclc"), better
+
+
+def test_crizotinib_is_not_offered_first_line_after_an_alk_tki(recommend):
+    result = recommend(cancer_type="LUAD", stage="IV", mutations=["EML4::ALK fusion"],
+                       prior_therapies=[{"drugs": ["alectinib"], "outcome": "progression", "line": 1}])  # fmt: skip
+    assert "crizotinib-alk-nsclc" not in offered_ids(result)
