@@ -120,3 +120,14 @@ def test_crizotinib_is_not_offered_first_line_after_an_alk_tki(recommend):
     result = recommend(cancer_type="LUAD", stage="IV", mutations=["EML4::ALK fusion"],
                        prior_therapies=[{"drugs": ["alectinib"], "outcome": "progression", "line": 1}])  # fmt: skip
     assert "crizotinib-alk-nsclc" not in offered_ids(result)
+
+
+def test_durvalumab_alone_is_a_first_line_hcc_option_with_its_dose_and_the_checkpoint_inhibitor_rules(recommend):
+    result = recommend(cancer_type="HCC", stage="BCLC C", biomarkers=["Child-Pugh A"], prior_therapies=[])
+    durvalumab = next(o for o in result.options if o.id == "durvalumab-hcc")
+    assert {c.drug: c.dose for c in durvalumab.components} == {"durvalumab": "1500 mg IV every 4 weeks"}
+    assert durvalumab.evidence == ["himalaya"]
+    autoimmune = recommend(cancer_type="HCC", stage="BCLC C", biomarkers=["Child-Pugh A"], conditions=["active rheumatoid arthritis"],
+                           prior_therapies=[])  # fmt: skip
+    assert "durvalumab-hcc" not in offered_ids(autoimmune)
+    assert "durvalumab-hcc" not in offered_ids(recommend(cancer_type="HCC", stage="BCLC C", biomarkers=["Child-Pugh B7"], prior_therapies=[]))
